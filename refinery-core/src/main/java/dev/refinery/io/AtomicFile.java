@@ -1,0 +1,48 @@
+package dev.refinery.io;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
+/**
+ * A file written under a temporary name in its target folder and renamed into place only when
+ * complete, so a crash never leaves a truncated file under the final name.
+ */
+public final class AtomicFile {
+  private final Path target;
+  private final Path temp;
+
+  public AtomicFile(Path target) throws IOException {
+    this.target = target.toAbsolutePath();
+    Path parent = this.target.getParent();
+    Files.createDirectories(parent);
+    this.temp = parent.resolve("." + target.getFileName() + ".tmp-" + ProcessHandle.current().pid()
+        + "-" + System.nanoTime());
+    Files.deleteIfExists(temp);
+  }
+
+  public Path temp() {
+    return temp;
+  }
+
+  public Path target() {
+    return target;
+  }
+
+  public void commit() throws IOException {
+    try {
+      Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } catch (java.nio.file.AtomicMoveNotSupportedException e) {
+      Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+    }
+  }
+
+  public void abort() {
+    try {
+      Files.deleteIfExists(temp);
+    } catch (IOException ignored) {
+      // Best effort: a stale temp file has a name no reader picks up.
+    }
+  }
+}

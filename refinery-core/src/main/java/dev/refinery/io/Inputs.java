@@ -1,0 +1,170 @@
+package dev.refinery.io;
+
+import dev.refinery.RefineryException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.PathMatcher;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * Resolves what a user names on the command line into data files: a single file, a glob ({@code
+ * data/math-*.parquet}), or a dataset folder in the Hugging Face layout ({@code
+ * data/<split>-NNNNN-of-NNNNN.parquet}, the folder itself or its parent). Files come back sorted by
+ * path, so every run sees them in the same order.
+ */
+public final class Inputs {
+  /** The v1 card names the tool_calling split's files {@code tool-*}. */
+  private static final Pattern SHARD =
+      Pattern.compile("^(.+?)-(\\d{5})-of-(\\d{5})(\\..+)$");
+
+  public static final List<String> NEMOTRON_SPLITS =
+      List.of("stem", "code", "math", "chat", "tool_calling");
+
+  private Inputs() {}
+
+  /**
+   * @param spec a file, a folder or a glob
+   * @param splits the splits to keep; empty keeps all
+   */
+  public static List<InputFile> resolve(String spec, Collection<String> splits) {
+    Set<String> wanted = new LinkedHashSet<>();
+    for (String s : splits) {
+      for (String part : s.split(",")) {
+        if (!part.isBlank()) {
+          wanted.add(canonicalSplit(part.strip()));
+        }
+      }
+    }
+    List<Path> files = listFiles(spec);
+    List<InputFile> result = new ArrayList<>();
+    Set<String> seenSplits = new TreeSet<>();
+    for (Path file : files) {
+      String split = splitOf(file);
+      if (split != null) {
+        seenSplits.add(split);
+      }
+      if (!wanted.isEmpty() && (split == null || !wanted.contains(split))) {
+        continue;
+      }
+      result.add(new InputFile(file, split, kindOf(file)));
+    }
+    if (result.isEmpty()) {
+      if (!wanted.isEmpty()) {
+        throw new RefineryException(spec + ": no files of split " + String.join(",", wanted)
+            + (seenSplits.isEmpty() ? " (no file name follows the <split>-NNNNN-of-NNNNN layout)"
+                : "; splits present: " + String.join(", ", seenSplits)));
+      }
+      throw new RefineryException(spec + ": no data files (.parquet, .jsonl, .json, "
+          + ".jsonl.gz, .jsonl.zst) found");
+    }
+    return result;
+  }
+
+  public static List<InputFile> resolve(String spec) {
+    return resolve(spec, List.of());
+  }
+
+  /** "tool" (the v1 file prefix) is the tool_calling split. */
+  public static String canonicalSplit(String split) {
+    String s = split.toLowerCase(Locale.ROOT);
+    return s.equals("tool") ? "tool_calling" : s;
+  }
+
+  /** The split a file's name says, in the Hugging Face shard layout, or null. */
+  public static String splitOf(Path file) {
+    Matcher m = SHARD.matcher(file.getFileName().toString());
+    return m.matches() ? canonicalSplit(m.group(1)) : null;
+  }
+
+  private static List<Path> listFiles(String spec) {
+    if (spec.contains("*") || spec.contains("?") || spec.contains("[")) {
+      return glob(spec);
+    }
+    Path path = Path.of(spec);
+    if (!Files.exists(path)) {
+      throw new RefineryException(spec + ": no such file or folder");
+    }
+    if (Files.isRegularFile(path)) {
+      if (!FileKind.isDataFile(path)) {
+        throw new RefineryException(spec + ": unknown file type (expected .parquet, .jsonl, "
+            + ".json, optionally .gz or .zst)");
+      }
+      return List.of(path);
+    }
+    Path data = path.resolve("data");
+    Path folder = Files.isDirectory(data) ? data : path;
+    try (Stream<Path> s = Files.list(folder)) {
+      return s.filter(Files::isRegularFile).filter(FileKind::isDataFile)
+          .sorted(Comparator.comparing(Path::toString)).toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static List<Path> glob(String spec) {
+    // The folder part is the longest prefix without glob characters.
+    int firstMeta = firstGlobChar(spec);
+    int slash = spec.lastIndexOf('/', firstMeta);
+    Path base = slash < 0 ? Path.of(".") : Path.of(spec.substring(0, Math.max(slash, 1)));
+    String pattern = slash < 0 ? spec : spec.substring(slash + 1);
+    if (!Files.isDirectory(base)) {
+      throw new RefineryException(spec + ": no such folder " + base);
+    }
+    PathMatcher matcher = FileSystems.getDefault().getPathMatcher("glob:" + pattern);
+    try (Stream<Path> s = Files.walk(base)) {
+      return s.filter(Files::isRegularFile)
+          .filter(p -> matcher.matches(base.relativize(p)))
+          .filter(FileKind::isDataFile)
+          .sorted(Comparator.comparing(Path::toString)).toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static int firstGlobChar(String spec) {
+    int min = spec.length();
+    for (char c : new char[] {'*', '?', '['}) {
+      int i = spec.indexOf(c);
+      if (i >= 0 && i < min) {
+        min = i;
+      }
+    }
+    return min;
+  }
+
+  /** A .json file is an array of records when its first non-blank byte is '['. */
+  static FileKind kindOf(Path file) {
+    FileKind byName = FileKind.fromName(file);
+    if (byName != FileKind.JSON_ARRAY) {
+      return byName;
+    }
+    try (InputStream in = Compression.of(file).open(file)) {
+      int b;
+      while ((b = in.read()) >= 0) {
+        if (b == '[') {
+          return FileKind.JSON_ARRAY;
+        }
+        if (!Character.isWhitespace(b) && b != 0xEF && b != 0xBB && b != 0xBF) {
+          return FileKind.JSONL;
+        }
+      }
+      return FileKind.JSON_ARRAY;
+    } catch (IOException e) {
+      throw new RefineryException(file + ": cannot read: " + e.getMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,73 @@
+package dev.refinery.io;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import dev.refinery.RefineryException;
+import dev.refinery.internal.Json;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * Streams the elements of a file that holds one JSON array of records, as the LLaMA-Factory and
+ * Alpaca files do, without loading the array. A syntax error inside the array cannot be skipped
+ * (the next element's start is unknown), so it ends the file with one bad row that says so.
+ */
+final class JsonArrayRowReader implements RowReader {
+  private final JsonParser parser;
+  private final String fileName;
+  private boolean done;
+
+  JsonArrayRowReader(Path path) throws IOException {
+    this.fileName = path.toString();
+    this.parser = Json.FACTORY.createParser(Compression.of(path).open(path));
+    JsonToken first;
+    try {
+      first = parser.nextToken();
+    } catch (JsonProcessingException e) {
+      parser.close();
+      throw new RefineryException(fileName + ":" + e.getLocation().getLineNr()
+          + ": invalid JSON: " + JsonlRowReader.describe(e));
+    }
+    if (first != JsonToken.START_ARRAY) {
+      parser.close();
+      throw new RefineryException(fileName + ":1: expected a JSON array of records"
+          + (first == null ? " but the file is empty" : " but found " + first.asString()));
+    }
+  }
+
+  @Override
+  public RawRow next() throws IOException {
+    if (done) {
+      return null;
+    }
+    long line = parser.currentLocation().getLineNr();
+    try {
+      JsonToken t = parser.nextToken();
+      line = parser.currentTokenLocation().getLineNr();
+      if (t == JsonToken.END_ARRAY || t == null) {
+        done = true;
+        return null;
+      }
+      Object value = Json.read(parser, t);
+      Location location = Location.line(fileName, line);
+      if (!(value instanceof Map)) {
+        return RawRow.bad(Json.write(value), location, "array element is not a JSON object");
+      }
+      @SuppressWarnings("unchecked")
+      Map<String, Object> fields = (Map<String, Object>) value;
+      return RawRow.ok(fields, location);
+    } catch (JsonProcessingException e) {
+      done = true;
+      long at = e.getLocation() != null ? e.getLocation().getLineNr() : line;
+      return RawRow.bad("", Location.line(fileName, at), "invalid JSON: " + JsonlRowReader.describe(e)
+          + " (the rest of the array cannot be read)");
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    parser.close();
+  }
+}

@@ -1,0 +1,33 @@
+package dev.refinery.io;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+import org.apache.parquet.schema.MessageType;
+
+/** Opens the right {@link RowWriter} for an output file, chosen by its name. */
+public final class RowWriters {
+  private RowWriters() {}
+
+  /**
+   * @param path where to write (the caller handles atomic renames)
+   * @param knownColumns for Parquet: the types of columns the format fixes (may be null); other
+   *     columns get types inferred from the first record
+   */
+  public static RowWriter open(Path path, FileKind kind, MessageType knownColumns,
+      CompressionCodecName codec) throws IOException {
+    return switch (kind) {
+      case PARQUET -> new ParquetRowWriter(path, knownColumns, codec);
+      case JSONL -> new JsonlRowWriter(Compression.of(path).create(Files.newOutputStream(path)));
+      case JSON_ARRAY -> throw new IllegalArgumentException(
+          "writing JSON array files is not supported; use .jsonl");
+    };
+  }
+
+  /** The kind a target name asks for: .parquet or .jsonl(.gz|.zst); null for anything else. */
+  public static FileKind kindForTarget(Path target) {
+    FileKind kind = FileKind.fromName(target);
+    return kind == FileKind.JSON_ARRAY ? null : kind;
+  }
+}

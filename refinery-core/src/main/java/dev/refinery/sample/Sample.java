@@ -1,0 +1,112 @@
+package dev.refinery.sample;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One record of a post-training dataset in the Nemotron Post-Training Dataset v1 schema: {@code
+ * uuid, license, generator, version, category, reasoning, messages, metadata}. {@code metadata} is
+ * a JSON string (tool definitions of tool_calling rows live in {@code metadata.tools}); {@code
+ * reasoning} is "on" or "off" in well-formed data but is kept as read. Columns the schema does not
+ * name ride along in {@code extra}.
+ */
+public record Sample(
+    String uuid,
+    String license,
+    String generator,
+    String version,
+    String category,
+    String reasoning,
+    List<Message> messages,
+    String metadata,
+    Map<String, Object> extra) {
+
+  public static final String REASONING_ON = "on";
+  public static final String REASONING_OFF = "off";
+
+  public Sample {
+    messages = messages == null ? List.of() : List.copyOf(messages);
+    extra = Extras.copyOf(extra);
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  public Builder toBuilder() {
+    return new Builder()
+        .uuid(uuid).license(license).generator(generator).version(version)
+        .category(category).reasoning(reasoning).messages(messages).metadata(metadata)
+        .extra(extra);
+  }
+
+  public boolean reasoningOn() {
+    return REASONING_ON.equals(reasoning);
+  }
+
+  /** The first user turn's content, or null when there is none. */
+  public String firstUserPrompt() {
+    for (Message m : messages) {
+      if (m.isUser()) {
+        return m.content();
+      }
+    }
+    return null;
+  }
+
+  /** The last assistant turn, or null when there is none. */
+  public Message finalAssistant() {
+    for (int i = messages.size() - 1; i >= 0; i--) {
+      if (messages.get(i).isAssistant()) {
+        return messages.get(i);
+      }
+    }
+    return null;
+  }
+
+  public int toolCallCount() {
+    int n = 0;
+    for (Message m : messages) {
+      n += m.toolCallsOrEmpty().size();
+    }
+    return n;
+  }
+
+  public Sample withUuid(String newUuid) {
+    return toBuilder().uuid(newUuid).build();
+  }
+
+  public Sample withMessages(List<Message> newMessages) {
+    return toBuilder().messages(newMessages).build();
+  }
+
+  /** Builds a {@link Sample}; every field is optional. */
+  public static final class Builder {
+    private String uuid;
+    private String license;
+    private String generator;
+    private String version;
+    private String category;
+    private String reasoning;
+    private List<Message> messages = List.of();
+    private String metadata;
+    private Map<String, Object> extra = Extras.NONE;
+
+    private Builder() {}
+
+    public Builder uuid(String v) { this.uuid = v; return this; }
+    public Builder license(String v) { this.license = v; return this; }
+    public Builder generator(String v) { this.generator = v; return this; }
+    public Builder version(String v) { this.version = v; return this; }
+    public Builder category(String v) { this.category = v; return this; }
+    public Builder reasoning(String v) { this.reasoning = v; return this; }
+    public Builder messages(List<Message> v) { this.messages = v; return this; }
+    public Builder metadata(String v) { this.metadata = v; return this; }
+    public Builder extra(Map<String, Object> v) { this.extra = v; return this; }
+
+    public Sample build() {
+      return new Sample(uuid, license, generator, version, category, reasoning, messages,
+          metadata, extra);
+    }
+  }
+}
