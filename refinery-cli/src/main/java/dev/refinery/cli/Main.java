@@ -1,0 +1,53 @@
+package dev.refinery.cli;
+
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+
+/** The {@code refinery} command line: one class per subcommand, one place that maps errors. */
+@Command(
+    name = "refinery",
+    mixinStandardHelpOptions = true,
+    version = "refinery 0.1.0",
+    description = "Read, convert, inspect and validate LLM post-training datasets.",
+    subcommands = {
+        DemoCommand.class,
+        SampleDataCommand.class,
+        StatsCommand.class,
+        ShowCommand.class,
+        ValidateCommand.class,
+        ConvertCommand.class,
+        CommandLine.HelpCommand.class
+    })
+public final class Main implements Runnable {
+
+  @Option(names = "--verbose", scope = ScopeType.INHERIT,
+      description = "Print stack traces of errors.")
+  boolean verbose;
+
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  public static void main(String[] args) {
+    System.exit(run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
+  }
+
+  /** Runs one command line with the given streams; returns the exit status. */
+  public static int run(PrintWriter out, PrintWriter err, String... args) {
+    CommandLine cli = new CommandLine(new Main());
+    cli.setOut(out);
+    cli.setErr(err);
+    cli.setExecutionExceptionHandler(new ErrorHandler());
+    int status = cli.execute(args);
+    out.flush();
+    err.flush();
+    return status;
+  }
+}

@@ -1,0 +1,68 @@
+package dev.refinery.dataset;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import dev.refinery.internal.Json;
+import dev.refinery.io.AtomicFile;
+import dev.refinery.io.Compression;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Writes rejected records to a JSON Lines file, one object per record: {@code file}, {@code line}
+ * or {@code row_group}/{@code row}, {@code reason}, and {@code raw} (the record exactly as read).
+ * Thread safe, so parallel readers can share one.
+ */
+public final class RejectsWriter implements RejectHandler, Closeable {
+  private final AtomicFile file;
+  private final OutputStream out;
+  private final JsonGenerator g;
+  private long count;
+
+  public RejectsWriter(Path path) throws IOException {
+    this.file = new AtomicFile(path);
+    this.out = Compression.of(path).create(Files.newOutputStream(file.temp()));
+    this.g = Json.FACTORY.createGenerator(out).disable(JsonGenerator.Feature.FLUSH_PASSED_TO_STREAM);
+    g.setRootValueSeparator(null);
+  }
+
+  @Override
+  public synchronized void reject(Rejected r) {
+    try {
+      g.writeStartObject();
+      g.writeStringField("file", r.location().file());
+      if (r.location().line() >= 0) {
+        g.writeNumberField("line", r.location().line());
+      }
+      if (r.location().rowGroup() >= 0) {
+        g.writeNumberField("row_group", r.location().rowGroup());
+        g.writeNumberField("row", r.location().row());
+      }
+      g.writeStringField("reason", r.reason());
+      g.writeStringField("raw", r.raw());
+      g.writeEndObject();
+      g.writeRaw('\n');
+      count++;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public synchronized long count() {
+    return count;
+  }
+
+  public Path path() {
+    return file.target();
+  }
+
+  @Override
+  public synchronized void close() throws IOException {
+    g.close();
+    out.close();
+    file.commit();
+  }
+}

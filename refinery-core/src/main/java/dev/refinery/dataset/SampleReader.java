@@ -1,0 +1,137 @@
+package dev.refinery.dataset;
+
+import dev.refinery.RefineryException;
+import dev.refinery.format.Format;
+import dev.refinery.format.SchemaException;
+import dev.refinery.io.InputFile;
+import dev.refinery.io.Location;
+import dev.refinery.io.RawRow;
+import dev.refinery.io.RowReader;
+import dev.refinery.io.RowReaders;
+import dev.refinery.sample.Sample;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+
+/**
+ * Streams the samples of one or more files in order, decoding each record with a {@link Format}.
+ * Records that cannot be read or decoded go to the {@link RejectHandler}; {@link #read()} counts
+ * every record seen, good or bad, so callers can check read = kept + rejected.
+ */
+public final class SampleReader implements Iterator<Sample>, Closeable {
+  private final List<InputFile> files;
+  private final Format format;
+  private final RejectHandler onReject;
+  private int fileIndex = -1;
+  private RowReader current;
+  private Sample next;
+  private Location nextLocation;
+  private Location lastLocation;
+  private InputFile lastFile;
+  private long read;
+  private long rejected;
+
+  private SampleReader(List<InputFile> files, Format format, RejectHandler onReject) {
+    this.files = List.copyOf(files);
+    this.format = format;
+    this.onReject = onReject;
+  }
+
+  public static SampleReader open(List<InputFile> files, Format format, RejectHandler onReject) {
+    return new SampleReader(files, format, onReject);
+  }
+
+  public static SampleReader open(InputFile file, Format format, RejectHandler onReject) {
+    return new SampleReader(List.of(file), format, onReject);
+  }
+
+  @Override
+  public boolean hasNext() {
+    if (next != null) {
+      return true;
+    }
+    try {
+      while (true) {
+        if (current == null) {
+          if (++fileIndex >= files.size()) {
+            return false;
+          }
+          current = RowReaders.open(files.get(fileIndex));
+        }
+        RawRow row = current.next();
+        if (row == null) {
+          current.close();
+          current = null;
+          continue;
+        }
+        read++;
+        if (row.isBad()) {
+          reject(row, row.error());
+          continue;
+        }
+        try {
+          next = format.decode(row.fields());
+          nextLocation = row.location();
+          return true;
+        } catch (SchemaException e) {
+          reject(row, e.getMessage());
+        }
+      }
+    } catch (IOException e) {
+      throw new RefineryException(files.get(fileIndex) + ": cannot read: " + e.getMessage(), e);
+    }
+  }
+
+  private void reject(RawRow row, String reason) {
+    rejected++;
+    onReject.reject(new Rejected(row.location(), reason, row.rawText()));
+  }
+
+  @Override
+  public Sample next() {
+    if (!hasNext()) {
+      throw new NoSuchElementException();
+    }
+    Sample s = next;
+    next = null;
+    lastLocation = nextLocation;
+    lastFile = files.get(fileIndex);
+    return s;
+  }
+
+  /** The file the last sample returned by {@link #next()} came from. */
+  public InputFile currentFile() {
+    return lastFile;
+  }
+
+  /** Where the last sample returned by {@link #next()} came from. */
+  public Location currentLocation() {
+    return lastLocation;
+  }
+
+  /** Records seen so far, decodable or not. */
+  public long read() {
+    return read;
+  }
+
+  /** Records handed to the reject handler so far. */
+  public long rejected() {
+    return rejected;
+  }
+
+  @Override
+  public void close() {
+    if (current != null) {
+      try {
+        current.close();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      current = null;
+    }
+    fileIndex = files.size();
+  }
+}
