@@ -3,6 +3,7 @@ package dev.refinery.dataset;
 import dev.refinery.RefineryException;
 import dev.refinery.format.Format;
 import dev.refinery.io.AtomicFile;
+import dev.refinery.io.Compression;
 import dev.refinery.io.FileKind;
 import dev.refinery.io.RowSchemaMismatchException;
 import dev.refinery.io.RowWriter;
@@ -39,7 +40,8 @@ public final class SampleWriter implements Closeable {
     try {
       AtomicFile file = new AtomicFile(target);
       return new SampleWriter(file, format,
-          RowWriters.open(file.temp(), kind, format.parquetColumns(), null));
+          RowWriters.open(file.temp(), kind, Compression.of(target),
+              format.parquetColumns(), null));
     } catch (IOException e) {
       throw new RefineryException(target + ": cannot write: " + e.getMessage(), e);
     }

@@ -11,15 +11,16 @@ public final class RowWriters {
   private RowWriters() {}
 
   /**
-   * @param path where to write (the caller handles atomic renames)
+   * @param path where to write (the caller handles atomic renames, so its name may be a temp name)
+   * @param compression stream compression of JSON Lines, told by the final name
    * @param knownColumns for Parquet: the types of columns the format fixes (may be null); other
    *     columns get types inferred from the first record
    */
-  public static RowWriter open(Path path, FileKind kind, MessageType knownColumns,
-      CompressionCodecName codec) throws IOException {
+  public static RowWriter open(Path path, FileKind kind, Compression compression,
+      MessageType knownColumns, CompressionCodecName codec) throws IOException {
     return switch (kind) {
       case PARQUET -> new ParquetRowWriter(path, knownColumns, codec);
-      case JSONL -> new JsonlRowWriter(Compression.of(path).create(Files.newOutputStream(path)));
+      case JSONL -> new JsonlRowWriter(compression.create(Files.newOutputStream(path)));
       case JSON_ARRAY -> throw new IllegalArgumentException(
           "writing JSON array files is not supported; use .jsonl");
     };
