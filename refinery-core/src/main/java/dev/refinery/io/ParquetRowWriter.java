@@ -100,10 +100,40 @@ final class ParquetRowWriter implements RowWriter {
     }
     closed = true;
     if (writer == null) {
-      start(ParquetSchemaInference.infer(null, knownColumns));
+      MessageType empty = ParquetSchemaInference.infer(null, knownColumns);
+      if (empty.getFieldCount() == 0) {
+        writeEmptyFile();
+        return;
+      }
+      start(empty);
     }
     writer.close();
   }
+
+  /**
+   * A file with no rows and no columns, which parquet-java's writer refuses to make: the magic
+   * bytes around a footer whose schema is just the root.
+   */
+  private void writeEmptyFile() throws IOException {
+    org.apache.parquet.format.SchemaElement root =
+        new org.apache.parquet.format.SchemaElement("schema");
+    root.setNum_children(0);
+    org.apache.parquet.format.FileMetaData footer = new org.apache.parquet.format.FileMetaData(
+        1, List.of(root), 0L, List.of());
+    footer.setCreated_by("refinery");
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    org.apache.parquet.format.Util.writeFileMetaData(footer, bytes);
+    int length = bytes.size();
+    try (java.io.OutputStream out = java.nio.file.Files.newOutputStream(path)) {
+      out.write(MAGIC);
+      bytes.writeTo(out);
+      out.write(new byte[] {(byte) length, (byte) (length >>> 8), (byte) (length >>> 16),
+          (byte) (length >>> 24)});
+      out.write(MAGIC);
+    }
+  }
+
+  private static final byte[] MAGIC = {'P', 'A', 'R', '1'};
 
   private static final class Builder
       extends ParquetWriter.Builder<Map<String, Object>, Builder> {

@@ -248,6 +248,10 @@ class ParquetRowReaderWriterTest {
     new ParquetRowWriter(file, NemotronParquetSchema.V1, null).close();
     assertThat(readAll(file)).isEmpty();
     assertThat(ParquetFiles.schemaOf(file)).isEqualTo(NemotronParquetSchema.V1);
+
+    Path noColumns = dir.resolve("empty-inferred.parquet");
+    new ParquetRowWriter(noColumns, null, null).close();
+    assertThat(readAll(noColumns)).isEmpty();
   }
 
   @Test
