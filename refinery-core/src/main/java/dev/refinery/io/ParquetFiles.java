@@ -1,0 +1,31 @@
+package dev.refinery.io;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import org.apache.parquet.schema.MessageType;
+
+/**
+ * Parquet file facts from the footer, and readers over ranges of row groups for reading one file
+ * in parallel. Errors are one-line {@link dev.refinery.RefineryException}s naming the file.
+ */
+public final class ParquetFiles {
+  private ParquetFiles() {}
+
+  /** The file's schema as written in its footer. */
+  public static MessageType schemaOf(Path path) throws IOException {
+    return ParquetRowReader.schemaOf(path);
+  }
+
+  /** How many row groups the file has. */
+  public static int rowGroupCount(Path path) throws IOException {
+    return ParquetRowReader.rowGroupCount(path);
+  }
+
+  /**
+   * A reader of row groups {@code first} to {@code first + count - 1} only (clipped to the file);
+   * row locations keep the row groups' indexes in the whole file.
+   */
+  public static RowReader openRowGroups(Path path, int first, int count) throws IOException {
+    return new ParquetRowReader(path, first, count);
+  }
+}

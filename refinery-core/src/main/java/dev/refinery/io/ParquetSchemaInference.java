@@ -1,0 +1,155 @@
+package dev.refinery.io;
+
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.parquet.schema.GroupType;
+import org.apache.parquet.schema.LogicalTypeAnnotation;
+import org.apache.parquet.schema.MessageType;
+import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
+import org.apache.parquet.schema.Type;
+import org.apache.parquet.schema.Types;
+
+/**
+ * The output schema of a Parquet file, from its first record and the columns the format fixes.
+ * Top-level columns come in the record's key order, then any fixed column the record lacks. A
+ * fixed type wins; a fixed group also gains the keys of the record it lacks. Other types are
+ * inferred: strings, int64, double, boolean, groups (fields of all maps seen at that place, in
+ * first-seen order), 3-level lists (element from all elements seen); nothing to go on gives a
+ * string. Every inferred field is optional.
+ */
+final class ParquetSchemaInference {
+  private ParquetSchemaInference() {}
+
+  static MessageType infer(Map<String, Object> first, MessageType known) {
+    List<Type> fields = new ArrayList<>();
+    if (first != null) {
+      for (Map.Entry<String, Object> e : first.entrySet()) {
+        Type k = known != null && known.containsField(e.getKey()) ? known.getType(e.getKey()) : null;
+        fields.add(infer(e.getKey(), single(e.getValue()), k));
+      }
+    }
+    if (known != null) {
+      for (Type k : known.getFields()) {
+        if (first == null || !first.containsKey(k.getName())) {
+          fields.add(k);
+        }
+      }
+    }
+    return new MessageType("schema", fields);
+  }
+
+  private static List<Object> single(Object v) {
+    List<Object> l = new ArrayList<>(1);
+    if (v != null) {
+      l.add(v);
+    }
+    return l;
+  }
+
+  /** The type of a field named {@code name} from its non-null values seen so far. */
+  private static Type infer(String name, List<Object> samples, Type known) {
+    if (known != null) {
+      return refineKnown(known, samples);
+    }
+    Object v = samples.isEmpty() ? null : samples.get(0);
+    if (v instanceof Map) {
+      Map<String, List<Object>> byKey = fieldsOf(samples);
+      if (byKey.isEmpty()) {
+        return string(name); // Parquet has no empty groups; such a map will not fit
+      }
+      List<Type> fields = new ArrayList<>();
+      byKey.forEach((k, values) -> fields.add(infer(k, values, null)));
+      return new GroupType(Type.Repetition.OPTIONAL, name, fields);
+    }
+    if (v instanceof List) {
+      return list(name, infer("element", elementsOf(samples), null));
+    }
+    if (v instanceof Long || v instanceof Integer || v instanceof Short || v instanceof Byte
+        || v instanceof BigInteger) {
+      return Types.optional(PrimitiveTypeName.INT64).named(name);
+    }
+    if (v instanceof Double || v instanceof Float || v instanceof BigDecimal) {
+      return Types.optional(PrimitiveTypeName.DOUBLE).named(name);
+    }
+    if (v instanceof Boolean) {
+      return Types.optional(PrimitiveTypeName.BOOLEAN).named(name);
+    }
+    return string(name);
+  }
+
+  private static Type refineKnown(Type known, List<Object> samples) {
+    if (known.isPrimitive()) {
+      return known;
+    }
+    GroupType g = known.asGroupType();
+    LogicalTypeAnnotation a = g.getLogicalTypeAnnotation();
+    if (a instanceof LogicalTypeAnnotation.ListLogicalTypeAnnotation) {
+      if (g.getFieldCount() == 1 && !g.getType(0).isPrimitive()
+          && g.getType(0).isRepetition(Type.Repetition.REPEATED)
+          && !ParquetRowMaterializer.repeatedIsElement(g.getType(0), g.getName())) {
+        GroupType repeated = g.getType(0).asGroupType();
+        Type element = refineKnown(repeated.getType(0), elementsOf(samples));
+        return g.withNewFields(repeated.withNewFields(element));
+      }
+      return known;
+    }
+    if (a != null) {
+      return known; // MAP and others: as fixed
+    }
+    Map<String, List<Object>> byKey = fieldsOf(samples);
+    List<Type> fields = new ArrayList<>();
+    for (Type f : g.getFields()) {
+      List<Object> values = byKey.remove(f.getName());
+      fields.add(refineKnown(f, values == null ? List.of() : values));
+    }
+    byKey.forEach((k, values) -> fields.add(infer(k, values, null)));
+    return g.withNewFields(fields);
+  }
+
+  /** The non-null values of each key of the maps among {@code samples}, keys in first-seen order. */
+  private static Map<String, List<Object>> fieldsOf(List<Object> samples) {
+    Map<String, List<Object>> byKey = new LinkedHashMap<>();
+    for (Object s : samples) {
+      if (s instanceof Map<?, ?> m) {
+        for (Map.Entry<?, ?> e : m.entrySet()) {
+          List<Object> values = byKey.computeIfAbsent(String.valueOf(e.getKey()),
+              k -> new ArrayList<>());
+          if (e.getValue() != null) {
+            values.add(e.getValue());
+          }
+        }
+      }
+    }
+    return byKey;
+  }
+
+  private static List<Object> elementsOf(List<Object> samples) {
+    List<Object> elements = new ArrayList<>();
+    for (Object s : samples) {
+      if (s instanceof List<?> l) {
+        for (Object e : l) {
+          if (e != null) {
+            elements.add(e);
+          }
+        }
+      }
+    }
+    return elements;
+  }
+
+  static Type string(String name) {
+    return Types.optional(PrimitiveTypeName.BINARY).as(LogicalTypeAnnotation.stringType())
+        .named(name);
+  }
+
+  /** The pyarrow list layout: {@code optional group name (LIST) { repeated group list { element } }}. */
+  static GroupType list(String name, Type element) {
+    return Types.optionalGroup().as(LogicalTypeAnnotation.listType())
+        .addField(new GroupType(Type.Repetition.REPEATED, "list", element))
+        .named(name);
+  }
+}
