@@ -13,7 +13,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code refinery show}: the first few samples, or one by uuid, laid out for reading. */
-@Command(name = "show",
+@Command(name = "show", mixinStandardHelpOptions = true,
     description = "Print samples for reading: a header per sample, each message under its role, "
         + "tool calls as name(arguments); reasoning traces and long messages are folded unless "
         + "--full.",

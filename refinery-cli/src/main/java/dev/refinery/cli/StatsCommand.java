@@ -16,7 +16,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code refinery stats}: what a dataset holds, counted exactly, one task per file. */
-@Command(name = "stats",
+@Command(name = "stats", mixinStandardHelpOptions = true,
     description = {
         "Count samples by split, category, generator, reasoning, license and version, and give "
             + "exact percentiles of turns, tool calls and lengths (prompt, answer, reasoning).",
