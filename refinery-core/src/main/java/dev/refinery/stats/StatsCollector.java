@@ -1,0 +1,181 @@
+package dev.refinery.stats;
+
+import dev.refinery.RefineryException;
+import dev.refinery.dataset.RejectHandler;
+import dev.refinery.dataset.SampleReader;
+import dev.refinery.format.Format;
+import dev.refinery.io.InputFile;
+import dev.refinery.sample.Message;
+import dev.refinery.sample.Sample;
+import dev.refinery.sample.ThinkBlock;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
+
+/**
+ * Accumulates the {@link DatasetStats} of one partition (one file's samples). Mutable and not
+ * thread safe by design: each partition gets its own collector, and partitions are merged with
+ * {@link DatasetStats#plus}, so nothing is shared between threads.
+ */
+public final class StatsCollector {
+  private final String split;
+  private long decoded;
+  private long malformed;
+  private final Map<String, Long> byCategory = new HashMap<>();
+  private final Map<String, Long> byGenerator = new HashMap<>();
+  private final Map<String, Long> byReasoning = new HashMap<>();
+  private final Map<String, Long> byLicense = new HashMap<>();
+  private final Map<String, Long> byVersion = new HashMap<>();
+  private final LengthHistogram.Recorder turns = new LengthHistogram.Recorder();
+  private final LengthHistogram.Recorder toolCalls = new LengthHistogram.Recorder();
+  private final LengthHistogram.Recorder prompt = new LengthHistogram.Recorder();
+  private final LengthHistogram.Recorder answer = new LengthHistogram.Recorder();
+  private final LengthHistogram.Recorder reasoning = new LengthHistogram.Recorder();
+
+  /** @param split the split every sample of this partition belongs to, or null when unknown */
+  public StatsCollector(String split) {
+    this.split = split;
+  }
+
+  /** Counts one decoded sample. */
+  public void add(Sample s) {
+    decoded++;
+    count(byCategory, s.category());
+    count(byGenerator, s.generator());
+    count(byReasoning, s.reasoning());
+    count(byLicense, s.license());
+    count(byVersion, s.version());
+    turns.record(s.messages().size());
+    toolCalls.record(s.toolCallCount());
+    String userPrompt = s.firstUserPrompt();
+    if (userPrompt != null) {
+      prompt.record(codePoints(userPrompt));
+    }
+    Message last = s.finalAssistant();
+    // A final turn that only calls tools has no answer to measure, as SQL's length(NULL) is NULL.
+    if (last != null && last.content() != null) {
+      ThinkBlock think = ThinkBlock.parse(last.content());
+      answer.record(codePoints(think.answer()));
+      if (think.hasTrace()) {
+        reasoning.record(codePoints(think.trace()));
+      }
+    }
+  }
+
+  /** Counts records that were read but could not be decoded. */
+  public void addMalformed(long n) {
+    malformed += n;
+  }
+
+  /** The stats of what has been added so far. */
+  public DatasetStats result() {
+    Map<String, Long> bySplit = split == null || decoded == 0 ? Map.of() : Map.of(split, decoded);
+    return new DatasetStats(decoded + malformed, malformed, bySplit, byCategory, byGenerator,
+        byReasoning, byLicense, byVersion, turns.toHistogram(), toolCalls.toHistogram(),
+        prompt.toHistogram(), answer.toHistogram(), reasoning.toHistogram());
+  }
+
+  /**
+   * The stats of one file. Undecodable records go to {@code onReject} and are counted as
+   * malformed; {@code onReject} may throw to stop.
+   */
+  public static DatasetStats collect(InputFile file, Format format, RejectHandler onReject) {
+    StatsCollector collector = new StatsCollector(file.split());
+    try (SampleReader reader = SampleReader.open(file, format, onReject)) {
+      while (reader.hasNext()) {
+        collector.add(reader.next());
+      }
+      collector.addMalformed(reader.rejected());
+      DatasetStats stats = collector.result();
+      if (stats.totalSamples() != reader.read()) {
+        throw new IllegalStateException(file + ": read " + reader.read() + " records but counted "
+            + stats.totalSamples());
+      }
+      return stats;
+    }
+  }
+
+  /** {@link #collect(List, Format, RejectHandler, int)} on all available processors. */
+  public static DatasetStats collect(List<InputFile> files, Format format, RejectHandler onReject) {
+    return collect(files, format, onReject, Runtime.getRuntime().availableProcessors());
+  }
+
+  /**
+   * The stats of many files, one task per file on {@code threads} threads, merged in file order.
+   * At most two tasks per thread run ahead of the merge, so finished but unmerged partitions never
+   * pile up however many files there are. {@code onReject} is called from several threads and
+   * must be thread safe ({@link dev.refinery.dataset.RejectsWriter} is).
+   */
+  public static DatasetStats collect(List<InputFile> files, Format format, RejectHandler onReject,
+                                     int threads) {
+    if (threads < 1) {
+      throw new IllegalArgumentException("threads must be >= 1, got " + threads);
+    }
+    if (files.size() <= 1 || threads == 1) {
+      DatasetStats total = DatasetStats.EMPTY;
+      for (InputFile f : files) {
+        total = total.plus(collect(f, format, onReject));
+      }
+      return total;
+    }
+    int poolSize = Math.min(threads, files.size());
+    ExecutorService pool = Executors.newFixedThreadPool(poolSize, daemonThreads());
+    try {
+      Deque<Future<DatasetStats>> running = new ArrayDeque<>();
+      DatasetStats total = DatasetStats.EMPTY;
+      int next = 0;
+      while (next < files.size() || !running.isEmpty()) {
+        while (next < files.size() && running.size() < 2 * poolSize) {
+          InputFile f = files.get(next++);
+          running.add(pool.submit(() -> collect(f, format, onReject)));
+        }
+        total = total.plus(await(running.removeFirst()));
+      }
+      return total;
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private static DatasetStats await(Future<DatasetStats> f) {
+    try {
+      return f.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new RefineryException("interrupted while computing stats", e);
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof RuntimeException re) {
+        throw re;
+      }
+      if (cause instanceof Error err) {
+        throw err;
+      }
+      throw new IllegalStateException(cause);
+    }
+  }
+
+  private static ThreadFactory daemonThreads() {
+    return r -> {
+      Thread t = new Thread(r, "refinery-stats");
+      t.setDaemon(true);
+      return t;
+    };
+  }
+
+  private static void count(Map<String, Long> counts, String key) {
+    counts.merge(key == null ? DatasetStats.NONE : key, 1L, Long::sum);
+  }
+
+  /** Length as Python's len and DuckDB's length() count it: code points, not UTF-16 units. */
+  static int codePoints(String s) {
+    return s.codePointCount(0, s.length());
+  }
+}
