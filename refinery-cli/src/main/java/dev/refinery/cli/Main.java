@@ -42,6 +42,8 @@ public final class Main implements Runnable {
   /** Runs one command line with the given streams; returns the exit status. */
   public static int run(PrintWriter out, PrintWriter err, String... args) {
     CommandLine cli = new CommandLine(new Main());
+    // Every subcommand answers --help, not only the root.
+    cli.getSubcommands().values().forEach(sub -> sub.getCommandSpec().mixinStandardHelpOptions(true));
     cli.setOut(out);
     cli.setErr(err);
     cli.setExecutionExceptionHandler(new ErrorHandler());
