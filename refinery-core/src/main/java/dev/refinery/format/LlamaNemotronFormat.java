@@ -15,7 +15,8 @@ import java.util.Set;
  * {@code category}, {@code license}, {@code generator}, {@code version}, {@code
  * used_in_training}. The system prompt becomes the first message and the output the last one;
  * {@code reasoning} comes from its field, else from the system prompt. {@code used_in_training}
- * and other unknown fields ride along.
+ * and other unknown fields ride along. An {@code input} given as a plain string is read as one
+ * user turn (and written back as a list).
  */
 final class LlamaNemotronFormat implements Format {
   static final String THINKING_ON = "detailed thinking on";
@@ -31,7 +32,10 @@ final class LlamaNemotronFormat implements Format {
 
   @Override
   public Sample decode(Map<String, Object> row) {
-    List<Object> input = Fields.list(row, "input", "", true);
+    // Some NeMo-Skills style files hold the prompt as one string: one user turn.
+    List<Object> input = row.get("input") instanceof String prompt
+        ? List.of(Map.of("role", Message.USER, "content", prompt))
+        : Fields.list(row, "input", "", true);
     Object output = row.get("output");
     if (!(output instanceof String answer)) {
       throw new SchemaException(output == null ? "output is missing"

@@ -28,6 +28,7 @@ import java.util.Set;
 final class OpenAiFormat implements Format {
   private static final Set<String> TOP = Common.known("messages", "tools", "metadata");
   private static final Set<String> MESSAGE = Set.of("role", "content", "tool_calls");
+  private static final Set<String> PART_TYPES = Set.of("text", "reasoning", "tool_call");
 
   @Override
   public String name() {
@@ -76,6 +77,10 @@ final class OpenAiFormat implements Format {
         String partWhere = where + ".content[" + j + "]";
         Map<String, Object> part = Fields.object(parts.get(j), partWhere);
         String type = Fields.string(part, "type", partWhere + ".");
+        if (type != null && !PART_TYPES.contains(type)) {
+          throw new SchemaException(partWhere + " has type '" + type
+              + "', which Refinery cannot keep (text, reasoning and tool_call are supported)");
+        }
         Object value = part.containsKey("value") ? part.get("value") : part.get("text");
         if (!(value instanceof String v)) {
           throw new SchemaException(partWhere + " has no string 'text' or 'value'");
@@ -98,8 +103,7 @@ final class OpenAiFormat implements Format {
             }
             calls.add(Common.plainToolCall(call, callIndex[0]++, partWhere + ".value"));
           }
-          default -> throw new SchemaException(partWhere + " has type '" + type
-              + "', which Refinery cannot keep (text, reasoning and tool_call are supported)");
+          default -> throw new IllegalStateException("checked above: " + type);
         }
       }
       text = reasoning == null ? body.toString()
