@@ -33,4 +33,9 @@ public final class SharedData {
     assumeTrue(Files.exists(file), "shared data absent: " + file);
     return file;
   }
+
+  /** Same as {@link #file(String)}. */
+  public static Path path(String relative) {
+    return file(relative);
+  }
 }

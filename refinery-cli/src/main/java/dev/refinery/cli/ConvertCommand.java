@@ -1,13 +1,120 @@
 package dev.refinery.cli;
 
+import dev.refinery.RefineryException;
+import dev.refinery.dataset.RejectHandler;
+import dev.refinery.dataset.Rejected;
+import dev.refinery.dataset.RejectsWriter;
+import dev.refinery.dataset.SampleReader;
+import dev.refinery.dataset.SampleWriter;
+import dev.refinery.format.Format;
+import dev.refinery.format.Formats;
+import dev.refinery.format.SchemaException;
+import dev.refinery.io.InputFile;
+import dev.refinery.io.Inputs;
+import dev.refinery.io.RowSchemaMismatchException;
+import dev.refinery.sample.ContentUuid;
+import dev.refinery.sample.Sample;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
-/** Placeholder until the command lands. */
-@Command(name = "convert", description = "(not implemented yet)")
+/**
+ * Rewrites a dataset from one record layout to another. Every record read is either written or
+ * rejected: it may not decode, not be expressible in the target layout, or not fit the output's
+ * Parquet schema. Records without a uuid get their {@link ContentUuid}, so the same input always
+ * gives the same bytes out.
+ */
+@Command(name = "convert",
+    description = "Convert a dataset between formats (nemotron, openai, sharegpt, alpaca, "
+        + "llama-nemotron).",
+    footer = {"", "Examples:",
+        "  refinery convert --to nemotron glaive_toolcall_en_demo.json glaive.jsonl",
+        "  refinery convert --from openai --to sharegpt data/ out.jsonl.zst --rejects bad.jsonl"})
 final class ConvertCommand implements Callable<Integer> {
+
+  @Parameters(index = "0", paramLabel = "IN",
+      description = "A file (.parquet, .jsonl[.gz|.zst], .json), a glob, or a dataset folder.")
+  String in;
+
+  @Parameters(index = "1", paramLabel = "OUT",
+      description = "The output file; its name picks .parquet or .jsonl[.gz|.zst].")
+  Path out;
+
+  @Option(names = "--from", paramLabel = "FMT", defaultValue = "auto",
+      description = "Input format: auto (the default, told by the first record), "
+          + "nemotron, openai, sharegpt, alpaca, llama-nemotron.")
+  String from;
+
+  @Option(names = "--to", paramLabel = "FMT", required = true,
+      description = "Output format: nemotron, openai, sharegpt, alpaca, llama-nemotron.")
+  String to;
+
+  @Option(names = "--split", split = ",", paramLabel = "SPLIT",
+      description = "Only these splits (e.g. code,math); 'tool' means tool_calling.")
+  List<String> splits = new ArrayList<>();
+
+  @Option(names = "--rejects", paramLabel = "FILE",
+      description = "Write records that cannot be converted here (JSON Lines with file, line, "
+          + "reason and the raw record) and go on; without it the first one stops the run.")
+  Path rejects;
+
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
   @Override
-  public Integer call() {
-    throw new dev.refinery.RefineryException("convert is not implemented yet");
+  public Integer call() throws IOException {
+    Format target = Formats.byName(to);
+    List<InputFile> files = Inputs.resolve(in, splits);
+    Format source = "auto".equals(from) ? Formats.detect(files.get(0)) : Formats.byName(from);
+    RejectsWriter rejectsWriter = rejects == null ? null : new RejectsWriter(rejects);
+    RejectHandler onReject = rejectsWriter == null ? RejectHandler.FAIL : rejectsWriter;
+    long written;
+    long read;
+    long rejected;
+    try {
+      SampleWriter writer = SampleWriter.create(out, target);
+      long notWritten = 0;
+      try (SampleReader reader = SampleReader.open(files, source, onReject)) {
+        while (reader.hasNext()) {
+          Sample sample = reader.next();
+          if (sample.uuid() == null) {
+            sample = sample.withUuid(ContentUuid.of(sample));
+          }
+          try {
+            writer.write(sample);
+          } catch (SchemaException | RowSchemaMismatchException e) {
+            notWritten++;
+            onReject.reject(new Rejected(reader.currentLocation(),
+                "cannot write as " + target.name() + ": " + e.getMessage(),
+                reader.currentRawText()));
+          }
+        }
+        read = reader.read();
+        rejected = reader.rejected() + notWritten;
+        written = writer.written();
+      } catch (RuntimeException e) {
+        writer.abort();
+        throw e;
+      }
+      writer.close();
+    } finally {
+      if (rejectsWriter != null) {
+        rejectsWriter.close();
+      }
+    }
+    if (read != written + rejected) {
+      throw new IllegalStateException("counts do not add up: read " + read + ", written "
+          + written + ", rejected " + rejected);
+    }
+    spec.commandLine().getOut().println("read " + read + ", written " + written + ", rejected "
+        + rejected + " (" + source.name() + " -> " + target.name() + "; output " + out
+        + (rejectsWriter == null ? "" : "; rejects " + rejectsWriter.path()) + ")");
+    return 0;
   }
 }

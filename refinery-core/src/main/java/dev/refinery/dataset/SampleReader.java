@@ -30,6 +30,8 @@ public final class SampleReader implements Iterator<Sample>, Closeable {
   private Sample next;
   private Location nextLocation;
   private Location lastLocation;
+  private RawRow nextRow;
+  private RawRow lastRow;
   private InputFile lastFile;
   private long read;
   private long rejected;
@@ -75,6 +77,7 @@ public final class SampleReader implements Iterator<Sample>, Closeable {
         try {
           next = format.decode(row.fields());
           nextLocation = row.location();
+          nextRow = row;
           return true;
         } catch (SchemaException e) {
           reject(row, e.getMessage());
@@ -98,6 +101,7 @@ public final class SampleReader implements Iterator<Sample>, Closeable {
     Sample s = next;
     next = null;
     lastLocation = nextLocation;
+    lastRow = nextRow;
     lastFile = files.get(fileIndex);
     return s;
   }
@@ -110,6 +114,14 @@ public final class SampleReader implements Iterator<Sample>, Closeable {
   /** Where the last sample returned by {@link #next()} came from. */
   public Location currentLocation() {
     return lastLocation;
+  }
+
+  /**
+   * The record the last sample returned by {@link #next()} was decoded from, as text: what a
+   * rejects file keeps when the sample later fails (for instance it cannot be written).
+   */
+  public String currentRawText() {
+    return lastRow == null ? null : lastRow.rawText();
   }
 
   /** Records seen so far, decodable or not. */

@@ -1,16 +1,25 @@
 package dev.refinery.format;
 
 import dev.refinery.RefineryException;
+import dev.refinery.io.InputFile;
+import dev.refinery.io.RawRow;
+import dev.refinery.io.RowReader;
+import dev.refinery.io.RowReaders;
+import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** The formats by name. An explicit list: no classpath scanning. */
 public final class Formats {
   private static final Map<String, Format> BY_NAME = new LinkedHashMap<>();
+  private static final Set<String> NEMOTRON_KEYS =
+      Set.of("uuid", "license", "generator", "version", "category", "reasoning");
 
   static {
-    for (Format f : List.<Format>of(new NemotronFormat())) {
+    for (Format f : List.<Format>of(new NemotronFormat(), new OpenAiFormat(),
+        new ShareGptFormat(), new AlpacaFormat(), new LlamaNemotronFormat())) {
       BY_NAME.put(f.name(), f);
     }
   }
@@ -31,11 +40,54 @@ public final class Formats {
   }
 
   /**
-   * The format the first record of a file is in, told by its keys; nemotron when the file is
-   * empty or nothing else fits.
+   * The format of a file, told by the keys of its first readable record (bad lines before it are
+   * skipped); nemotron when the file has none or nothing else fits. The rules, first match wins:
+   *
+   * <ol>
+   *   <li>{@code conversations} → sharegpt;
+   *   <li>{@code instruction} and {@code output} → alpaca;
+   *   <li>{@code input} and {@code output} → llama-nemotron (its rows also carry {@code
+   *       system_prompt} and {@code used_in_training});
+   *   <li>{@code messages} with any of {@code uuid, license, generator, version, category,
+   *       reasoning} → nemotron;
+   *   <li>{@code messages} → openai (with or without {@code tools});
+   *   <li>anything else → nemotron, whose decoder then names what is missing.
+   * </ol>
    */
-  public static Format detect(dev.refinery.io.InputFile file) {
-    return nemotron();
+  public static Format detect(InputFile file) {
+    try (RowReader rows = RowReaders.open(file)) {
+      RawRow row;
+      while ((row = rows.next()) != null) {
+        if (!row.isBad()) {
+          return byName(detect(row.fields()));
+        }
+      }
+      return nemotron();
+    } catch (IOException e) {
+      throw new RefineryException(file + ": cannot read: " + e.getMessage(), e);
+    }
+  }
+
+  /** The name of the format a record's keys say, by the rules of {@link #detect(InputFile)}. */
+  public static String detect(Map<String, Object> row) {
+    if (row.containsKey("conversations")) {
+      return "sharegpt";
+    }
+    if (row.containsKey("instruction") && row.containsKey("output")) {
+      return "alpaca";
+    }
+    if (row.containsKey("input") && row.containsKey("output")) {
+      return "llama-nemotron";
+    }
+    if (row.containsKey("messages")) {
+      for (String key : NEMOTRON_KEYS) {
+        if (row.containsKey(key)) {
+          return "nemotron";
+        }
+      }
+      return "openai";
+    }
+    return "nemotron";
   }
 
   public static List<String> names() {

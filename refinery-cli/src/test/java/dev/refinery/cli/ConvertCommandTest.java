@@ -1,0 +1,156 @@
+package dev.refinery.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.refinery.internal.Json;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConvertCommandTest {
+  private static final String GOOD_OPENAI = "{\"messages\": [{\"role\": \"user\", \"content\": "
+      + "\"2+2?\"}, {\"role\": \"assistant\", \"content\": \"4\"}]}";
+
+  @TempDir
+  Path dir;
+
+  @BeforeAll
+  static void tempRootExists() throws Exception {
+    // The build points java.io.tmpdir at target/tmp but nothing creates it.
+    Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir")));
+  }
+
+  /** shared/data beside the project, found from the module folder; skips when absent. */
+  private static Path shared(String relative) {
+    for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
+      Path file = d.resolve("shared").resolve("data").resolve(relative);
+      if (Files.exists(file)) {
+        return file;
+      }
+    }
+    Assumptions.assumeTrue(false, "shared data absent: " + relative);
+    return null;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<Map<String, Object>> jsonl(Path file) throws Exception {
+    List<Map<String, Object>> rows = new ArrayList<>();
+    for (String line : Files.readAllLines(file)) {
+      rows.add((Map<String, Object>) Json.parse(line));
+    }
+    return rows;
+  }
+
+  @Test
+  void glaiveShareGptToNemotronKeepsToolCallsAndTools() throws Exception {
+    Path out = dir.resolve("glaive.jsonl");
+    Cli cli = Cli.run("convert", "--to", "nemotron",
+        shared("llamafactory-demo/glaive_toolcall_en_demo.json").toString(), out.toString());
+    assertThat(cli.status()).as(cli.err()).isZero();
+    assertThat(cli.out()).startsWith("read 300, written 300, rejected 0 (sharegpt -> nemotron;");
+
+    List<Map<String, Object>> rows = jsonl(out);
+    assertThat(rows).hasSize(300);
+    Map<String, Object> first = rows.get(0);
+    assertThat(UUID.fromString((String) first.get("uuid")).version()).isEqualTo(5);
+    List<?> messages = (List<?>) first.get("messages");
+    Map<?, ?> call = (Map<?, ?>) ((List<?>) ((Map<?, ?>) messages.get(3)).get("tool_calls")).get(0);
+    assertThat(call.get("id")).isEqualTo("call_0");
+    assertThat(call.get("function")).isEqualTo(Map.of("name", "search_recipes",
+        "arguments", "{\"ingredients\": [\"chicken\", \"bell peppers\", \"rice\"]}"));
+    Map<?, ?> metadata = (Map<?, ?>) Json.parse((String) first.get("metadata"));
+    assertThat(((Map<?, ?>) ((List<?>) metadata.get("tools")).get(0)).get("name"))
+        .isEqualTo("search_recipes");
+    // The demo file repeats some conversations verbatim (265 distinct rows of 300): content ids
+    // give exact duplicates the same uuid and everything else its own.
+    assertThat(rows.stream().map(r -> r.get("uuid")).distinct().count()).isEqualTo(265);
+  }
+
+  @Test
+  void sameInputGivesByteIdenticalOutput() throws Exception {
+    Path in = shared("llamafactory-demo/reason_tool_use_demo_50.jsonl");
+    Path a = dir.resolve("a.jsonl");
+    Path b = dir.resolve("b.jsonl");
+    assertThat(Cli.run("convert", "--to", "nemotron", in.toString(), a.toString()).status())
+        .isZero();
+    assertThat(Cli.run("convert", "--from", "openai", "--to", "nemotron", in.toString(),
+        b.toString()).status()).isZero();
+    assertThat(Files.readAllBytes(a)).isEqualTo(Files.readAllBytes(b)).isNotEmpty();
+  }
+
+  @Test
+  void badLineWithoutRejectsStopsWithFileAndLineAndLeavesNoOutput() throws Exception {
+    Path in = dir.resolve("in.jsonl");
+    Files.writeString(in, GOOD_OPENAI + "\n{\"messages\": [oops\n" + GOOD_OPENAI + "\n");
+    Path out = dir.resolve("out.jsonl");
+    Cli cli = Cli.run("convert", "--from", "openai", "--to", "nemotron", in.toString(),
+        out.toString());
+    assertThat(cli.status()).isEqualTo(1);
+    assertThat(cli.err()).startsWith("error: " + in + ":2: invalid JSON")
+        .contains("--rejects").hasLineCount(1);
+    assertThat(out).doesNotExist();
+  }
+
+  @Test
+  void badLineWithRejectsIsSetAsideAndCountsAddUp() throws Exception {
+    Path in = dir.resolve("in.jsonl");
+    Files.writeString(in, GOOD_OPENAI + "\n{\"messages\": [oops\n{\"messages\": 3}\n"
+        + GOOD_OPENAI + "\n");
+    Path out = dir.resolve("out.jsonl");
+    Path rejects = dir.resolve("rejects.jsonl");
+    Cli cli = Cli.run("convert", "--from", "openai", "--to", "nemotron", in.toString(),
+        out.toString(), "--rejects", rejects.toString());
+    assertThat(cli.status()).as(cli.err()).isZero();
+    assertThat(cli.out()).startsWith("read 4, written 2, rejected 2").contains(rejects.toString());
+    assertThat(jsonl(out)).hasSize(2);
+    List<Map<String, Object>> bad = jsonl(rejects);
+    assertThat(bad).hasSize(2);
+    assertThat(bad.get(0)).containsEntry("file", in.toString()).containsEntry("line", 2L)
+        .containsEntry("raw", "{\"messages\": [oops");
+    assertThat((String) bad.get(0).get("reason")).startsWith("invalid JSON");
+    assertThat(bad.get(1)).containsEntry("line", 3L)
+        .containsEntry("reason", "messages is a number, expected a list");
+  }
+
+  @Test
+  void alpacaTargetRejectsWhatItCannotExpress() throws Exception {
+    Path in = dir.resolve("in.jsonl");
+    Files.writeString(in, GOOD_OPENAI + "\n"
+        + "{\"messages\": [{\"role\": \"user\", \"content\": \"weather?\"}, {\"role\": "
+        + "\"assistant\", \"content\": null, \"tool_calls\": [{\"id\": \"c1\", \"type\": "
+        + "\"function\", \"function\": {\"name\": \"w\", \"arguments\": \"{}\"}}]}]}\n");
+    Path out = dir.resolve("out.jsonl");
+    Path rejects = dir.resolve("rejects.jsonl");
+    Cli cli = Cli.run("convert", "--to", "alpaca", in.toString(), out.toString(),
+        "--rejects", rejects.toString());
+    assertThat(cli.status()).as(cli.err()).isZero();
+    assertThat(cli.out()).startsWith("read 2, written 1, rejected 1 (openai -> alpaca;");
+    Map<String, Object> written = jsonl(out).get(0);
+    assertThat(written).containsEntry("instruction", "2+2?").containsEntry("output", "4");
+    Map<String, Object> rejected = jsonl(rejects).get(0);
+    assertThat(rejected).containsEntry("line", 2L).containsEntry("reason",
+        "cannot write as alpaca: messages[1] has tool calls, which Alpaca cannot express");
+    assertThat((String) rejected.get("raw")).contains("\"tool_calls\"");
+
+    // Without --rejects the same record stops the run, naming where it came from.
+    Cli failing = Cli.run("convert", "--to", "alpaca", in.toString(),
+        dir.resolve("out2.jsonl").toString());
+    assertThat(failing.status()).isEqualTo(1);
+    assertThat(failing.err()).startsWith("error: " + in + ":2: cannot write as alpaca: "
+        + "messages[1] has tool calls");
+  }
+
+  @Test
+  void unknownTargetFormatIsAUserError() {
+    Cli cli = Cli.run("convert", "--to", "chatml", "x.jsonl", "y.jsonl");
+    assertThat(cli.status()).isEqualTo(1);
+    assertThat(cli.err()).contains("unknown format 'chatml'");
+  }
+}
