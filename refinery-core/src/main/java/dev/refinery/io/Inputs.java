@@ -146,21 +146,28 @@ public final class Inputs {
     return min;
   }
 
-  /** A .json file is an array of records when its first non-blank byte is '['. */
+  /**
+   * A .json file is an array of records when its first non-blank byte is '['; JSON Lines when its
+   * first line is a whole JSON object; otherwise pretty-printed objects, read as a JSON stream.
+   */
   static FileKind kindOf(Path file) {
     FileKind byName = FileKind.fromName(file);
     if (byName != FileKind.JSON_ARRAY) {
       return byName;
     }
-    try (InputStream in = Compression.of(file).open(file)) {
-      int b;
-      while ((b = in.read()) >= 0) {
-        if (b == '[') {
+    try (java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(
+        Compression.of(file).open(file), java.nio.charset.StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = in.readLine()) != null) {
+        String t = line.strip().replace("\uFEFF", "");
+        if (t.isEmpty()) {
+          continue;
+        }
+        if (t.startsWith("[")) {
           return FileKind.JSON_ARRAY;
         }
-        if (!Character.isWhitespace(b) && b != 0xEF && b != 0xBB && b != 0xBF) {
-          return FileKind.JSONL;
-        }
+        return t.startsWith("{") && dev.refinery.internal.Json.isValid(t)
+            ? FileKind.JSONL : FileKind.JSON_ARRAY;
       }
       return FileKind.JSON_ARRAY;
     } catch (IOException e) {

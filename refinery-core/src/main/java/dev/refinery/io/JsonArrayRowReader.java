@@ -11,13 +11,16 @@ import java.util.Map;
 
 /**
  * Streams the elements of a file that holds one JSON array of records, as the LLaMA-Factory and
- * Alpaca files do, without loading the array. A syntax error inside the array cannot be skipped
- * (the next element's start is unknown), so it ends the file with one bad row that says so.
+ * Alpaca files do, without loading the array; also a file of pretty-printed JSON objects one after
+ * another (a single-conversation .json file, as in Axolotl's fixtures). A syntax error cannot be
+ * skipped (the next record's start is unknown), so it ends the file with one bad row that says so.
  */
 final class JsonArrayRowReader implements RowReader {
   private final JsonParser parser;
   private final String fileName;
+  private final boolean array;
   private boolean done;
+  private JsonToken pending;
 
   JsonArrayRowReader(Path path) throws IOException {
     this.fileName = path.toString();
@@ -30,11 +33,13 @@ final class JsonArrayRowReader implements RowReader {
       throw new RefineryException(fileName + ":" + e.getLocation().getLineNr()
           + ": invalid JSON: " + JsonlRowReader.describe(e));
     }
-    if (first != JsonToken.START_ARRAY) {
+    if (first != JsonToken.START_ARRAY && first != JsonToken.START_OBJECT) {
       parser.close();
-      throw new RefineryException(fileName + ":1: expected a JSON array of records"
+      throw new RefineryException(fileName + ":1: expected a JSON array of records or JSON objects"
           + (first == null ? " but the file is empty" : " but found " + first.asString()));
     }
+    this.array = first == JsonToken.START_ARRAY;
+    this.pending = array ? null : first;
   }
 
   @Override
@@ -44,16 +49,17 @@ final class JsonArrayRowReader implements RowReader {
     }
     long line = parser.currentLocation().getLineNr();
     try {
-      JsonToken t = parser.nextToken();
+      JsonToken t = pending != null ? pending : parser.nextToken();
+      pending = null;
       line = parser.currentTokenLocation().getLineNr();
-      if (t == JsonToken.END_ARRAY || t == null) {
+      if ((array && t == JsonToken.END_ARRAY) || t == null) {
         done = true;
         return null;
       }
       Object value = Json.read(parser, t);
       Location location = Location.line(fileName, line);
       if (!(value instanceof Map)) {
-        return RawRow.bad(Json.write(value), location, "array element is not a JSON object");
+        return RawRow.bad(Json.write(value), location, array ? "array element is not a JSON object" : "value is not a JSON object");
       }
       @SuppressWarnings("unchecked")
       Map<String, Object> fields = (Map<String, Object>) value;
@@ -62,7 +68,7 @@ final class JsonArrayRowReader implements RowReader {
       done = true;
       long at = e.getLocation() != null ? e.getLocation().getLineNr() : line;
       return RawRow.bad("", Location.line(fileName, at), "invalid JSON: " + JsonlRowReader.describe(e)
-          + " (the rest of the array cannot be read)");
+          + " (the rest of the file cannot be read)");
     }
   }
 

@@ -99,7 +99,7 @@ class JsonlRowReaderTest {
     Files.writeString(file, "[\n{\"a\": 1},\n{\"a\": },\n{\"a\": 3}\n]");
     List<RawRow> rows = readAll(file);
     assertThat(rows).hasSize(2);
-    assertThat(rows.get(1).error()).contains("rest of the array cannot be read");
+    assertThat(rows.get(1).error()).contains("rest of the file cannot be read");
     assertThat(rows.get(1).location().line()).isEqualTo(3);
   }
 
@@ -109,5 +109,24 @@ class JsonlRowReaderTest {
     Files.writeString(file, "{\"a\":1}\n{\"a\":2}\n");
     assertThat(Inputs.kindOf(file)).isEqualTo(FileKind.JSONL);
     assertThat(readAll(file)).hasSize(2);
+  }
+
+  @Test
+  void aPrettyPrintedObjectFileIsOneRecordPerObject() throws IOException {
+    Path file = dir.resolve("conversation.json");
+    Files.writeString(file, "{\n  \"conversations\": [\n    {\"from\": \"human\"}\n  ]\n}\n{\"a\": 2}\n");
+    assertThat(Inputs.kindOf(file)).isEqualTo(FileKind.JSON_ARRAY);
+    List<RawRow> rows = readAll(file);
+    assertThat(rows).hasSize(2);
+    assertThat(rows.get(0).fields()).containsKey("conversations");
+    assertThat(rows.get(1).location().line()).isEqualTo(6);
+  }
+
+  @Test
+  void theRealAxolotlConversationFileIsOneRecord() throws IOException {
+    Path file = dev.refinery.SharedData.file("axolotl-fixtures/conversation.json");
+    List<RawRow> rows = readAll(file);
+    assertThat(rows).hasSize(1);
+    assertThat((List<?>) rows.get(0).fields().get("conversations")).hasSize(12);
   }
 }
