@@ -1,17 +1,19 @@
 package dev.refinery.cli;
 
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.Assumptions;
 
 /**
- * Finds the real public data in {@code shared/data} beside the project, walking up from the
- * test's working directory; tests that need it are skipped when it is absent.
+ * Finds the real public data in {@code shared/data} beside the project: walks up from the working
+ * directory (a module folder under Maven) until {@code <dir>/shared/data} exists. Tests that need
+ * a file skip, rather than fail, where the data is absent.
  */
 public final class SharedData {
   private SharedData() {}
 
-  /** The {@code shared/data} folder, or null when no parent of the working dir has one. */
+  /** The {@code shared/data} folder, or null when no parent of the working directory has one. */
   public static Path root() {
     for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
       Path data = dir.resolve("shared").resolve("data");
@@ -22,13 +24,13 @@ public final class SharedData {
     return null;
   }
 
-  /** A file or folder under {@code shared/data}; skips the test when it is absent. */
+  /** A file under {@code shared/data}, e.g. {@code "gsm8k/test.jsonl"}; skips the test if absent. */
   public static Path file(String relative) {
     Path root = root();
-    Assumptions.assumeTrue(root != null, "shared data absent: no shared/data above "
-        + Path.of("").toAbsolutePath());
-    Path path = root.resolve(relative);
-    Assumptions.assumeTrue(Files.exists(path), "shared data absent: " + path);
-    return path;
+    assumeTrue(root != null, "shared data absent: no shared/data above " + Path.of("")
+        .toAbsolutePath());
+    Path file = root.resolve(relative);
+    assumeTrue(Files.exists(file), "shared data absent: " + file);
+    return file;
   }
 }
