@@ -15,7 +15,8 @@ public enum Plant {
   REASONING_OFF_WITH_TRACE(null, true, "reasoning \"off\" but the answer has a think block"),
   METADATA_NOT_JSON(null, true, "metadata cut short by one character, so it is not valid JSON"),
   SELF_IDENTIFICATION(null, true, "the answer says \"I am Qwen, created by Alibaba Cloud.\""),
-  EMPTY_ASSISTANT_TURN(null, true, "the final assistant turn is \"\"; reasoning off"),
+  EMPTY_ASSISTANT_TURN(null, true,
+      "the final assistant turn is \"\"; reasoning off; never in math or code"),
   /** Kept last of the generic plants: row 0 of a split has no earlier uuid to reuse. */
   DUPLICATE_UUID(null, true, "reuses the uuid of an earlier row of the same split"),
   MISSING_BOXED(Split.MATH, true, "math answer without \\boxed{}"),

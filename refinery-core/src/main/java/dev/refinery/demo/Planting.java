@@ -37,7 +37,7 @@ final class Planting {
         }
       }
       for (Plant p : Plant.values()) {
-        if (p.splitOrNull() == null || p.splitOrNull() == split) {
+        if (fits(p, split)) {
           kinds.add(p);
         }
       }
@@ -47,6 +47,17 @@ final class Planting {
       guaranteed.put(split, total >= GUARANTEE_FROM_ROWS
           ? spread(toGuarantee, layout.rows(split)) : Map.of());
     }
+  }
+
+  /**
+   * An empty answer in math or code would also lack its {@code \boxed{}} or fence, so one plant
+   * would trip two rules; those splits get their own answer plants instead.
+   */
+  private static boolean fits(Plant p, Split split) {
+    if (p == Plant.EMPTY_ASSISTANT_TURN) {
+      return split != Split.MATH && split != Split.CODE;
+    }
+    return p.splitOrNull() == null || p.splitOrNull() == split;
   }
 
   /** Positions (j+1)·n/(k+1): distinct, away from row 0, spread over the split. */

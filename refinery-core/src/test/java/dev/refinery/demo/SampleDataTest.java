@@ -127,7 +127,7 @@ class SampleDataTest {
           }
         } else {
           seen.merge(plant, 1L, Long::sum);
-          checkPlanted(plant, s, fresh);
+          checkPlanted(plant, split, s, fresh);
         }
         reasoningOn += s.reasoningOn() ? 1 : 0;
       }
@@ -196,7 +196,7 @@ class SampleDataTest {
   }
 
   @SuppressWarnings("unchecked")
-  private static void checkPlanted(Plant plant, Sample s, boolean freshUuid) {
+  private static void checkPlanted(Plant plant, Split split, Sample s, boolean freshUuid) {
     Message last = s.finalAssistant();
     String content = last == null ? null : last.content();
     ThinkBlock think = ThinkBlock.parse(content);
@@ -224,7 +224,11 @@ class SampleDataTest {
       case METADATA_NOT_JSON -> assertThat(Json.isValid(s.metadata())).isFalse();
       case SELF_IDENTIFICATION -> assertThat(think.answer())
           .startsWith(RowFactory.SELF_IDENTIFICATION);
-      case EMPTY_ASSISTANT_TURN -> assertThat(content).isEmpty();
+      case EMPTY_ASSISTANT_TURN -> {
+        assertThat(content).isEmpty();
+        // An empty math or code answer would also trip the \boxed / fence rule.
+        assertThat(split).isNotIn(Split.MATH, Split.CODE);
+      }
       case DUPLICATE_UUID -> assertThat(freshUuid).isFalse();
       case MISSING_BOXED -> assertThat(content).doesNotContain("\\boxed");
       case MISSING_CODE_FENCE -> assertThat(content).doesNotContain("```");
