@@ -8,8 +8,9 @@ package dev.refinery.demo;
  */
 public enum Plant {
   ROLES_OUT_OF_ORDER(null, true, "the first user turn and the assistant turn after it are swapped"),
-  NO_ASSISTANT_TURN(null, true, "every assistant (and tool) turn removed; reasoning off"),
-  UNTERMINATED_THINK(null, true, "reasoning on, the closing </think> is missing"),
+  NO_ASSISTANT_TURN(null, true, "only the system prompt and first user turn kept; reasoning off"),
+  UNTERMINATED_THINK(null, true,
+      "reasoning on, the closing </think> is missing; never in math or code"),
   EMPTY_THINK(null, true, "reasoning on, the think block holds only whitespace"),
   REASONING_ON_WITHOUT_TRACE(null, true, "reasoning \"on\" but the answer has no think block"),
   REASONING_OFF_WITH_TRACE(null, true, "reasoning \"off\" but the answer has a think block"),

@@ -50,11 +50,12 @@ final class Planting {
   }
 
   /**
-   * An empty answer in math or code would also lack its {@code \boxed{}} or fence, so one plant
-   * would trip two rules; those splits get their own answer plants instead.
+   * An empty answer, or one swallowed by an unterminated trace, would in math or code also lack
+   * its {@code \boxed{}} or fence, so one plant would trip two rules; those splits get their own
+   * answer plants instead.
    */
   private static boolean fits(Plant p, Split split) {
-    if (p == Plant.EMPTY_ASSISTANT_TURN) {
+    if (p == Plant.EMPTY_ASSISTANT_TURN || p == Plant.UNTERMINATED_THINK) {
       return split != Split.MATH && split != Split.CODE;
     }
     return p.splitOrNull() == null || p.splitOrNull() == split;

@@ -126,8 +126,11 @@ final class RowFactory {
         messages.set(user, messages.get(user + 1));
         messages.set(user + 1, m);
       }
-      case NO_ASSISTANT_TURN -> messages.removeIf(m -> m.isAssistant()
-          || Message.TOOL.equals(m.role()));
+      case NO_ASSISTANT_TURN -> {
+        // Only the first request stays: later user turns would follow each other directly.
+        int user = firstUser(messages);
+        messages.subList(user + 1, messages.size()).clear();
+      }
       case EMPTY_USER_PLACEHOLDER -> messages.set(firstUser(messages),
           messages.get(firstUser(messages)).withContent(""));
       case DASH_USER_PLACEHOLDER -> messages.set(firstUser(messages),

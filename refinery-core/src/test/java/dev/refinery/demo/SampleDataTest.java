@@ -126,6 +126,9 @@ class SampleDataTest {
             traceLengths.add(think.trace().length());
           }
         } else {
+          if (plant != Plant.ROLES_OUT_OF_ORDER) {
+            assertThat(rolesInOrder(s.messages())).as("%s row %s", plant, s.uuid()).isTrue();
+          }
           seen.merge(plant, 1L, Long::sum);
           checkPlanted(plant, split, s, fresh);
         }
@@ -144,8 +147,30 @@ class SampleDataTest {
     assertThat(traceLengths.get(traceLengths.size() * 9 / 10)).isGreaterThan(2500);
   }
 
+  /** System only first, a user turn opens, no two user turns in a row, tool turns answer calls. */
+  private static boolean rolesInOrder(List<Message> messages) {
+    Message previous = null;
+    for (int i = 0; i < messages.size(); i++) {
+      Message m = messages.get(i);
+      boolean ok = switch (m.role()) {
+        case Message.SYSTEM -> i == 0;
+        case Message.USER -> previous == null || !previous.isUser();
+        case Message.ASSISTANT -> previous != null && !Message.SYSTEM.equals(previous.role());
+        case Message.TOOL -> previous != null
+            && (previous.hasToolCalls() || Message.TOOL.equals(previous.role()));
+        default -> false;
+      };
+      if (!ok) {
+        return false;
+      }
+      previous = m;
+    }
+    return true;
+  }
+
   private static void checkClean(Split split, Sample s) {
     List<Message> m = s.messages();
+    assertThat(rolesInOrder(m)).isTrue();
     int first = m.get(0).role().equals(Message.SYSTEM) ? 1 : 0;
     assertThat(m.get(first).role()).isEqualTo(Message.USER);
     assertThat(m.get(first).content()).isNotEmpty().isNotEqualTo("-");
@@ -204,8 +229,12 @@ class SampleDataTest {
       case ROLES_OUT_OF_ORDER -> assertThat(s.messages().stream()
           .filter(m -> !m.role().equals(Message.SYSTEM)).findFirst().orElseThrow().role())
           .isEqualTo(Message.ASSISTANT);
-      case NO_ASSISTANT_TURN -> assertThat(last).isNull();
+      case NO_ASSISTANT_TURN -> {
+        assertThat(last).isNull();
+        assertThat(s.messages().stream().filter(Message::isUser).count()).isEqualTo(1);
+      }
       case UNTERMINATED_THINK -> {
+        assertThat(split).isNotIn(Split.MATH, Split.CODE);
         assertThat(s.reasoningOn()).isTrue();
         assertThat(think.state()).isEqualTo(ThinkBlock.State.UNTERMINATED);
       }
