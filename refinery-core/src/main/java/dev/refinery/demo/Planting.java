@@ -58,6 +58,10 @@ final class Planting {
     if (p == Plant.EMPTY_ASSISTANT_TURN || p == Plant.UNTERMINATED_THINK) {
       return split != Split.MATH && split != Split.CODE;
     }
+    if (p == Plant.METADATA_NOT_JSON) {
+      // Unreadable metadata hides metadata.tools, so every call would look unknown as well.
+      return split != Split.TOOL_CALLING;
+    }
     return p.splitOrNull() == null || p.splitOrNull() == split;
   }
 

@@ -90,9 +90,10 @@ final class Readme {
         .append("## Planted rows\n\n")
         .append("Each planted row carries exactly one plant. Counts are also in `planted.json`, ")
         .append("to compare with a validate run. Placeholders are documented by the card and are ")
-        .append("not defects. Each plant is meant to trip one validate rule; the exception is ")
-        .append("empty_think, which a validator may also count as reasoning on without a ")
-        .append("trace.\n\n")
+        .append("not defects. Each plant is meant to trip one validate rule, named like it; ")
+        .append("unterminated_think and empty_think are both a broken think block, and an empty ")
+        .append("think block also counts as reasoning on without a trace; empty_assistant_turn ")
+        .append("is an empty turn.\n\n")
         .append("| plant | rows | what |\n|---|---:|---|\n");
     summary.planted().forEach((plant, n) -> md.append("| ").append(plant.key())
         .append(plant.isDefect() ? "" : " (placeholder)").append(" | ").append(n).append(" | ")

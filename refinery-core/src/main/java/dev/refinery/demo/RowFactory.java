@@ -99,10 +99,10 @@ final class RowFactory {
         case SELF_IDENTIFICATION:
           answer = SELF_IDENTIFICATION + " " + answer;
           break;
-        case MISSING_BOXED:
+        case MATH_WITHOUT_BOXED:
           answer = unbox(answer);
           break;
-        case MISSING_CODE_FENCE:
+        case CODE_WITHOUT_FENCE:
           answer = answer.replace("```python\n", "").replace("```\n", "");
           break;
         default:
