@@ -46,7 +46,10 @@ public enum Plant {
     return name().toLowerCase(java.util.Locale.ROOT);
   }
 
-  /** False for the external-prompt placeholders: the card documents them, validate should not flag them. */
+  /**
+   * False for the external-prompt placeholders: the card documents them, so validate should not
+   * flag them.
+   */
   public boolean isDefect() {
     return defect;
   }

@@ -76,10 +76,12 @@ final class Readme {
         .append("(`").append(RowFactory.R1).append("` for most reasoning-on rows, `")
         .append(RowFactory.QWEN3).append("` otherwise), version `v1`, category (the split), ")
         .append("reasoning (`on`/`off`, about half each), messages, metadata (a JSON string).\n")
-        .append("- Reasoning on: the final assistant turn is `<think>\\n…\\n</think>\\n\\nanswer`. ")
+        .append("- Reasoning on: the final assistant turn is ")
+        .append("`<think>\\n…\\n</think>\\n\\nanswer`. ")
         .append("Reasoning off: no think block at all. Earlier assistant turns of multi-turn ")
         .append("chats never carry a trace.\n")
-        .append("- math answers end in `\\boxed{…}` (metadata `{\"expected_answer\": …}`); code ")
+        .append("- math answers end in `\\boxed{…}` (metadata `{\"expected_answer\": …}`); ")
+        .append("code ")
         .append("answers hold a fenced ```python block; stem has numeric and multiple-choice ")
         .append("questions; chat has 2 to 4 user turns, half opening with the system prompt \"")
         .append(ChatRows.SYSTEM_PROMPT).append("\"; other splits have metadata `{}`.\n")
@@ -97,7 +99,7 @@ final class Readme {
         .append("| plant | rows | what |\n|---|---:|---|\n");
     summary.planted().forEach((plant, n) -> md.append("| ").append(plant.key())
         .append(plant.isDefect() ? "" : " (placeholder)").append(" | ").append(n).append(" | ")
-        .append(plant.description().replace("|", "\\|")).append(" |\n"));
+        .append(plant.description().replace("|", "\\|").replace("<", "&lt;")).append(" |\n"));
     md.append("| total defects | ").append(summary.defects()).append(" | |\n");
     return md.toString();
   }

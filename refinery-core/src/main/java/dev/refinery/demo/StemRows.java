@@ -11,7 +11,8 @@ final class StemRows {
   private static final Choice[] CHOICES = {
       new Choice("biology", "Which organelle produces most of the ATP in eukaryotic cells?",
           "Mitochondrion", new String[] {"Ribosome", "Golgi apparatus", "Lysosome"}),
-      new Choice("biology", "Which molecule carries amino acids to the ribosome during translation?",
+      new Choice("biology",
+          "Which molecule carries amino acids to the ribosome during translation?",
           "tRNA", new String[] {"mRNA", "rRNA", "DNA polymerase"}),
       new Choice("biology", "In which phase of mitosis do sister chromatids separate?",
           "Anaphase", new String[] {"Prophase", "Metaphase", "Telophase"}),
@@ -21,9 +22,11 @@ final class StemRows {
           "+6", new String[] {"+4", "-2", "+2"}),
       new Choice("physics", "Which quantity is conserved in a perfectly elastic collision but not "
           + "in an inelastic one?", "Kinetic energy", new String[] {"Momentum", "Mass", "Charge"}),
-      new Choice("physics", "What happens to the wavelength of light when it enters glass from air?",
+      new Choice("physics",
+          "What happens to the wavelength of light when it enters glass from air?",
           "It decreases", new String[] {"It increases", "It stays the same", "It becomes zero"}),
-      new Choice("engineering", "Which material property measures resistance to elastic deformation?",
+      new Choice("engineering",
+          "Which material property measures resistance to elastic deformation?",
           "Young's modulus", new String[] {"Yield strength", "Hardness", "Ductility"}),
   };
 

@@ -19,7 +19,8 @@ final class Text {
       + "array string memory time space order bound estimate approximate exact closer reading "
       + "question asks about key point main idea useful think carefully maybe better way another "
       + "approach would work well instead direct method compare both options choose simpler one "
-      + "overall structure looks right now verify final form units dimension match expected").split(" ");
+      + "overall structure looks right now verify final form units dimension match expected")
+      .split(" ");
 
   private static final String[] TRACE_OPENERS = {
       "Okay, let me think about this.",

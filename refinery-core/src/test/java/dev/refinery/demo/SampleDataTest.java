@@ -201,7 +201,8 @@ class SampleDataTest {
     Map<String, List<Object>> required = new HashMap<>();
     Map<String, Object> metadata = (Map<String, Object>) Json.parseOrNull(s.metadata());
     for (Object t : (List<Object>) metadata.get("tools")) {
-      Map<String, Object> function = (Map<String, Object>) ((Map<String, Object>) t).get("function");
+      Map<String, Object> tool = (Map<String, Object>) t;
+      Map<String, Object> function = (Map<String, Object>) tool.get("function");
       Map<String, Object> parameters = (Map<String, Object>) function.get("parameters");
       required.put((String) function.get("name"), (List<Object>) parameters.get("required"));
     }
