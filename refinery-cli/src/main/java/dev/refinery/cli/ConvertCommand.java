@@ -1,6 +1,5 @@
 package dev.refinery.cli;
 
-import dev.refinery.RefineryException;
 import dev.refinery.dataset.RejectHandler;
 import dev.refinery.dataset.Rejected;
 import dev.refinery.dataset.RejectsWriter;

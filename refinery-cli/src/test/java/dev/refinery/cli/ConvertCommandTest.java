@@ -1,5 +1,7 @@
 package dev.refinery.cli;
 
+import dev.refinery.SharedData;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.refinery.internal.Json;
@@ -9,8 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,23 +21,7 @@ class ConvertCommandTest {
   @TempDir
   Path dir;
 
-  @BeforeAll
-  static void tempRootExists() throws Exception {
-    // The build points java.io.tmpdir at target/tmp but nothing creates it.
-    Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir")));
-  }
 
-  /** shared/data beside the project, found from the module folder; skips when absent. */
-  private static Path shared(String relative) {
-    for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
-      Path file = d.resolve("shared").resolve("data").resolve(relative);
-      if (Files.exists(file)) {
-        return file;
-      }
-    }
-    Assumptions.assumeTrue(false, "shared data absent: " + relative);
-    return null;
-  }
 
   @SuppressWarnings("unchecked")
   private static List<Map<String, Object>> jsonl(Path file) throws Exception {
@@ -52,7 +36,7 @@ class ConvertCommandTest {
   void glaiveShareGptToNemotronKeepsToolCallsAndTools() throws Exception {
     Path out = dir.resolve("glaive.jsonl");
     Cli cli = Cli.run("convert", "--to", "nemotron",
-        shared("llamafactory-demo/glaive_toolcall_en_demo.json").toString(), out.toString());
+        SharedData.file("llamafactory-demo/glaive_toolcall_en_demo.json").toString(), out.toString());
     assertThat(cli.status()).as(cli.err()).isZero();
     assertThat(cli.out()).startsWith("read 300, written 300, rejected 0 (sharegpt -> nemotron;");
 
@@ -75,7 +59,7 @@ class ConvertCommandTest {
 
   @Test
   void sameInputGivesByteIdenticalOutput() throws Exception {
-    Path in = shared("llamafactory-demo/reason_tool_use_demo_50.jsonl");
+    Path in = SharedData.file("llamafactory-demo/reason_tool_use_demo_50.jsonl");
     Path a = dir.resolve("a.jsonl");
     Path b = dir.resolve("b.jsonl");
     assertThat(Cli.run("convert", "--to", "nemotron", in.toString(), a.toString()).status())

@@ -1,5 +1,7 @@
 package dev.refinery.cli;
 
+import dev.refinery.SharedData;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.refinery.internal.Json;

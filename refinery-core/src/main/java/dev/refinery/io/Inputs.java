@@ -2,7 +2,6 @@ package dev.refinery.io;
 
 import dev.refinery.RefineryException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;

@@ -3,7 +3,6 @@ package dev.refinery.io;
 import dev.refinery.RefineryException;
 import dev.refinery.internal.Json;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Files;

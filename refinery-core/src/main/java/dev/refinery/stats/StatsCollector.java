@@ -1,23 +1,16 @@
 package dev.refinery.stats;
 
-import dev.refinery.RefineryException;
 import dev.refinery.dataset.RejectHandler;
 import dev.refinery.dataset.SampleReader;
 import dev.refinery.format.Format;
 import dev.refinery.io.InputFile;
+import dev.refinery.run.InOrder;
 import dev.refinery.sample.Message;
 import dev.refinery.sample.Sample;
 import dev.refinery.sample.ThinkBlock;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.ThreadFactory;
 
 /**
  * Accumulates the {@link DatasetStats} of one partition (one file's samples). Mutable and not
@@ -108,66 +101,16 @@ public final class StatsCollector {
   }
 
   /**
-   * The stats of many files, one task per file on {@code threads} threads, merged in file order.
-   * At most two tasks per thread run ahead of the merge, so finished but unmerged partitions never
-   * pile up however many files there are. {@code onReject} is called from several threads and
-   * must be thread safe ({@link dev.refinery.dataset.RejectsWriter} is).
+   * The stats of many files, one task per file on {@code threads} threads, merged in file order
+   * (see {@link InOrder}). {@code onReject} is called from several threads and must be thread safe
+   * ({@link dev.refinery.dataset.RejectsWriter} is).
    */
   public static DatasetStats collect(List<InputFile> files, Format format, RejectHandler onReject,
                                      int threads) {
-    if (threads < 1) {
-      throw new IllegalArgumentException("threads must be >= 1, got " + threads);
-    }
-    if (files.size() <= 1 || threads == 1) {
-      DatasetStats total = DatasetStats.EMPTY;
-      for (InputFile f : files) {
-        total = total.plus(collect(f, format, onReject));
-      }
-      return total;
-    }
-    int poolSize = Math.min(threads, files.size());
-    ExecutorService pool = Executors.newFixedThreadPool(poolSize, daemonThreads());
-    try {
-      Deque<Future<DatasetStats>> running = new ArrayDeque<>();
-      DatasetStats total = DatasetStats.EMPTY;
-      int next = 0;
-      while (next < files.size() || !running.isEmpty()) {
-        while (next < files.size() && running.size() < 2 * poolSize) {
-          InputFile f = files.get(next++);
-          running.add(pool.submit(() -> collect(f, format, onReject)));
-        }
-        total = total.plus(await(running.removeFirst()));
-      }
-      return total;
-    } finally {
-      pool.shutdownNow();
-    }
-  }
-
-  private static DatasetStats await(Future<DatasetStats> f) {
-    try {
-      return f.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new RefineryException("interrupted while computing stats", e);
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof RuntimeException re) {
-        throw re;
-      }
-      if (cause instanceof Error err) {
-        throw err;
-      }
-      throw new IllegalStateException(cause);
-    }
-  }
-
-  private static ThreadFactory daemonThreads() {
-    return r -> {
-      Thread t = new Thread(r, "refinery-stats");
-      t.setDaemon(true);
-      return t;
-    };
+    DatasetStats[] total = {DatasetStats.EMPTY};
+    InOrder.run(files, threads, (i, f) -> collect(f, format, onReject),
+        stats -> total[0] = total[0].plus(stats));
+    return total[0];
   }
 
   private static void count(Map<String, Long> counts, String key) {

@@ -5,14 +5,11 @@ import dev.refinery.dataset.RejectHandler;
 import dev.refinery.dataset.SampleReader;
 import dev.refinery.format.Format;
 import dev.refinery.io.InputFile;
+import dev.refinery.run.InOrder;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 /**
  * Checks samples against a list of {@link Rule}s and the schema, and counts what it finds into a
@@ -65,42 +62,13 @@ public final class Validator {
   public ValidationReport validate(List<InputFile> files, Format format, RejectHandler onReject,
       int threads) {
     ValidationRun run = newRun();
-    ExecutorService pool = Executors.newFixedThreadPool(
-        Math.max(1, Math.min(threads, files.size())), r -> {
-          Thread t = new Thread(r, "refinery-validate");
-          t.setDaemon(true);
-          return t;
-        });
-    try {
-      List<Future<ValidationReport>> futures = new ArrayList<>(files.size());
-      for (int i = 0; i < files.size(); i++) {
-        int index = i;
-        futures.add(pool.submit(() -> {
-          try (SampleReader reader = SampleReader.open(files.get(index), format, onReject)) {
-            ValidationReport checked = run.partition(index, reader);
-            return checked.plus(ValidationReport.undecodable(reader.rejected()));
-          }
-        }));
+    List<ValidationReport> reports = new ArrayList<>(files.size());
+    InOrder.run(files, threads, (index, file) -> {
+      try (SampleReader reader = SampleReader.open(file, format, onReject)) {
+        ValidationReport checked = run.partition(index, reader);
+        return checked.plus(ValidationReport.undecodable(reader.rejected()));
       }
-      List<ValidationReport> reports = new ArrayList<>(files.size());
-      for (Future<ValidationReport> f : futures) {
-        reports.add(f.get());
-      }
-      return run.finish(reports);
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof RuntimeException re) {
-        throw re;
-      }
-      if (cause instanceof Error err) {
-        throw err;
-      }
-      throw new RefineryException("validation failed: " + cause, cause);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new RefineryException("validation interrupted", e);
-    } finally {
-      pool.shutdownNow();
-    }
+    }, reports::add);
+    return run.finish(reports);
   }
 }

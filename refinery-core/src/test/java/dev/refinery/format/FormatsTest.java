@@ -15,12 +15,6 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 class FormatsTest {
 
-  @org.junit.jupiter.api.BeforeAll
-  static void tempRootExists() throws Exception {
-    // The build points java.io.tmpdir at target/tmp but nothing creates it.
-    Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir")));
-  }
-
   @ParameterizedTest
   @CsvSource({
       "llamafactory-demo/alpaca_en_demo.json, alpaca",

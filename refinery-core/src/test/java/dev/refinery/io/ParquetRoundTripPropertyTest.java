@@ -30,9 +30,7 @@ class ParquetRoundTripPropertyTest {
 
   @BeforeProperty
   void makeDir() throws IOException {
-    Path base = Path.of(System.getProperty("java.io.tmpdir"));
-    Files.createDirectories(base);
-    dir = Files.createTempDirectory(base, "parquet-prop-");
+    dir = Files.createTempDirectory("parquet-prop-");
   }
 
   @AfterProperty
