@@ -18,6 +18,9 @@ final class JsonlRowReader implements RowReader {
   private final InputStream in;
   private final String fileName;
   private byte[] line = new byte[1 << 12];
+  private final byte[] buffer = new byte[1 << 16];
+  private int bufferPos;
+  private int bufferEnd;
   private long lineNumber;
   private boolean eof;
 
@@ -92,17 +95,38 @@ final class JsonlRowReader implements RowReader {
   /** Reads up to the next '\n' into {@code line}; returns its length or -1 at end of input. */
   private int readLine() throws IOException {
     int n = 0;
-    int b;
-    while ((b = in.read()) >= 0) {
-      if (b == '\n') {
+    boolean any = false;
+    while (true) {
+      if (bufferPos == bufferEnd) {
+        bufferEnd = in.read(buffer, 0, buffer.length);
+        bufferPos = 0;
+        if (bufferEnd <= 0) {
+          bufferEnd = 0;
+          return any ? n : -1;
+        }
+      }
+      any = true;
+      int start = bufferPos;
+      int newline = -1;
+      for (int i = start; i < bufferEnd; i++) {
+        if (buffer[i] == '\n') {
+          newline = i;
+          break;
+        }
+      }
+      int end = newline < 0 ? bufferEnd : newline;
+      int length = end - start;
+      if (n + length > line.length) {
+        line = Arrays.copyOf(line, Math.max(line.length * 2, n + length));
+      }
+      System.arraycopy(buffer, start, line, n, length);
+      n += length;
+      if (newline >= 0) {
+        bufferPos = newline + 1;
         return n;
       }
-      if (n == line.length) {
-        line = Arrays.copyOf(line, line.length * 2);
-      }
-      line[n++] = (byte) b;
+      bufferPos = bufferEnd;
     }
-    return n == 0 ? -1 : n;
   }
 
   @Override
