@@ -55,10 +55,18 @@ final class SelfIdentification {
       Pattern.compile("我是[^。！？\\n]{0,20}?" + CN_MAKER + "[^。！？\\n]{0,12}?" + CN_MADE, FLAGS),
       Pattern.compile(CN_MAKER + "\\s*" + CN_MADE + "了我", FLAGS));
 
+  /**
+   * Every pattern above needs a model or maker name, so one pass that finds none of them rules the
+   * text out before the ten patterns run: most answers name no model at all.
+   */
+  private static final Pattern ANY_NAME = Pattern.compile("qwen|qwq|tongyi|deepseek|chatgpt|gpt|"
+      + "ernie|mistral|mixtral|alibaba|openai|anthropic|google|通义|千问|文心一言|深度求索|阿里|百度",
+      FLAGS);
+
   private SelfIdentification() {}
 
   static boolean matches(String text) {
-    if (text == null || text.isEmpty()) {
+    if (text == null || text.isEmpty() || !ANY_NAME.matcher(text).find()) {
       return false;
     }
     for (Pattern p : PATTERNS) {
