@@ -34,7 +34,12 @@ final class DuckDbStats {
      * The obvious SQL: {@code regexp_extract('(?s)<think>(.*?)</think>')} for the trace, {@code
      * regexp_replace} of that block for the answer. Run untimed, to show where it differs.
      */
-    REGEX
+    REGEX,
+    /**
+     * No split and no trim: the answer is the whole final turn, no trace. Not the same numbers;
+     * timed once to show DuckDB's cost of the scan and aggregates alone.
+     */
+    NONE
   }
 
   /** Which characters trim() removes around the answer and the trace. */
@@ -87,6 +92,10 @@ final class DuckDbStats {
                WHEN o = 0 OR (c > 0 AND c < o) THEN substr(final, c + 8)
                WHEN c = 0 THEN substr(final, 1, o - 1)
                ELSE substr(final, 1, o - 1) || substr(final, c + 8) END""";
+    } else if (think == ThinkSql.NONE) {
+      traceRaw = "CAST(NULL AS VARCHAR)";
+      answerRaw = "final";
+      strip = "%s";
     } else {
       traceRaw = "nullif(regexp_extract(final, '(?s)<think>(.*?)</think>', 1), '')";
       answerRaw = "regexp_replace(final, '(?s)<think>.*?</think>', '')";

@@ -133,6 +133,11 @@ public final class StatsVsDuckDb {
         System.out.printf("note: refinery counted %,d malformed records; DuckDB cannot tell them "
             + "apart, so its tables include them%n", ref.malformedSamples());
       }
+      Timed<DuckDbStats.Result> floor = duck(source, DuckDbStats.ThinkSql.NONE,
+          DuckDbStats.Trim.SQL_DEFAULT);
+      System.out.printf("%nDuckDB floor, all files, once: the same query without the think split "
+          + "and trim (answer = whole final turn, no trace; not the same numbers): %.2f s%n",
+          floor.seconds);
       if (regexCheck) {
         regexChecks(refQuarter, quarterSource, quarter.size());
       }
