@@ -4,7 +4,7 @@
 #   refinery-bench/run.sh stats [DIR] [ROWS] [REPS]   refinery stats vs DuckDB (StatsVsDuckDb)
 #   refinery-bench/run.sh read  [DIR] [FILES]         Parquet read throughput (ReadBenchmark, JMH)
 #
-# DIR defaults to /work/bench-data/nemotron-2600k and is generated when it has no data/ folder
+# DIR defaults to refinery-bench/target/bench-data/nemotron-2600k and is generated when it has no data/ folder
 # (ROWS rows, default 2600000, about 1 GB of Parquet). FILES: how many data files the read
 # benchmark reads per operation (default 5, one per split; 0 = all).
 # Environment: JAVA_OPTS (default -Xmx1g, fixed so peak heap figures compare), MVN_OPTS (e.g. "-o"
@@ -18,7 +18,7 @@ if [[ "$what" != stats && "$what" != read ]]; then
   exit 2
 fi
 shift
-DIR="${1:-/work/bench-data/nemotron-2600k}"
+DIR="${1:-refinery-bench/target/bench-data/nemotron-2600k}"
 
 if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
   ./mvnw -q ${MVN_OPTS--o} -DskipTests package -pl refinery-bench -am

@@ -16,7 +16,7 @@ import java.util.List;
 /** Shared helpers of the benchmarks: the generated dataset and what it holds. */
 final class BenchData {
   /** Where generated datasets go; never inside the repository. */
-  static final Path DEFAULT_DIR = Path.of("/work/bench-data/nemotron-2600k");
+  static final Path DEFAULT_DIR = Path.of("refinery-bench/target/bench-data/nemotron-2600k");
   static final long DEFAULT_ROWS = 2_600_000;
   static final long SEED = 42;
 

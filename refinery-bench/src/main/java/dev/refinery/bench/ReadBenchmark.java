@@ -49,7 +49,7 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
  *     dev.refinery.bench.ReadBenchmark [DIR] [FILES] [extra JMH options]
  * </pre>
  *
- * DIR defaults to {@code /work/bench-data/nemotron-2600k} (generated when absent), FILES to 5:
+ * DIR defaults to {@code refinery-bench/target/bench-data/nemotron-2600k} (generated when absent), FILES to 5:
  * that many data files, picked one per split first (the splits differ in row size), then the rest
  * in name order; 0 means all.
  */

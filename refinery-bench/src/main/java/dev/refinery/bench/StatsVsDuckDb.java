@@ -27,7 +27,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *     [--only refinery|duckdb] [--no-regex-check]
  * </pre>
  *
- * DIR defaults to {@code /work/bench-data/nemotron-2600k} and is generated with {@code --rows}
+ * DIR defaults to {@code refinery-bench/target/bench-data/nemotron-2600k} and is generated with {@code --rows}
  * rows (default 2,600,000, about 1 GB of Parquet) when it has no {@code data} folder.
  * Run it with a fixed {@code -Xmx} so that peak heap figures compare between runs.
  */
