@@ -33,23 +33,39 @@ public record ThinkBlock(String trace, String answer, State state) {
     int open = content.indexOf(OPEN);
     int close = content.indexOf(CLOSE);
     if (open < 0 && close < 0) {
-      return new ThinkBlock(null, content.strip(), State.ABSENT);
+      return new ThinkBlock(null, strip(content, 0, content.length()), State.ABSENT);
     }
     if (open < 0 || (close >= 0 && close < open)) {
       // Some generators drop the opening tag and emit only "...trace</think>answer".
-      String trace = content.substring(0, close).strip();
-      String answer = content.substring(close + CLOSE.length()).strip();
+      String trace = strip(content, 0, close);
+      String answer = strip(content, close + CLOSE.length(), content.length());
       return new ThinkBlock(trace, answer, State.STRAY_TAG);
     }
     if (close < 0) {
-      return new ThinkBlock(content.substring(open + OPEN.length()).strip(),
-          content.substring(0, open).strip(), State.UNTERMINATED);
+      return new ThinkBlock(strip(content, open + OPEN.length(), content.length()),
+          strip(content, 0, open), State.UNTERMINATED);
     }
-    String trace = content.substring(open + OPEN.length(), close).strip();
-    String answer = (content.substring(0, open) + content.substring(close + CLOSE.length())).strip();
+    String trace = strip(content, open + OPEN.length(), close);
+    String before = strip(content, 0, open);
+    String after = strip(content, close + CLOSE.length(), content.length());
+    // The usual shape has nothing before <think>: one substring, no concatenation.
+    String answer = before.isEmpty() ? after
+        : after.isEmpty() ? before
+        : (content.substring(0, open) + content.substring(close + CLOSE.length())).strip();
     boolean extraTags = content.indexOf(OPEN, open + 1) >= 0
         || content.indexOf(CLOSE, close + 1) >= 0;
     return new ThinkBlock(trace, answer, extraTags ? State.STRAY_TAG : State.CLOSED);
+  }
+
+  /** {@code content.substring(from, to).strip()} with a single copy. */
+  private static String strip(String content, int from, int to) {
+    while (from < to && Character.isWhitespace(content.codePointAt(from))) {
+      from += Character.charCount(content.codePointAt(from));
+    }
+    while (to > from && Character.isWhitespace(content.codePointBefore(to))) {
+      to -= Character.charCount(content.codePointBefore(to));
+    }
+    return content.substring(from, to);
   }
 
   public boolean hasTrace() {

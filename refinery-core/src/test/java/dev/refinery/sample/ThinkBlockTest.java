@@ -2,6 +2,11 @@ package dev.refinery.sample;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
 import org.junit.jupiter.api.Test;
 
 class ThinkBlockTest {
@@ -39,5 +44,37 @@ class ThinkBlockTest {
     assertThat(ThinkBlock.parse("trace</think>answer").answer()).isEqualTo("answer");
     assertThat(ThinkBlock.parse("<think>a</think>b<think>c</think>").state())
         .isEqualTo(ThinkBlock.State.STRAY_TAG);
+  }
+
+  /** The plain definition: substrings, concatenation, strip. parse must agree with it. */
+  private static ThinkBlock reference(String c) {
+    int open = c.indexOf("<think>");
+    int close = c.indexOf("</think>");
+    if (open < 0 && close < 0) {
+      return new ThinkBlock(null, c.strip(), ThinkBlock.State.ABSENT);
+    }
+    if (open < 0 || (close >= 0 && close < open)) {
+      return new ThinkBlock(c.substring(0, close).strip(), c.substring(close + 8).strip(),
+          ThinkBlock.State.STRAY_TAG);
+    }
+    if (close < 0) {
+      return new ThinkBlock(c.substring(open + 7).strip(), c.substring(0, open).strip(),
+          ThinkBlock.State.UNTERMINATED);
+    }
+    boolean extra = c.indexOf("<think>", open + 1) >= 0 || c.indexOf("</think>", close + 1) >= 0;
+    return new ThinkBlock(c.substring(open + 7, close).strip(),
+        (c.substring(0, open) + c.substring(close + 8)).strip(),
+        extra ? ThinkBlock.State.STRAY_TAG : ThinkBlock.State.CLOSED);
+  }
+
+  @Property(tries = 2000)
+  void agreesWithThePlainDefinition(@ForAll("contents") String content) {
+    assertThat(ThinkBlock.parse(content)).isEqualTo(reference(content));
+  }
+
+  @Provide
+  Arbitrary<String> contents() {
+    return Arbitraries.of("<think>", "</think>", " ", "\n", "\u2003", "a", "bc", "😀", "\t")
+        .list().ofMaxSize(12).map(parts -> String.join("", parts));
   }
 }
