@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * Reads JSON Lines (plain, .gz or .zst) one line at a time, as bytes, so that a bad line (invalid
@@ -60,11 +61,17 @@ final class JsonlRowReader implements RowReader {
         Map<String, Object> fields = (Map<String, Object>) value;
         return RawRow.ok(fields, location);
       } catch (JsonProcessingException e) {
-        return RawRow.bad(text(start, end), location, "invalid JSON: " + describe(e));
+        String problem = describe(e);
+        // Jackson reports bad UTF-8 as a parse error; say which it is.
+        return RawRow.bad(text(start, end), location,
+            (problem.startsWith("Invalid UTF-8") ? "invalid UTF-8: " : "invalid JSON: ") + problem);
       }
     }
     return null;
   }
+
+  private static final Pattern SOURCE =
+      Pattern.compile("\\s*\\(start marker at \\[Source:[^\\]]*\\]\\)|\\s*\\[Source:[^\\]]*\\]");
 
   static String describe(JsonProcessingException e) {
     String message = e.getOriginalMessage();
@@ -75,6 +82,8 @@ final class JsonlRowReader implements RowReader {
     if (newline >= 0) {
       message = message.substring(0, newline);
     }
+    // Locations come from our own file:line; Jackson's "[Source: ...]" only adds noise.
+    message = SOURCE.matcher(message).replaceAll("").strip();
     return message.length() > 200 ? message.substring(0, 200) + "…" : message;
   }
 

@@ -36,7 +36,8 @@ class JsonlRowReaderTest {
     assertThat(rows.get(0).location().line()).isEqualTo(1);
     assertThat(rows.get(1).isBad()).isTrue();
     assertThat(rows.get(1).location().toString()).endsWith("x.jsonl:3");
-    assertThat(rows.get(1).error()).startsWith("invalid JSON").doesNotContain("\n");
+    assertThat(rows.get(1).error()).startsWith("invalid JSON").doesNotContain("\n")
+        .doesNotContain("Source");
     assertThat(rows.get(1).raw()).isEqualTo("{\"a\":2");
     assertThat(rows.get(2).error()).isEqualTo("line is not a JSON object");
     assertThat(rows.get(3).fields()).containsEntry("a", "é");
@@ -54,7 +55,7 @@ class JsonlRowReaderTest {
     List<RawRow> rows = readAll(file);
     assertThat(rows).hasSize(3);
     assertThat(rows.get(1).isBad()).isTrue();
-    assertThat(rows.get(1).error()).containsIgnoringCase("UTF-8");
+    assertThat(rows.get(1).error()).startsWith("invalid UTF-8: ");
     assertThat(rows.get(1).location().line()).isEqualTo(2);
     assertThat(rows.get(2).fields()).containsEntry("a", "fine");
   }
