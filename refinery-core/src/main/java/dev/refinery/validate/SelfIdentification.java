@@ -1,6 +1,7 @@
 package dev.refinery.validate;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
@@ -56,17 +57,27 @@ final class SelfIdentification {
       Pattern.compile(CN_MAKER + "\\s*" + CN_MADE + "了我", FLAGS));
 
   /**
-   * Every pattern above needs a model or maker name, so one pass that finds none of them rules the
-   * text out before the ten patterns run: most answers name no model at all.
+   * Every pattern above needs one of these model or maker names, so a text that contains none of
+   * them is ruled out in one cheap scan before the ten patterns run: most answers name no model.
    */
-  private static final Pattern ANY_NAME = Pattern.compile("qwen|qwq|tongyi|deepseek|chatgpt|gpt|"
-      + "ernie|mistral|mixtral|alibaba|openai|anthropic|google|通义|千问|文心一言|深度求索|阿里|百度",
-      FLAGS);
+  private static final String[] NAMES = {"qwen", "qwq", "tongyi", "deepseek", "chatgpt", "gpt",
+      "ernie", "mistral", "mixtral", "alibaba", "openai", "anthropic", "google", "通义", "千问",
+      "文心一言", "深度求索", "阿里", "百度"};
+  /** One lower-casing, then String.indexOf per name: an intrinsic, far cheaper than a regex. */
+  static boolean mentionsAName(String text) {
+    String lower = text.toLowerCase(Locale.ROOT);
+    for (String name : NAMES) {
+      if (lower.contains(name)) {
+        return true;
+      }
+    }
+    return false;
+  }
 
   private SelfIdentification() {}
 
   static boolean matches(String text) {
-    if (text == null || text.isEmpty() || !ANY_NAME.matcher(text).find()) {
+    if (text == null || text.isEmpty() || !mentionsAName(text)) {
       return false;
     }
     for (Pattern p : PATTERNS) {
