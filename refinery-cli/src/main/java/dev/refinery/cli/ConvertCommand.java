@@ -1,5 +1,6 @@
 package dev.refinery.cli;
 
+import dev.refinery.RefineryException;
 import dev.refinery.dataset.RejectHandler;
 import dev.refinery.dataset.Rejected;
 import dev.refinery.dataset.RejectsWriter;
@@ -54,6 +55,11 @@ final class ConvertCommand implements Callable<Integer> {
       description = "Output format: nemotron, openai, sharegpt, alpaca, llama-nemotron.")
   String to;
 
+  @Option(names = "--columns", paramLabel = "MAP",
+      description = "Read input columns under other names, FORMAT_COLUMN=RECORD_COLUMN,... "
+          + "(e.g. --from alpaca --columns instruction=problem,output=generated_solution).")
+  String columns;
+
   @Option(names = "--split", split = ",", paramLabel = "SPLIT",
       description = "Only these splits (e.g. code,math); 'tool' means tool_calling.")
   List<String> splits = new ArrayList<>();
@@ -70,7 +76,11 @@ final class ConvertCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     Format target = Formats.byName(to);
     List<InputFile> files = Inputs.resolve(in, splits);
-    Format source = "auto".equals(from) ? Formats.detect(files.get(0)) : Formats.byName(from);
+    if (columns != null && "auto".equals(from)) {
+      throw new RefineryException("--columns needs --from: which format's columns are named?");
+    }
+    Format source = Formats.withColumns(
+        "auto".equals(from) ? Formats.detect(files.get(0)) : Formats.byName(from), columns);
     RejectsWriter rejectsWriter = rejects == null ? null : new RejectsWriter(rejects);
     RejectHandler onReject = rejectsWriter == null ? RejectHandler.FAIL : rejectsWriter;
     long written;

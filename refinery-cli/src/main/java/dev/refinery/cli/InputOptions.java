@@ -1,5 +1,6 @@
 package dev.refinery.cli;
 
+import dev.refinery.RefineryException;
 import dev.refinery.dataset.RejectHandler;
 import dev.refinery.dataset.SampleReader;
 import dev.refinery.format.Format;
@@ -27,13 +28,23 @@ final class InputOptions {
           + "nemotron, openai, sharegpt, alpaca, llama-nemotron.")
   String format;
 
+  @Option(names = "--columns", paramLabel = "MAP",
+      description = "Read columns under other names, FORMAT_COLUMN=RECORD_COLUMN,... (e.g. "
+          + "--format alpaca --columns instruction=problem,output=generated_solution for "
+          + "OpenMathInstruct-2 rows).")
+  String columns;
+
   List<InputFile> files() {
     return Inputs.resolve(path, splits);
   }
 
   /** The input format; for auto, told by the first record of the first file. */
   Format format(List<InputFile> files) {
-    return "auto".equals(format) ? Formats.detect(files.get(0)) : Formats.byName(format);
+    if (columns != null && "auto".equals(format)) {
+      throw new RefineryException("--columns needs --format: which format's columns are named?");
+    }
+    Format base = "auto".equals(format) ? Formats.detect(files.get(0)) : Formats.byName(format);
+    return Formats.withColumns(base, columns);
   }
 
   SampleReader open(List<InputFile> files, RejectHandler onReject) {

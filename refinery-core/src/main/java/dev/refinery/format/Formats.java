@@ -90,6 +90,18 @@ public final class Formats {
     return "nemotron";
   }
 
+  /**
+   * {@code format} over records whose columns have other names: {@code mapping} is
+   * "FORMAT_COLUMN=RECORD_COLUMN,..." (e.g. {@code instruction=problem,output=generated_solution}
+   * reads OpenMathInstruct-2 rows as alpaca). A blank mapping returns {@code format} itself.
+   */
+  public static Format withColumns(Format format, String mapping) {
+    if (mapping == null || mapping.isBlank()) {
+      return format;
+    }
+    return new ColumnMapping(format, ColumnMapping.parse(mapping));
+  }
+
   public static List<String> names() {
     return List.copyOf(BY_NAME.keySet());
   }
