@@ -44,6 +44,7 @@ final class ParquetRowReader implements RowReader {
   private RecordReader<Map<String, Object>> records;
   private long rowsInGroup;
   private long row;
+  private long budgetHeld;
 
   ParquetRowReader(Path path) throws IOException {
     this(path, 0, Integer.MAX_VALUE);
@@ -174,6 +175,13 @@ final class ParquetRowReader implements RowReader {
     }
     rowGroup = nextRowGroup++;
     try {
+      budgetHeld = RowGroupBudget.SHARED.acquire(rowGroups.get(rowGroup).getCompressedSize());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new RefineryException(fileName + ": interrupted while waiting to read row group "
+          + rowGroup, e);
+    }
+    try {
       pages = reader.readRowGroup(rowGroup);
       records = columnIO.getRecordReader(pages, materializer, FilterCompat.NOOP);
     } catch (IOException | RuntimeException e) {
@@ -198,6 +206,10 @@ final class ParquetRowReader implements RowReader {
         // Only frees buffers.
       }
       pages = null;
+    }
+    if (budgetHeld > 0) {
+      RowGroupBudget.SHARED.release(budgetHeld);
+      budgetHeld = 0;
     }
   }
 
