@@ -1,0 +1,149 @@
+package dev.refinery.filter;
+
+import dev.refinery.RefineryException;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Parameter values checked against their declarations: every given name is declared, every value
+ * has the declared type (ints widen to doubles), missing ones take their defaults. Errors name the
+ * parameter and the valid choices, and start with {@code where} (e.g. the YAML key path).
+ */
+public final class Params implements Serializable {
+  private final Map<String, Object> values;
+
+  private Params(Map<String, Object> values) {
+    this.values = Collections.unmodifiableMap(values);
+  }
+
+  public static Params resolve(List<Param> declared, Map<String, ?> given, String where) {
+    Map<String, Param> byName = new LinkedHashMap<>();
+    declared.forEach(p -> byName.put(p.name(), p));
+    for (String name : given.keySet()) {
+      if (!byName.containsKey(name)) {
+        throw new RefineryException(where + ": unknown parameter '" + name + "'; valid: "
+            + (byName.isEmpty() ? "(none)" : String.join(", ", byName.keySet())));
+      }
+    }
+    Map<String, Object> values = new LinkedHashMap<>();
+    for (Param p : declared) {
+      Object v = given.containsKey(p.name()) ? given.get(p.name()) : p.defaultValue();
+      if (v == null) {
+        throw new RefineryException(where + ": parameter '" + p.name() + "' is required ("
+            + p.description() + ")");
+      }
+      values.put(p.name(), convert(p, v, where));
+    }
+    return new Params(values);
+  }
+
+  /** Defaults only; for filters built in code. */
+  public static Params defaults(List<Param> declared) {
+    return resolve(declared, Map.of(), "defaults");
+  }
+
+  private static Object convert(Param p, Object v, String where) {
+    String at = where + "." + p.name();
+    switch (p.type()) {
+      case INT:
+        if (v instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue())) {
+          return n.longValue();
+        }
+        throw bad(at, "an integer", v);
+      case DOUBLE:
+        if (v instanceof Number n) {
+          return n.doubleValue();
+        }
+        throw bad(at, "a number", v);
+      case BOOLEAN:
+        if (v instanceof Boolean) {
+          return v;
+        }
+        throw bad(at, "true or false", v);
+      case STRING:
+        if (!(v instanceof String s)) {
+          throw bad(at, "a string", v);
+        }
+        if (!p.choices().isEmpty() && !p.choices().contains(s)) {
+          throw new RefineryException(at + ": '" + s + "' is not one of "
+              + String.join(", ", p.choices()));
+        }
+        return s;
+      case STRING_LIST:
+        if (v instanceof String s) {
+          return List.of(s);
+        }
+        if (v instanceof List<?> list) {
+          List<String> out = new ArrayList<>();
+          for (Object o : list) {
+            if (!(o instanceof String s)) {
+              throw bad(at, "a list of strings", v);
+            }
+            out.add(s);
+          }
+          return List.copyOf(out);
+        }
+        throw bad(at, "a list of strings", v);
+      case DOUBLE_MAP:
+        if (v instanceof Map<?, ?> map) {
+          Map<String, Double> out = new LinkedHashMap<>();
+          for (Map.Entry<?, ?> e : map.entrySet()) {
+            if (!(e.getValue() instanceof Number n)) {
+              throw bad(at + "." + e.getKey(), "a number", e.getValue());
+            }
+            out.put(String.valueOf(e.getKey()), n.doubleValue());
+          }
+          return Collections.unmodifiableMap(out);
+        }
+        throw bad(at, "a map of numbers", v);
+      default:
+        throw new IllegalStateException(p.type().toString());
+    }
+  }
+
+  private static RefineryException bad(String at, String expected, Object v) {
+    return new RefineryException(at + ": expected " + expected + ", got "
+        + (v instanceof String ? "'" + v + "'" : String.valueOf(v)));
+  }
+
+  public long getInt(String name) {
+    return (Long) get(name);
+  }
+
+  public double getDouble(String name) {
+    return (Double) get(name);
+  }
+
+  public boolean getBoolean(String name) {
+    return (Boolean) get(name);
+  }
+
+  public String getString(String name) {
+    return (String) get(name);
+  }
+
+  @SuppressWarnings("unchecked")
+  public List<String> getStrings(String name) {
+    return (List<String>) get(name);
+  }
+
+  @SuppressWarnings("unchecked")
+  public Map<String, Double> getDoubleMap(String name) {
+    return (Map<String, Double>) get(name);
+  }
+
+  private Object get(String name) {
+    if (!values.containsKey(name)) {
+      throw new IllegalArgumentException("undeclared parameter " + name);
+    }
+    return values.get(name);
+  }
+
+  public Map<String, Object> asMap() {
+    return values;
+  }
+}

@@ -1,0 +1,13 @@
+package dev.refinery.filter.heuristic;
+
+import dev.refinery.filter.FilterType;
+import java.util.List;
+
+/** Placeholder until the filters land. */
+public final class CuratorFilters {
+  private CuratorFilters() {}
+
+  public static List<FilterType> types() {
+    return List.of();
+  }
+}
