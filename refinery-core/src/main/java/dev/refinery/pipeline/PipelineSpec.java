@@ -1,0 +1,190 @@
+package dev.refinery.pipeline;
+
+import dev.refinery.RefineryException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A pipeline as written in YAML: the input (path, format, splits), ordered steps with their
+ * parameters, the output (path, file format, shards), a seed, and whether dropped rows are kept
+ * aside. Relative paths are resolved against the YAML file's folder, so a pipeline means the same
+ * wherever it is run from. Shape errors name the YAML line; step kinds and parameters are checked
+ * against the step registry when the pipeline is compiled, still before any work starts.
+ *
+ * <pre>
+ * input:  {path: data/, format: nemotron, splits: [math, code]}
+ * steps:
+ *   - filter: {name: gopher_repetition, target: answer}
+ *   - exact_dedup: {key: prompt}
+ * output: {path: out/, format: parquet, shards: 4}
+ * seed: 42
+ * </pre>
+ */
+public record PipelineSpec(Input input, List<StepSpec> steps, Output output, long seed,
+                           boolean keepDropped, String source) {
+
+  /** Where records come from; {@code format} is the record layout (default auto). */
+  public record Input(Path path, String format, List<String> splits, String columns) {}
+
+  /** Where they go: {@code format} is the file format (parquet or jsonl). */
+  public record Output(Path path, String format, int shards) {}
+
+  /** One step as written: its kind ({@code filter}, {@code exact_dedup}, ...) and parameters. */
+  public record StepSpec(String kind, Map<String, Object> params, String where) {}
+
+  private static final Set<String> TOP = Set.of("input", "steps", "output", "seed", "keep_dropped");
+
+  public PipelineSpec {
+    steps = List.copyOf(steps);
+  }
+
+  public static PipelineSpec read(Path yaml) {
+    YamlTree tree = YamlTree.read(yaml);
+    Path base = yaml.toAbsolutePath().getParent();
+    return from(tree, base);
+  }
+
+  static PipelineSpec parse(String file, String text, Path base) {
+    return from(YamlTree.parse(file, text), base);
+  }
+
+  private static PipelineSpec from(YamlTree tree, Path base) {
+    Map<String, Object> top = map(tree, tree.root(), "");
+    only(tree, top, "", TOP);
+    Map<String, Object> in = map(tree, required(tree, top, "", "input"), "input");
+    only(tree, in, "input", Set.of("path", "format", "splits", "columns"));
+    Input input = new Input(
+        base.resolve(string(tree, required(tree, in, "input", "path"), "input.path")).normalize(),
+        in.containsKey("format") ? string(tree, in.get("format"), "input.format") : "auto",
+        strings(tree, in.get("splits"), "input.splits"),
+        in.containsKey("columns") ? string(tree, in.get("columns"), "input.columns") : null);
+
+    Map<String, Object> out = map(tree, required(tree, top, "", "output"), "output");
+    only(tree, out, "output", Set.of("path", "format", "shards"));
+    String format = out.containsKey("format") ? string(tree, out.get("format"), "output.format")
+        : "parquet";
+    if (!format.equals("parquet") && !format.equals("jsonl")) {
+      throw new RefineryException(tree.where("output.format") + ": '" + format
+          + "' is not one of parquet, jsonl");
+    }
+    long shards = out.containsKey("shards") ? integer(tree, out.get("shards"), "output.shards") : 1;
+    if (shards < 1 || shards > 100_000) {
+      throw new RefineryException(tree.where("output.shards") + ": shards must be 1 to 100000");
+    }
+    Output output = new Output(
+        base.resolve(string(tree, required(tree, out, "output", "path"), "output.path")).normalize(),
+        format, (int) shards);
+
+    List<StepSpec> steps = new ArrayList<>();
+    Object rawSteps = top.get("steps");
+    if (rawSteps != null) {
+      if (!(rawSteps instanceof List<?> list)) {
+        throw new RefineryException(tree.where("steps") + ": steps must be a list");
+      }
+      for (int i = 0; i < list.size(); i++) {
+        String path = "steps[" + i + "]";
+        Map<String, Object> step = map(tree, list.get(i), path);
+        if (step.size() != 1) {
+          throw new RefineryException(tree.where(path) + ": a step is one key, its kind "
+              + "(e.g. '- filter: {name: structure}'), got " + step.keySet());
+        }
+        Map.Entry<String, Object> e = step.entrySet().iterator().next();
+        String where = path + "." + e.getKey();
+        Map<String, Object> params = e.getValue() == null ? Map.of() : map(tree, e.getValue(), where);
+        Map<String, Object> resolved = new LinkedHashMap<>(params);
+        steps.add(new StepSpec(e.getKey(), resolved, tree.where(where)));
+      }
+    }
+    long seed = top.containsKey("seed") ? integer(tree, top.get("seed"), "seed") : 42;
+    boolean keepDropped = top.containsKey("keep_dropped")
+        && bool(tree, top.get("keep_dropped"), "keep_dropped");
+    return new PipelineSpec(input, steps, output, seed, keepDropped, tree.file());
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> map(YamlTree tree, Object value, String path) {
+    if (value instanceof Map) {
+      return (Map<String, Object>) value;
+    }
+    throw new RefineryException(tree.where(path) + ": expected a mapping (key: value), got "
+        + describe(value));
+  }
+
+  private static Object required(YamlTree tree, Map<String, Object> map, String path, String key) {
+    Object v = map.get(key);
+    if (v == null) {
+      throw new RefineryException(tree.where(path) + ": '" + key + "' is required");
+    }
+    return v;
+  }
+
+  private static void only(YamlTree tree, Map<String, Object> map, String path, Set<String> keys) {
+    for (String k : map.keySet()) {
+      if (!keys.contains(k)) {
+        String child = path.isEmpty() ? k : path + "." + k;
+        throw new RefineryException(tree.where(child) + ": unknown key '" + k + "'; valid: "
+            + String.join(", ", keys.stream().sorted().toList()));
+      }
+    }
+  }
+
+  private static String string(YamlTree tree, Object v, String path) {
+    if (v instanceof String s) {
+      return s;
+    }
+    throw new RefineryException(tree.where(path) + ": expected a string, got " + describe(v));
+  }
+
+  private static long integer(YamlTree tree, Object v, String path) {
+    if (v instanceof Long l) {
+      return l;
+    }
+    throw new RefineryException(tree.where(path) + ": expected an integer, got " + describe(v));
+  }
+
+  private static boolean bool(YamlTree tree, Object v, String path) {
+    if (v instanceof Boolean b) {
+      return b;
+    }
+    throw new RefineryException(tree.where(path) + ": expected true or false, got "
+        + describe(v));
+  }
+
+  private static List<String> strings(YamlTree tree, Object v, String path) {
+    if (v == null) {
+      return List.of();
+    }
+    if (v instanceof String s) {
+      return List.of(s.split(","));
+    }
+    if (v instanceof List<?> list) {
+      List<String> out = new ArrayList<>();
+      for (int i = 0; i < list.size(); i++) {
+        out.add(string(tree, list.get(i), path + "[" + i + "]"));
+      }
+      return out;
+    }
+    throw new RefineryException(tree.where(path) + ": expected a list of strings, got "
+        + describe(v));
+  }
+
+  private static String describe(Object v) {
+    if (v == null) {
+      return "nothing";
+    }
+    if (v instanceof String s) {
+      return "'" + s + "'";
+    }
+    if (v instanceof List) {
+      return "a list";
+    }
+    if (v instanceof Map) {
+      return "a mapping";
+    }
+    return v.toString();
+  }
+}

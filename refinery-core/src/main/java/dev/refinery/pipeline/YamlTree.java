@@ -1,0 +1,120 @@
+package dev.refinery.pipeline;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.refinery.RefineryException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A YAML document as plain values (Map, List, String, Long, Double, Boolean, null) plus the line
+ * each value starts on, by key path ({@code steps[2].filter.name}), so that every error about a
+ * pipeline can name the line of the YAML it is about.
+ */
+final class YamlTree {
+  private static final YAMLFactory FACTORY = new YAMLFactory();
+
+  private final String file;
+  private final Object root;
+  private final Map<String, Integer> lines;
+
+  private YamlTree(String file, Object root, Map<String, Integer> lines) {
+    this.file = file;
+    this.root = root;
+    this.lines = Collections.unmodifiableMap(lines);
+  }
+
+  static YamlTree read(Path path) {
+    String text;
+    try {
+      text = Files.readString(path);
+    } catch (IOException e) {
+      throw new RefineryException(path + ": cannot read: " + e.getMessage(), e);
+    }
+    return parse(path.toString(), text);
+  }
+
+  static YamlTree parse(String file, String text) {
+    Map<String, Integer> lines = new HashMap<>();
+    try (JsonParser p = FACTORY.createParser(text)) {
+      JsonToken t = p.nextToken();
+      Object root = t == null ? null : read(p, t, "", lines);
+      return new YamlTree(file, root, lines);
+    } catch (JsonProcessingException e) {
+      int line = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
+      String message = e.getOriginalMessage() == null ? "invalid YAML" : e.getOriginalMessage();
+      int nl = message.indexOf('\n');
+      throw new RefineryException(file + ":" + line + ": invalid YAML: "
+          + (nl < 0 ? message : message.substring(0, nl)));
+    } catch (IOException e) {
+      throw new RefineryException(file + ": cannot read: " + e.getMessage(), e);
+    }
+  }
+
+  private static Object read(JsonParser p, JsonToken t, String path, Map<String, Integer> lines)
+      throws IOException {
+    lines.put(path, p.currentTokenLocation().getLineNr());
+    switch (t) {
+      case START_OBJECT: {
+        Map<String, Object> map = new LinkedHashMap<>();
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+          String key = p.currentName();
+          String child = path.isEmpty() ? key : path + "." + key;
+          lines.put(child, p.currentTokenLocation().getLineNr());
+          map.put(key, read(p, p.nextToken(), child, lines));
+        }
+        return map;
+      }
+      case START_ARRAY: {
+        List<Object> list = new ArrayList<>();
+        JsonToken next;
+        while ((next = p.nextToken()) != JsonToken.END_ARRAY) {
+          list.add(read(p, next, path + "[" + list.size() + "]", lines));
+        }
+        return list;
+      }
+      case VALUE_STRING:
+        return p.getText();
+      case VALUE_NUMBER_INT:
+        return p.getLongValue();
+      case VALUE_NUMBER_FLOAT:
+        return p.getDoubleValue();
+      case VALUE_TRUE:
+        return Boolean.TRUE;
+      case VALUE_FALSE:
+        return Boolean.FALSE;
+      case VALUE_NULL:
+        return null;
+      default:
+        throw new RefineryException("unexpected YAML token " + t);
+    }
+  }
+
+  Object root() {
+    return root;
+  }
+
+  /** {@code file:line key} for messages about the value at {@code path}. */
+  String where(String path) {
+    Integer line = lines.get(path);
+    for (String p = path; line == null && !p.isEmpty(); ) {
+      int cut = Math.max(p.lastIndexOf('.'), p.lastIndexOf('['));
+      p = cut < 0 ? "" : p.substring(0, cut);
+      line = lines.get(p);
+    }
+    return file + ":" + (line == null ? 1 : line) + (path.isEmpty() ? "" : " " + path);
+  }
+
+  String file() {
+    return file;
+  }
+}
