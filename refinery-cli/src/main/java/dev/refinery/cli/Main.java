@@ -11,7 +11,7 @@ import picocli.CommandLine.ScopeType;
     name = "refinery",
     mixinStandardHelpOptions = true,
     version = "refinery 0.1.0",
-    description = "Read, convert, inspect and validate LLM post-training datasets.",
+    description = "Read, convert, inspect, validate and curate LLM post-training datasets.",
     subcommands = {
         DemoCommand.class,
         SampleDataCommand.class,
@@ -19,6 +19,8 @@ import picocli.CommandLine.ScopeType;
         ShowCommand.class,
         ValidateCommand.class,
         ConvertCommand.class,
+        RunCommand.class,
+        StepsCommand.class,
         CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

@@ -14,6 +14,7 @@ public final class FilterTypes {
 
   static {
     List<FilterType> all = new ArrayList<>();
+    all.addAll(LengthFilters.types());
     all.addAll(DatatroveFilters.types());
     all.addAll(CuratorFilters.types());
     for (FilterType t : all) {

@@ -21,6 +21,13 @@ public final class ParquetFiles {
     return ParquetRowReader.rowGroupCount(path);
   }
 
+  /** How many rows the file holds, from its footer. */
+  public static long rowCount(Path path) throws IOException {
+    try (var r = ParquetRowReader.open(path)) {
+      return r.getRecordCount();
+    }
+  }
+
   /**
    * A reader of row groups {@code first} to {@code first + count - 1} only (clipped to the file);
    * row locations keep the row groups' indexes in the whole file.

@@ -25,7 +25,7 @@ import java.util.Set;
  * </pre>
  */
 public record PipelineSpec(Input input, List<StepSpec> steps, Output output, long seed,
-                           boolean keepDropped, String source) {
+                           boolean keepDropped, String source, Path baseDir) {
 
   /** Where records come from; {@code format} is the record layout (default auto). */
   public record Input(Path path, String format, List<String> splits, String columns) {}
@@ -102,7 +102,7 @@ public record PipelineSpec(Input input, List<StepSpec> steps, Output output, lon
     long seed = top.containsKey("seed") ? integer(tree, top.get("seed"), "seed") : 42;
     boolean keepDropped = top.containsKey("keep_dropped")
         && bool(tree, top.get("keep_dropped"), "keep_dropped");
-    return new PipelineSpec(input, steps, output, seed, keepDropped, tree.file());
+    return new PipelineSpec(input, steps, output, seed, keepDropped, tree.file(), base);
   }
 
   @SuppressWarnings("unchecked")

@@ -1,0 +1,107 @@
+package dev.refinery.pipeline;
+
+import dev.refinery.filter.Filter;
+import dev.refinery.filter.Scores;
+import dev.refinery.filter.Verdict;
+import dev.refinery.internal.Json;
+import dev.refinery.sample.Sample;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.NoSuchElementException;
+
+/**
+ * Runs a {@link Filter} over samples: text filters on the {@link Target} text (a sample without
+ * that text is kept: there is nothing to judge), sample filters on the whole sample. With {@code
+ * scoreOnly} nothing is dropped and the scores go into the sample's metadata under {@code
+ * refinery_scores.<filter>}, for tuning thresholds later.
+ */
+final class FilterStep implements Step {
+  static final String SCORES_KEY = "refinery_scores";
+
+  private final Filter<?> filter;
+  private final Target target;
+  private final boolean textFilter;
+  private final boolean scoreOnly;
+
+  FilterStep(Filter<?> filter, boolean textFilter, Target target, boolean scoreOnly) {
+    this.filter = filter;
+    this.textFilter = textFilter;
+    this.target = target;
+    this.scoreOnly = scoreOnly;
+  }
+
+  @Override
+  public String name() {
+    return "filter:" + filter.name() + (textFilter ? "@" + target.key() : "");
+  }
+
+  @SuppressWarnings("unchecked")
+  private Scores score(Sample s) {
+    if (textFilter) {
+      String text = target.text(s);
+      return text == null ? null : ((Filter<String>) filter).score(text);
+    }
+    return ((Filter<Sample>) filter).score(s);
+  }
+
+  @Override
+  public Iterator<Sample> apply(Iterator<Sample> samples, StepContext context) {
+    return new Iterator<>() {
+      private Sample next;
+
+      @Override
+      public boolean hasNext() {
+        while (next == null && samples.hasNext()) {
+          Sample s = samples.next();
+          Scores scores = score(s);
+          if (scores == null) {
+            next = s;
+          } else if (scoreOnly) {
+            next = withScores(s, scores);
+          } else {
+            Verdict v = filter.decide(scores);
+            if (v.kept()) {
+              next = s;
+            } else {
+              context.drop(s, v.dropReason());
+            }
+          }
+        }
+        return next != null;
+      }
+
+      @Override
+      public Sample next() {
+        if (!hasNext()) {
+          throw new NoSuchElementException();
+        }
+        Sample s = next;
+        next = null;
+        return s;
+      }
+    };
+  }
+
+  /** Adds the scores to metadata (a JSON object); invalid metadata keeps them in an extra field. */
+  @SuppressWarnings("unchecked")
+  private Sample withScores(Sample s, Scores scores) {
+    String key = textFilter ? filter.name() + "@" + target.key() : filter.name();
+    Object parsed = s.metadata() == null || s.metadata().isBlank() ? new LinkedHashMap<>()
+        : Json.parseOrNull(s.metadata());
+    if (parsed instanceof Map<?, ?> meta) {
+      Map<String, Object> copy = new LinkedHashMap<>((Map<String, Object>) meta);
+      Map<String, Object> all = copy.get(SCORES_KEY) instanceof Map<?, ?> m
+          ? new LinkedHashMap<>((Map<String, Object>) m) : new LinkedHashMap<>();
+      all.put(key, scores.values());
+      copy.put(SCORES_KEY, all);
+      return s.toBuilder().metadata(Json.write(copy)).build();
+    }
+    Map<String, Object> extra = new LinkedHashMap<>(s.extra());
+    Map<String, Object> all = extra.get(SCORES_KEY) instanceof Map<?, ?> m
+        ? new LinkedHashMap<>((Map<String, Object>) m) : new LinkedHashMap<>();
+    all.put(key, scores.values());
+    extra.put(SCORES_KEY, all);
+    return s.toBuilder().extra(extra).build();
+  }
+}

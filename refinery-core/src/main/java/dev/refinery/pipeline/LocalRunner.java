@@ -1,0 +1,673 @@
+package dev.refinery.pipeline;
+
+import dev.refinery.RefineryException;
+import dev.refinery.dataset.RejectHandler;
+import dev.refinery.dataset.RejectsWriter;
+import dev.refinery.dataset.SampleReader;
+import dev.refinery.dataset.SampleWriter;
+import dev.refinery.format.Format;
+import dev.refinery.format.Formats;
+import dev.refinery.internal.Json;
+import dev.refinery.io.AtomicFile;
+import dev.refinery.io.InputFile;
+import dev.refinery.io.Inputs;
+import dev.refinery.run.InOrder;
+import dev.refinery.sample.Sample;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * Runs a pipeline on this machine, one task per partition on all cores. The run folder (the
+ * output path) gets the output shards under {@code data/}, {@code stats.json}, {@code rejects/},
+ * {@code run.log} and {@code manifest.json}; work in progress lives under {@code .work/} and every
+ * file appears under its final name only when complete. Each stage writes one output and one
+ * completion marker per partition, so {@code resume} skips finished work and ends with the same
+ * bytes as an uninterrupted run.
+ *
+ * <p>Stages: the input stage decodes each input file and runs the steps up to the first global
+ * step; each global step then observes every partition, decides once, and a stage applies its
+ * decision and the partition steps after it; the last stage's partitions are cut into the output
+ * shards by global order.
+ */
+public final class LocalRunner {
+  private static final String WORK = ".work";
+
+  /** Options of a run: worker threads, resume, and whom to tell of progress. */
+  public record Options(int workers, boolean resume, Progress progress) {
+    public static Options defaults() {
+      return new Options(InOrder.defaultThreads(), false, Progress.NONE);
+    }
+  }
+
+  /** Told how far the input stage has come; called from worker threads. */
+  public interface Progress {
+    Progress NONE = new Progress() { };
+
+    /** Before the input stage: the rows expected (-1 when unknown, e.g. JSON Lines). */
+    default void start(long expectedRows) { }
+
+    default void rows(long delta) { }
+
+    /** A line for the log. */
+    default void message(String line) { }
+
+    default void finish() { }
+  }
+
+  /** The outcome: totals that satisfy read = written + dropped + rejected, and per-step stats. */
+  public record Result(long read, long written, long dropped, long rejected,
+                       List<StepStats> steps, Path runFolder, List<Path> shards) {
+    public boolean conserved() {
+      return read == written + dropped + rejected;
+    }
+  }
+
+  private final Pipeline pipeline;
+  private final Options options;
+  private final Path run;
+  private final Path work;
+  private final List<String> log = new ArrayList<>();
+
+  private LocalRunner(Pipeline pipeline, Options options) {
+    this.pipeline = pipeline;
+    this.options = options;
+    this.run = pipeline.spec().output().path();
+    this.work = run.resolve(WORK);
+  }
+
+  public static Result run(Pipeline pipeline, Options options) {
+    return new LocalRunner(pipeline, options).execute();
+  }
+
+  private Result execute() {
+    PipelineSpec spec = pipeline.spec();
+    List<InputFile> inputs = Inputs.resolve(spec.input().path().toString(), spec.input().splits());
+    Format format = "auto".equals(spec.input().format()) && spec.input().columns() == null
+        ? Formats.detect(inputs.get(0))
+        : Formats.withColumns(Formats.byName(spec.input().format()), spec.input().columns());
+    prepareRunFolder();
+    long started = System.nanoTime();
+    note("run " + spec.source() + " -> " + run + " (" + inputs.size() + " input files, "
+        + options.workers() + " workers" + (options.resume() ? ", resuming" : "") + ")");
+
+    List<List<Object>> segments = pipeline.segments();
+    options.progress().start(expectedRows(inputs));
+    List<PartitionStats> first = inputStage(inputs, format, steps(segments.get(0)));
+    options.progress().finish();
+    List<List<PartitionStats>> stages = new ArrayList<>();
+    stages.add(first);
+    List<Map<String, Object>> reports = new ArrayList<>();
+    for (int k = 1; k < segments.size(); k++) {
+      GlobalStep global = (GlobalStep) segments.get(k).get(0);
+      List<Step> after = steps(segments.get(k).subList(1, segments.get(k).size()));
+      List<PartitionStats> previous = stages.get(k - 1);
+      GlobalStep.Decision decision = globalStage(k, global, previous);
+      reports.add(Map.of("step", global.name(), "report", decision.report()));
+      stages.add(applyStage(k, global, decision, after, previous));
+    }
+    List<PartitionStats> last = stages.get(stages.size() - 1);
+    List<Path> shards = writeShards(segments.size() - 1, last);
+    Result result = summarize(stages, shards);
+    writeStats(result, reports, (System.nanoTime() - started) / 1e9);
+    note(String.format(java.util.Locale.ROOT,
+        "read %d = written %d + dropped %d + rejected %d: %s", result.read(), result.written(),
+        result.dropped(), result.rejected(), result.conserved() ? "conserved" : "NOT CONSERVED"));
+    flushLog();
+    deleteTree(work);
+    return result;
+  }
+
+  private static List<Step> steps(List<Object> objects) {
+    List<Step> steps = new ArrayList<>();
+    objects.forEach(o -> steps.add((Step) o));
+    return steps;
+  }
+
+  private void prepareRunFolder() {
+    try {
+      Files.createDirectories(run);
+      Path specCopy = work.resolve("spec.json");
+      String fingerprint = fingerprint();
+      if (Files.exists(work)) {
+        if (!options.resume()) {
+          throw new RefineryException(run + ": an unfinished run is here; use --resume to go on "
+              + "with it, or remove the folder");
+        }
+        if (!Files.exists(specCopy) || !Files.readString(specCopy).equals(fingerprint)) {
+          throw new RefineryException(run + ": --resume with a different pipeline or input than "
+              + "the unfinished run; remove the folder to start over");
+        }
+      } else {
+        try (Stream<Path> s = Files.list(run)) {
+          if (s.anyMatch(p -> true)) {
+            throw new RefineryException(run + ": the run folder is not empty; choose a new "
+                + "output path or remove it");
+          }
+        }
+        Files.createDirectories(work);
+        Files.writeString(specCopy, fingerprint);
+      }
+      Files.createDirectories(run.resolve("rejects"));
+      writeManifest();
+    } catch (IOException e) {
+      throw new RefineryException(run + ": cannot write the run folder: " + e.getMessage(), e);
+    }
+  }
+
+  /** What makes two runs the same run: the spec and the inputs' names, sizes and times. */
+  private String fingerprint() throws IOException {
+    PipelineSpec spec = pipeline.spec();
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("input", spec.input().toString());
+    List<Object> steps = new ArrayList<>();
+    spec.steps().forEach(s -> steps.add(Map.of("kind", s.kind(), "params", s.params())));
+    m.put("steps", steps);
+    m.put("output", spec.output().toString());
+    m.put("seed", spec.seed());
+    m.put("keep_dropped", spec.keepDropped());
+    List<Object> files = new ArrayList<>();
+    for (InputFile f : Inputs.resolve(spec.input().path().toString(), spec.input().splits())) {
+      files.add(List.of(f.path().toString(), Files.size(f.path()),
+          Files.getLastModifiedTime(f.path()).toMillis()));
+    }
+    m.put("files", files);
+    return Json.write(m);
+  }
+
+  private void writeManifest() throws IOException {
+    Path manifest = run.resolve("manifest.json");
+    if (Files.exists(manifest)) {
+      return;
+    }
+    PipelineSpec spec = pipeline.spec();
+    List<InputFile> inputs = Inputs.resolve(spec.input().path().toString(), spec.input().splits());
+    List<Object> files = new ArrayList<>(inputs.size());
+    InOrder.run(inputs, options.workers(), (i, f) -> {
+      Map<String, Object> entry = new LinkedHashMap<>();
+      entry.put("path", f.path().toString());
+      entry.put("split", f.split());
+      try {
+        entry.put("bytes", Files.size(f.path()));
+        entry.put("sha256", sha256(f.path()));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      return entry;
+    }, files::add);
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("pipeline", spec.source());
+    m.put("seed", spec.seed());
+    m.put("inputs", files);
+    writeAtomically(manifest, Json.write(m) + "\n");
+  }
+
+  private static String sha256(Path file) throws IOException {
+    try (InputStream in = Files.newInputStream(file)) {
+      MessageDigest digest = MessageDigest.getInstance("SHA-256");
+      byte[] buffer = new byte[1 << 16];
+      int n;
+      while ((n = in.read(buffer)) > 0) {
+        digest.update(buffer, 0, n);
+      }
+      return HexFormat.of().formatHex(digest.digest());
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static long expectedRows(List<InputFile> inputs) {
+    long total = 0;
+    for (InputFile f : inputs) {
+      if (f.kind() != dev.refinery.io.FileKind.PARQUET) {
+        return -1;
+      }
+      try {
+        total += dev.refinery.io.ParquetFiles.rowCount(f.path());
+      } catch (IOException e) {
+        return -1;
+      }
+    }
+    return total;
+  }
+
+  private Path part(int stage, int partition) {
+    return work.resolve("s" + stage).resolve(String.format("part-%05d.jsonl.zst", partition));
+  }
+
+  private Path marker(int stage, int partition) {
+    return work.resolve("s" + stage).resolve(String.format("part-%05d.done.json", partition));
+  }
+
+  /** Decodes every input file and runs the first segment's steps on it. */
+  private List<PartitionStats> inputStage(List<InputFile> inputs, Format format,
+      List<Step> steps) {
+    List<PartitionStats> stats = new ArrayList<>();
+    InOrder.run(inputs, options.workers(), (index, file) -> {
+      PartitionStats done = finished(0, index);
+      if (done != null) {
+        options.progress().rows(done.read());
+        return done;
+      }
+      Path rejects = run.resolve("rejects").resolve(String.format("input-%05d.jsonl", index));
+      try (RejectsWriter undecodable = new RejectsWriter(rejects);
+           SampleReader reader = SampleReader.open(file, format, undecodable)) {
+        Iterator<Sample> counted = new CountingProgress(reader, options.progress());
+        PartitionStats result = runSteps(0, index, counted, steps, reader::read,
+            undecodable::count);
+        return result;
+      } catch (IOException e) {
+        throw new RefineryException(rejects + ": cannot write: " + e.getMessage(), e);
+      }
+    }, stats::add);
+    dropEmptyRejects();
+    return stats;
+  }
+
+  /** Lets a global step observe every partition of the previous stage, then decide. */
+  private GlobalStep.Decision globalStage(int stage, GlobalStep global,
+      List<PartitionStats> previous) {
+    Path observed = work.resolve("g" + stage);
+    long[] firstOrdinal = firstOrdinals(previous);
+    List<Integer> partitions = indexes(previous.size());
+    InOrder.run(partitions, options.workers(), (i, p) -> {
+      Path folder = observed.resolve(String.format("part-%05d", p));
+      Path done = observed.resolve(String.format("part-%05d.done", p));
+      if (Files.exists(done)) {
+        return null;
+      }
+      try {
+        deleteTree(folder);
+        Files.createDirectories(folder);
+        try (SampleReader reader = readPart(stage - 1, p)) {
+          global.observe(p, firstOrdinal[p], reader, folder);
+        }
+        Files.writeString(done, "");
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      return null;
+    }, r -> { });
+    note("stage " + stage + ": " + global.name() + " observed " + previous.size()
+        + " partitions");
+    return global.decide(observed, previous.size());
+  }
+
+  /** Applies a global step's decision, then the partition steps after it. */
+  private List<PartitionStats> applyStage(int stage, GlobalStep global,
+      GlobalStep.Decision decision, List<Step> after, List<PartitionStats> previous) {
+    long[] firstOrdinal = firstOrdinals(previous);
+    List<Step> steps = new ArrayList<>();
+    steps.add(new DecisionStep(global.name(), decision, 0));
+    steps.addAll(after);
+    List<PartitionStats> stats = new ArrayList<>();
+    InOrder.run(indexes(previous.size()), options.workers(), (i, p) -> {
+      PartitionStats done = finished(stage, p);
+      if (done != null) {
+        return done;
+      }
+      List<Step> own = new ArrayList<>(steps);
+      own.set(0, new DecisionStep(global.name(), decision, firstOrdinal[p]));
+      try (SampleReader reader = readPart(stage - 1, p)) {
+        return runSteps(stage, p, reader, own, () -> 0L, () -> 0L);
+      }
+    }, stats::add);
+    return stats;
+  }
+
+  private SampleReader readPart(int stage, int partition) {
+    return SampleReader.open(new InputFile(part(stage, partition), null,
+        dev.refinery.io.FileKind.JSONL), Formats.nemotron(), RejectHandler.FAIL);
+  }
+
+  private static long[] firstOrdinals(List<PartitionStats> partitions) {
+    long[] first = new long[partitions.size()];
+    long next = 0;
+    for (int i = 0; i < partitions.size(); i++) {
+      first[i] = next;
+      next += partitions.get(i).written();
+    }
+    return first;
+  }
+
+  private static List<Integer> indexes(int n) {
+    List<Integer> list = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      list.add(i);
+    }
+    return list;
+  }
+
+  private PartitionStats finished(int stage, int partition) {
+    Path marker = marker(stage, partition);
+    if (!options.resume() || !Files.exists(marker)) {
+      return null;
+    }
+    try {
+      return PartitionStats.fromJson(Files.readString(marker));
+    } catch (Exception e) {
+      return null;
+    }
+  }
+
+  /** Runs steps over one partition into the stage's output, and marks it done. */
+  private PartitionStats runSteps(int stage, int partition, Iterator<Sample> source,
+      List<Step> steps, java.util.function.LongSupplier read,
+      java.util.function.LongSupplier rejected) {
+    StepChain chain = new StepChain(steps);
+    Path out = part(stage, partition);
+    Path dropped = run.resolve("rejects").resolve(
+        String.format("dropped-s%d-%05d.jsonl", stage, partition));
+    DroppedWriter keep = pipeline.spec().keepDropped() ? new DroppedWriter(dropped) : null;
+    long written = 0;
+    try (SampleWriter writer = SampleWriter.create(out, Formats.nemotron())) {
+      Iterator<Sample> it = chain.apply(source, partition, pipeline.spec().seed(),
+          (step, reason, sample) -> {
+            if (keep != null) {
+              keep.write(step, reason, sample);
+            }
+          });
+      while (it.hasNext()) {
+        writer.write(it.next());
+        written++;
+      }
+    } finally {
+      if (keep != null) {
+        keep.close();
+      }
+    }
+    PartitionStats stats = new PartitionStats(read.getAsLong(), rejected.getAsLong(), written,
+        chain.stats());
+    writeAtomically(marker(stage, partition), stats.toJson());
+    return stats;
+  }
+
+  /** Cuts the last stage's partitions into shards of (nearly) equal size, by global order. */
+  private List<Path> writeShards(int stage, List<PartitionStats> last) {
+    PipelineSpec.Output output = pipeline.spec().output();
+    int n = output.shards();
+    long total = last.stream().mapToLong(PartitionStats::written).sum();
+    long[] first = firstOrdinals(last);
+    List<Path> shards = new ArrayList<>();
+    for (int s = 0; s < n; s++) {
+      shards.add(run.resolve("data").resolve(String.format("train-%05d-of-%05d.%s", s, n,
+          output.format())));
+    }
+    InOrder.run(indexes(n), options.workers(), (i, s) -> {
+      Path target = shards.get(s);
+      if (Files.exists(target)) {
+        return null;
+      }
+      long from = total * s / n;
+      long to = total * (s + 1) / n;
+      try (SampleWriter writer = SampleWriter.create(target, Formats.nemotron())) {
+        for (int p = 0; p < last.size() && first[p] < to; p++) {
+          long pFirst = first[p];
+          long pEnd = pFirst + last.get(p).written();
+          if (pEnd <= from) {
+            continue;
+          }
+          try (SampleReader reader = readPart(stage, p)) {
+            long ordinal = pFirst;
+            while (reader.hasNext() && ordinal < to) {
+              Sample sample = reader.next();
+              if (ordinal >= from) {
+                writer.write(sample);
+              }
+              ordinal++;
+            }
+          }
+        }
+      }
+      return null;
+    }, r -> { });
+    return shards;
+  }
+
+  private Result summarize(List<List<PartitionStats>> stages, List<Path> shards) {
+    long read = 0;
+    long rejected = 0;
+    for (PartitionStats p : stages.get(0)) {
+      read += p.read();
+      rejected += p.rejected();
+    }
+    long written = stages.get(stages.size() - 1).stream().mapToLong(PartitionStats::written).sum();
+    List<StepStats> steps = new ArrayList<>();
+    long dropped = 0;
+    for (List<PartitionStats> stage : stages) {
+      List<StepStats> merged = null;
+      for (PartitionStats p : stage) {
+        if (merged == null) {
+          merged = new ArrayList<>(p.steps());
+        } else {
+          for (int i = 0; i < merged.size(); i++) {
+            merged.set(i, merged.get(i).plus(p.steps().get(i)));
+          }
+        }
+      }
+      if (merged != null) {
+        steps.addAll(merged);
+        dropped += merged.stream().mapToLong(StepStats::droppedTotal).sum();
+      }
+    }
+    return new Result(read, written, dropped, rejected, steps, run, shards);
+  }
+
+  private void writeStats(Result r, List<Map<String, Object>> reports, double seconds) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("read", r.read());
+    m.put("written", r.written());
+    m.put("dropped", r.dropped());
+    m.put("rejected", r.rejected());
+    m.put("conserved", r.conserved());
+    List<Object> steps = new ArrayList<>();
+    for (StepStats s : r.steps()) {
+      Map<String, Object> step = new LinkedHashMap<>();
+      step.put("name", s.name());
+      step.put("in", s.in());
+      step.put("out", s.out());
+      step.put("dropped", s.dropped());
+      step.put("seconds", Math.round(s.nanos() / 1e6) / 1e3);
+      steps.add(step);
+    }
+    m.put("steps", steps);
+    if (!reports.isEmpty()) {
+      m.put("global_steps", reports);
+    }
+    m.put("shards", r.shards().stream().map(p -> run.relativize(p).toString()).toList());
+    writeAtomically(run.resolve("stats.json"), Json.write(m) + "\n");
+    note(String.format(java.util.Locale.ROOT, "finished in %.1f s", seconds));
+  }
+
+  private void note(String line) {
+    String stamped = Instant.now() + " " + line;
+    synchronized (log) {
+      log.add(stamped);
+    }
+    options.progress().message(line);
+  }
+
+  private void flushLog() {
+    try {
+      Files.writeString(run.resolve("run.log"), String.join("\n", log) + "\n",
+          StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE,
+          java.nio.file.StandardOpenOption.APPEND);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private void dropEmptyRejects() {
+    try (Stream<Path> s = Files.list(run.resolve("rejects"))) {
+      for (Path p : s.toList()) {
+        if (Files.size(p) == 0) {
+          Files.delete(p);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static void writeAtomically(Path target, String text) {
+    try {
+      AtomicFile file = new AtomicFile(target);
+      Files.writeString(file.temp(), text);
+      file.commit();
+    } catch (IOException e) {
+      throw new RefineryException(target + ": cannot write: " + e.getMessage(), e);
+    }
+  }
+
+  static void deleteTree(Path root) {
+    if (!Files.exists(root)) {
+      return;
+    }
+    try (Stream<Path> s = Files.walk(root)) {
+      s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> {
+        try {
+          Files.delete(p);
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      });
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Counts rows for progress as the input stage reads them. */
+  private static final class CountingProgress implements Iterator<Sample> {
+    private final Iterator<Sample> source;
+    private final Progress progress;
+    private int pending;
+
+    CountingProgress(Iterator<Sample> source, Progress progress) {
+      this.source = source;
+      this.progress = progress;
+    }
+
+    @Override
+    public boolean hasNext() {
+      boolean more = source.hasNext();
+      if (!more && pending > 0) {
+        progress.rows(pending);
+        pending = 0;
+      }
+      return more;
+    }
+
+    @Override
+    public Sample next() {
+      Sample s = source.next();
+      if (++pending == 1024) {
+        progress.rows(pending);
+        pending = 0;
+      }
+      return s;
+    }
+  }
+
+  /** Drops what a global step decided, counted as that step's drops. */
+  private static final class DecisionStep implements Step {
+    private final String name;
+    private final GlobalStep.Decision decision;
+    private final long firstOrdinal;
+
+    DecisionStep(String name, GlobalStep.Decision decision, long firstOrdinal) {
+      this.name = name;
+      this.decision = decision;
+      this.firstOrdinal = firstOrdinal;
+    }
+
+    @Override
+    public String name() {
+      return name;
+    }
+
+    @Override
+    public Iterator<Sample> apply(Iterator<Sample> samples, StepContext context) {
+      return new Iterator<>() {
+        private long ordinal = firstOrdinal;
+        private Sample next;
+
+        @Override
+        public boolean hasNext() {
+          while (next == null && samples.hasNext()) {
+            Sample s = samples.next();
+            String reason = decision.dropReason(ordinal++);
+            if (reason == null) {
+              next = s;
+            } else {
+              context.drop(s, reason);
+            }
+          }
+          return next != null;
+        }
+
+        @Override
+        public Sample next() {
+          if (!hasNext()) {
+            throw new java.util.NoSuchElementException();
+          }
+          Sample s = next;
+          next = null;
+          return s;
+        }
+      };
+    }
+  }
+
+  /** Keeps dropped rows aside: one JSON object per row with step, reason and the sample. */
+  private static final class DroppedWriter {
+    private final Path path;
+    private final List<String> pending = new ArrayList<>();
+    private AtomicFile file;
+    private java.io.Writer out;
+
+    DroppedWriter(Path path) {
+      this.path = path;
+    }
+
+    void write(String step, String reason, Sample sample) {
+      try {
+        if (out == null) {
+          file = new AtomicFile(path);
+          out = Files.newBufferedWriter(file.temp());
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("step", step);
+        m.put("reason", reason);
+        m.put("sample", Formats.nemotron().encode(sample));
+        out.write(Json.write(m));
+        out.write('\n');
+      } catch (IOException e) {
+        throw new RefineryException(path + ": cannot write: " + e.getMessage(), e);
+      }
+    }
+
+    void close() {
+      if (out != null) {
+        try {
+          out.close();
+          file.commit();
+        } catch (IOException e) {
+          throw new RefineryException(path + ": cannot write: " + e.getMessage(), e);
+        }
+      }
+    }
+  }
+}

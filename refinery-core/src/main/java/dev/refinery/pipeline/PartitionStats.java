@@ -1,0 +1,53 @@
+package dev.refinery.pipeline;
+
+import dev.refinery.internal.Json;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What one stage did to one partition: records read (input stage only), rejected as undecodable,
+ * written to the stage's output, and each step's stats. Saved beside the partition's output as its
+ * completion marker, so a resumed run skips the partition and still has its numbers.
+ */
+record PartitionStats(long read, long rejected, long written, List<StepStats> steps) {
+
+  PartitionStats {
+    steps = List.copyOf(steps);
+  }
+
+  String toJson() {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("read", read);
+    m.put("rejected", rejected);
+    m.put("written", written);
+    List<Object> list = new ArrayList<>();
+    for (StepStats s : steps) {
+      Map<String, Object> step = new LinkedHashMap<>();
+      step.put("name", s.name());
+      step.put("in", s.in());
+      step.put("out", s.out());
+      step.put("dropped", s.dropped());
+      step.put("nanos", s.nanos());
+      list.add(step);
+    }
+    m.put("steps", list);
+    return Json.write(m);
+  }
+
+  @SuppressWarnings("unchecked")
+  static PartitionStats fromJson(String json) throws Exception {
+    Map<String, Object> m = (Map<String, Object>) Json.parse(json);
+    List<StepStats> steps = new ArrayList<>();
+    for (Object o : (List<Object>) m.get("steps")) {
+      Map<String, Object> s = (Map<String, Object>) o;
+      Map<String, Long> dropped = new LinkedHashMap<>();
+      ((Map<String, Object>) s.get("dropped")).forEach((k, v) -> dropped.put(k, (Long) v));
+      steps.add(new StepStats((String) s.get("name"), (Long) s.get("in"), (Long) s.get("out"),
+          dropped, (Long) s.get("nanos")));
+    }
+    return new PartitionStats((Long) m.get("read"), (Long) m.get("rejected"),
+        (Long) m.get("written"), steps);
+  }
+}

@@ -1,0 +1,39 @@
+package dev.refinery.pipeline;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A pipeline ready to run: the spec, and its steps built and checked, each a {@link Step} or a
+ * {@link GlobalStep}. Compiling checks every step kind and parameter, so a bad spec fails before
+ * any work starts.
+ */
+public record Pipeline(PipelineSpec spec, List<Object> steps) {
+
+  public Pipeline {
+    steps = List.copyOf(steps);
+  }
+
+  public static Pipeline compile(PipelineSpec spec) {
+    List<Object> steps = new ArrayList<>();
+    for (PipelineSpec.StepSpec s : spec.steps()) {
+      steps.add(StepTypes.compile(s, spec.baseDir()));
+    }
+    return new Pipeline(spec, steps);
+  }
+
+  /** The steps split at each global step: runs of partition steps with a global step between. */
+  public List<List<Object>> segments() {
+    List<List<Object>> segments = new ArrayList<>();
+    List<Object> current = new ArrayList<>();
+    for (Object step : steps) {
+      if (step instanceof GlobalStep) {
+        segments.add(current);
+        current = new ArrayList<>();
+      }
+      current.add(step);
+    }
+    segments.add(current);
+    return segments;
+  }
+}

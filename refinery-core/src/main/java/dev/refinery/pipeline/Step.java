@@ -1,0 +1,19 @@
+package dev.refinery.pipeline;
+
+import dev.refinery.sample.Sample;
+import java.io.Serializable;
+import java.util.Iterator;
+
+/**
+ * One step of a pipeline over one partition's samples, in order. Steps are immutable and
+ * serializable and keep no state between partitions, so any runner (threads on this machine, Spark
+ * executors) can run them unchanged. A step that needs to see every partition before it decides
+ * (deduplication) is a {@link GlobalStep} instead.
+ */
+public interface Step extends Serializable {
+  /** How the step appears in stats and rejects, e.g. {@code filter:gopher_quality}. */
+  String name();
+
+  /** Maps a partition's samples; drops go through {@link StepContext#drop}, never silently. */
+  Iterator<Sample> apply(Iterator<Sample> samples, StepContext context);
+}

@@ -1,0 +1,131 @@
+package dev.refinery.pipeline;
+
+import dev.refinery.sample.Sample;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Chains a segment's steps over one partition and counts, for each step, samples in and out,
+ * drops by reason and the time spent in the step itself (its iterator's time minus its input's).
+ */
+final class StepChain {
+  private final List<Step> steps;
+  private final long[] in;
+  private final long[] out;
+  private final long[] nanos;
+  private final List<Map<String, Long>> dropped = new ArrayList<>();
+
+  StepChain(List<Step> steps) {
+    this.steps = steps;
+    this.in = new long[steps.size()];
+    this.out = new long[steps.size()];
+    this.nanos = new long[steps.size() + 1];
+    steps.forEach(s -> dropped.add(new TreeMap<>()));
+  }
+
+  /**
+   * @param onDrop told of every dropped sample with the step's name and the reason (to keep it
+   *     aside when the run keeps dropped rows)
+   */
+  Iterator<Sample> apply(Iterator<Sample> source, int partition, long seed,
+      TriConsumer onDrop) {
+    Iterator<Sample> it = new Timed(source, -1);
+    for (int i = 0; i < steps.size(); i++) {
+      int index = i;
+      Step step = steps.get(i);
+      Iterator<Sample> counted = new Counting(it, in, index);
+      StepContext context = new StepContext() {
+        @Override
+        public int partition() {
+          return partition;
+        }
+
+        @Override
+        public long seed() {
+          return seed;
+        }
+
+        @Override
+        public void drop(Sample sample, String reason) {
+          dropped.get(index).merge(reason, 1L, Long::sum);
+          onDrop.accept(step.name(), reason, sample);
+        }
+      };
+      it = new Timed(new Counting(step.apply(counted, context), out, index), index);
+    }
+    return it;
+  }
+
+  List<StepStats> stats() {
+    List<StepStats> list = new ArrayList<>();
+    for (int i = 0; i < steps.size(); i++) {
+      // nanos[i + 1] holds step i's iterator time including its input's, nanos[i] its input's.
+      long self = Math.max(0, nanos[i + 1] - nanos[i]);
+      list.add(new StepStats(steps.get(i).name(), in[i], out[i], dropped.get(i), self));
+    }
+    return list;
+  }
+
+  /** A drop listener. */
+  @FunctionalInterface
+  interface TriConsumer {
+    void accept(String step, String reason, Sample sample);
+  }
+
+  private static final class Counting implements Iterator<Sample> {
+    private final Iterator<Sample> source;
+    private final long[] counts;
+    private final int index;
+
+    Counting(Iterator<Sample> source, long[] counts, int index) {
+      this.source = source;
+      this.counts = counts;
+      this.index = index;
+    }
+
+    @Override
+    public boolean hasNext() {
+      return source.hasNext();
+    }
+
+    @Override
+    public Sample next() {
+      Sample s = source.next();
+      counts[index]++;
+      return s;
+    }
+  }
+
+  private final class Timed implements Iterator<Sample> {
+    private final Iterator<Sample> source;
+    private final int slot;
+
+    Timed(Iterator<Sample> source, int step) {
+      this.source = source;
+      this.slot = step + 1;
+    }
+
+    @Override
+    public boolean hasNext() {
+      long t = System.nanoTime();
+      try {
+        return source.hasNext();
+      } finally {
+        nanos[slot] += System.nanoTime() - t;
+      }
+    }
+
+    @Override
+    public Sample next() {
+      long t = System.nanoTime();
+      try {
+        return source.next();
+      } finally {
+        nanos[slot] += System.nanoTime() - t;
+      }
+    }
+  }
+}

@@ -1,0 +1,78 @@
+package dev.refinery.pipeline;
+
+import dev.refinery.RefineryException;
+import dev.refinery.filter.FilterType;
+import dev.refinery.filter.FilterTypes;
+import dev.refinery.filter.Param;
+import dev.refinery.filter.Params;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Every step a pipeline can name, with its parameters: the pipeline describes itself ({@code
+ * refinery steps}), and an unknown step or parameter is an error that names the valid ones. An
+ * explicit list, no classpath scanning.
+ */
+public final class StepTypes {
+  /** Parameters every filter step takes besides its filter's own. */
+  static final List<Param> FILTER_COMMON = List.of(
+      Param.of("name", Param.Type.STRING, null, "which filter (see the filters below)"),
+      Param.choice("target", "answer", "text a text filter looks at: " + Target.CHOICES,
+          "prompt", "answer", "reasoning", "conversation"),
+      Param.of("score_only", Param.Type.BOOLEAN, false,
+          "keep every row and write the scores into metadata.refinery_scores"));
+
+  private static final Map<String, StepType> BY_NAME = new LinkedHashMap<>();
+
+  static {
+    register(new StepType("filter",
+        "keep or drop rows by a quality filter (scores and decision kept apart)",
+        FILTER_COMMON, (p, base, where) -> {
+          throw new IllegalStateException("filters are built by compileFilter");
+        }));
+  }
+
+  private StepTypes() {}
+
+  static void register(StepType type) {
+    BY_NAME.put(type.name(), type);
+  }
+
+  public static List<StepType> all() {
+    return List.copyOf(BY_NAME.values());
+  }
+
+  /** Builds the step a spec names, checking its kind and every parameter. */
+  public static Object compile(PipelineSpec.StepSpec spec, Path base) {
+    StepType type = BY_NAME.get(spec.kind());
+    if (type == null) {
+      throw new RefineryException(spec.where() + ": unknown step '" + spec.kind()
+          + "'; valid steps: " + String.join(", ", BY_NAME.keySet()));
+    }
+    if (type.name().equals("filter")) {
+      return compileFilter(spec);
+    }
+    return type.factory().create(Params.resolve(type.params(), spec.params(), spec.where()), base,
+        spec.where());
+  }
+
+  private static Step compileFilter(PipelineSpec.StepSpec spec) {
+    Object name = spec.params().get("name");
+    if (!(name instanceof String filterName)) {
+      throw new RefineryException(spec.where() + ": a filter step needs 'name'; valid filters: "
+          + String.join(", ", FilterTypes.all().stream().map(FilterType::name).toList()));
+    }
+    FilterType type = FilterTypes.byName(filterName, spec.where());
+    List<Param> declared = new ArrayList<>(FILTER_COMMON);
+    declared.addAll(type.params());
+    Params params = Params.resolve(declared, spec.params(), spec.where());
+    Map<String, Object> own = new LinkedHashMap<>(params.asMap());
+    FILTER_COMMON.forEach(p -> own.remove(p.name()));
+    boolean text = type.input() == FilterType.Input.TEXT;
+    return new FilterStep(type.create(Params.resolve(type.params(), own, spec.where())), text,
+        Target.of(params.getString("target")), params.getBoolean("score_only"));
+  }
+}
