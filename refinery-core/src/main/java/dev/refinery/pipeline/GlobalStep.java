@@ -4,35 +4,46 @@ import dev.refinery.sample.Sample;
 import java.io.Serializable;
 import java.nio.file.Path;
 import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
 
 /**
  * A step that must see every partition before it can decide, such as deduplication: the runner
- * first lets it {@link #observe} each partition (in parallel, each with the global ordinal of its
- * first sample), then asks it to {@link #decide} once, then streams each partition through the
- * {@link Decision}. Each phase is separate, so the phases map onto cluster stages.
+ * first lets it {@link #observe} each partition (in parallel, each sample with its global
+ * ordinal), then asks it to {@link #decide} once from all observations, then streams each
+ * partition through the {@link Decision}. Each phase is separate, so the phases map onto cluster
+ * stages; observations are serializable, so a resumed run keeps the finished ones.
  */
 public interface GlobalStep extends Serializable {
   String name();
 
   /**
-   * Looks at one partition's samples; whatever it keeps goes under {@code work} (a folder of its
-   * own for this partition), never in memory beyond the partition.
-   *
-   * @param firstOrdinal the global ordinal of the partition's first sample
+   * Looks at one partition's samples, whose global ordinals start at {@code firstOrdinal}; what it
+   * keeps goes to files under {@code work} (shared by all partitions; names must include the
+   * partition) and into the returned observation, never in memory beyond the partition.
    */
-  void observe(int partition, long firstOrdinal, Iterator<Sample> samples, Path work);
+  Serializable observe(int partition, long firstOrdinal, Iterator<Sample> samples, Path work);
 
-  /** Decides, from everything observed under {@code work}, which ordinals to drop. */
-  Decision decide(Path work, int partitions);
+  /** Decides, from every partition's observation in input order, which ordinals to drop. */
+  Decision decide(List<Serializable> observations, Path work, int threads);
 
   /** Which samples to drop, by global ordinal, and why. */
-  interface Decision extends Serializable {
+  interface Decision {
+    /** Answers for one partition, asked about its ordinals in increasing order. */
+    PartitionDrops open(long firstOrdinal);
+
+    /** Facts about the decision for the run's stats (e.g. cluster counts). */
+    default Map<String, Object> report() {
+      return Map.of();
+    }
+  }
+
+  /** The drops of one partition. */
+  interface PartitionDrops extends AutoCloseable {
     /** The drop reason of the sample at {@code ordinal}, or null to keep it. */
     String dropReason(long ordinal);
 
-    /** Facts about the decision for the run's stats (e.g. cluster counts). */
-    default java.util.Map<String, Object> report() {
-      return java.util.Map.of();
-    }
+    @Override
+    void close();
   }
 }

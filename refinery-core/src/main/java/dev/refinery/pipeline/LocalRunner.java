@@ -15,6 +15,9 @@ import dev.refinery.run.InOrder;
 import dev.refinery.sample.Sample;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -282,46 +285,60 @@ public final class LocalRunner {
       List<PartitionStats> previous) {
     Path observed = work.resolve("g" + stage);
     long[] firstOrdinal = firstOrdinals(previous);
-    List<Integer> partitions = indexes(previous.size());
-    InOrder.run(partitions, options.workers(), (i, p) -> {
-      Path folder = observed.resolve(String.format("part-%05d", p));
-      Path done = observed.resolve(String.format("part-%05d.done", p));
-      if (Files.exists(done)) {
-        return null;
-      }
+    List<Serializable> observations = new ArrayList<>();
+    InOrder.run(indexes(previous.size()), options.workers(), (i, p) -> {
+      Path done = observed.resolve(String.format("part-%05d.observed", p));
       try {
-        deleteTree(folder);
-        Files.createDirectories(folder);
-        try (SampleReader reader = readPart(stage - 1, p)) {
-          global.observe(p, firstOrdinal[p], reader, folder);
+        Files.createDirectories(observed);
+        if (options.resume() && Files.exists(done)) {
+          return readObject(done);
         }
-        Files.writeString(done, "");
+        Serializable observation;
+        try (SampleReader reader = readPart(stage - 1, p)) {
+          observation = global.observe(p, firstOrdinal[p], reader, observed);
+        }
+        writeObject(done, observation);
+        return observation;
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
-      return null;
-    }, r -> { });
+    }, observations::add);
     note("stage " + stage + ": " + global.name() + " observed " + previous.size()
         + " partitions");
-    return global.decide(observed, previous.size());
+    return global.decide(observations, observed, options.workers());
+  }
+
+  private static void writeObject(Path target, Serializable object) throws IOException {
+    AtomicFile file = new AtomicFile(target);
+    try (ObjectOutputStream out = new ObjectOutputStream(Files.newOutputStream(file.temp()))) {
+      out.writeObject(object);
+    }
+    file.commit();
+  }
+
+  private static Serializable readObject(Path file) throws IOException {
+    try (ObjectInputStream in = new ObjectInputStream(Files.newInputStream(file))) {
+      return (Serializable) in.readObject();
+    } catch (ClassNotFoundException e) {
+      throw new IOException(file + ": " + e.getMessage(), e);
+    }
   }
 
   /** Applies a global step's decision, then the partition steps after it. */
   private List<PartitionStats> applyStage(int stage, GlobalStep global,
       GlobalStep.Decision decision, List<Step> after, List<PartitionStats> previous) {
     long[] firstOrdinal = firstOrdinals(previous);
-    List<Step> steps = new ArrayList<>();
-    steps.add(new DecisionStep(global.name(), decision, 0));
-    steps.addAll(after);
     List<PartitionStats> stats = new ArrayList<>();
     InOrder.run(indexes(previous.size()), options.workers(), (i, p) -> {
       PartitionStats done = finished(stage, p);
       if (done != null) {
         return done;
       }
-      List<Step> own = new ArrayList<>(steps);
-      own.set(0, new DecisionStep(global.name(), decision, firstOrdinal[p]));
-      try (SampleReader reader = readPart(stage - 1, p)) {
+      List<Step> own = new ArrayList<>();
+      try (GlobalStep.PartitionDrops drops = decision.open(firstOrdinal[p]);
+           SampleReader reader = readPart(stage - 1, p)) {
+        own.add(new DecisionStep(global.name(), drops, firstOrdinal[p]));
+        own.addAll(after);
         return runSteps(stage, p, reader, own, () -> 0L, () -> 0L);
       }
     }, stats::add);
@@ -584,12 +601,12 @@ public final class LocalRunner {
   /** Drops what a global step decided, counted as that step's drops. */
   private static final class DecisionStep implements Step {
     private final String name;
-    private final GlobalStep.Decision decision;
+    private final GlobalStep.PartitionDrops drops;
     private final long firstOrdinal;
 
-    DecisionStep(String name, GlobalStep.Decision decision, long firstOrdinal) {
+    DecisionStep(String name, GlobalStep.PartitionDrops drops, long firstOrdinal) {
       this.name = name;
-      this.decision = decision;
+      this.drops = drops;
       this.firstOrdinal = firstOrdinal;
     }
 
@@ -608,7 +625,7 @@ public final class LocalRunner {
         public boolean hasNext() {
           while (next == null && samples.hasNext()) {
             Sample s = samples.next();
-            String reason = decision.dropReason(ordinal++);
+            String reason = drops.dropReason(ordinal++);
             if (reason == null) {
               next = s;
             } else {

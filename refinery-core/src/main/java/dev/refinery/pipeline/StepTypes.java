@@ -33,6 +33,8 @@ public final class StepTypes {
         FILTER_COMMON, (p, base, where) -> {
           throw new IllegalStateException("filters are built by compileFilter");
         }));
+    register(DedupSteps.exactType());
+    register(DedupSteps.fuzzyType());
   }
 
   private StepTypes() {}

@@ -1,0 +1,151 @@
+package dev.refinery.pipeline;
+
+import dev.refinery.dedup.DedupKey;
+import dev.refinery.dedup.DropList;
+import dev.refinery.dedup.ExactDedup;
+import dev.refinery.dedup.minhash.FuzzyDedup;
+import dev.refinery.dedup.minhash.MinHashConfig;
+import dev.refinery.filter.Param;
+import dev.refinery.run.InOrder;
+import dev.refinery.sample.Sample;
+import java.io.Serializable;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** {@code exact_dedup} and {@code fuzzy_dedup} as global steps over the dedup stages. */
+final class DedupSteps {
+  private DedupSteps() {}
+
+  static final Param KEY = Param.choice("key", "prompt",
+      "what must not repeat: prompt (first user turn), answer (final answer outside <think>), "
+          + "conversation (every turn)", "prompt", "answer", "conversation");
+
+  static StepType exactType() {
+    return new StepType("exact_dedup",
+        "drop rows whose normalized key (NFKC, lower case, collapsed whitespace) appeared "
+            + "earlier; keeps the first in input order; spills to disk",
+        List.of(KEY), (p, base, where) -> new Exact(new ExactDedup(DedupKey.of(
+            p.getString("key")))));
+  }
+
+  static StepType fuzzyType() {
+    return new StepType("fuzzy_dedup",
+        "drop near-duplicates: MinHash of word n-gram shingles, LSH bands, pairs verified by "
+            + "estimated Jaccard, clusters by union-find; keeps each cluster's first row",
+        List.of(KEY,
+            Param.of("threshold", Param.Type.DOUBLE, MinHashConfig.DEFAULT_THRESHOLD,
+                "estimated Jaccard similarity at or above which two rows are duplicates"),
+            Param.of("ngram", Param.Type.INT, (long) MinHashConfig.DEFAULT_SHINGLE_WORDS,
+                "words per shingle"),
+            Param.of("bands", Param.Type.INT, (long) MinHashConfig.DEFAULT_BANDS,
+                "LSH bands"),
+            Param.of("rows_per_band", Param.Type.INT, (long) MinHashConfig.DEFAULT_ROWS_PER_BAND,
+                "hashes per band (bands x rows = signature length)"),
+            Param.of("seed", Param.Type.INT, MinHashConfig.DEFAULT_SEED,
+                "seed of the hash family")),
+        (p, base, where) -> new Fuzzy(new FuzzyDedup(DedupKey.of(p.getString("key")),
+            MinHashConfig.DEFAULT.withShingleWords((int) p.getInt("ngram"))
+                .withBands((int) p.getInt("bands"), (int) p.getInt("rows_per_band"))
+                .withThreshold(p.getDouble("threshold"))
+                .withSeed(p.getInt("seed")))));
+  }
+
+  /** Drops answered from a drop list, one cursor per partition. */
+  private record ListDecision(DropList drops, Map<String, Object> report)
+      implements GlobalStep.Decision {
+    @Override
+    public GlobalStep.PartitionDrops open(long firstOrdinal) {
+      DropList.Cursor cursor = drops.cursor(firstOrdinal);
+      String reason = drops.reason();
+      return new GlobalStep.PartitionDrops() {
+        @Override
+        public String dropReason(long ordinal) {
+          return cursor.isDropped(ordinal) ? reason : null;
+        }
+
+        @Override
+        public void close() {
+          cursor.close();
+        }
+      };
+    }
+  }
+
+  private record Exact(ExactDedup dedup) implements GlobalStep {
+    @Override
+    public String name() {
+      return "exact_dedup@" + dedup.key().field().configName();
+    }
+
+    @Override
+    public Serializable observe(int partition, long firstOrdinal, Iterator<Sample> samples,
+        Path work) {
+      ExactDedup.KeyWriter keys = dedup.keyWriter(work, partition);
+      long ordinal = firstOrdinal;
+      while (samples.hasNext()) {
+        keys.add(ordinal++, samples.next());
+      }
+      return keys.finish();
+    }
+
+    @Override
+    public Decision decide(List<Serializable> observations, Path work, int threads) {
+      List<ExactDedup.PartitionKeys> keys = new ArrayList<>();
+      observations.forEach(o -> keys.add((ExactDedup.PartitionKeys) o));
+      ExactDedup.ExactResult r = dedup.findDuplicates(keys, work);
+      Map<String, Object> report = new LinkedHashMap<>();
+      report.put("samples", r.samples());
+      report.put("without_key", r.withoutKey());
+      report.put("distinct_keys", r.distinctKeys());
+      report.put("dropped", r.dropped());
+      return new ListDecision(r.drops(), report);
+    }
+  }
+
+  private record Fuzzy(FuzzyDedup dedup) implements GlobalStep {
+    @Override
+    public String name() {
+      return "fuzzy_dedup@" + dedup.key().field().configName();
+    }
+
+    @Override
+    public Serializable observe(int partition, long firstOrdinal, Iterator<Sample> samples,
+        Path work) {
+      FuzzyDedup.SignatureWriter signatures = dedup.signatures(work, partition);
+      long ordinal = firstOrdinal;
+      while (samples.hasNext()) {
+        signatures.add(ordinal++, samples.next());
+      }
+      return signatures.finish();
+    }
+
+    @Override
+    public Decision decide(List<Serializable> observations, Path work, int threads) {
+      List<FuzzyDedup.PartitionSignatures> parts = new ArrayList<>();
+      observations.forEach(o -> parts.add((FuzzyDedup.PartitionSignatures) o));
+      List<Integer> bands = new ArrayList<>();
+      for (int b = 0; b < dedup.config().bands(); b++) {
+        bands.add(b);
+      }
+      List<FuzzyDedup.BandPairs> pairs = new ArrayList<>();
+      InOrder.run(bands, threads, (i, band) -> dedup.buckets(band, parts, work), pairs::add);
+      FuzzyDedup.FuzzyResult r = dedup.clusters(parts, pairs, work);
+      FuzzyDedup.FuzzyStats s = r.stats();
+      Map<String, Object> report = new LinkedHashMap<>();
+      report.put("samples", s.samples());
+      report.put("without_text", s.withoutText());
+      report.put("candidate_pairs", s.candidatePairs());
+      report.put("verified_pairs", s.verifiedPairs());
+      report.put("clusters", s.clusters());
+      Map<String, Object> sizes = new LinkedHashMap<>();
+      s.clusterSizes().forEach((size, n) -> sizes.put(String.valueOf(size), n));
+      report.put("cluster_sizes", sizes);
+      report.put("dropped", s.documentsDropped());
+      return new ListDecision(r.drops(), report);
+    }
+  }
+}
