@@ -16,7 +16,8 @@ import java.util.TreeMap;
  * on one thread. Run from the repository root:
  * <pre>
  * ./mvnw -q -o test-compile -pl refinery-core
- * java -cp refinery-core/target/classes:refinery-core/target/test-classes:$(cat cp.txt) \
+ * ./mvnw -q -o dependency:build-classpath -pl refinery-core -Dmdep.outputFile=/tmp/cp.txt
+ * java -cp refinery-core/target/classes:refinery-core/target/test-classes:$(cat /tmp/cp.txt) \
  *     dev.refinery.decontam.DecontamThroughput
  * </pre>
  */
