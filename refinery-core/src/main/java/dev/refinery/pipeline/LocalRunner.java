@@ -392,9 +392,9 @@ public final class LocalRunner {
     long written = 0;
     try (SampleWriter writer = SampleWriter.create(out, Formats.nemotron())) {
       Iterator<Sample> it = chain.apply(source, partition, pipeline.spec().seed(),
-          (step, reason, sample) -> {
+          (step, reason, detail, sample) -> {
             if (keep != null) {
-              keep.write(step, reason, sample);
+              keep.write(step, reason, detail, sample);
             }
           });
       while (it.hasNext()) {
@@ -659,7 +659,7 @@ public final class LocalRunner {
       this.path = path;
     }
 
-    void write(String step, String reason, Sample sample) {
+    void write(String step, String reason, String detail, Sample sample) {
       try {
         if (out == null) {
           file = new AtomicFile(path);
@@ -668,6 +668,9 @@ public final class LocalRunner {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("step", step);
         m.put("reason", reason);
+        if (detail != null) {
+          m.put("detail", detail);
+        }
         m.put("sample", Formats.nemotron().encode(sample));
         out.write(Json.write(m));
         out.write('\n');

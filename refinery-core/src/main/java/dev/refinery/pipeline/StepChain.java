@@ -49,9 +49,9 @@ final class StepChain {
         }
 
         @Override
-        public void drop(Sample sample, String reason) {
+        public void drop(Sample sample, String reason, String detail) {
           dropped.get(index).merge(reason, 1L, Long::sum);
-          onDrop.accept(step.name(), reason, sample);
+          onDrop.accept(step.name(), reason, detail, sample);
         }
       };
       it = new Timed(new Counting(step.apply(counted, context), out, index), index);
@@ -72,7 +72,7 @@ final class StepChain {
   /** A drop listener. */
   @FunctionalInterface
   interface TriConsumer {
-    void accept(String step, String reason, Sample sample);
+    void accept(String step, String reason, String detail, Sample sample);
   }
 
   private static final class Counting implements Iterator<Sample> {

@@ -11,5 +11,13 @@ public interface StepContext {
   long seed();
 
   /** Records that this step dropped {@code sample}, and why; the run counts it and may keep it. */
-  void drop(Sample sample, String reason);
+  default void drop(Sample sample, String reason) {
+    drop(sample, reason, null);
+  }
+
+  /**
+   * The same, with a detail kept beside the dropped row (e.g. the benchmark item it matched);
+   * reasons become counters, so details stay out of them.
+   */
+  void drop(Sample sample, String reason, String detail);
 }

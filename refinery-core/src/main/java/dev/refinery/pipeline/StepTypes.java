@@ -35,6 +35,7 @@ public final class StepTypes {
         }));
     register(DedupSteps.exactType());
     register(DedupSteps.fuzzyType());
+    register(DecontaminateStep.type());
   }
 
   private StepTypes() {}
