@@ -34,7 +34,14 @@ public final class CuratorFilters {
   private static final String URL_REGEX_DOC =
       "URL regular expression (Java syntax); empty for NeMo Curator's built-in one";
 
+  private static final List<FilterType> TYPES = build();
+
+  /** The filters in a fixed order; the list and its elements are immutable. */
   public static List<FilterType> types() {
+    return TYPES;
+  }
+
+  private static List<FilterType> build() {
     return List.of(
         text("word_count", "Drops texts with fewer than min_words or more than max_words words",
             List.of(
