@@ -1,11 +1,8 @@
 package dev.refinery.filter.heuristic;
 
 import dev.refinery.filter.heuristic.CuratorText.Regions;
-import java.util.Arrays;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -56,8 +53,6 @@ final class CuratorScorers {
       ("If you continue to browse this site without changing your cookie settings, you agree to"
           + " this use. AcceptRead More").toLowerCase(Locale.ROOT),
   };
-  /** Every policy substring contains one of these, so a text without them has no boilerplate. */
-  private static final String[] POLICY_KEYS = {"terms of use", "privacy", "cookie"};
 
   // ---- string.py ----
 
@@ -97,8 +92,8 @@ final class CuratorScorers {
           hashRuns++;
         }
       }
-      if (isEllipsisMark(text, start, end)
-          || (double) hashRuns / CuratorText.length(text, start, end) > 0.5) {
+      if ((hashRuns > 0 && (double) hashRuns / CuratorText.length(text, start, end) > 0.5)
+          || (end - start <= 5 && isEllipsisMark(text, start, end))) {
         symbolWords++;
       }
     }
@@ -221,21 +216,14 @@ final class CuratorScorers {
    * the pinned commit, changes nothing.
    */
   static double boilerplateStringRatio(String text) {
+    if (!mayHoldBoilerplate(text)) {
+      return 0.0;
+    }
     String lower = text.toLowerCase(Locale.ROOT);
     if (lower.contains("lorem ipsum")) {
       return 1.0;
     }
-    boolean anyKey = false;
-    for (String key : POLICY_KEYS) {
-      if (lower.contains(key)) {
-        anyKey = true;
-        break;
-      }
-    }
     Regions paragraphs = CuratorText.paragraphs(lower);
-    if (!anyKey) {
-      return 0.0;
-    }
     // No policy string spans "\n\n", so each occurrence lies inside one paragraph.
     boolean[] boilerplate = new boolean[paragraphs.size()];
     for (String policy : POLICY_SUBSTRINGS) {
@@ -248,6 +236,32 @@ final class CuratorScorers {
       count += b ? 1 : 0;
     }
     return (double) count / paragraphs.size();
+  }
+
+  /**
+   * Whether some key word of the policy strings or "lorem ipsum" occurs ignoring case: a cheap
+   * superset of the exact lower-cased search, which then runs only on the few texts that pass.
+   */
+  private static boolean mayHoldBoilerplate(String text) {
+    for (int i = 0, n = text.length(); i < n; i++) {
+      char c = (char) (text.charAt(i) | 0x20);
+      String key;
+      if (c == 'p') {
+        key = "privacy";
+      } else if (c == 'c') {
+        key = "cookie";
+      } else if (c == 't') {
+        key = "terms of use";
+      } else if (c == 'l') {
+        key = "lorem ipsum";
+      } else {
+        continue;
+      }
+      if (text.regionMatches(true, i, key, 0, key.length())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static int paragraphOf(Regions paragraphs, int offset) {
@@ -331,19 +345,28 @@ final class CuratorScorers {
    * {@code stopAtCutoff}, counting stops at {@code cutoff} as in Curator's {@code stop_at_false}.
    */
   static double commonEnglishWordCount(boolean stopAtCutoff, long cutoff, String text) {
-    Regions words = CuratorWordSplitter.WHITESPACE.split(text);
     int count = 0;
-    for (int w = 0; w < words.size(); w++) {
-      int start = words.start(w);
-      int len = words.end(w) - start;
-      if (len >= 2 && len <= 4 && COMMON_ENGLISH_WORDS.contains(text.substring(start, start + len))) {
+    int n = text.length();
+    int i = 0;
+    while (true) {
+      while (i < n && CuratorText.isPythonSpace(text.charAt(i))) {
+        i++;
+      }
+      if (i == n) {
+        return count;
+      }
+      int start = i;
+      while (i < n && !CuratorText.isPythonSpace(text.charAt(i))) {
+        i++;
+      }
+      int len = i - start;
+      if (len >= 2 && len <= 4 && COMMON_ENGLISH_WORDS.contains(text.substring(start, i))) {
         count++;
       }
       if (stopAtCutoff && count >= cutoff) {
         return count;
       }
     }
-    return count;
   }
 
   /** Share of words with at least one Unicode alphabetic character; 0.0 without words. */
@@ -446,20 +469,14 @@ final class CuratorScorers {
     if (words.size() < n) {
       return 1.0;
     }
-    int[] ids = wordIds(text, words);
-    int ngrams = words.size() - n + 1;
-    // value: {occurrences, offset of the first occurrence}
-    Map<NgramKey, int[]> counts = new HashMap<>(ngrams * 2);
-    for (int i = 0; i < ngrams; i++) {
-      int first = i;
-      counts.computeIfAbsent(new NgramKey(ids, i, n), k -> new int[] {0, first})[0]++;
-    }
+    CuratorNgrams ngrams = CuratorNgrams.count(text, words, n);
     int best = 0;
     int bestCount = 0;
-    for (int[] c : counts.values()) {
-      if (c[0] > bestCount || (c[0] == bestCount && c[1] < best)) {
-        bestCount = c[0];
-        best = c[1];
+    for (int i = 0; i < ngrams.size(); i++) {
+      // Strictly more occurrences to win, so ties keep the n-gram that occurs first.
+      if (ngrams.firstOccurrence(i) == i && ngrams.occurrences(i) > bestCount) {
+        bestCount = ngrams.occurrences(i);
+        best = i;
       }
     }
     StringBuilder joined = new StringBuilder();
@@ -488,20 +505,13 @@ final class CuratorScorers {
     if (words.size() < n) {
       return 1.0;
     }
-    int[] ids = wordIds(text, words);
-    int[] lengths = new int[words.size()];
-    for (int w = 0; w < words.size(); w++) {
-      lengths[w] = CuratorText.length(text, words.start(w), words.end(w));
-    }
-    Map<NgramKey, int[]> counts = new HashMap<>(words.size() * 2);
+    CuratorNgrams ngrams = CuratorNgrams.count(text, words, n);
     long duplicatedChars = 0;
     int overlapping = 0;
-    for (int i = 0; i + n <= words.size(); i++) {
-      int[] count = counts.computeIfAbsent(new NgramKey(ids, i, n), k -> new int[1]);
-      count[0]++;
-      if (count[0] > 1) {
+    for (int i = 0; i < ngrams.size(); i++) {
+      if (ngrams.firstOccurrence(i) != i) {
         for (int w = i + overlapping; w < i + n; w++) {
-          duplicatedChars += lengths[w];
+          duplicatedChars += CuratorText.length(text, words.start(w), words.end(w));
         }
         duplicatedChars += Math.min(n - overlapping, n - 1);
         overlapping = n;
@@ -510,47 +520,5 @@ final class CuratorScorers {
     }
     int nchar = CuratorText.length(text);
     return nchar == 0 ? 1.0 : (double) duplicatedChars / nchar;
-  }
-
-  /** Each word as a small int, equal words equal ids, so n-grams compare as int ranges. */
-  private static int[] wordIds(String text, Regions words) {
-    Map<String, Integer> idOf = new HashMap<>(words.size() * 2);
-    int[] ids = new int[words.size()];
-    for (int w = 0; w < words.size(); w++) {
-      String word = text.substring(words.start(w), words.end(w));
-      Integer id = idOf.putIfAbsent(word, idOf.size());
-      ids[w] = id == null ? idOf.size() - 1 : id;
-    }
-    return ids;
-  }
-
-  /** An n-gram as a view of {@code n} word ids starting at {@code offset}; no copy. */
-  private static final class NgramKey {
-    final int[] ids;
-    final int offset;
-    final int n;
-    final int hash;
-
-    NgramKey(int[] ids, int offset, int n) {
-      this.ids = ids;
-      this.offset = offset;
-      this.n = n;
-      int h = 1;
-      for (int i = offset; i < offset + n; i++) {
-        h = 31 * h + ids[i];
-      }
-      this.hash = h;
-    }
-
-    @Override
-    public boolean equals(Object o) {
-      return o instanceof NgramKey k && k.n == n && k.hash == hash
-          && Arrays.equals(ids, offset, offset + n, k.ids, k.offset, k.offset + n);
-    }
-
-    @Override
-    public int hashCode() {
-      return hash;
-    }
   }
 }

@@ -38,7 +38,7 @@ final class CuratorText {
     return from;
   }
 
-  /** End of {@code text[from:to].strip()}; with {@link #stripStart} gives an empty region if blank. */
+  /** End of {@code text[from:to].strip()}; after {@link #stripStart}, equal to it if blank. */
   static int stripEnd(String text, int from, int to) {
     while (to > from && isPythonSpace(text.charAt(to - 1))) {
       to--;

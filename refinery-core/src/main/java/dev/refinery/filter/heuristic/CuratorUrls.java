@@ -10,11 +10,12 @@ import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
 /**
- * The URLs Curator's {@code regex_url.findall} finds: by default a hand-written scanner equivalent
- * to {@link #DEFAULT_REGEX} (no regex engine on the hot path), otherwise the user's pattern.
+ * The URLs Curator's {@code regex_url.findall} finds: by default a hand-written scanner
+ * equivalent to {@link #DEFAULT_REGEX} (no regex engine on the hot path), otherwise the user's
+ * pattern.
  */
 final class CuratorUrls implements Serializable {
-  /** NeMo Curator's {@code regex_url} at the pinned commit (the test vectors' {@code url_regex}). */
+  /** NeMo Curator's {@code regex_url} at the pinned commit (the test vectors' url_regex). */
   static final String DEFAULT_REGEX =
       "https?://(?:[A-Za-z0-9$\\-_@.&+/:=?#~]|[!*\\(\\),]|(?:%[0-9A-Fa-f]{2}))+";
 
@@ -59,7 +60,7 @@ final class CuratorUrls implements Serializable {
     }
   }
 
-  /** Calls {@code onUrl(start, end)} for each URL in order; stops early when it returns non-zero. */
+  /** Calls {@code onUrl(start, end)} for each URL in order; stops when it returns non-zero. */
   void forEach(String text, IntBinaryOperator onUrl) {
     if (custom != null) {
       Matcher m = custom.matcher(text);
@@ -91,7 +92,8 @@ final class CuratorUrls implements Serializable {
         char c = text.charAt(i);
         if (c < 128 && URL_CHAR[c]) {
           i++;
-        } else if (c == '%' && i + 2 < n && isHex(text.charAt(i + 1)) && isHex(text.charAt(i + 2))) {
+        } else if (c == '%' && i + 2 < n && isHex(text.charAt(i + 1))
+            && isHex(text.charAt(i + 2))) {
           i += 3;
         } else {
           break;

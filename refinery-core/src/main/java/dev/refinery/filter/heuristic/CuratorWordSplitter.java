@@ -7,9 +7,9 @@ import dev.refinery.filter.heuristic.CuratorText.Regions;
 import java.util.List;
 
 /**
- * Curator's {@code get_word_splitter(lang)} applied to {@code text.strip()}: Chinese through jieba
- * (whitespace tokens dropped), every other language by Python's {@code str.split()}. Words come back
- * as regions of the input, so most filters never copy a word.
+ * Curator's {@code get_word_splitter(lang)} applied to {@code text.strip()}: Chinese through
+ * jieba (whitespace tokens dropped), every other language by Python's {@code str.split()}. Words
+ * come back as regions of the input, so most filters never copy a word.
  */
 enum CuratorWordSplitter {
   WHITESPACE {
@@ -79,7 +79,7 @@ enum CuratorWordSplitter {
 
   abstract int count(String text);
 
-  /** Curator's language switch: zh is segmented, ja needs MeCab (absent), the rest split on spaces. */
+  /** Curator's language switch: zh is segmented, ja needs MeCab (absent), others split. */
   static CuratorWordSplitter forLanguage(String filter, String lang) {
     switch (lang.toLowerCase(java.util.Locale.ROOT)) {
       case "zh":
