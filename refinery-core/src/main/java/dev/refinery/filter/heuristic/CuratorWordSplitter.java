@@ -97,6 +97,24 @@ enum CuratorWordSplitter {
    * loads. The segmenter only reads its dictionary after loading, so threads share it safely.
    */
   private static final class Jieba {
-    static final JiebaSegmenter SEGMENTER = new JiebaSegmenter();
+    static final JiebaSegmenter SEGMENTER = load();
+
+    /**
+     * jieba prints "load finished" lines to stdout while it loads, which would corrupt output
+     * such as `stats --json`; stdout is muted for those seconds.
+     */
+    private static JiebaSegmenter load() {
+      synchronized (System.class) {
+        java.io.PrintStream stdout = System.out;
+        System.setOut(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
+        try {
+          JiebaSegmenter segmenter = new JiebaSegmenter();
+          segmenter.process("加载词典", JiebaSegmenter.SegMode.SEARCH);
+          return segmenter;
+        } finally {
+          System.setOut(stdout);
+        }
+      }
+    }
   }
 }
