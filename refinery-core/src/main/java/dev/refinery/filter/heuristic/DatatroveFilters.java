@@ -11,6 +11,7 @@ import dev.refinery.RefineryException;
 import dev.refinery.filter.FilterType;
 import dev.refinery.filter.FilterType.Input;
 import dev.refinery.filter.Param;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -87,9 +88,9 @@ public final class DatatroveFilters {
                 "drop above this share of characters in duplicated lines (0: off)"),
             Param.of("dup_para_char_frac", DOUBLE, 0.2,
                 "drop above this share of characters in duplicated paragraphs (0: off)"),
-            Param.of("top_n_grams", DOUBLE_MAP, top,
+            Param.of("top_n_grams", DOUBLE_MAP, Collections.unmodifiableMap(top),
                 "n -> max share of characters in the most frequent n-gram"),
-            Param.of("dup_n_grams", DOUBLE_MAP, dup,
+            Param.of("dup_n_grams", DOUBLE_MAP, Collections.unmodifiableMap(dup),
                 "n -> max share of characters in repeated n-grams")),
         p -> new GopherRepetitionFilter(p.getDouble("dup_line_frac"), p.getDouble("dup_para_frac"),
             p.getDouble("dup_line_char_frac"), p.getDouble("dup_para_char_frac"),

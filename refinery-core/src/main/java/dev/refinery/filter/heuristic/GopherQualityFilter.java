@@ -3,7 +3,6 @@ package dev.refinery.filter.heuristic;
 import dev.refinery.filter.Filter;
 import dev.refinery.filter.Scores;
 import dev.refinery.filter.Verdict;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
@@ -23,8 +22,7 @@ final class GopherQualityFilter implements Filter<String> {
   private final double maxEllipsisLinesRatio;
   private final double maxNonAlphaWordsRatio;
   private final long minStopWords;
-  private final Set<String> stopWords;
-  private final int longestStopWord;
+  private final String[] stopWords;
 
   GopherQualityFilter(long minDocWords, long maxDocWords, double minAvgWordLength,
       double maxAvgWordLength, double maxSymbolWordRatio, double maxBulletLinesRatio,
@@ -39,8 +37,7 @@ final class GopherQualityFilter implements Filter<String> {
     this.maxEllipsisLinesRatio = maxEllipsisLinesRatio;
     this.maxNonAlphaWordsRatio = maxNonAlphaWordsRatio;
     this.minStopWords = minStopWords;
-    this.stopWords = Set.copyOf(stopWords);
-    this.longestStopWord = stopWords.stream().mapToInt(String::length).max().orElse(0);
+    this.stopWords = Set.copyOf(stopWords).toArray(String[]::new);
   }
 
   @Override
@@ -58,7 +55,8 @@ final class GopherQualityFilter implements Filter<String> {
     int nonSymbolWords = 0;
     long nonSymbolChars = 0;
     int alphaWords = 0;
-    Set<String> stopWordsSeen = new HashSet<>();
+    boolean[] stopWordSeen = new boolean[stopWords.length];
+    int distinctStopWords = 0;
     for (int i = 0; i < words.size; i++) {
       int s = words.start[i];
       int e = words.end[i];
@@ -69,10 +67,11 @@ final class GopherQualityFilter implements Filter<String> {
       if (Punctuation.hasLetter(text, s, e)) {
         alphaWords++;
       }
-      if (e - s <= longestStopWord && stopWordsSeen.size() < stopWords.size()) {
-        String w = text.substring(s, e);
-        if (stopWords.contains(w)) {
-          stopWordsSeen.add(w);
+      for (int k = 0; k < stopWords.length && distinctStopWords < stopWords.length; k++) {
+        if (!stopWordSeen[k] && stopWords[k].length() == e - s
+            && text.startsWith(stopWords[k], s)) {
+          stopWordSeen[k] = true;
+          distinctStopWords++;
         }
       }
     }
@@ -100,7 +99,7 @@ final class GopherQualityFilter implements Filter<String> {
         .put("bullet_lines_ratio", ratio(bulletLines, lines.size()))
         .put("ellipsis_lines_ratio", ratio(ellipsisLines, lines.size()))
         .put("alpha_words_ratio", ratio(alphaWords, n))
-        .put("stop_words", stopWordsSeen.size())
+        .put("stop_words", distinctStopWords)
         .build();
   }
 

@@ -139,43 +139,110 @@ final class GopherRepetitionFilter implements Filter<String> {
    */
   static final class NGrams {
     private static final long P = 0x100000001B3L;
+    /** P is odd, so it has an inverse modulo 2^64: this lets a prefix hash be "subtracted". */
+    private static final long P_INVERSE = inverse(P);
     private final WordTokenizer.Tokens words;
     private final String text;
     private final int[] lengths;
-    /** Hash of each word's chars, and P to the power of its length (for joining hashes). */
-    private final long[] wordHash;
-    private final long[] wordPow;
+    /**
+     * Prefix hashes over the words: {@code joined[k]} of words 0..k-1 concatenated, {@code
+     * spaced[k]} of the same with a space before each word; with the matching powers of P and
+     * their inverses, any n-gram's hash is O(1).
+     */
+    private final long[] joined;
+    private final long[] joinedPow;
+    private final long[] joinedPowInverse;
+    private final long[] spaced;
+    private final long[] spacedPow;
+    private final long[] spacedPowInverse;
 
     NGrams(WordTokenizer.Tokens words) {
       this.words = words;
       this.text = words.text;
       int size = words.size;
       lengths = new int[size];
-      wordHash = new long[size];
-      wordPow = new long[size];
+      joined = new long[size + 1];
+      joinedPow = new long[size + 1];
+      joinedPowInverse = new long[size + 1];
+      spaced = new long[size + 1];
+      spacedPow = new long[size + 1];
+      spacedPowInverse = new long[size + 1];
+      joinedPow[0] = 1;
+      joinedPowInverse[0] = 1;
+      spacedPow[0] = 1;
+      spacedPowInverse[0] = 1;
       for (int i = 0; i < size; i++) {
         long h = 0;
-        long pow = 1;
+        int units = words.end[i] - words.start[i];
+        int lowSurrogates = 0;
         for (int c = words.start[i]; c < words.end[i]; c++) {
-          h = h * P + text.charAt(c);
-          pow *= P;
+          char ch = text.charAt(c);
+          h = h * P + ch;
+          if (Character.isLowSurrogate(ch) && c > words.start[i]
+              && Character.isHighSurrogate(text.charAt(c - 1))) {
+            lowSurrogates++;
+          }
         }
-        wordHash[i] = h;
-        wordPow[i] = pow;
-        lengths[i] = words.length(i);
+        long pow = power(P_POWERS, P, units);
+        long powInverse = power(P_INVERSE_POWERS, P_INVERSE, units);
+        lengths[i] = units - lowSurrogates;
+        joined[i + 1] = joined[i] * pow + h;
+        joinedPow[i + 1] = joinedPow[i] * pow;
+        joinedPowInverse[i + 1] = joinedPowInverse[i] * powInverse;
+        spaced[i + 1] = (spaced[i] * P + ' ') * pow + h;
+        spacedPow[i + 1] = spacedPow[i] * pow * P;
+        spacedPowInverse[i + 1] = spacedPowInverse[i] * powInverse * P_INVERSE;
       }
     }
 
-    /** Hash of the words' chars joined with {@code sep} (or nothing when sep is 0). */
-    private long hash(int at, int n, char sep) {
-      long h = 0;
-      for (int k = at; k < at + n; k++) {
-        if (sep != 0 && k > at) {
-          h = h * P + sep;
-        }
-        h = h * wordPow[k] + wordHash[k];
+    private static final long[] P_POWERS = powers(P);
+    private static final long[] P_INVERSE_POWERS = powers(P_INVERSE);
+    private Table table;
+
+    private static long[] powers(long base) {
+      long[] out = new long[64];
+      out[0] = 1;
+      for (int i = 1; i < out.length; i++) {
+        out[i] = out[i - 1] * base;
       }
-      return h;
+      return out;
+    }
+
+    private static long power(long[] cached, long base, int exponent) {
+      if (exponent < cached.length) {
+        return cached[exponent];
+      }
+      long result = cached[cached.length - 1];
+      for (int i = cached.length - 1; i < exponent; i++) {
+        result *= base;
+      }
+      return result;
+    }
+
+    /** One table for all passes over this text, emptied between them. */
+    private Table table(int expected) {
+      if (table == null || table.starts.length < expected * 2) {
+        table = new Table(expected);
+      } else {
+        table.clear();
+      }
+      return table;
+    }
+
+    private static long inverse(long odd) {
+      long x = odd; // Newton's iteration doubles the correct low bits each step: 3, 6, ... 96
+      for (int i = 0; i < 5; i++) {
+        x *= 2 - odd * x;
+      }
+      return x;
+    }
+
+    /** Hash of words [at, at+n) joined with spaces (or with nothing). */
+    private long hash(int at, int n, boolean spaces) {
+      if (spaces) {
+        return spaced[at + n] - spaced[at] * (spacedPow[at + n] * spacedPowInverse[at]);
+      }
+      return joined[at + n] - joined[at] * (joinedPow[at + n] * joinedPowInverse[at]);
     }
 
     private boolean sameWords(int a, int b, int n) {
@@ -233,10 +300,10 @@ final class GopherRepetitionFilter implements Filter<String> {
       if (count <= 0) {
         return 0;
       }
-      Table table = new Table(count);
+      Table table = table(words.size);
       int[] counts = new int[count];
       for (int i = 0; i < count; i++) {
-        int first = table.findOrAdd(hash(i, n, ' '), i, n, true);
+        int first = table.findOrAdd(hash(i, n, true), i, n, true);
         counts[first]++;
       }
       int best = -1;
@@ -257,11 +324,11 @@ final class GopherRepetitionFilter implements Filter<String> {
       if (count <= 0) {
         return 0;
       }
-      Table table = new Table(count);
+      Table table = table(words.size);
       long repeated = 0;
       int i = 0;
       while (i < count) {
-        int first = table.findOrAdd(hash(i, n, (char) 0), i, n, false);
+        int first = table.findOrAdd(hash(i, n, false), i, n, false);
         if (first != i) {
           repeated += joinedLength(i, n, false);
           i += n;
@@ -284,6 +351,10 @@ final class GopherRepetitionFilter implements Filter<String> {
         starts = new int[cap];
         Arrays.fill(starts, -1);
         mask = cap - 1;
+      }
+
+      void clear() {
+        Arrays.fill(starts, -1);
       }
 
       int findOrAdd(long h, int start, int n, boolean spaced) {

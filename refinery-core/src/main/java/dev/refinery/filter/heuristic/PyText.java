@@ -16,6 +16,9 @@ final class PyText {
     if (c <= ' ') {
       return c == ' ' || (c >= '\t' && c <= '\r') || (c >= '\u001c' && c <= '\u001f');
     }
+    if (c < '\u0085') {
+      return false;
+    }
     return c == '\u0085' || c == '\u00a0' || (c >= '\u2000' && Character.isWhitespace(c))
         || c == '\u1680' || c == '\u2007' || c == '\u202f' || c == '\u3000';
   }

@@ -53,21 +53,22 @@ final class WordTokenizer {
 
   static Tokens tokenize(String text) {
     Tokens out = new Tokens(text);
-    int n = text.length();
+    char[] t = text.toCharArray();
+    int n = t.length;
     int i = 0;
     int[] tail = new int[32];
     while (i < n) {
-      while (i < n && PyText.isSpace(text.charAt(i))) {
+      while (i < n && PyText.isSpace(t[i])) {
         i++;
       }
       if (i >= n) {
         break;
       }
       int s = i;
-      while (i < n && !PyText.isSpace(text.charAt(i))) {
+      while (i < n && !PyText.isSpace(t[i])) {
         i++;
       }
-      chunk(text, s, i, out, tail);
+      chunk(t, s, i, out, tail);
     }
     return out;
   }
@@ -83,22 +84,39 @@ final class WordTokenizer {
     }
   }
 
-  private static boolean startsWith(String t, int at, int end, String what) {
-    return at + what.length() <= end && t.startsWith(what, at);
+  private static boolean startsWith(char[] t, int at, int end, String what) {
+    if (at < 0 || at + what.length() > end) {
+      return false;
+    }
+    for (int k = 0; k < what.length(); k++) {
+      if (t[at + k] != what.charAt(k)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean hasPeriod(char[] t, int from, int to) {
+    for (int i = from; i < to; i++) {
+      if (t[i] == '.') {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Splits one whitespace-free chunk {@code [s, e)}. */
-  private static void chunk(String t, int s, int e, Tokens out, int[] tail) {
+  private static void chunk(char[] t, int s, int e, Tokens out, int[] tail) {
     // Trailing pieces are found right to left and emitted after the middle, in text order.
     int tails = 0;
     while (e > s && tails + 2 <= tail.length) {
-      char c = t.charAt(e - 1);
+      char c = t[e - 1];
       int len = 0;
-      if (e - s >= 3 && t.startsWith("...", e - 3)) {
+      if (startsWith(t, e - 3, e, "...") && e - 3 >= s) {
         len = 3;
       } else if (alwaysSplit(c) || c == ',' || c == ':' || c == '\'' || c == '\u2019') {
         len = 1;
-      } else if (c == '.' && t.lastIndexOf('.', e - 2) < s) {
+      } else if (c == '.' && !hasPeriod(t, s, e - 1)) {
         len = 1;
       }
       if (len == 0) {
@@ -111,11 +129,11 @@ final class WordTokenizer {
     int pieceStart = s;
     int i = s;
     while (i < e) {
-      char c = t.charAt(i);
+      char c = t[i];
       int len = 0;
       if (alwaysSplit(c)) {
         len = 1;
-      } else if ((c == ',' || c == ':') && (i + 1 >= e || !Character.isDigit(t.charAt(i + 1)))) {
+      } else if ((c == ',' || c == ':') && (i + 1 >= e || !Character.isDigit(t[i + 1]))) {
         len = 1;
       } else if (c == '.' && startsWith(t, i, e, "...")) {
         len = 3;
@@ -138,7 +156,7 @@ final class WordTokenizer {
   }
 
   /** Emits a plain word, with an English clitic split off its end. */
-  private static void word(String t, int s, int e, Tokens out) {
+  private static void word(char[] t, int s, int e, Tokens out) {
     if (s >= e) {
       return;
     }
@@ -151,24 +169,27 @@ final class WordTokenizer {
     }
   }
 
-  private static int cliticLength(String t, int s, int e) {
+  private static int cliticLength(char[] t, int s, int e) {
     int n = e - s;
+    if (n >= 2 && !isApostrophe(t[e - 2]) && !isApostrophe(t[e - 3 < s ? e - 2 : e - 3])) {
+      return 0;
+    }
     if (n >= 3) {
-      char a = Character.toLowerCase(t.charAt(e - 3));
-      char b = t.charAt(e - 2);
-      char c = Character.toLowerCase(t.charAt(e - 1));
+      char a = Character.toLowerCase(t[e - 3]);
+      char b = t[e - 2];
+      char c = Character.toLowerCase(t[e - 1]);
       if (a == 'n' && isApostrophe(b) && c == 't') {
         return 3;
       }
-      if (isApostrophe(t.charAt(e - 3))) {
+      if (isApostrophe(t[e - 3])) {
         char b2 = Character.toLowerCase(b);
         if (b2 == 'l' && c == 'l' || b2 == 'r' && c == 'e' || b2 == 'v' && c == 'e') {
           return 3;
         }
       }
     }
-    if (n >= 2 && isApostrophe(t.charAt(e - 2))) {
-      char c = Character.toLowerCase(t.charAt(e - 1));
+    if (n >= 2 && isApostrophe(t[e - 2])) {
+      char c = Character.toLowerCase(t[e - 1]);
       if (c == 's' || c == 'm' || c == 'd') {
         return 2;
       }
