@@ -136,6 +136,10 @@ final class ParquetRowMaterializer extends RecordMaterializer<Map<String, Object
     }
     switch (type.getPrimitiveTypeName()) {
       case BINARY:
+        if (a instanceof LogicalTypeAnnotation.JsonLogicalTypeAnnotation) {
+          // A JSON column holds values of any type as JSON text: give back the values.
+          return new StringConverter(path, text -> sink.accept(jsonValue(text)));
+        }
         return new StringConverter(path, sink);
       case FIXED_LEN_BYTE_ARRAY:
         if (a instanceof LogicalTypeAnnotation.UUIDLogicalTypeAnnotation) {
@@ -422,6 +426,14 @@ final class ParquetRowMaterializer extends RecordMaterializer<Map<String, Object
       }
       return s;
     }
+  }
+
+  private static Object jsonValue(Object text) {
+    if (!(text instanceof String s)) {
+      return text;
+    }
+    Object parsed = dev.refinery.internal.Json.parseOrNull(s);
+    return parsed == null && !"null".equals(s.strip()) ? s : parsed;
   }
 
   static boolean isValidUtf8(byte[] bytes, int offset, int length) {

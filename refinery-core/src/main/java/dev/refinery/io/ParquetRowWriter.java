@@ -5,6 +5,7 @@ import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
@@ -45,14 +46,15 @@ final class ParquetRowWriter implements RowWriter {
 
   ParquetRowWriter(Path path, MessageType knownColumns, CompressionCodecName codec)
       throws IOException {
-    this(path, knownColumns, codec, DEFAULT_ROW_GROUP_SIZE, 0);
+    this(path, knownColumns, codec, DEFAULT_ROW_GROUP_SIZE, 0, SCHEMA_SAMPLE_ROWS);
   }
 
   /**
    * @param rowGroupRowLimit at most this many rows per row group, when positive (for tests)
    */
   ParquetRowWriter(Path path, MessageType knownColumns, CompressionCodecName codec,
-      long rowGroupSize, int rowGroupRowLimit) throws IOException {
+      long rowGroupSize, int rowGroupRowLimit, int schemaSampleRows) throws IOException {
+    this.schemaSampleRows = Math.max(1, schemaSampleRows);
     this.path = path;
     this.knownColumns = knownColumns;
     this.codec = codec == null ? CompressionCodecName.ZSTD : codec;
@@ -65,16 +67,43 @@ final class ParquetRowWriter implements RowWriter {
     return schema;
   }
 
+  /**
+   * Rows held back until the schema is known: it is inferred from the first {@value
+   * #SCHEMA_SAMPLE_ROWS} rows together (columns and fields of all of them, numbers widened to
+   * double when any is fractional, mixed types as a JSON column), so that ordinary variation
+   * between records fits. A later row that still does not fit is refused and can be rejected.
+   */
+  static final int SCHEMA_SAMPLE_ROWS = 1000;
+
+  private final List<Map<String, Object>> held = new ArrayList<>();
+  private final int schemaSampleRows;
+
   @Override
   public void write(Map<String, Object> row) throws IOException {
     if (closed) {
       throw new IOException(path + ": writer is closed");
     }
     if (writer == null) {
-      start(ParquetSchemaInference.infer(row, knownColumns));
+      // A row that breaks a fixed column's type would break the merged schema too: refuse it now.
+      new StructNode(ParquetSchemaInference.infer(List.of(row), knownColumns), "", 0, "")
+          .validateFields(row);
+      held.add(row);
+      if (held.size() >= schemaSampleRows) {
+        startWithHeldRows();
+      }
+      return;
     }
     root.validateFields(row);
     writer.write(row);
+  }
+
+  private void startWithHeldRows() throws IOException {
+    start(ParquetSchemaInference.infer(held, knownColumns));
+    for (Map<String, Object> row : held) {
+      root.validateFields(row); // fits by construction; checked so a bug cannot write garbage
+      writer.write(row);
+    }
+    held.clear();
   }
 
   private void start(MessageType schema) throws IOException {
@@ -99,8 +128,11 @@ final class ParquetRowWriter implements RowWriter {
       return;
     }
     closed = true;
+    if (writer == null && !held.isEmpty()) {
+      startWithHeldRows();
+    }
     if (writer == null) {
-      MessageType empty = ParquetSchemaInference.infer(null, knownColumns);
+      MessageType empty = ParquetSchemaInference.infer(List.of(), knownColumns);
       if (empty.getFieldCount() == 0) {
         writeEmptyFile();
         return;
@@ -212,9 +244,11 @@ final class ParquetRowWriter implements RowWriter {
       LogicalTypeAnnotation a = p.getLogicalTypeAnnotation();
       switch (p.getPrimitiveTypeName()) {
         case BINARY:
+          if (a instanceof LogicalTypeAnnotation.JsonLogicalTypeAnnotation) {
+            return new PrimitiveNode(name, index, path, Kind.JSON);
+          }
           if (a == null || a instanceof LogicalTypeAnnotation.StringLogicalTypeAnnotation
-              || a instanceof LogicalTypeAnnotation.EnumLogicalTypeAnnotation
-              || a instanceof LogicalTypeAnnotation.JsonLogicalTypeAnnotation) {
+              || a instanceof LogicalTypeAnnotation.EnumLogicalTypeAnnotation) {
             return new PrimitiveNode(name, index, path, Kind.STRING);
           }
           break;
@@ -552,7 +586,8 @@ final class ParquetRowWriter implements RowWriter {
     }
   }
 
-  private enum Kind { STRING, INT32, INT64, FLOAT, DOUBLE, BOOLEAN, UNSUPPORTED }
+  /** JSON: a column whose values differ in type; any value, written as its JSON text. */
+  private enum Kind { STRING, JSON, INT32, INT64, FLOAT, DOUBLE, BOOLEAN, UNSUPPORTED }
 
   private static final class PrimitiveNode extends Node {
     private final Kind kind;
@@ -569,6 +604,8 @@ final class ParquetRowWriter implements RowWriter {
           if (!(v instanceof String)) {
             throw mismatch(path, "a string", v);
           }
+          return;
+        case JSON:
           return;
         case INT32:
           if (!isIntegral(v) || !fits(v, Integer.MIN_VALUE, Integer.MAX_VALUE)) {
@@ -614,6 +651,7 @@ final class ParquetRowWriter implements RowWriter {
     void writeValue(RecordConsumer rc, Object v) {
       switch (kind) {
         case STRING -> rc.addBinary(Binary.fromString((String) v));
+        case JSON -> rc.addBinary(Binary.fromString(dev.refinery.internal.Json.write(v)));
         case INT32 -> rc.addInteger(((Number) v).intValue());
         case INT64 -> rc.addLong(((Number) v).longValue());
         case FLOAT -> rc.addFloat(((Number) v).floatValue());

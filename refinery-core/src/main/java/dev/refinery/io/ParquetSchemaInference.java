@@ -24,22 +24,51 @@ import org.apache.parquet.schema.Types;
 final class ParquetSchemaInference {
   private ParquetSchemaInference() {}
 
-  static MessageType infer(Map<String, Object> first, MessageType known) {
+  /** The schema of all {@code rows} together: columns in first-seen order, then fixed ones. */
+  static MessageType infer(List<Map<String, Object>> rows, MessageType known) {
     List<Type> fields = new ArrayList<>();
-    if (first != null) {
-      for (Map.Entry<String, Object> e : first.entrySet()) {
-        Type k = known != null && known.containsField(e.getKey()) ? known.getType(e.getKey()) : null;
-        fields.add(infer(e.getKey(), single(e.getValue()), k));
-      }
+    Map<String, List<Object>> byKey = fieldsOf(new ArrayList<>(rows));
+    for (Map.Entry<String, List<Object>> e : byKey.entrySet()) {
+      Type k = known != null && known.containsField(e.getKey()) ? known.getType(e.getKey()) : null;
+      fields.add(infer(e.getKey(), e.getValue(), k));
     }
     if (known != null) {
       for (Type k : known.getFields()) {
-        if (first == null || !first.containsKey(k.getName())) {
+        if (!byKey.containsKey(k.getName())) {
           fields.add(k);
         }
       }
     }
     return new MessageType("schema", fields);
+  }
+
+  /** A column holding values of different types: each value as its JSON text. */
+  static Type json(String name) {
+    return Types.optional(PrimitiveTypeName.BINARY).as(LogicalTypeAnnotation.jsonType())
+        .named(name);
+  }
+
+  /** What all non-null values have in common: a map, a list, integral, numeric, ... */
+  private enum Shape { MAP, LIST, INTEGRAL, NUMBER, BOOLEAN, STRING, MIXED }
+
+  private static Shape shapeOf(List<Object> samples) {
+    Shape shape = null;
+    for (Object v : samples) {
+      Shape s = v instanceof Map ? Shape.MAP : v instanceof List ? Shape.LIST
+          : v instanceof Long || v instanceof Integer || v instanceof Short || v instanceof Byte
+              || v instanceof BigInteger ? Shape.INTEGRAL
+          : v instanceof Number ? Shape.NUMBER
+          : v instanceof Boolean ? Shape.BOOLEAN : Shape.STRING;
+      if (shape == null || shape == s) {
+        shape = s;
+      } else if ((shape == Shape.INTEGRAL && s == Shape.NUMBER)
+          || (shape == Shape.NUMBER && s == Shape.INTEGRAL)) {
+        shape = Shape.NUMBER;
+      } else {
+        return Shape.MIXED;
+      }
+    }
+    return shape == null ? Shape.STRING : shape;
   }
 
   private static List<Object> single(Object v) {
@@ -55,30 +84,31 @@ final class ParquetSchemaInference {
     if (known != null) {
       return refineKnown(known, samples);
     }
-    Object v = samples.isEmpty() ? null : samples.get(0);
-    if (v instanceof Map) {
+    Shape shape = shapeOf(samples);
+    if (shape == Shape.MIXED) {
+      return json(name);
+    }
+    if (shape == Shape.MAP) {
       Map<String, List<Object>> byKey = fieldsOf(samples);
       if (byKey.isEmpty()) {
-        return string(name); // Parquet has no empty groups; such a map will not fit
+        return json(name); // Parquet has no empty groups: {} is kept as JSON text
       }
       List<Type> fields = new ArrayList<>();
       byKey.forEach((k, values) -> fields.add(infer(k, values, null)));
       return new GroupType(Type.Repetition.OPTIONAL, name, fields);
     }
-    if (v instanceof List) {
-      return list(name, infer("element", elementsOf(samples), null));
+    switch (shape) {
+      case LIST:
+        return list(name, infer("element", elementsOf(samples), null));
+      case INTEGRAL:
+        return Types.optional(PrimitiveTypeName.INT64).named(name);
+      case NUMBER:
+        return Types.optional(PrimitiveTypeName.DOUBLE).named(name);
+      case BOOLEAN:
+        return Types.optional(PrimitiveTypeName.BOOLEAN).named(name);
+      default:
+        return string(name);
     }
-    if (v instanceof Long || v instanceof Integer || v instanceof Short || v instanceof Byte
-        || v instanceof BigInteger) {
-      return Types.optional(PrimitiveTypeName.INT64).named(name);
-    }
-    if (v instanceof Double || v instanceof Float || v instanceof BigDecimal) {
-      return Types.optional(PrimitiveTypeName.DOUBLE).named(name);
-    }
-    if (v instanceof Boolean) {
-      return Types.optional(PrimitiveTypeName.BOOLEAN).named(name);
-    }
-    return string(name);
   }
 
   private static Type refineKnown(Type known, List<Object> samples) {

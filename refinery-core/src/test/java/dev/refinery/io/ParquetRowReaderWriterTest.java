@@ -185,9 +185,10 @@ class ParquetRowReaderWriterTest {
         "extra", list(map("a", 1L), map("b", "x")));
     try (ParquetRowWriter w = new ParquetRowWriter(file, NemotronParquetSchema.V1, null)) {
       w.write(row);
-      assertThat(w.schema().getFields().stream().map(t -> t.getName())).containsExactly("messages", "extra", "uuid",
-          "license", "generator", "version", "category", "reasoning", "metadata");
     }
+    assertThat(ParquetFiles.schemaOf(file).getFields().stream().map(t -> t.getName()))
+        .containsExactly("messages", "extra", "uuid", "license", "generator", "version",
+            "category", "reasoning", "metadata");
     Map<String, Object> back = fields(readAll(file)).get(0);
     assertThat(back.get("messages")).isEqualTo(list(
         map("role", "user", "content", "hi", "tool_calls", null, "reasoning_content", null),
@@ -201,7 +202,9 @@ class ParquetRowReaderWriterTest {
     Path file = dir.resolve("mismatch.parquet");
     Map<String, Object> first = map("a", "x", "b", map("c", 1L), "l", list("s"));
     Map<String, Object> last = map("a", "z", "b", map("c", 3L), "l", list());
-    try (ParquetRowWriter w = new ParquetRowWriter(file, null, CompressionCodecName.ZSTD)) {
+    // Schema from the first row only, so that the next rows are checked against it.
+    try (ParquetRowWriter w = new ParquetRowWriter(file, null, CompressionCodecName.ZSTD,
+        ParquetRowWriter.DEFAULT_ROW_GROUP_SIZE, 0, 1)) {
       w.write(first);
       assertThatThrownBy(() -> w.write(map("a", "y", "b", map("c", 2L, "d", "new"))))
           .isInstanceOf(RowSchemaMismatchException.class)
@@ -223,6 +226,34 @@ class ParquetRowReaderWriterTest {
     }
     assertThat(fields(readAll(file))).containsExactly(
         first, last, map("a", "only a", "b", null, "l", null));
+  }
+
+  @Test
+  void recordsThatDifferAmongTheFirstThousandShareOneSchema() throws IOException {
+    Path file = dir.resolve("varied.parquet");
+    List<Map<String, Object>> rows = List.of(
+        map("id", 1L, "messages", list(map("role", "user", "content", "hi"))),
+        map("id", 2.5, "later", "appears", "messages", list(map("role", "assistant",
+            "content", null, "tool_calls", list(map("id", "c1")), "tool_call_id", "c0"))),
+        map("id", 3L, "mixed", 5L, "empty", map(), "list", list()),
+        map("mixed", "text", "empty", map(), "list", list(1L, 2L)),
+        map("mixed", map("k", list(true))));
+    try (ParquetRowWriter w = new ParquetRowWriter(file, null, null)) {
+      for (Map<String, Object> r : rows) {
+        w.write(r);
+      }
+    }
+    List<Map<String, Object>> back = fields(readAll(file));
+    assertThat(back).hasSize(5);
+    assertThat(back.get(0).get("id")).isEqualTo(1.0); // widened: the column holds 2.5 too
+    assertThat(back.get(1)).containsEntry("later", "appears");
+    assertThat(back.get(2)).containsEntry("mixed", 5L).containsEntry("empty", map())
+        .containsEntry("list", list());
+    assertThat(back.get(3)).containsEntry("mixed", "text").containsEntry("list", list(1L, 2L));
+    assertThat(back.get(4)).containsEntry("mixed", map("k", list(true)));
+    @SuppressWarnings("unchecked")
+    List<Map<String, Object>> messages = (List<Map<String, Object>>) back.get(1).get("messages");
+    assertThat(messages.get(0)).containsEntry("tool_call_id", "c0");
   }
 
   @Test
@@ -258,7 +289,7 @@ class ParquetRowReaderWriterTest {
     Path file = dir.resolve("groups.parquet");
     int rows = 2_500;
     try (ParquetRowWriter w = new ParquetRowWriter(file, null, CompressionCodecName.ZSTD,
-        1024 * 1024, 1000)) {
+        1024 * 1024, 1000, ParquetRowWriter.SCHEMA_SAMPLE_ROWS)) {
       for (int i = 0; i < rows; i++) {
         w.write(map("i", (long) i, "text", "row " + i, "tags", list("t" + (i % 7))));
       }
