@@ -49,7 +49,15 @@ public final class Main implements Runnable {
     cli.setOut(out);
     cli.setErr(err);
     cli.setExecutionExceptionHandler(new ErrorHandler());
-    int status = cli.execute(args);
+    int status;
+    try {
+      status = cli.execute(args);
+    } catch (OutOfMemoryError e) {
+      // A heap too small for the job is the user's to fix, in one line.
+      err.println("error: out of memory (heap limit " + Runtime.getRuntime().maxMemory() / (1 << 20)
+          + " MB); give the JVM more, e.g. REFINERY_JAVA_OPTS=-Xmx2g, or use fewer --workers");
+      status = ErrorHandler.INTERNAL_ERROR;
+    }
     out.flush();
     err.flush();
     return status;

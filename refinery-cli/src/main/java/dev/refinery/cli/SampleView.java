@@ -39,7 +39,7 @@ final class SampleView {
   String render(Sample s, String split, int index) {
     StringBuilder out = new StringBuilder();
     List<String> facts = new ArrayList<>();
-    String where = split == null ? s.category()
+    String where = split == null || split.equals(s.category()) ? s.category()
         : split + "/" + (s.category() == null ? "-" : s.category());
     addIfPresent(facts, where);
     addIfPresent(facts, s.generator());
@@ -53,6 +53,10 @@ final class SampleView {
       out.append(' ').append(String.join(" · ", facts));
     }
     out.append('\n');
+    List<String> tools = toolNames(s.metadata());
+    if (!tools.isEmpty()) {
+      out.append(style.dim("tools: " + String.join(", ", tools))).append('\n');
+    }
     for (Message m : s.messages()) {
       renderMessage(out, m);
     }
@@ -60,6 +64,24 @@ final class SampleView {
       out.append(style.dim("(no messages)")).append('\n');
     }
     return out.toString();
+  }
+
+  /** The function names metadata.tools defines (OpenAI or bare shape), in order. */
+  private static List<String> toolNames(String metadata) {
+    List<String> names = new ArrayList<>();
+    Object parsed = dev.refinery.internal.Json.parseOrNull(metadata);
+    if (parsed instanceof java.util.Map<?, ?> meta && meta.get("tools") instanceof List<?> tools) {
+      for (Object t : tools) {
+        if (t instanceof java.util.Map<?, ?> tool) {
+          Object fn = tool.get("function") instanceof java.util.Map<?, ?> f ? f.get("name")
+              : tool.get("name");
+          if (fn instanceof String n) {
+            names.add(n);
+          }
+        }
+      }
+    }
+    return names;
   }
 
   private void renderMessage(StringBuilder out, Message m) {

@@ -45,20 +45,24 @@ final class StatsCommand implements Callable<Integer> {
     Format format = input.format(files);
     DatasetStats stats;
     String malformedNote;
+    UndecodableNote note;
     if (rejects == null) {
-      stats = StatsCollector.collect(files, format, rejected -> { });
+      note = new UndecodableNote(rejected -> { });
+      stats = StatsCollector.collect(files, format, note);
       malformedNote = "skipped; use --rejects FILE to keep them";
     } else {
       try (RejectsWriter writer = new RejectsWriter(rejects)) {
-        stats = StatsCollector.collect(files, format, writer);
+        note = new UndecodableNote(writer);
+        stats = StatsCollector.collect(files, format, note);
       } catch (IOException e) {
-        throw new RefineryException(rejects + ": cannot write: " + e.getMessage(), e);
+        throw new RefineryException(rejects + ": cannot write: " + dev.refinery.internal.IoErrors.reason(e), e);
       }
       malformedNote = "written to " + rejects;
     }
     var out = spec.commandLine().getOut();
     out.print(json ? stats.toJson() + "\n" : StatsReport.render(stats, malformedNote));
     out.flush();
+    note.print(spec.commandLine().getErr(), rejects != null);
     return 0;
   }
 }

@@ -51,17 +51,19 @@ final class ValidateCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     ValidationReport report;
     long rejected;
+    UndecodableNote note;
     if (rejects == null) {
       // SampleReader counts the records it rejects; validate never stops at one.
-      RejectHandler ignore = r -> { };
-      report = new Validator().validate(files, format, ignore);
+      note = new UndecodableNote(r -> { });
+      report = new Validator().validate(files, format, note);
       rejected = -1;
     } else {
       try (RejectsWriter writer = openRejects()) {
-        report = new Validator().validate(files, format, writer);
+        note = new UndecodableNote(writer);
+        report = new Validator().validate(files, format, note);
         rejected = writer.count();
       } catch (IOException e) {
-        throw new RefineryException(rejects + ": cannot write: " + e.getMessage(), e);
+        throw new RefineryException(rejects + ": cannot write: " + dev.refinery.internal.IoErrors.reason(e), e);
       }
     }
     if (json) {
@@ -69,6 +71,8 @@ final class ValidateCommand implements Callable<Integer> {
     } else {
       out.print(report.summary());
     }
+    out.flush();
+    note.print(spec.commandLine().getErr(), rejects != null);
     if (rejected >= 0) {
       // Keep stdout pure JSON when asked for JSON.
       PrintWriter where = json ? spec.commandLine().getErr() : out;
@@ -82,7 +86,7 @@ final class ValidateCommand implements Callable<Integer> {
     try {
       return new RejectsWriter(rejects);
     } catch (IOException e) {
-      throw new RefineryException(rejects + ": cannot write: " + e.getMessage(), e);
+      throw new RefineryException(rejects + ": cannot write: " + dev.refinery.internal.IoErrors.reason(e), e);
     }
   }
 }

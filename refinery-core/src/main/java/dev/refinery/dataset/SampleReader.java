@@ -84,7 +84,7 @@ public final class SampleReader implements Iterator<Sample>, Closeable {
         }
       }
     } catch (IOException e) {
-      throw new RefineryException(files.get(fileIndex) + ": cannot read: " + e.getMessage(), e);
+      throw new RefineryException(files.get(fileIndex) + ": cannot read: " + dev.refinery.internal.IoErrors.reason(e), e);
     }
   }
 

@@ -43,7 +43,7 @@ public final class SampleWriter implements Closeable {
           RowWriters.open(file.temp(), kind, Compression.of(target),
               format.parquetColumns(), null));
     } catch (IOException e) {
-      throw new RefineryException(target + ": cannot write: " + e.getMessage(), e);
+      throw new RefineryException(target + ": cannot write: " + dev.refinery.internal.IoErrors.reason(e), e);
     }
   }
 
@@ -56,7 +56,7 @@ public final class SampleWriter implements Closeable {
       rows.write(format.encode(sample));
       written++;
     } catch (IOException e) {
-      throw new RefineryException(file.target() + ": cannot write: " + e.getMessage(), e);
+      throw new RefineryException(file.target() + ": cannot write: " + dev.refinery.internal.IoErrors.reason(e), e);
     }
   }
 
@@ -80,7 +80,7 @@ public final class SampleWriter implements Closeable {
       file.commit();
     } catch (IOException e) {
       file.abort();
-      throw new RefineryException(file.target() + ": cannot write: " + e.getMessage(), e);
+      throw new RefineryException(file.target() + ": cannot write: " + dev.refinery.internal.IoErrors.reason(e), e);
     }
   }
 

@@ -114,7 +114,7 @@ final class Readme {
       Files.writeString(file.temp(), text, StandardCharsets.UTF_8);
       file.commit();
     } catch (IOException e) {
-      throw new RefineryException(target + ": cannot write: " + e.getMessage(), e);
+      throw new RefineryException(target + ": cannot write: " + dev.refinery.internal.IoErrors.reason(e), e);
     }
   }
 }

@@ -64,7 +64,7 @@ public final class Formats {
       }
       return nemotron();
     } catch (IOException e) {
-      throw new RefineryException(file + ": cannot read: " + e.getMessage(), e);
+      throw new RefineryException(file + ": cannot read: " + dev.refinery.internal.IoErrors.reason(e), e);
     }
   }
 

@@ -170,7 +170,7 @@ public final class Inputs {
       }
       return FileKind.JSON_ARRAY;
     } catch (IOException e) {
-      throw new RefineryException(file + ": cannot read: " + e.getMessage(), e);
+      throw new RefineryException(file + ": cannot read: " + dev.refinery.internal.IoErrors.reason(e), e);
     }
   }
 }

@@ -273,7 +273,7 @@ public final class LocalRunner {
             undecodable::count);
         return result;
       } catch (IOException e) {
-        throw new RefineryException(rejects + ": cannot write: " + e.getMessage(), e);
+        throw new RefineryException(rejects + ": cannot write: " + dev.refinery.internal.IoErrors.reason(e), e);
       }
     }, stats::add);
     dropEmptyRejects();
@@ -545,7 +545,7 @@ public final class LocalRunner {
       Files.writeString(file.temp(), text);
       file.commit();
     } catch (IOException e) {
-      throw new RefineryException(target + ": cannot write: " + e.getMessage(), e);
+      throw new RefineryException(target + ": cannot write: " + dev.refinery.internal.IoErrors.reason(e), e);
     }
   }
 
@@ -675,7 +675,7 @@ public final class LocalRunner {
         out.write(Json.write(m));
         out.write('\n');
       } catch (IOException e) {
-        throw new RefineryException(path + ": cannot write: " + e.getMessage(), e);
+        throw new RefineryException(path + ": cannot write: " + dev.refinery.internal.IoErrors.reason(e), e);
       }
     }
 
@@ -685,7 +685,7 @@ public final class LocalRunner {
           out.close();
           file.commit();
         } catch (IOException e) {
-          throw new RefineryException(path + ": cannot write: " + e.getMessage(), e);
+          throw new RefineryException(path + ": cannot write: " + dev.refinery.internal.IoErrors.reason(e), e);
         }
       }
     }

@@ -38,7 +38,7 @@ final class YamlTree {
     try {
       text = Files.readString(path);
     } catch (IOException e) {
-      throw new RefineryException(path + ": cannot read: " + e.getMessage(), e);
+      throw new RefineryException(path + ": cannot read: " + dev.refinery.internal.IoErrors.reason(e), e);
     }
     return parse(path.toString(), text);
   }
@@ -56,7 +56,7 @@ final class YamlTree {
       throw new RefineryException(file + ":" + line + ": invalid YAML: "
           + (nl < 0 ? message : message.substring(0, nl)));
     } catch (IOException e) {
-      throw new RefineryException(file + ": cannot read: " + e.getMessage(), e);
+      throw new RefineryException(file + ": cannot read: " + dev.refinery.internal.IoErrors.reason(e), e);
     }
   }
 
