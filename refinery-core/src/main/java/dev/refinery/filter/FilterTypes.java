@@ -15,6 +15,7 @@ public final class FilterTypes {
   static {
     List<FilterType> all = new ArrayList<>();
     all.add(dev.refinery.validate.StructureFilter.TYPE);
+    all.addAll(dev.refinery.validate.PostTrainingFilters.types());
     all.addAll(LengthFilters.types());
     all.addAll(DatatroveFilters.types());
     all.addAll(CuratorFilters.types());
