@@ -58,6 +58,24 @@ class ConvertCommandTest {
   }
 
   @Test
+  void aFileAutoDetectionCannotReadStopsWithOneLineAndWritesNothing() {
+    Path in = SharedData.file("nemo-skills-samples/openmathinstruct2_100.jsonl");
+    Path out = dir.resolve("out.jsonl");
+    Cli cli = Cli.run("convert", "--to", "nemotron", in.toString(), out.toString());
+    assertThat(cli.status()).isEqualTo(1);
+    assertThat(cli.err()).isEqualTo("error: " + in + ": cannot tell the record format from the "
+        + "first record (keys: problem, generated_solution, expected_answer, problem_source); "
+        + "give --from/--format, and --columns if the names differ" + System.lineSeparator());
+    assertThat(out).doesNotExist();
+
+    Cli validate = Cli.run("validate", SharedData.file("llamafactory-demo/c4_demo.jsonl")
+        .toString());
+    assertThat(validate.status()).isEqualTo(1);
+    assertThat(validate.err()).contains("cannot tell the record format from the first record "
+        + "(keys: text)").doesNotContain("messages is missing");
+  }
+
+  @Test
   void columnsHelpSaysItIsForTheInput() {
     Cli cli = Cli.run("convert", "--help");
     assertThat(cli.out()).contains("--columns=MAP", "For the input", "--to-columns=MAP",
