@@ -35,7 +35,9 @@ import picocli.CommandLine.Parameters;
         + "llama-nemotron).",
     footer = {"", "Examples:",
         "  refinery convert --to nemotron glaive_toolcall_en_demo.json glaive.jsonl",
-        "  refinery convert --from openai --to sharegpt data/ out.jsonl.zst --rejects bad.jsonl"})
+        "  refinery convert --from openai --to sharegpt data/ out.jsonl.zst --rejects bad.jsonl",
+        "  refinery convert --to alpaca --to-columns instruction=problem,output=generated_solution"
+            + " nemotron.jsonl omi.jsonl"})
 final class ConvertCommand implements Callable<Integer> {
 
   @Parameters(index = "0", paramLabel = "IN",
@@ -56,9 +58,16 @@ final class ConvertCommand implements Callable<Integer> {
   String to;
 
   @Option(names = "--columns", paramLabel = "MAP",
-      description = "Read input columns under other names, FORMAT_COLUMN=RECORD_COLUMN,... "
-          + "(e.g. --from alpaca --columns instruction=problem,output=generated_solution).")
+      description = "For the input: read its columns under other names, "
+          + "FORMAT_COLUMN=RECORD_COLUMN,... (e.g. --from alpaca --columns "
+          + "instruction=problem,output=generated_solution).")
   String columns;
+
+  @Option(names = "--to-columns", paramLabel = "MAP",
+      description = "For the output: write the --to format's columns under other names, "
+          + "FORMAT_COLUMN=RECORD_COLUMN,... (e.g. --to alpaca --to-columns "
+          + "instruction=problem,output=generated_solution).")
+  String toColumns;
 
   @Option(names = "--split", split = ",", paramLabel = "SPLIT",
       description = "Only these splits (e.g. code,math); 'tool' means tool_calling.")
@@ -74,7 +83,7 @@ final class ConvertCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    Format target = Formats.byName(to);
+    Format target = Formats.withColumns(Formats.byName(to), toColumns);
     List<InputFile> files = Inputs.resolve(in, splits);
     if (columns != null && "auto".equals(from)) {
       throw new RefineryException("--columns needs --from: which format's columns are named?");

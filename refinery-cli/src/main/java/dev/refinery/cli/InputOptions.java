@@ -29,7 +29,8 @@ final class InputOptions {
   String format;
 
   @Option(names = "--columns", paramLabel = "MAP",
-      description = "Read columns under other names, FORMAT_COLUMN=RECORD_COLUMN,... (e.g. "
+      description = "For the input: read its columns under other names, "
+          + "FORMAT_COLUMN=RECORD_COLUMN,... (e.g. "
           + "--format alpaca --columns instruction=problem,output=generated_solution for "
           + "OpenMathInstruct-2 rows).")
   String columns;

@@ -33,6 +33,56 @@ class ConvertCommandTest {
   }
 
   @Test
+  void toColumnsWritesTheOutputUnderOtherNames() throws Exception {
+    Path in = SharedData.file("nemo-skills-samples/openmathinstruct2_100.jsonl");
+    Path nemotron = dir.resolve("omi.nemotron.jsonl");
+    Cli read = Cli.run("convert", "--from", "alpaca", "--columns",
+        "instruction=problem,output=generated_solution", "--to", "nemotron", in.toString(),
+        nemotron.toString());
+    assertThat(read.status()).as(read.err()).isZero();
+    Path back = dir.resolve("omi.alpaca.jsonl");
+    Cli write = Cli.run("convert", "--to", "alpaca", "--to-columns",
+        "instruction=problem,output=generated_solution", nemotron.toString(), back.toString());
+    assertThat(write.status()).as(write.err()).isZero();
+    assertThat(write.out()).startsWith("read 100, written 100, rejected 0 (nemotron -> alpaca;");
+
+    List<Map<String, Object>> original = jsonl(in);
+    List<Map<String, Object>> rows = jsonl(back);
+    assertThat(rows).hasSize(original.size());
+    for (int i = 0; i < rows.size(); i++) {
+      assertThat(rows.get(i)).doesNotContainKeys("instruction", "output")
+          .containsEntry("problem", original.get(i).get("problem"))
+          .containsEntry("generated_solution", original.get(i).get("generated_solution"))
+          .containsEntry("expected_answer", original.get(i).get("expected_answer"));
+    }
+  }
+
+  @Test
+  void aFileAutoDetectionCannotReadStopsWithOneLineAndWritesNothing() {
+    Path in = SharedData.file("nemo-skills-samples/openmathinstruct2_100.jsonl");
+    Path out = dir.resolve("out.jsonl");
+    Cli cli = Cli.run("convert", "--to", "nemotron", in.toString(), out.toString());
+    assertThat(cli.status()).isEqualTo(1);
+    assertThat(cli.err()).isEqualTo("error: " + in + ": cannot tell the record format from the "
+        + "first record (keys: problem, generated_solution, expected_answer, problem_source); "
+        + "give --from/--format, and --columns if the names differ" + System.lineSeparator());
+    assertThat(out).doesNotExist();
+
+    Cli validate = Cli.run("validate", SharedData.file("llamafactory-demo/c4_demo.jsonl")
+        .toString());
+    assertThat(validate.status()).isEqualTo(1);
+    assertThat(validate.err()).contains("cannot tell the record format from the first record "
+        + "(keys: text)").doesNotContain("messages is missing");
+  }
+
+  @Test
+  void columnsHelpSaysItIsForTheInput() {
+    Cli cli = Cli.run("convert", "--help");
+    assertThat(cli.out()).contains("--columns=MAP", "For the input", "--to-columns=MAP",
+        "For the output");
+  }
+
+  @Test
   void glaiveShareGptToNemotronKeepsToolCallsAndTools() throws Exception {
     Path out = dir.resolve("glaive.jsonl");
     Cli cli = Cli.run("convert", "--to", "nemotron",

@@ -66,7 +66,13 @@ final class ColumnMapping implements Format {
 
   @Override
   public MessageType parquetColumns() {
-    return format.parquetColumns();
+    MessageType fixed = format.parquetColumns();
+    // Renamed columns no longer fit the format's fixed schema: infer them all instead.
+    if (fixed != null && fixed.getFields().stream()
+        .anyMatch(f -> formatToRecord.containsKey(f.getName()))) {
+      return null;
+    }
+    return fixed;
   }
 
   /** Renames keys by {@code renames}; a clash between a renamed and an own key is an error. */

@@ -41,7 +41,7 @@ public final class Formats {
 
   /**
    * The format of a file, told by the keys of its first readable record (bad lines before it are
-   * skipped); nemotron when the file has none or nothing else fits. The rules, first match wins:
+   * skipped); nemotron when the file has no record. The rules, first match wins:
    *
    * <ol>
    *   <li>{@code conversations} → sharegpt;
@@ -51,15 +51,23 @@ public final class Formats {
    *   <li>{@code messages} with any of {@code uuid, license, generator, version, category,
    *       reasoning} → nemotron;
    *   <li>{@code messages} → openai (with or without {@code tools});
-   *   <li>anything else → nemotron, whose decoder then names what is missing.
    * </ol>
+   *
+   * @throws RefineryException (one line, naming the file and the record's keys) when no rule
+   *     matches: reading on as some format would only fail every record
    */
   public static Format detect(InputFile file) {
     try (RowReader rows = RowReaders.open(file)) {
       RawRow row;
       while ((row = rows.next()) != null) {
         if (!row.isBad()) {
-          return byName(detect(row.fields()));
+          String name = detect(row.fields());
+          if (name == null) {
+            throw new RefineryException(file + ": cannot tell the record format from the first "
+                + "record (keys: " + String.join(", ", row.fields().keySet()) + "); give "
+                + "--from/--format, and --columns if the names differ");
+          }
+          return byName(name);
         }
       }
       return nemotron();
@@ -68,7 +76,10 @@ public final class Formats {
     }
   }
 
-  /** The name of the format a record's keys say, by the rules of {@link #detect(InputFile)}. */
+  /**
+   * The name of the format a record's keys say, by the rules of {@link #detect(InputFile)}, or
+   * null when no rule matches.
+   */
   public static String detect(Map<String, Object> row) {
     if (row.containsKey("conversations")) {
       return "sharegpt";
@@ -87,7 +98,7 @@ public final class Formats {
       }
       return "openai";
     }
-    return "nemotron";
+    return null;
   }
 
   /**

@@ -13,10 +13,13 @@ import java.util.Set;
  * {@code {role, content}} messages), {@code output} (the answer, with its {@code <think>} block
  * when reasoning is on), {@code system_prompt} ("detailed thinking on|off"), {@code reasoning},
  * {@code category}, {@code license}, {@code generator}, {@code version}, {@code
- * used_in_training}. The system prompt becomes the first message and the output the last one;
- * {@code reasoning} comes from its field, else from the system prompt. {@code used_in_training}
- * and other unknown fields ride along. An {@code input} given as a plain string is read as one
- * user turn (and written back as a list).
+ * used_in_training}. The output is the last message. A system prompt of "detailed thinking on" or
+ * "detailed thinking off" is the reasoning switch, as in the real dataset: it sets {@code
+ * reasoning} (when the field is missing) and adds no message; any other system prompt becomes a
+ * first system message. Encoding writes the switch from the sample's reasoning (none when it is
+ * neither on nor off), and keeps the sample's own system message in {@code input} as a
+ * system-role message. {@code used_in_training} and other unknown fields ride along. An {@code
+ * input} given as a plain string is read as one user turn (and written back as a list).
  */
 final class LlamaNemotronFormat implements Format {
   static final String THINKING_ON = "detailed thinking on";
@@ -43,7 +46,8 @@ final class LlamaNemotronFormat implements Format {
     }
     String systemPrompt = Fields.string(row, "system_prompt", "");
     List<Message> messages = new ArrayList<>(input.size() + 2);
-    if (systemPrompt != null) {
+    if (systemPrompt != null && !THINKING_ON.equals(systemPrompt)
+        && !THINKING_OFF.equals(systemPrompt)) {
       messages.add(Message.of(Message.SYSTEM, systemPrompt));
     }
     for (int i = 0; i < input.size(); i++) {
@@ -82,17 +86,10 @@ final class LlamaNemotronFormat implements Format {
       throw new SchemaException("the final assistant turn has tool calls, which llama-nemotron "
           + "cannot express");
     }
-    int start = 0;
-    String systemPrompt;
-    if (Message.SYSTEM.equals(turns.get(0).role()) && turns.size() > 1) {
-      systemPrompt = turns.get(0).content();
-      start = 1;
-    } else {
-      systemPrompt = s.reasoningOn() ? THINKING_ON
-          : Sample.REASONING_OFF.equals(s.reasoning()) ? THINKING_OFF : null;
-    }
+    String systemPrompt = s.reasoningOn() ? THINKING_ON
+        : Sample.REASONING_OFF.equals(s.reasoning()) ? THINKING_OFF : null;
     List<Object> input = new ArrayList<>();
-    for (int i = start; i < turns.size() - 1; i++) {
+    for (int i = 0; i < turns.size() - 1; i++) {
       Message m = turns.get(i);
       if (m.hasToolCalls()) {
         throw new SchemaException("messages[" + i + "] has tool calls, which llama-nemotron "

@@ -48,6 +48,19 @@ class FormatsTest {
         .isEqualTo("nemotron");
   }
 
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "nemo-skills-samples/openmathinstruct2_100.jsonl | problem, generated_solution, "
+          + "expected_answer, problem_source",
+      "llamafactory-demo/c4_demo.jsonl | text"})
+  void aFileNoRuleFitsIsAOneLineErrorNamingItsKeys(String file, String keys) {
+    Path path = SharedData.path(file);
+    assertThatThrownBy(() -> Formats.detect(Inputs.resolve(path.toString()).get(0)))
+        .isInstanceOf(RefineryException.class)
+        .hasMessage(path + ": cannot tell the record format from the first record (keys: "
+            + keys + "); give --from/--format, and --columns if the names differ");
+  }
+
   @Test
   void unknownNameListsTheValidOnes() {
     assertThatThrownBy(() -> Formats.byName("chatml")).isInstanceOf(RefineryException.class)

@@ -2,16 +2,26 @@ package dev.refinery.format;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.refinery.SharedData;
+import dev.refinery.demo.SampleData;
 import dev.refinery.internal.Json;
+import dev.refinery.io.FileKind;
+import dev.refinery.io.Inputs;
+import dev.refinery.io.RawRow;
+import dev.refinery.io.RowReader;
+import dev.refinery.io.RowReaders;
 import dev.refinery.sample.Message;
 import dev.refinery.sample.Sample;
 import dev.refinery.sample.ToolCall;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -101,7 +111,14 @@ class ShareGptFormatTest {
     assertThat(s.messages().get(5).extra()).containsEntry("weight", 1L);
     assertThat(s.extra()).containsEntry("source", "hand");
     assertThat(s.metadata()).isNull();
-    assertThat(Rows.viaNemotron(sharegpt, row)).isEqualTo(row);
+    // Two observation turns in a row break LLaMA-Factory's alternation: written back, the two
+    // replies are one observation turn holding a JSON list of them.
+    List<Object> turns = Fields.list(Rows.viaNemotron(sharegpt, row), "conversations", "", true);
+    assertThat(turns).extracting(t -> (Object) ((Map<?, ?>) t).get("from"))
+        .containsExactly("human", "function_call", "observation", "gpt");
+    assertThat(((Map<?, ?>) turns.get(2)).get("value")).isEqualTo("[\"sunny\", \"rain\"]");
+    assertThat(sharegpt.decode(Rows.viaNemotron(sharegpt, row)).messages())
+        .isEqualTo(s.messages());
 
     // OpenAI needs each tool result paired with its call: the ids are generated in order.
     Map<String, Object> openai = Formats.byName("openai").encode(s);
@@ -119,13 +136,101 @@ class ShareGptFormatTest {
   }
 
   @Test
-  void assistantTextWithToolCallsBecomesAGptTurnThenAFunctionCall() {
+  void assistantTextWithToolCallsIsOneFunctionCallTurnCarryingTheText() {
     Sample s = Sample.builder().messages(List.of(Message.of("user", "hi"),
         new Message("assistant", "Let me look.", List.of(ToolCall.of("x", "f", "{\"a\":1}")),
             null))).build();
     Map<String, Object> row = sharegpt.encode(s);
     assertThat(Json.write(row.get("conversations"))).isEqualTo("[{\"from\":\"human\",\"value\":"
-        + "\"hi\"},{\"from\":\"gpt\",\"value\":\"Let me look.\"},{\"from\":\"function_call\","
-        + "\"value\":\"{\\\"name\\\": \\\"f\\\", \\\"arguments\\\": {\\\"a\\\": 1}}\"}]");
+        + "\"hi\"},{\"from\":\"function_call\",\"value\":\"{\\\"name\\\": \\\"f\\\", "
+        + "\\\"arguments\\\": {\\\"a\\\":1}}\",\"content\":\"Let me look.\"}]");
+    // The assistant message comes back whole: text and call together, arguments as written.
+    Sample back = sharegpt.decode(Rows.parse(Json.write(row)));
+    assertThat(back.messages().get(1)).isEqualTo(new Message("assistant", "Let me look.",
+        List.of(ToolCall.of("call_0", "f", "{\"a\":1}")), null));
+  }
+
+  @Test
+  void emptyContentStaysEmptyThroughShareGpt() {
+    Sample s = Sample.builder().messages(List.of(Message.of("user", ""),
+        new Message("assistant", "", List.of(ToolCall.of("x", "f", "{}")), null),
+        Message.of("tool", ""), Message.of("assistant", ""))).build();
+    Sample back = sharegpt.decode(Rows.parse(Json.write(sharegpt.encode(s))));
+    assertThat(back.messages()).extracting(Message::content).containsExactly("", "", "", "");
+    assertThat(back.messages().get(1).toolCalls()).singleElement()
+        .extracting(ToolCall::name).isEqualTo("f");
+  }
+
+  @Test
+  void parallelCallsAreOneFunctionCallTurnAndTheirRepliesOneObservationTurn() {
+    Sample s = Sample.builder().messages(List.of(Message.of("user", "Paris and Rome?"),
+        new Message("assistant", null, List.of(ToolCall.of("a", "w", "{\"city\": \"Paris\"}"),
+            ToolCall.of("b", "w", "{\"city\": \"Rome\"}")), null),
+        new Message("tool", "{\"t\": 20}", null, Map.of("tool_call_id", "a")),
+        new Message("tool", "rain", null, Map.of("tool_call_id", "b")),
+        Message.of("assistant", "Warm in Paris, rain in Rome."))).build();
+    Map<String, Object> row = Rows.parse(Json.write(sharegpt.encode(s)));
+    List<Object> turns = Fields.list(row, "conversations", "", true);
+    assertThat(turns).extracting(t -> (Object) ((Map<?, ?>) t).get("from"))
+        .containsExactly("human", "function_call", "observation", "gpt");
+    assertThat(((Map<?, ?>) turns.get(1)).get("value")).isEqualTo("[{\"name\": \"w\", "
+        + "\"arguments\": {\"city\": \"Paris\"}}, {\"name\": \"w\", \"arguments\": "
+        + "{\"city\": \"Rome\"}}]");
+    assertThat(((Map<?, ?>) turns.get(2)).get("value"))
+        .isEqualTo("[\"{\\\"t\\\": 20}\", \"rain\"]");
+    assertThat(sharegpt.decode(row).messages()).extracting(Message::role, Message::content)
+        .containsExactly(tuple("user", "Paris and Rome?"), tuple("assistant", null),
+            tuple("tool", "{\"t\": 20}"), tuple("tool", "rain"),
+            tuple("assistant", "Warm in Paris, rain in Rome."));
+  }
+
+  /** Nemotron rows of sample-data's tool split: every conversation alternates as LLaMA-Factory
+   * requires, and comes back as the same messages but for the tool call ids (ShareGPT has no
+   * place for them; decoding numbers the calls call_0, call_1, ...). */
+  @Test
+  void sampleDataToolRowsAlternateAndRoundTrip(@TempDir Path dir) throws Exception {
+    SampleData.Summary data = SampleData.write(dir,
+        SampleData.Spec.of(20_000, 11).withFileKind(FileKind.JSONL));
+    Path tool = data.files().stream()
+        .filter(f -> f.getFileName().toString().startsWith("tool")).findFirst()
+        .orElseThrow();
+    List<Sample> samples = new ArrayList<>();
+    try (RowReader reader = RowReaders.open(Inputs.resolve(tool.toString()).get(0))) {
+      RawRow raw;
+      while ((raw = reader.next()) != null) {
+        samples.add(Formats.nemotron().decode(raw.fields()));
+      }
+    }
+    assertThat(samples).hasSizeGreaterThan(100);
+    int parallel = 0;
+    int checked = 0;
+    for (Sample s : samples) {
+      Map<String, Object> row = Rows.parse(Json.write(sharegpt.encode(s)));
+      List<Object> turns = Fields.list(row, "conversations", "", true);
+      // Rows planted with their first user and assistant turns swapped cannot alternate.
+      boolean wellOrdered = s.messages().stream().filter(m -> !m.role().equals("system"))
+          .findFirst().map(Message::isUser).orElse(false);
+      for (int k = 0; wellOrdered && k < turns.size(); k++) {
+        Object from = ((Map<?, ?>) turns.get(k)).get("from");
+        assertThat(from).as("%s turn %d", s.uuid(), k)
+            .isIn(k % 2 == 0 ? List.of("human", "observation") : List.of("gpt", "function_call"));
+      }
+      checked += wellOrdered ? 1 : 0;
+      parallel += s.messages().stream().anyMatch(m -> m.toolCallsOrEmpty().size() > 1) ? 1 : 0;
+      assertThat(withoutIds(sharegpt.decode(row).messages())).as(s.uuid())
+          .isEqualTo(withoutIds(s.messages()));
+    }
+    assertThat(parallel).isPositive();
+    assertThat(checked).isGreaterThan(samples.size() * 9 / 10);
+  }
+
+  private static List<Message> withoutIds(List<Message> messages) {
+    return messages.stream().map(m -> {
+      Map<String, Object> extra = new java.util.LinkedHashMap<>(m.extra());
+      extra.remove("tool_call_id");
+      List<ToolCall> calls = m.toolCalls() == null ? null : m.toolCalls().stream()
+          .map(c -> new ToolCall(null, c.type(), c.function(), c.extra())).toList();
+      return new Message(m.role(), m.content(), calls, extra);
+    }).toList();
   }
 }
