@@ -99,8 +99,11 @@ public final class LocalRunner {
   private Result execute() {
     PipelineSpec spec = pipeline.spec();
     List<InputFile> inputs = Inputs.resolve(spec.input().path().toString(), spec.input().splits());
-    Format format = "auto".equals(spec.input().format()) && spec.input().columns() == null
-        ? Formats.detect(inputs.get(0))
+    if ("auto".equals(spec.input().format()) && spec.input().columns() != null) {
+      throw new RefineryException(spec.source() + ": input.columns needs input.format: which "
+          + "format's columns are named?");
+    }
+    Format format = "auto".equals(spec.input().format()) ? Formats.detect(inputs.get(0))
         : Formats.withColumns(Formats.byName(spec.input().format()), spec.input().columns());
     prepareRunFolder();
     long started = System.nanoTime();
