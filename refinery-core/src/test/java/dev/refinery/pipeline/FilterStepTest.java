@@ -1,0 +1,81 @@
+package dev.refinery.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.refinery.internal.Json;
+import dev.refinery.sample.Message;
+import dev.refinery.sample.Sample;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class FilterStepTest {
+  private static final Path BASE = Path.of("/tmp");
+
+  private static Step step(String yamlParams) {
+    PipelineSpec spec = PipelineSpec.parse("p.yaml", """
+        input: {path: in}
+        steps:
+          - filter: %s
+        output: {path: out}
+        """.formatted(yamlParams), BASE);
+    return (Step) StepTypes.compile(spec.steps().get(0), BASE);
+  }
+
+  private static Sample row(String answer, String metadata) {
+    return Sample.builder().uuid(answer).metadata(metadata).messages(List.of(
+        Message.of("user", "question"), Message.of("assistant", "<think>t</think>" + answer)))
+        .build();
+  }
+
+  private static List<Sample> run(Step step, List<Sample> in, List<String> drops) {
+    List<Sample> out = new ArrayList<>();
+    Iterator<Sample> it = step.apply(in.iterator(), new StepContext() {
+      @Override
+      public int partition() {
+        return 0;
+      }
+
+      @Override
+      public long seed() {
+        return 0;
+      }
+
+      @Override
+      public void drop(Sample sample, String reason, String detail) {
+        drops.add(sample.uuid() + ":" + reason);
+      }
+    });
+    it.forEachRemaining(out::add);
+    return out;
+  }
+
+  @Test
+  void textFiltersJudgeTheTargetTextAndNameTheirDrops() {
+    List<String> drops = new ArrayList<>();
+    List<Sample> kept = run(step("{name: length, target: answer, min_words: 3}"),
+        List.of(row("one two three", null), row("one", null)), drops);
+    assertThat(kept).extracting(Sample::uuid).containsExactly("one two three");
+    assertThat(drops).containsExactly("one:too_few_words");
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void scoreOnlyKeepsEveryRowAndWritesTheScoresIntoMetadata() throws Exception {
+    List<String> drops = new ArrayList<>();
+    List<Sample> kept = run(step("{name: length, target: answer, min_words: 3, score_only: true}"),
+        List.of(row("one", "{\"source\": \"x\"}"), row("two words", "not json")), drops);
+    assertThat(drops).isEmpty();
+    assertThat(kept).hasSize(2);
+    Map<String, Object> meta = (Map<String, Object>) Json.parse(kept.get(0).metadata());
+    assertThat(meta).containsEntry("source", "x");
+    assertThat(meta.get("refinery_scores"))
+        .isEqualTo(Map.of("length@answer", Map.of("chars", 3.0, "words", 1.0)));
+    // Metadata that is not JSON stays as it was; the scores ride in an extra field.
+    assertThat(kept.get(1).metadata()).isEqualTo("not json");
+    assertThat(kept.get(1).extra()).containsKey("refinery_scores");
+  }
+}
