@@ -22,8 +22,8 @@ public final class Rules {
       "uuid already seen earlier in the input (exact string match, across all files)";
 
   public static final Rule ROLES_OUT_OF_ORDER = Rule.of("roles_out_of_order",
-      "system turn not first, first non-system turn not user, two user turns in a row, "
-          + "or a tool turn not answering an assistant tool call",
+      "system turn not first, first non-system turn not user, two user or two assistant turns "
+          + "in a row, or a tool turn not answering an assistant tool call",
       Rules::rolesOutOfOrder);
 
   public static final Rule NO_ASSISTANT_TURN = Rule.of("no_assistant_turn",
@@ -108,6 +108,12 @@ public final class Rules {
         }
         case Message.USER -> {
           if (previous != null && previous.isUser()) {
+            return true;
+          }
+        }
+        case Message.ASSISTANT -> {
+          // After tool calls the tool turns come first, so an assistant never follows one.
+          if (previous != null && previous.isAssistant()) {
             return true;
           }
         }

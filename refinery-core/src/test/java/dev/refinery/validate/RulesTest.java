@@ -76,6 +76,10 @@ class RulesTest {
           .as("first turn not user").isTrue();
       assertThat(Rules.rolesOutOfOrder(sample("chat", "off", user("u"), user("v"), assistant("a"))))
           .as("two users in a row").isTrue();
+      assertThat(Rules.rolesOutOfOrder(sample("chat", "off", user("u"), assistant("a"),
+          assistant("b")))).as("two assistant turns in a row").isTrue();
+      assertThat(Rules.rolesOutOfOrder(sample("chat", "off", user("u"),
+          calls(ToolCall.of("1", "f", "{}")), assistant("a")))).as("unanswered call").isTrue();
       assertThat(Rules.rolesOutOfOrder(sample("chat", "off", user("u"), tool("t"), assistant("a"))))
           .as("tool without call").isTrue();
       assertThat(Rules.rolesOutOfOrder(sample("chat", "off", user("u"), assistant("a"), tool("t"))))
