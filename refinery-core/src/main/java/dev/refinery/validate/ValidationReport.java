@@ -22,7 +22,10 @@ import java.util.Map;
  * @param malformedReasons malformed records by reason ({@code undecodable}, {@code
  *     reasoning_not_on_off}, {@code no_messages}, {@code unknown_role}), in order of first sight
  * @param emptySamples well-formed samples with a blank user turn or a blank assistant turn that
- *     calls no tools, not counting the placeholders of {@code externalPromptSamples}
+ *     calls no tools, not counting the placeholders of {@code externalPromptSamples}; a final
+ *     assistant turn without tool calls that is only a closed think block ({@code
+ *     <think>…</think>} and a blank answer) is blank too, while an unterminated or stray think tag
+ *     is left to {@code broken_think_block}
  * @param externalPromptSamples well-formed samples whose prompt must be re-joined from an outside
  *     source, as the card documents: chat rows with a blank user turn, code rows whose user turn
  *     is "-"

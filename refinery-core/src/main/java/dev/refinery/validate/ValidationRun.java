@@ -3,6 +3,7 @@ package dev.refinery.validate;
 import dev.refinery.dataset.SampleReader;
 import dev.refinery.sample.Message;
 import dev.refinery.sample.Sample;
+import dev.refinery.sample.ThinkBlock;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -126,7 +127,13 @@ public final class ValidationRun {
     return false;
   }
 
-  /** A blank user turn (not a placeholder), or a blank assistant turn that calls no tools. */
+  /**
+   * A blank user turn (not a placeholder), a blank assistant turn that calls no tools, or a final
+   * assistant turn that calls no tools and holds only a well-formed think block: its answer
+   * outside {@code <think>…</think>} is blank, so the reasoning led nowhere. An unterminated or
+   * stray think tag with nothing after it is not counted here: that is {@code broken_think_block}'s
+   * (the trace was cut off, which says more than "empty").
+   */
   static boolean hasEmptyTurn(Sample s) {
     for (Message m : s.messages()) {
       boolean blank = m.content() == null || m.content().isBlank();
@@ -136,6 +143,11 @@ public final class ValidationRun {
       if (m.isAssistant() && blank && !m.hasToolCalls()) {
         return true;
       }
+    }
+    Message last = s.finalAssistant();
+    if (last != null && !last.hasToolCalls()) {
+      ThinkBlock block = ThinkBlock.parse(last.content());
+      return block.state() == ThinkBlock.State.CLOSED && block.answer().isEmpty();
     }
     return false;
   }

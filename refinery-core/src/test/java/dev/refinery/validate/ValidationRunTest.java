@@ -46,6 +46,20 @@ class ValidationRunTest {
   }
 
   @Test
+  void aFinalTurnThatIsOnlyAThinkBlockIsEmpty() {
+    ValidationReport r = check(
+        sample("stem", "on", user("q"), assistant("<think>abc</think>")).withUuid("think-only"),
+        sample("stem", "off", user("q"), assistant("<think></think>\n")).withUuid("empty-block"),
+        sample("stem", "on", user("q"), assistant("<think>abc</think> A.")).withUuid("answered"),
+        sample("stem", "on", user("q"), assistant("<think>cut off")).withUuid("unterminated"),
+        sample("stem", "on", user("q"), assistant("<think>t</think>"), user("q2"),
+            assistant("<think>t</think>B.")).withUuid("earlier-turn"));
+    assertThat(r.emptySamples()).isEqualTo(2);
+    // The unterminated block is broken_think_block's, not empty as well.
+    assertThat(r.rule("broken_think_block").examples()).containsExactly("unterminated");
+  }
+
+  @Test
   void anAssistantTurnThatCallsToolsIsNotEmpty() {
     ValidationReport r = check(RulesTest.withMetadata("{\"tools\":[{\"name\":\"f\"}]}",
         user("q"), calls(ToolCall.of("1", "f", "{}")), RulesTest.tool("r"), assistant("ok")));
