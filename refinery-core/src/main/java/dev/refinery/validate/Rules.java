@@ -60,7 +60,7 @@ public final class Rules {
           && !finalAnswer(s).contains("```"));
 
   public static final Rule TOOL_ARGUMENTS_NOT_JSON = Rule.of("tool_arguments_not_json",
-      "a tool call whose arguments are missing or not valid JSON",
+      "a tool call whose arguments are missing or not a JSON object",
       Rules::toolArgumentsNotJson);
 
   public static final Rule UNKNOWN_TOOL = Rule.of("unknown_tool",
@@ -163,10 +163,11 @@ public final class Rules {
     return false;
   }
 
+  /** OpenAI tool-call arguments are a JSON object: "42" or "[1]" is valid JSON but breaks. */
   static boolean toolArgumentsNotJson(Sample s) {
     for (Message m : s.messages()) {
       for (ToolCall call : m.toolCallsOrEmpty()) {
-        if (!Json.isValid(call.arguments())) {
+        if (!Json.isObject(call.arguments())) {
           return true;
         }
       }

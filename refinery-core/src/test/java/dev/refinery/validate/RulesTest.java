@@ -180,6 +180,11 @@ class RulesTest {
           .containsExactly("tool_arguments_not_json");
       assertThat(broken(calling(BARE, "search", null)))
           .containsExactly("tool_arguments_not_json");
+      for (String notAnObject : List.of("42", "[1]", "\"{}\"", "null", "{} {}")) {
+        assertThat(broken(calling(BARE, "search", notAnObject))).as(notAnObject)
+            .containsExactly("tool_arguments_not_json");
+      }
+      assertThat(broken(calling(BARE, "search", " {\"q\": [1, {}]} "))).isEmpty();
     }
   }
 
