@@ -55,9 +55,9 @@ public final class Rules {
           && !finalAnswer(s).contains("\\boxed{"));
 
   public static final Rule CODE_WITHOUT_FENCE = Rule.of("code_without_fence",
-      "code row whose final answer has no fenced code block (```)",
+      "code row whose final answer has no fenced code block (an opening ``` and a closing ```)",
       s -> "code".equalsIgnoreCase(s.category()) && s.finalAssistant() != null
-          && !finalAnswer(s).contains("```"));
+          && !hasFencedBlock(finalAnswer(s)));
 
   public static final Rule TOOL_ARGUMENTS_NOT_JSON = Rule.of("tool_arguments_not_json",
       "a tool call whose arguments are missing or not a JSON object",
@@ -92,6 +92,22 @@ public final class Rules {
   static String finalAnswer(Sample s) {
     Message last = s.finalAssistant();
     return last == null ? "" : ThinkBlock.parse(last.content()).answer();
+  }
+
+  /**
+   * An opening fence and a closing one after it: a run of three or more backticks, then a later
+   * run. A single unclosed ``` (an answer cut off inside its code) is no fenced block.
+   */
+  static boolean hasFencedBlock(String answer) {
+    int open = answer.indexOf("```");
+    if (open < 0) {
+      return false;
+    }
+    int afterOpen = open + 3;
+    while (afterOpen < answer.length() && answer.charAt(afterOpen) == '`') {
+      afterOpen++;
+    }
+    return answer.indexOf("```", afterOpen) >= 0;
   }
 
   static boolean rolesOutOfOrder(Sample s) {

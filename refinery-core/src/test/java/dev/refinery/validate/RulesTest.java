@@ -140,6 +140,12 @@ class RulesTest {
         sample("code", "off", user("q"), assistant("```java\nclass A {}\n```")))).isFalse();
     assertThat(Rules.CODE_WITHOUT_FENCE.breaks(
         sample("code", "off", user("q"), assistant("class A {}")))).isTrue();
+    assertThat(Rules.CODE_WITHOUT_FENCE.breaks(sample("code", "off", user("q"),
+        assistant("Here:\n```java\nclass A {}")))).as("opened, never closed").isTrue();
+    assertThat(Rules.CODE_WITHOUT_FENCE.breaks(sample("code", "off", user("q"),
+        assistant("A fence is ````, four backticks.")))).as("one run of backticks").isTrue();
+    assertThat(Rules.CODE_WITHOUT_FENCE.breaks(sample("code", "off", user("q"),
+        assistant("a\n```\nx = 1\n```\nand\n```py\ny = 2\n```")))).isFalse();
   }
 
   @Nested
