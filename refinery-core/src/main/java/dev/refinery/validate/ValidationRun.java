@@ -43,6 +43,11 @@ public final class ValidationRun {
       if (problem != null) {
         t.malformed++;
         t.malformedReasons.merge(problem, 1L, Long::sum);
+        List<String> examples =
+            t.malformedExamples.computeIfAbsent(problem, k -> new ArrayList<>());
+        if (examples.size() < RuleTally.MAX_EXAMPLES) {
+          examples.add(label(s, reader, index, position));
+        }
         continue;
       }
       t.inputCodePoints += codePoints(s.firstUserPrompt());
@@ -53,6 +58,9 @@ public final class ValidationRun {
       }
       if (hasEmptyTurn(s)) {
         t.empty++;
+        if (t.emptyExamples.size() < RuleTally.MAX_EXAMPLES) {
+          t.emptyExamples.add(label(s, reader, index, position));
+        }
       }
       boolean issue = false;
       String label = null;
@@ -157,7 +165,9 @@ public final class ValidationRun {
     long total;
     long malformed;
     final Map<String, Long> malformedReasons = new LinkedHashMap<>();
+    final Map<String, List<String>> malformedExamples = new LinkedHashMap<>();
     long empty;
+    final List<String> emptyExamples = new ArrayList<>();
     long externalPrompt;
     long withIssues;
     long inputCodePoints;
@@ -178,7 +188,8 @@ public final class ValidationRun {
         tallies.put(rule.id(), new RuleTally(rule.description(), counts[i], examples.get(i)));
       }
       return new ValidationReport(total, malformed, malformedReasons, empty, externalPrompt,
-          withIssues, inputCodePoints, outputCodePoints, tallies);
+          withIssues, inputCodePoints, outputCodePoints, tallies, emptyExamples,
+          malformedExamples);
     }
   }
 }

@@ -105,6 +105,32 @@ class ValidationRunTest {
     assertThat(t.examples()).containsExactly("m0", "m1", "m2", "m3", "m4");
   }
 
+  @Test
+  @SuppressWarnings("unchecked")
+  void emptyAndMalformedSamplesHaveTheirFirstFiveExamplesToo() throws Exception {
+    List<Sample> rows = new java.util.ArrayList<>();
+    for (int i = 0; i < 7; i++) {
+      rows.add(sample("chat", "off", user("q"), assistant(" ")).withUuid("e" + i));
+      rows.add(sample("chat", "maybe", user("q"), assistant("a")).withUuid("r" + i));
+    }
+    rows.add(sample("chat", "off").withUuid("no-messages"));
+    ValidationRun run = new Validator().newRun();
+    // Two partitions: the examples of the second follow the first's, still five at most.
+    ValidationReport r = run.finish(List.of(run.partition(0, rows.subList(0, 3).iterator()),
+        run.partition(1, rows.subList(3, rows.size()).iterator())));
+    assertThat(r.emptyExamples()).containsExactly("e0", "e1", "e2", "e3", "e4");
+    assertThat(r.malformedExamples()).containsExactly(
+        java.util.Map.entry("reasoning_not_on_off", List.of("r0", "r1", "r2", "r3", "r4")),
+        java.util.Map.entry("no_messages", List.of("no-messages")));
+    java.util.Map<String, Object> json =
+        (java.util.Map<String, Object>) dev.refinery.internal.Json.parse(r.toJson());
+    assertThat(json.keySet()).containsSubsequence("malformed_reasons", "malformed_examples",
+        "empty_samples", "empty_examples", "external_prompt_samples");
+    assertThat(json.get("empty_examples")).isEqualTo(List.of("e0", "e1", "e2", "e3", "e4"));
+    assertThat((java.util.Map<String, Object>) json.get("malformed_examples"))
+        .containsEntry("no_messages", List.of("no-messages"));
+  }
+
   /** Splitting the input into partitions anywhere gives the same report as one partition. */
   @Property(tries = 50)
   void partitionsAddUpToTheWhole(@ForAll @IntRange(min = 0, max = 12) int cut) {

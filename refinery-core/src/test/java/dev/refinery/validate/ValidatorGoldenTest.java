@@ -32,8 +32,11 @@ class ValidatorGoldenTest {
         Inputs.resolve(resource("fixture.jsonl").toString()), Formats.nemotron(), rejects::add);
 
     Object expected = Json.parse(Files.readString(resource("fixture.expected.json")));
-    // Descriptions are prose for people; the golden pins the numbers and examples.
-    assertThat(withoutDescriptions(Json.parse(report.toJson()))).isEqualTo(expected);
+    // Descriptions are prose for people; the golden pins the numbers and examples. Undecodable
+    // records are named by where they were read: the golden has the file name without its folder.
+    String folder = resource("fixture.jsonl").getParent() + java.io.File.separator;
+    String json = report.toJson().replace(Json.write(folder).replaceAll("^\"|\"$", ""), "");
+    assertThat(withoutDescriptions(Json.parse(json))).isEqualTo(expected);
 
     assertThat(rejects).extracting(r -> r.location().line()).containsExactly(30L, 31L, 32L);
     assertThat(rejects.get(0).reason()).startsWith("invalid JSON");
