@@ -62,7 +62,7 @@ class ValidatorGoldenTest {
     String summary = report.summary();
     assertThat(summary).contains("  malformed            6  (reasoning_not_on_off 1, "
         + "no_messages 1, unknown_role 1, undecodable 3)\n");
-    assertThat(summary).contains("avg output length  17.00  (code points, final assistant turn)");
+    assertThat(summary).contains("avg output length  18.19  (code points, final assistant turn)");
     List<String> table = summary.lines().dropWhile(l -> !l.startsWith("rule ")).toList();
     assertThat(table).hasSize(1 + Rules.standard().size() + 1);
     int countEnd = table.get(0).indexOf("count") + "count".length();
