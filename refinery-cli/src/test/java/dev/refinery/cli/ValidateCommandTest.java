@@ -27,9 +27,9 @@ class ValidateCommandTest {
   void exitsZeroOnMalformedContentAndPrintsTheTable() throws Exception {
     Cli cli = Cli.run("validate", fixture());
     assertThat(cli.status()).as(cli.err()).isZero();
-    assertThat(cli.out()).contains("samples               32")
+    assertThat(cli.out()).contains("samples               38")
         .contains("undecodable 3")
-        .containsPattern("(?m)^roles_out_of_order +3  00000000-0000-4000-8000-000000000005, ")
+        .containsPattern("(?m)^roles_out_of_order +4  00000000-0000-4000-8000-000000000005, ")
         .containsPattern("(?m)^duplicate_uuid +1  00000000-0000-4000-8000-000000000001$");
     assertThat(cli.err()).startsWith("warning: 3 undecodable records (first: ")
         .contains("validate-fixture.jsonl:");
@@ -42,10 +42,10 @@ class ValidateCommandTest {
     Cli cli = Cli.run("validate", fixture(), "--json", "--rejects", rejects.toString());
     assertThat(cli.status()).as(cli.err()).isZero();
     Map<String, Object> report = (Map<String, Object>) Json.parse(cli.out().strip());
-    assertThat(report).containsEntry("total_samples", 32L)
+    assertThat(report).containsEntry("total_samples", 38L)
         .containsEntry("malformed_samples", 6L)
-        .containsEntry("well_formed_samples", 26L)
-        .containsEntry("samples_with_issues", 15L);
+        .containsEntry("well_formed_samples", 32L)
+        .containsEntry("samples_with_issues", 19L);
     Map<String, Object> rules = (Map<String, Object>) report.get("rules");
     assertThat((Map<String, Object>) rules.get("unknown_tool")).containsEntry("count", 1L);
     assertThat(cli.err()).contains("3 undecodable records written to " + rejects);

@@ -82,6 +82,22 @@ public final class Json {
     }
   }
 
+  /** True when {@code text} is one JSON object and nothing after it. */
+  public static boolean isObject(String text) {
+    if (text == null) {
+      return false;
+    }
+    try (JsonParser p = FACTORY.createParser(text)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        return false;
+      }
+      p.skipChildren();
+      return p.nextToken() == null;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
   private static Object parseWhole(JsonParser p) throws IOException {
     JsonToken first = p.nextToken();
     if (first == null) {

@@ -22,8 +22,8 @@ public final class Rules {
       "uuid already seen earlier in the input (exact string match, across all files)";
 
   public static final Rule ROLES_OUT_OF_ORDER = Rule.of("roles_out_of_order",
-      "system turn not first, first non-system turn not user, two user turns in a row, "
-          + "or a tool turn not answering an assistant tool call",
+      "system turn not first, first non-system turn not user, two user or two assistant turns "
+          + "in a row, or a tool turn not answering an assistant tool call",
       Rules::rolesOutOfOrder);
 
   public static final Rule NO_ASSISTANT_TURN = Rule.of("no_assistant_turn",
@@ -55,12 +55,12 @@ public final class Rules {
           && !finalAnswer(s).contains("\\boxed{"));
 
   public static final Rule CODE_WITHOUT_FENCE = Rule.of("code_without_fence",
-      "code row whose final answer has no fenced code block (```)",
+      "code row whose final answer has no fenced code block (an opening ``` and a closing ```)",
       s -> "code".equalsIgnoreCase(s.category()) && s.finalAssistant() != null
-          && !finalAnswer(s).contains("```"));
+          && !hasFencedBlock(finalAnswer(s)));
 
   public static final Rule TOOL_ARGUMENTS_NOT_JSON = Rule.of("tool_arguments_not_json",
-      "a tool call whose arguments are missing or not valid JSON",
+      "a tool call whose arguments are missing or not a JSON object",
       Rules::toolArgumentsNotJson);
 
   public static final Rule UNKNOWN_TOOL = Rule.of("unknown_tool",
@@ -94,6 +94,22 @@ public final class Rules {
     return last == null ? "" : ThinkBlock.parse(last.content()).answer();
   }
 
+  /**
+   * An opening fence and a closing one after it: a run of three or more backticks, then a later
+   * run. A single unclosed ``` (an answer cut off inside its code) is no fenced block.
+   */
+  static boolean hasFencedBlock(String answer) {
+    int open = answer.indexOf("```");
+    if (open < 0) {
+      return false;
+    }
+    int afterOpen = open + 3;
+    while (afterOpen < answer.length() && answer.charAt(afterOpen) == '`') {
+      afterOpen++;
+    }
+    return answer.indexOf("```", afterOpen) >= 0;
+  }
+
   static boolean rolesOutOfOrder(Sample s) {
     List<Message> messages = s.messages();
     boolean conversationStarted = false;
@@ -108,6 +124,12 @@ public final class Rules {
         }
         case Message.USER -> {
           if (previous != null && previous.isUser()) {
+            return true;
+          }
+        }
+        case Message.ASSISTANT -> {
+          // After tool calls the tool turns come first, so an assistant never follows one.
+          if (previous != null && previous.isAssistant()) {
             return true;
           }
         }
@@ -157,10 +179,11 @@ public final class Rules {
     return false;
   }
 
+  /** OpenAI tool-call arguments are a JSON object: "42" or "[1]" is valid JSON but breaks. */
   static boolean toolArgumentsNotJson(Sample s) {
     for (Message m : s.messages()) {
       for (ToolCall call : m.toolCallsOrEmpty()) {
-        if (!Json.isValid(call.arguments())) {
+        if (!Json.isObject(call.arguments())) {
           return true;
         }
       }

@@ -22,7 +22,7 @@ import java.util.Map;
 public final class StructureFilter implements Filter<Sample> {
   public static final FilterType TYPE = new FilterType("structure",
       "the validate rules as a filter: schema, empty turns, role order, think blocks, reasoning "
-          + "flag, tool calls (valid JSON that fits the tool's parameters), metadata, "
+          + "flag, tool calls (a JSON object that fits the tool's parameters), metadata, "
           + "self-identification, \\boxed{} math, fenced code",
       FilterType.Input.SAMPLE, List.of(
           Param.of("content_rules", Param.Type.BOOLEAN, true,
@@ -76,7 +76,7 @@ public final class StructureFilter implements Filter<Sample> {
     return Verdict.KEEP;
   }
 
-  /** A call whose tool is defined with parameters its (valid JSON) arguments do not fit. */
+  /** A call whose tool is defined with parameters its arguments (a JSON object) do not fit. */
   static boolean toolArgumentsMisfit(Sample s) {
     Map<String, Map<?, ?>> tools = null;
     for (Message m : s.messages()) {
@@ -86,7 +86,7 @@ public final class StructureFilter implements Filter<Sample> {
         }
         Map<?, ?> parameters = tools.get(call.name());
         if (parameters != null && call.arguments() != null
-            && dev.refinery.internal.Json.isValid(call.arguments())
+            && dev.refinery.internal.Json.isObject(call.arguments())
             && ToolArgumentSchema.problem(call.arguments(), parameters) != null) {
           return true;
         }

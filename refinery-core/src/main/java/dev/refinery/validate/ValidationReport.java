@@ -3,8 +3,10 @@ package dev.refinery.validate;
 import dev.refinery.internal.Json;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -22,7 +24,10 @@ import java.util.Map;
  * @param malformedReasons malformed records by reason ({@code undecodable}, {@code
  *     reasoning_not_on_off}, {@code no_messages}, {@code unknown_role}), in order of first sight
  * @param emptySamples well-formed samples with a blank user turn or a blank assistant turn that
- *     calls no tools, not counting the placeholders of {@code externalPromptSamples}
+ *     calls no tools, not counting the placeholders of {@code externalPromptSamples}; a final
+ *     assistant turn without tool calls that is only a closed think block ({@code
+ *     <think>…</think>} and a blank answer) is blank too, while an unterminated or stray think tag
+ *     is left to {@code broken_think_block}
  * @param externalPromptSamples well-formed samples whose prompt must be re-joined from an outside
  *     source, as the card documents: chat rows with a blank user turn, code rows whose user turn
  *     is "-"
@@ -30,6 +35,10 @@ import java.util.Map;
  * @param inputCodePoints sum of input lengths over well-formed samples
  * @param outputCodePoints sum of output lengths over well-formed samples
  * @param rules tallies by rule id, in rule order
+ * @param emptyExamples the first {@link RuleTally#MAX_EXAMPLES} empty samples in input order (their
+ *     uuid, or where they were read when they have none)
+ * @param malformedExamples by reason, the first {@link RuleTally#MAX_EXAMPLES} malformed records
+ *     in input order (uuid, or where they were read: undecodable records have no uuid to show)
  */
 public record ValidationReport(
     long totalSamples,
@@ -40,7 +49,9 @@ public record ValidationReport(
     long samplesWithIssues,
     long inputCodePoints,
     long outputCodePoints,
-    Map<String, RuleTally> rules) {
+    Map<String, RuleTally> rules,
+    List<String> emptyExamples,
+    Map<String, List<String>> malformedExamples) {
 
   public static final ValidationReport EMPTY =
       new ValidationReport(0, 0, Map.of(), 0, 0, 0, 0, 0, Map.of());
@@ -48,15 +59,51 @@ public record ValidationReport(
   public ValidationReport {
     malformedReasons = Collections.unmodifiableMap(new LinkedHashMap<>(malformedReasons));
     rules = Collections.unmodifiableMap(new LinkedHashMap<>(rules));
+    emptyExamples = firstExamples(emptyExamples);
+    Map<String, List<String>> byReason = new LinkedHashMap<>();
+    malformedExamples.forEach((reason, ex) -> byReason.put(reason, firstExamples(ex)));
+    malformedExamples = Collections.unmodifiableMap(byReason);
+  }
+
+  /** A report without empty or malformed examples. */
+  public ValidationReport(long totalSamples, long malformedSamples,
+      Map<String, Long> malformedReasons, long emptySamples, long externalPromptSamples,
+      long samplesWithIssues, long inputCodePoints, long outputCodePoints,
+      Map<String, RuleTally> rules) {
+    this(totalSamples, malformedSamples, malformedReasons, emptySamples, externalPromptSamples,
+        samplesWithIssues, inputCodePoints, outputCodePoints, rules, List.of(), Map.of());
   }
 
   /** The report of {@code count} records the reader could not decode. */
   public static ValidationReport undecodable(long count) {
+    return undecodable(count, List.of());
+  }
+
+  /**
+   * The report of {@code count} records the reader could not decode, {@code examples} naming the
+   * first of them (where they were read) in input order.
+   */
+  public static ValidationReport undecodable(long count, List<String> examples) {
     if (count == 0) {
       return EMPTY;
     }
     return new ValidationReport(count, count, Map.of(Schema.UNDECODABLE, count), 0, 0, 0, 0, 0,
-        Map.of());
+        Map.of(), List.of(), examples.isEmpty() ? Map.of() : Map.of(Schema.UNDECODABLE, examples));
+  }
+
+  private static List<String> firstExamples(List<String> examples) {
+    return List.copyOf(examples.size() > RuleTally.MAX_EXAMPLES
+        ? examples.subList(0, RuleTally.MAX_EXAMPLES) : examples);
+  }
+
+  /** {@code first} then {@code later}, cut to the first {@link RuleTally#MAX_EXAMPLES}. */
+  private static List<String> concat(List<String> first, List<String> later) {
+    if (later.isEmpty() || first.size() >= RuleTally.MAX_EXAMPLES) {
+      return first;
+    }
+    List<String> all = new ArrayList<>(first);
+    all.addAll(later);
+    return all;
   }
 
   public long wellFormedSamples() {
@@ -89,6 +136,8 @@ public record ValidationReport(
     later.malformedReasons.forEach((k, v) -> reasons.merge(k, v, Long::sum));
     Map<String, RuleTally> merged = new LinkedHashMap<>(rules);
     later.rules.forEach((k, v) -> merged.merge(k, v, RuleTally::plus));
+    Map<String, List<String>> malformedEx = new LinkedHashMap<>(malformedExamples);
+    later.malformedExamples.forEach((k, v) -> malformedEx.merge(k, v, ValidationReport::concat));
     return new ValidationReport(
         totalSamples + later.totalSamples,
         malformedSamples + later.malformedSamples,
@@ -98,7 +147,9 @@ public record ValidationReport(
         samplesWithIssues + later.samplesWithIssues,
         inputCodePoints + later.inputCodePoints,
         outputCodePoints + later.outputCodePoints,
-        merged);
+        merged,
+        concat(emptyExamples, later.emptyExamples),
+        malformedEx);
   }
 
   /** The report as plain JSON-like values, in the order of {@link #toJson()}. */
@@ -108,7 +159,13 @@ public record ValidationReport(
     m.put("well_formed_samples", wellFormedSamples());
     m.put("malformed_samples", malformedSamples);
     m.put("malformed_reasons", new LinkedHashMap<>(malformedReasons));
+    // Every reason gets a list, in the order of malformed_reasons.
+    Map<String, Object> malformedEx = new LinkedHashMap<>();
+    malformedReasons.keySet().forEach(reason ->
+        malformedEx.put(reason, malformedExamples.getOrDefault(reason, List.of())));
+    m.put("malformed_examples", malformedEx);
     m.put("empty_samples", emptySamples);
+    m.put("empty_examples", emptyExamples);
     m.put("external_prompt_samples", externalPromptSamples);
     m.put("samples_with_issues", samplesWithIssues);
     m.put("avg_input_length", round2(avgInputLength()));

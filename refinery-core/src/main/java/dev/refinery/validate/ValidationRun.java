@@ -3,6 +3,7 @@ package dev.refinery.validate;
 import dev.refinery.dataset.SampleReader;
 import dev.refinery.sample.Message;
 import dev.refinery.sample.Sample;
+import dev.refinery.sample.ThinkBlock;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -42,6 +43,11 @@ public final class ValidationRun {
       if (problem != null) {
         t.malformed++;
         t.malformedReasons.merge(problem, 1L, Long::sum);
+        List<String> examples =
+            t.malformedExamples.computeIfAbsent(problem, k -> new ArrayList<>());
+        if (examples.size() < RuleTally.MAX_EXAMPLES) {
+          examples.add(label(s, reader, index, position));
+        }
         continue;
       }
       t.inputCodePoints += codePoints(s.firstUserPrompt());
@@ -52,6 +58,9 @@ public final class ValidationRun {
       }
       if (hasEmptyTurn(s)) {
         t.empty++;
+        if (t.emptyExamples.size() < RuleTally.MAX_EXAMPLES) {
+          t.emptyExamples.add(label(s, reader, index, position));
+        }
       }
       boolean issue = false;
       String label = null;
@@ -126,7 +135,13 @@ public final class ValidationRun {
     return false;
   }
 
-  /** A blank user turn (not a placeholder), or a blank assistant turn that calls no tools. */
+  /**
+   * A blank user turn (not a placeholder), a blank assistant turn that calls no tools, or a final
+   * assistant turn that calls no tools and holds only a well-formed think block: its answer
+   * outside {@code <think>…</think>} is blank, so the reasoning led nowhere. An unterminated or
+   * stray think tag with nothing after it is not counted here: that is {@code broken_think_block}'s
+   * (the trace was cut off, which says more than "empty").
+   */
   static boolean hasEmptyTurn(Sample s) {
     for (Message m : s.messages()) {
       boolean blank = m.content() == null || m.content().isBlank();
@@ -137,6 +152,11 @@ public final class ValidationRun {
         return true;
       }
     }
+    Message last = s.finalAssistant();
+    if (last != null && !last.hasToolCalls()) {
+      ThinkBlock block = ThinkBlock.parse(last.content());
+      return block.state() == ThinkBlock.State.CLOSED && block.answer().isEmpty();
+    }
     return false;
   }
 
@@ -145,7 +165,9 @@ public final class ValidationRun {
     long total;
     long malformed;
     final Map<String, Long> malformedReasons = new LinkedHashMap<>();
+    final Map<String, List<String>> malformedExamples = new LinkedHashMap<>();
     long empty;
+    final List<String> emptyExamples = new ArrayList<>();
     long externalPrompt;
     long withIssues;
     long inputCodePoints;
@@ -166,7 +188,8 @@ public final class ValidationRun {
         tallies.put(rule.id(), new RuleTally(rule.description(), counts[i], examples.get(i)));
       }
       return new ValidationReport(total, malformed, malformedReasons, empty, externalPrompt,
-          withIssues, inputCodePoints, outputCodePoints, tallies);
+          withIssues, inputCodePoints, outputCodePoints, tallies, emptyExamples,
+          malformedExamples);
     }
   }
 }

@@ -64,9 +64,17 @@ public final class Validator {
     ValidationRun run = newRun();
     List<ValidationReport> reports = new ArrayList<>(files.size());
     InOrder.run(files, threads, (index, file) -> {
-      try (SampleReader reader = SampleReader.open(file, format, onReject)) {
+      // The first few undecodable records of this file, by where they were read.
+      List<String> undecodable = new ArrayList<>();
+      RejectHandler noting = r -> {
+        if (undecodable.size() < RuleTally.MAX_EXAMPLES) {
+          undecodable.add(String.valueOf(r.location()));
+        }
+        onReject.reject(r);
+      };
+      try (SampleReader reader = SampleReader.open(file, format, noting)) {
         ValidationReport checked = run.partition(index, reader);
-        return checked.plus(ValidationReport.undecodable(reader.rejected()));
+        return checked.plus(ValidationReport.undecodable(reader.rejected(), undecodable));
       }
     }, reports::add);
     return run.finish(reports);

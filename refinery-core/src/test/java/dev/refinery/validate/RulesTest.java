@@ -76,6 +76,10 @@ class RulesTest {
           .as("first turn not user").isTrue();
       assertThat(Rules.rolesOutOfOrder(sample("chat", "off", user("u"), user("v"), assistant("a"))))
           .as("two users in a row").isTrue();
+      assertThat(Rules.rolesOutOfOrder(sample("chat", "off", user("u"), assistant("a"),
+          assistant("b")))).as("two assistant turns in a row").isTrue();
+      assertThat(Rules.rolesOutOfOrder(sample("chat", "off", user("u"),
+          calls(ToolCall.of("1", "f", "{}")), assistant("a")))).as("unanswered call").isTrue();
       assertThat(Rules.rolesOutOfOrder(sample("chat", "off", user("u"), tool("t"), assistant("a"))))
           .as("tool without call").isTrue();
       assertThat(Rules.rolesOutOfOrder(sample("chat", "off", user("u"), assistant("a"), tool("t"))))
@@ -136,6 +140,12 @@ class RulesTest {
         sample("code", "off", user("q"), assistant("```java\nclass A {}\n```")))).isFalse();
     assertThat(Rules.CODE_WITHOUT_FENCE.breaks(
         sample("code", "off", user("q"), assistant("class A {}")))).isTrue();
+    assertThat(Rules.CODE_WITHOUT_FENCE.breaks(sample("code", "off", user("q"),
+        assistant("Here:\n```java\nclass A {}")))).as("opened, never closed").isTrue();
+    assertThat(Rules.CODE_WITHOUT_FENCE.breaks(sample("code", "off", user("q"),
+        assistant("A fence is ````, four backticks.")))).as("one run of backticks").isTrue();
+    assertThat(Rules.CODE_WITHOUT_FENCE.breaks(sample("code", "off", user("q"),
+        assistant("a\n```\nx = 1\n```\nand\n```py\ny = 2\n```")))).isFalse();
   }
 
   @Nested
@@ -176,6 +186,11 @@ class RulesTest {
           .containsExactly("tool_arguments_not_json");
       assertThat(broken(calling(BARE, "search", null)))
           .containsExactly("tool_arguments_not_json");
+      for (String notAnObject : List.of("42", "[1]", "\"{}\"", "null", "{} {}")) {
+        assertThat(broken(calling(BARE, "search", notAnObject))).as(notAnObject)
+            .containsExactly("tool_arguments_not_json");
+      }
+      assertThat(broken(calling(BARE, "search", " {\"q\": [1, {}]} "))).isEmpty();
     }
   }
 

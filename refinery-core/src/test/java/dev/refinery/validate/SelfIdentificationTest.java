@@ -73,9 +73,28 @@ class SelfIdentificationTest {
       "You may refer to me as Qwen.",
       "As an AI assistant developed by Alibaba Cloud, I got the name Qwen.",
       "Alibaba Cloud 训练了我。",
+      "I am Claude, an AI assistant made by Anthropic.",
+      "I'm Llama, developed by Meta.",
+      "I am Llama 3.1, a model released by Meta AI.",
+      "I am Gemini, a model trained by Google.",
+      "I'm Gemini, Google's AI model.",
+      "I am Gemini, developed by Google DeepMind.",
+      "I am Nemotron, created by NVIDIA.",
+      "I'm Grok, built by xAI.",
+      "My name is Claude and I was made by Anthropic.",
+      "As Claude, an assistant from Anthropic, I avoid that.",
+      "I am an AI assistant created by Meta.",
+      "I'm a language model trained by NVIDIA.",
+      "I'm an AI assistant developed by Mistral AI.",
+      "I am Mistral, a model trained by Mistral AI.",
+      "我是英伟达开发的人工智能助手。",
   })
   void findsAModelNamingItself(String text) {
     assertThat(SelfIdentification.matches(text)).isTrue();
+    // The prefilter must not hide a match: what the pattern matched names a model or maker.
+    String match = SelfIdentification.firstMatch(text);
+    assertThat(match).isNotNull();
+    assertThat(SelfIdentification.mentionsAName(match)).as(match).isTrue();
   }
 
   @ParameterizedTest
@@ -94,6 +113,16 @@ class SelfIdentificationTest {
       "通义千问是阿里云开发的模型。",
       "作为千问的用户，我很满意。",
       "我用 DeepSeek 写了这段代码。",
+      "Llama 3 was trained by Meta.",
+      "The Gemini constellation is best seen in winter.",
+      "I am a Gemini, and I work at Google.",
+      "I am Claude Monet's biggest fan.",
+      "Claude Monet was a French painter; I love his work.",
+      "I am Llama-curious: the animals from Peru fascinate me.",
+      "I grok it now, thanks to the xAI paper.",
+      "Gemini was trained by Google DeepMind.",
+      "I was trained by meta-learning on many tasks.",
+      "I'm Claude. Anthropic is a company I have read about.",
       "",
   })
   void leavesNeutralMentionsAlone(String text) {

@@ -46,6 +46,20 @@ class ValidationRunTest {
   }
 
   @Test
+  void aFinalTurnThatIsOnlyAThinkBlockIsEmpty() {
+    ValidationReport r = check(
+        sample("stem", "on", user("q"), assistant("<think>abc</think>")).withUuid("think-only"),
+        sample("stem", "off", user("q"), assistant("<think></think>\n")).withUuid("empty-block"),
+        sample("stem", "on", user("q"), assistant("<think>abc</think> A.")).withUuid("answered"),
+        sample("stem", "on", user("q"), assistant("<think>cut off")).withUuid("unterminated"),
+        sample("stem", "on", user("q"), assistant("<think>t</think>"), user("q2"),
+            assistant("<think>t</think>B.")).withUuid("earlier-turn"));
+    assertThat(r.emptySamples()).isEqualTo(2);
+    // The unterminated block is broken_think_block's, not empty as well.
+    assertThat(r.rule("broken_think_block").examples()).containsExactly("unterminated");
+  }
+
+  @Test
   void anAssistantTurnThatCallsToolsIsNotEmpty() {
     ValidationReport r = check(RulesTest.withMetadata("{\"tools\":[{\"name\":\"f\"}]}",
         user("q"), calls(ToolCall.of("1", "f", "{}")), RulesTest.tool("r"), assistant("ok")));
@@ -89,6 +103,32 @@ class ValidationRunTest {
     RuleTally t = check(rows).rule("math_without_boxed");
     assertThat(t.count()).isEqualTo(7);
     assertThat(t.examples()).containsExactly("m0", "m1", "m2", "m3", "m4");
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void emptyAndMalformedSamplesHaveTheirFirstFiveExamplesToo() throws Exception {
+    List<Sample> rows = new java.util.ArrayList<>();
+    for (int i = 0; i < 7; i++) {
+      rows.add(sample("chat", "off", user("q"), assistant(" ")).withUuid("e" + i));
+      rows.add(sample("chat", "maybe", user("q"), assistant("a")).withUuid("r" + i));
+    }
+    rows.add(sample("chat", "off").withUuid("no-messages"));
+    ValidationRun run = new Validator().newRun();
+    // Two partitions: the examples of the second follow the first's, still five at most.
+    ValidationReport r = run.finish(List.of(run.partition(0, rows.subList(0, 3).iterator()),
+        run.partition(1, rows.subList(3, rows.size()).iterator())));
+    assertThat(r.emptyExamples()).containsExactly("e0", "e1", "e2", "e3", "e4");
+    assertThat(r.malformedExamples()).containsExactly(
+        java.util.Map.entry("reasoning_not_on_off", List.of("r0", "r1", "r2", "r3", "r4")),
+        java.util.Map.entry("no_messages", List.of("no-messages")));
+    java.util.Map<String, Object> json =
+        (java.util.Map<String, Object>) dev.refinery.internal.Json.parse(r.toJson());
+    assertThat(json.keySet()).containsSubsequence("malformed_reasons", "malformed_examples",
+        "empty_samples", "empty_examples", "external_prompt_samples");
+    assertThat(json.get("empty_examples")).isEqualTo(List.of("e0", "e1", "e2", "e3", "e4"));
+    assertThat((java.util.Map<String, Object>) json.get("malformed_examples"))
+        .containsEntry("no_messages", List.of("no-messages"));
   }
 
   /** Splitting the input into partitions anywhere gives the same report as one partition. */
