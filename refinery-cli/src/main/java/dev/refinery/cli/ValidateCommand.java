@@ -1,7 +1,6 @@
 package dev.refinery.cli;
 
 import dev.refinery.RefineryException;
-import dev.refinery.dataset.RejectHandler;
 import dev.refinery.dataset.RejectsWriter;
 import dev.refinery.format.Format;
 import dev.refinery.io.InputFile;

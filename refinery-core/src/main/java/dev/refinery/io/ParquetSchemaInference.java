@@ -1,6 +1,5 @@
 package dev.refinery.io;
 
-import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -11,7 +11,6 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.Optional;
 
 /**
@@ -54,35 +53,16 @@ final class DecontaminateStep implements Step {
 
   @Override
   public Iterator<Sample> apply(Iterator<Sample> samples, StepContext context) {
-    return new Iterator<>() {
-      private Sample next;
-
-      @Override
-      public boolean hasNext() {
-        while (next == null && samples.hasNext()) {
-          Sample s = samples.next();
-          Optional<Match> m = filter.match(s);
-          if (m.isEmpty()) {
-            next = s;
-          } else {
-            Match match = m.get();
-            context.drop(s, DecontaminationFilter.REASON_PREFIX + match.benchmark(),
-                match.benchmark() + " item " + match.item().id() + " (" + match.item().location()
-                    + "): \"" + match.ngram() + "\"");
-          }
-        }
-        return next != null;
-      }
-
-      @Override
-      public Sample next() {
-        if (!hasNext()) {
-          throw new NoSuchElementException();
-        }
-        Sample s = next;
-        next = null;
+    return new Admitting(samples, s -> {
+      Optional<Match> m = filter.match(s);
+      if (m.isEmpty()) {
         return s;
       }
-    };
+      Match match = m.get();
+      context.drop(s, DecontaminationFilter.REASON_PREFIX + match.benchmark(),
+          match.benchmark() + " item " + match.item().id() + " (" + match.item().location()
+              + "): \"" + match.ngram() + "\"");
+      return null;
+    });
   }
 }

@@ -8,7 +8,6 @@ import dev.refinery.sample.Sample;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.NoSuchElementException;
 
 /**
  * Runs a {@link Filter} over samples: text filters on the {@link Target} text (a sample without
@@ -47,40 +46,21 @@ final class FilterStep implements Step {
 
   @Override
   public Iterator<Sample> apply(Iterator<Sample> samples, StepContext context) {
-    return new Iterator<>() {
-      private Sample next;
-
-      @Override
-      public boolean hasNext() {
-        while (next == null && samples.hasNext()) {
-          Sample s = samples.next();
-          Scores scores = score(s);
-          if (scores == null) {
-            next = s;
-          } else if (scoreOnly) {
-            next = withScores(s, scores);
-          } else {
-            Verdict v = filter.decide(scores);
-            if (v.kept()) {
-              next = s;
-            } else {
-              context.drop(s, v.dropReason());
-            }
-          }
-        }
-        return next != null;
-      }
-
-      @Override
-      public Sample next() {
-        if (!hasNext()) {
-          throw new NoSuchElementException();
-        }
-        Sample s = next;
-        next = null;
+    return new Admitting(samples, s -> {
+      Scores scores = score(s);
+      if (scores == null) {
         return s;
       }
-    };
+      if (scoreOnly) {
+        return withScores(s, scores);
+      }
+      Verdict v = filter.decide(scores);
+      if (v.kept()) {
+        return s;
+      }
+      context.drop(s, v.dropReason());
+      return null;
+    });
   }
 
   /** Adds the scores to metadata (a JSON object); invalid metadata keeps them in an extra field. */

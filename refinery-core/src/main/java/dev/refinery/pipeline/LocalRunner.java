@@ -620,34 +620,15 @@ public final class LocalRunner {
 
     @Override
     public Iterator<Sample> apply(Iterator<Sample> samples, StepContext context) {
-      return new Iterator<>() {
-        private long ordinal = firstOrdinal;
-        private Sample next;
-
-        @Override
-        public boolean hasNext() {
-          while (next == null && samples.hasNext()) {
-            Sample s = samples.next();
-            String reason = drops.dropReason(ordinal++);
-            if (reason == null) {
-              next = s;
-            } else {
-              context.drop(s, reason);
-            }
-          }
-          return next != null;
-        }
-
-        @Override
-        public Sample next() {
-          if (!hasNext()) {
-            throw new java.util.NoSuchElementException();
-          }
-          Sample s = next;
-          next = null;
+      long[] ordinal = {firstOrdinal};
+      return new Admitting(samples, s -> {
+        String reason = drops.dropReason(ordinal[0]++);
+        if (reason == null) {
           return s;
         }
-      };
+        context.drop(s, reason);
+        return null;
+      });
     }
   }
 
