@@ -21,7 +21,7 @@ public final class StepTypes {
   static final List<Param> FILTER_COMMON = List.of(
       Param.of("name", Param.Type.STRING, null, "which filter (see the filters below)"),
       Param.choice("target", "answer", "text a text filter looks at: " + Target.CHOICES,
-          "prompt", "answer", "reasoning", "conversation"),
+          "prompt", "answer", "reasoning", "conversation", "url"),
       Param.of("score_only", Param.Type.BOOLEAN, false,
           "keep every row and write the scores into metadata.refinery_scores"));
 

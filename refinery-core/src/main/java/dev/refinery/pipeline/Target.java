@@ -14,9 +14,11 @@ public enum Target {
   /** The final assistant turn's {@code <think>} trace. */
   REASONING,
   /** Every turn's content, joined by blank lines. */
-  CONVERSATION;
+  CONVERSATION,
+  /** The source URL in {@code metadata.url}, for URL filters. */
+  URL;
 
-  public static final String CHOICES = "prompt, answer, reasoning, conversation";
+  public static final String CHOICES = "prompt, answer, reasoning, conversation, url";
 
   public String key() {
     return name().toLowerCase(Locale.ROOT);
@@ -40,6 +42,11 @@ public enum Target {
         Message last = s.finalAssistant();
         ThinkBlock b = last == null ? null : ThinkBlock.parse(last.content());
         return b == null || !b.hasTrace() ? null : b.trace();
+      }
+      case URL: {
+        Object meta = dev.refinery.internal.Json.parseOrNull(s.metadata());
+        return meta instanceof java.util.Map<?, ?> m && m.get("url") instanceof String url
+            ? url : null;
       }
       default: {
         StringBuilder all = new StringBuilder();

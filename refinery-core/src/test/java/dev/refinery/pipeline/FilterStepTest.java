@@ -78,4 +78,19 @@ class FilterStepTest {
     assertThat(kept.get(1).metadata()).isEqualTo("not json");
     assertThat(kept.get(1).extra()).containsKey("refinery_scores");
   }
+
+  @Test
+  void theUrlFilterJudgesTheSourceUrlInMetadata() {
+    List<String> drops = new ArrayList<>();
+    Sample blocked = Sample.builder().uuid("b").metadata("{\"url\": \"https://porn.example.com/x\"}")
+        .messages(List.of(Message.of("user", "q"), Message.of("assistant", "a"))).build();
+    Sample clean = Sample.builder().uuid("c").metadata("{\"url\": \"https://en.wikipedia.org/wiki/X\"}")
+        .messages(List.of(Message.of("user", "q"), Message.of("assistant", "a"))).build();
+    Sample none = Sample.builder().uuid("n")
+        .messages(List.of(Message.of("user", "q"), Message.of("assistant", "a"))).build();
+    List<Sample> kept = run(step("{name: url, target: url, extra_domains: [example.com]}"),
+        List.of(blocked, clean, none), drops);
+    assertThat(kept).extracting(Sample::uuid).containsExactly("c", "n");
+    assertThat(drops).hasSize(1).allMatch(d -> d.startsWith("b:"));
+  }
 }
