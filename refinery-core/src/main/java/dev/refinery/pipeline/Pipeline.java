@@ -15,6 +15,11 @@ public record Pipeline(PipelineSpec spec, List<Object> steps) {
   }
 
   public static Pipeline compile(PipelineSpec spec) {
+    try {
+      dev.refinery.io.Inputs.resolve(spec.input().path().toString(), spec.input().splits());
+    } catch (dev.refinery.RefineryException e) {
+      throw new dev.refinery.RefineryException(spec.input().where() + ": " + e.getMessage(), e);
+    }
     List<Object> steps = new ArrayList<>();
     for (PipelineSpec.StepSpec s : spec.steps()) {
       steps.add(StepTypes.compile(s, spec.baseDir()));

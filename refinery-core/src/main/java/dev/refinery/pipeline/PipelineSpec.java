@@ -28,7 +28,8 @@ public record PipelineSpec(Input input, List<StepSpec> steps, Output output, lon
                            boolean keepDropped, String source, Path baseDir) {
 
   /** Where records come from; {@code format} is the record layout (default auto). */
-  public record Input(Path path, String format, List<String> splits, String columns) {}
+  public record Input(Path path, String format, List<String> splits, String columns,
+                      String where) {}
 
   /** Where they go: {@code format} is the file format (parquet or jsonl). */
   public record Output(Path path, String format, int shards) {}
@@ -61,7 +62,8 @@ public record PipelineSpec(Input input, List<StepSpec> steps, Output output, lon
         base.resolve(string(tree, required(tree, in, "input", "path"), "input.path")).normalize(),
         in.containsKey("format") ? string(tree, in.get("format"), "input.format") : "auto",
         strings(tree, in.get("splits"), "input.splits"),
-        in.containsKey("columns") ? string(tree, in.get("columns"), "input.columns") : null);
+        in.containsKey("columns") ? string(tree, in.get("columns"), "input.columns") : null,
+        tree.where("input.path"));
 
     Map<String, Object> out = map(tree, required(tree, top, "", "output"), "output");
     only(tree, out, "output", Set.of("path", "format", "shards"));

@@ -58,8 +58,14 @@ public final class StepTypes {
     if (type.name().equals("filter")) {
       return compileFilter(spec);
     }
-    return type.factory().create(Params.resolve(type.params(), spec.params(), spec.where()), base,
-        spec.where());
+    Params params = Params.resolve(type.params(), spec.params(), spec.where());
+    try {
+      return type.factory().create(params, base, spec.where());
+    } catch (RefineryException e) {
+      // Name the YAML line too, when the step's own error (a missing file...) does not.
+      throw e.getMessage().startsWith(spec.where()) ? e
+          : new RefineryException(spec.where() + ": " + e.getMessage(), e);
+    }
   }
 
   private static Step compileFilter(PipelineSpec.StepSpec spec) {

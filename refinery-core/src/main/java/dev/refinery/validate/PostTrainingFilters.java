@@ -88,15 +88,20 @@ public final class PostTrainingFilters {
     return text.toLowerCase(Locale.ROOT).replaceAll("\\s+", " ").strip();
   }
 
+  /** 1 when a sample breaks a check; serializable, so filters ship to Spark executors. */
+  @FunctionalInterface
+  private interface Broken extends java.io.Serializable {
+    int of(Sample s);
+  }
+
   /** A 0/1 check over samples of some categories (all when the list is empty). */
-  private record Check(String name, String reason, List<String> categories,
-                       java.util.function.ToIntFunction<Sample> broken)
+  private record Check(String name, String reason, List<String> categories, Broken broken)
       implements Filter<Sample> {
     @Override
     public Scores score(Sample s) {
       boolean applies = categories.isEmpty() || (s.category() != null
           && categories.contains(s.category().toLowerCase(Locale.ROOT)));
-      return Scores.of(reason, applies ? broken.applyAsInt(s) : 0);
+      return Scores.of(reason, applies ? broken.of(s) : 0);
     }
 
     @Override
