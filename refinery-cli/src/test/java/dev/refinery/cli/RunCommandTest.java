@@ -69,6 +69,15 @@ class RunCommandTest {
   void aBadSpecFailsBeforeAnyWorkNamingTheLine() throws Exception {
     Files.writeString(dir.resolve("p.yaml"), """
         input: {path: missing/}
+        output: {path: out}
+        """);
+    Cli missing = Cli.run("run", dir.resolve("p.yaml").toString());
+    assertThat(missing.status()).isEqualTo(1);
+    assertThat(missing.err()).contains("p.yaml:1 input.path: ").contains("no such file or folder");
+
+    Files.writeString(dir.resolve("in.jsonl"), row("a", "q", "a"));
+    Files.writeString(dir.resolve("p.yaml"), """
+        input: {path: in.jsonl}
         steps:
           - filter: {name: gopher_quality, max_avg_word_lenght: 3}
         output: {path: out}
