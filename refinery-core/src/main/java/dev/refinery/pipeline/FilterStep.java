@@ -3,6 +3,7 @@ package dev.refinery.pipeline;
 import dev.refinery.filter.Filter;
 import dev.refinery.filter.Scores;
 import dev.refinery.filter.Verdict;
+import dev.refinery.filter.heuristic.TextFormatter;
 import dev.refinery.internal.Json;
 import dev.refinery.sample.Sample;
 import java.util.Iterator;
@@ -56,11 +57,17 @@ final class FilterStep implements Step {
       }
       Verdict v = filter.decide(scores);
       if (v.kept()) {
-        return s;
+        return filter instanceof TextFormatter formatter ? rewrite(s, formatter) : s;
       }
       context.drop(s, v.dropReason());
       return null;
     });
+  }
+
+  /** A kept text that the filter also rewrites (C4's line removal) is put back rewritten. */
+  private Sample rewrite(Sample s, TextFormatter formatter) {
+    String text = target.text(s);
+    return text == null ? s : target.replace(s, text, formatter.transform(text));
   }
 
   /** Adds the scores to metadata (a JSON object); invalid metadata keeps them in an extra field. */

@@ -62,4 +62,54 @@ public enum Target {
       }
     }
   }
+
+  /**
+   * The sample with its target text {@code from} (as {@link #text} gave it) replaced by {@code to},
+   * in place inside its message so a think block or whitespace around it stays as it was. The
+   * whole conversation and the URL have no single place to put a new text back: they come back
+   * unchanged, as does a text that cannot be found where it came from.
+   */
+  public Sample replace(Sample s, String from, String to) {
+    int index = switch (this) {
+      case PROMPT -> firstUser(s);
+      case ANSWER, REASONING -> lastAssistant(s);
+      default -> -1;
+    };
+    if (index < 0 || from.equals(to)) {
+      return s;
+    }
+    Message m = s.messages().get(index);
+    String content = m.content();
+    int searchFrom = 0;
+    if (this == ANSWER) {
+      int close = content.indexOf(ThinkBlock.CLOSE);
+      searchFrom = close < 0 ? 0 : close + ThinkBlock.CLOSE.length();
+    }
+    int at = content.indexOf(from, searchFrom);
+    if (at < 0) {
+      return s;
+    }
+    String changed = content.substring(0, at) + to + content.substring(at + from.length());
+    java.util.List<Message> messages = new java.util.ArrayList<>(s.messages());
+    messages.set(index, m.withContent(changed));
+    return s.withMessages(messages);
+  }
+
+  private static int firstUser(Sample s) {
+    for (int i = 0; i < s.messages().size(); i++) {
+      if (s.messages().get(i).isUser()) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  private static int lastAssistant(Sample s) {
+    for (int i = s.messages().size() - 1; i >= 0; i--) {
+      if (s.messages().get(i).isAssistant()) {
+        return i;
+      }
+    }
+    return -1;
+  }
 }

@@ -93,4 +93,23 @@ class FilterStepTest {
     assertThat(kept).extracting(Sample::uuid).containsExactly("c", "n");
     assertThat(drops).hasSize(1).allMatch(d -> d.startsWith("b:"));
   }
+
+  @Test
+  void c4QualityRemovesLinesOfTheAnswerItKeepsAndLeavesTheTraceAlone() {
+    String answer = "This is a proper sentence with enough words in it to count here.\n"
+        + "Another proper sentence follows with several more words to keep it.\n"
+        + "A third proper sentence keeps the count of sentences going up.\n"
+        + "The fourth proper sentence is here so that the document is long.\n"
+        + "Please enable javascript\n"
+        + "A fifth proper sentence makes sure the minimum is reached now.\n"
+        + "The last proper sentence also has many words in it to stay.";
+    Sample s = Sample.builder().uuid("c4").messages(List.of(Message.of("user", "q"),
+        Message.of("assistant", "<think>\nreason\n</think>\n\n" + answer))).build();
+    List<String> drops = new ArrayList<>();
+    List<Sample> kept = run(step("{name: c4_quality, target: answer}"), List.of(s), drops);
+    assertThat(drops).isEmpty();
+    String content = kept.get(0).finalAssistant().content();
+    assertThat(content).startsWith("<think>\nreason\n</think>\n\nThis is a proper sentence")
+        .doesNotContain("javascript").contains("The last proper sentence");
+  }
 }
