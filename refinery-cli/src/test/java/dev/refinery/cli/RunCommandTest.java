@@ -48,7 +48,6 @@ class RunCommandTest {
           - exact_dedup: {key: prompt}
           - decontaminate: {benchmarks: [%s]}
         output: {path: out, format: jsonl, shards: 2}
-        keep_dropped: true
         """.formatted(gsm8k));
 
     Cli run = Cli.run("run", dir.resolve("p.yaml").toString());
@@ -62,7 +61,10 @@ class RunCommandTest {
     assertThat(steps.get(2)).containsEntry("name", "decontaminate")
         .containsEntry("dropped", Map.of("contaminated:gsm8k/test", 3L));
     String keptAside = Files.readString(dir.resolve("out/rejects/dropped-s1-00000.jsonl"));
-    assertThat(keptAside).contains("\"detail\":\"gsm8k/test item").contains("leak0");
+    // Without keep_dropped, contaminated rows are still reported with the item they matched.
+    assertThat(keptAside.lines()).hasSize(3).allMatch(l -> l.contains("\"detail\":\"gsm8k/test item"))
+        .anyMatch(l -> l.contains("\"uuid\":\"leak0\""));
+    assertThat(dir.resolve("out/rejects/dropped-s0-00000.jsonl")).doesNotExist();
   }
 
   @Test

@@ -391,12 +391,15 @@ public final class LocalRunner {
     Path out = part(stage, partition);
     Path dropped = run.resolve("rejects").resolve(
         String.format("dropped-s%d-%05d.jsonl", stage, partition));
-    DroppedWriter keep = pipeline.spec().keepDropped() ? new DroppedWriter(dropped) : null;
+    boolean keepAll = pipeline.spec().keepDropped();
+    // Drops that carry a detail (the benchmark item a sample matched) are always reported;
+    // keep_dropped adds every other dropped row, and the rows themselves.
+    DroppedWriter keep = new DroppedWriter(dropped, keepAll);
     long written = 0;
     try (SampleWriter writer = SampleWriter.create(out, Formats.nemotron())) {
       Iterator<Sample> it = chain.apply(source, partition, pipeline.spec().seed(),
           (step, reason, detail, sample) -> {
-            if (keep != null) {
+            if (keepAll || detail != null) {
               keep.write(step, reason, detail, sample);
             }
           });
@@ -405,9 +408,7 @@ public final class LocalRunner {
         written++;
       }
     } finally {
-      if (keep != null) {
-        keep.close();
-      }
+      keep.close();
     }
     PartitionStats stats = new PartitionStats(read.getAsLong(), rejected.getAsLong(), written,
         chain.stats());
@@ -632,15 +633,19 @@ public final class LocalRunner {
     }
   }
 
-  /** Keeps dropped rows aside: one JSON object per row with step, reason and the sample. */
+  /**
+   * Keeps dropped rows aside: one JSON object per row with step, reason, detail and the sample
+   * (or only its uuid when the run does not keep dropped rows).
+   */
   private static final class DroppedWriter {
     private final Path path;
-    private final List<String> pending = new ArrayList<>();
+    private final boolean withSample;
     private AtomicFile file;
     private java.io.Writer out;
 
-    DroppedWriter(Path path) {
+    DroppedWriter(Path path, boolean withSample) {
       this.path = path;
+      this.withSample = withSample;
     }
 
     void write(String step, String reason, String detail, Sample sample) {
@@ -655,7 +660,11 @@ public final class LocalRunner {
         if (detail != null) {
           m.put("detail", detail);
         }
-        m.put("sample", Formats.nemotron().encode(sample));
+        if (withSample) {
+          m.put("sample", Formats.nemotron().encode(sample));
+        } else {
+          m.put("uuid", sample.uuid());
+        }
         out.write(Json.write(m));
         out.write('\n');
       } catch (IOException e) {
