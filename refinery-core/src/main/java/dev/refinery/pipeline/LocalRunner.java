@@ -105,7 +105,7 @@ public final class LocalRunner {
     }
     Format format = "auto".equals(spec.input().format()) ? Formats.detect(inputs.get(0))
         : Formats.withColumns(Formats.byName(spec.input().format()), spec.input().columns());
-    prepareRunFolder();
+    prepareRunFolder(inputs);
     long started = System.nanoTime();
     note("run " + spec.source() + " -> " + run + " (" + inputs.size() + " input files, "
         + options.workers() + " workers" + (options.resume() ? ", resuming" : "") + ")");
@@ -143,11 +143,11 @@ public final class LocalRunner {
     return steps;
   }
 
-  private void prepareRunFolder() {
+  private void prepareRunFolder(List<InputFile> inputs) {
     try {
       Files.createDirectories(run);
       Path specCopy = work.resolve("spec.json");
-      String fingerprint = fingerprint();
+      String fingerprint = fingerprint(inputs);
       if (Files.exists(work)) {
         if (!options.resume()) {
           throw new RefineryException(run + ": an unfinished run is here; use --resume to go on "
@@ -168,14 +168,14 @@ public final class LocalRunner {
         Files.writeString(specCopy, fingerprint);
       }
       Files.createDirectories(run.resolve("rejects"));
-      writeManifest();
+      writeManifest(inputs);
     } catch (IOException e) {
       throw new RefineryException(run + ": cannot write the run folder: " + e.getMessage(), e);
     }
   }
 
   /** What makes two runs the same run: the spec and the inputs' names, sizes and times. */
-  private String fingerprint() throws IOException {
+  private String fingerprint(List<InputFile> inputs) throws IOException {
     PipelineSpec spec = pipeline.spec();
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("input", spec.input().toString());
@@ -186,7 +186,7 @@ public final class LocalRunner {
     m.put("seed", spec.seed());
     m.put("keep_dropped", spec.keepDropped());
     List<Object> files = new ArrayList<>();
-    for (InputFile f : Inputs.resolve(spec.input().path().toString(), spec.input().splits())) {
+    for (InputFile f : inputs) {
       files.add(List.of(f.path().toString(), Files.size(f.path()),
           Files.getLastModifiedTime(f.path()).toMillis()));
     }
@@ -194,13 +194,12 @@ public final class LocalRunner {
     return Json.write(m);
   }
 
-  private void writeManifest() throws IOException {
+  private void writeManifest(List<InputFile> inputs) throws IOException {
     Path manifest = run.resolve("manifest.json");
     if (Files.exists(manifest)) {
       return;
     }
     PipelineSpec spec = pipeline.spec();
-    List<InputFile> inputs = Inputs.resolve(spec.input().path().toString(), spec.input().splits());
     List<Object> files = new ArrayList<>(inputs.size());
     InOrder.run(inputs, options.workers(), (i, f) -> {
       Map<String, Object> entry = new LinkedHashMap<>();
