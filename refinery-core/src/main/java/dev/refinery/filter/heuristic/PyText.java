@@ -55,6 +55,18 @@ final class PyText {
     return n;
   }
 
+  static int len(char[] s, int from, int to) {
+    int n = to - from;
+    for (int i = from; i < to - 1; i++) {
+      if (s[i] >= Character.MIN_HIGH_SURROGATE && s[i] <= Character.MAX_HIGH_SURROGATE
+          && Character.isLowSurrogate(s[i + 1])) {
+        n--;
+        i++;
+      }
+    }
+    return n;
+  }
+
   static int len(CharSequence s) {
     return len(s, 0, s.length());
   }

@@ -24,12 +24,18 @@ final class WordTokenizer {
   /** Token boundaries: token i is {@code text[start[i], end[i])}. */
   static final class Tokens {
     final String text;
-    int[] start = new int[64];
-    int[] end = new int[64];
+    /** The text's chars (a private copy: never written after tokenizing). */
+    final char[] chars;
+    int[] start;
+    int[] end;
     int size;
 
-    Tokens(String text) {
+    Tokens(String text, char[] chars) {
       this.text = text;
+      this.chars = chars;
+      int cap = Math.max(16, chars.length / 4);
+      start = new int[cap];
+      end = new int[cap];
     }
 
     void add(int s, int e) {
@@ -52,8 +58,12 @@ final class WordTokenizer {
   }
 
   static Tokens tokenize(String text) {
-    Tokens out = new Tokens(text);
-    char[] t = text.toCharArray();
+    return tokenize(text, text.toCharArray());
+  }
+
+  /** {@code t} must be {@code text.toCharArray()} (or equal to it), and is kept by the result. */
+  static Tokens tokenize(String text, char[] t) {
+    Tokens out = new Tokens(text, t);
     int n = t.length;
     int i = 0;
     int[] tail = new int[32];
@@ -65,12 +75,25 @@ final class WordTokenizer {
         break;
       }
       int s = i;
-      while (i < n && !PyText.isSpace(t[i])) {
+      // Plain ASCII chars (no space, no punctuation the tokenizer looks at) end no chunk.
+      while (i < n && (t[i] < 128 ? !ASCII_SPACE[t[i]] : !PyText.isSpace(t[i]))) {
         i++;
       }
       chunk(t, s, i, out, tail);
     }
     return out;
+  }
+
+  /** ASCII chars {@link PyText#isSpace} accepts. */
+  private static final boolean[] ASCII_SPACE = new boolean[128];
+  /** ASCII chars the middle of a chunk must look at: {@link #alwaysSplit}, {@code , : . -}. */
+  private static final boolean[] ASCII_SPECIAL = new boolean[128];
+
+  static {
+    for (char c = 0; c < 128; c++) {
+      ASCII_SPACE[c] = PyText.isSpace(c);
+      ASCII_SPECIAL[c] = alwaysSplit(c) || c == ',' || c == ':' || c == '.' || c == '-';
+    }
   }
 
   private static boolean alwaysSplit(char c) {
@@ -130,6 +153,10 @@ final class WordTokenizer {
     int i = s;
     while (i < e) {
       char c = t[i];
+      if (c < 128 && !ASCII_SPECIAL[c]) {
+        i++;
+        continue;
+      }
       int len = 0;
       if (alwaysSplit(c)) {
         len = 1;
