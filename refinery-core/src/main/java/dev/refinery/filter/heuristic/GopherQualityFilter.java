@@ -76,16 +76,19 @@ final class GopherQualityFilter implements Filter<String> {
       }
     }
     int n = words.size;
-    List<String> lines = PyText.splitlines(text);
+    Ranges lines = Ranges.splitlines(text);
     int bulletLines = 0;
     int ellipsisLines = 0;
-    for (String line : lines) {
-      int start = PyText.stripStart(line, 0, line.length());
-      if (line.startsWith("\u2022", start) || line.startsWith("-", start)) {
+    for (int i = 0; i < lines.size; i++) {
+      int s = lines.start[i];
+      int e = lines.end[i];
+      int start = PyText.stripStart(text, s, e);
+      if (start < e && (text.charAt(start) == '\u2022' || text.charAt(start) == '-')) {
         bulletLines++;
       }
-      int end = PyText.stripEnd(line, 0, line.length());
-      if (line.startsWith("...", end - 3) || line.startsWith("\u2026", end - 1)) {
+      int end = PyText.stripEnd(text, s, e);
+      if (end - 3 >= s && text.startsWith("...", end - 3)
+          || end - 1 >= s && text.charAt(end - 1) == '\u2026') {
         ellipsisLines++;
       }
     }
@@ -96,8 +99,8 @@ final class GopherQualityFilter implements Filter<String> {
         .put("hash_word_ratio", ratio(PyText.count(text, '#'), n))
         .put("ellipsis_word_ratio",
             ratio(PyText.count(text, "...") + PyText.count(text, '\u2026'), n))
-        .put("bullet_lines_ratio", ratio(bulletLines, lines.size()))
-        .put("ellipsis_lines_ratio", ratio(ellipsisLines, lines.size()))
+        .put("bullet_lines_ratio", ratio(bulletLines, lines.size))
+        .put("ellipsis_lines_ratio", ratio(ellipsisLines, lines.size))
         .put("alpha_words_ratio", ratio(alphaWords, n))
         .put("stop_words", distinctStopWords)
         .build();

@@ -227,8 +227,7 @@ final class GopherRepetitionFilter implements Filter<String> {
           }
           if (table.hashes[slot] == h) {
             int f = firstOfId[other];
-            if (end[f] - start[f] == wordUnits
-                && Arrays.equals(t, start[f], end[f], t, s, e)) {
+            if (end[f] - start[f] == wordUnits && sameChars(t, start[f], s, wordUnits)) {
               id = other;
               break;
             }
@@ -246,6 +245,16 @@ final class GopherRepetitionFilter implements Filter<String> {
         joinedPow[i + 1] = joinedPow[i] * pow;
         joinedPowInverse[i + 1] = joinedPowInverse[i] * powInverse;
       }
+    }
+
+    /** A plain loop: words are short, too short for {@code Arrays.equals} to pay off. */
+    private static boolean sameChars(char[] t, int a, int b, int len) {
+      for (int k = 0; k < len; k++) {
+        if (t[a + k] != t[b + k]) {
+          return false;
+        }
+      }
+      return true;
     }
 
     private static long[] powers(long base) {
@@ -277,7 +286,13 @@ final class GopherRepetitionFilter implements Filter<String> {
     }
 
     private boolean sameIds(int a, int b, int n) {
-      return Arrays.equals(ids, a, a + n, ids, b, b + n);
+      int[] ids = this.ids;
+      for (int k = 0; k < n; k++) {
+        if (ids[a + k] != ids[b + k]) {
+          return false;
+        }
+      }
+      return true;
     }
 
     /** Compares the concatenations without separators: "ab"+"c" equals "a"+"bc", as in Python. */

@@ -53,6 +53,51 @@ final class Ranges {
     return out;
   }
 
+  /** {@link PyText#splitlines} as ranges. */
+  static Ranges splitlines(String s) {
+    Ranges out = new Ranges(16);
+    int start = 0;
+    int n = s.length();
+    for (int i = 0; i < n; i++) {
+      char c = s.charAt(i);
+      if (c <= '\r' ? c >= '\n' : (c <= '\u001e' ? c >= '\u001c' : isRareLineBreak(c))) {
+        out.add(start, i);
+        if (c == '\r' && i + 1 < n && s.charAt(i + 1) == '\n') {
+          i++;
+        }
+        start = i + 1;
+      }
+    }
+    if (start < n) {
+      out.add(start, n);
+    }
+    return out;
+  }
+
+  private static boolean isRareLineBreak(char c) {
+    return c == '\u0085' || c == '\u2028' || c == '\u2029';
+  }
+
+  /** {@code s.split('\n')} without the blank pieces (nothing but Python whitespace). */
+  static Ranges nonBlankLines(char[] t) {
+    Ranges out = new Ranges(16);
+    int start = 0;
+    int n = t.length;
+    for (int i = 0; i <= n; i++) {
+      if (i == n || t[i] == '\n') {
+        int k = start;
+        while (k < i && PyText.isSpace(t[k])) {
+          k++;
+        }
+        if (k < i) {
+          out.add(start, i);
+        }
+        start = i + 1;
+      }
+    }
+    return out;
+  }
+
   /**
    * datatrove's {@code find_duplicates} over these pieces: repeats after the first, and their
    * total length in code points. Found by a hash of each range, confirmed by comparing chars.

@@ -82,6 +82,14 @@ class DatatroveEquivalenceProperties {
   }
 
   @Property(tries = 1000)
+  void finewebWithOwnStopCharsEqualsTheReference(@ForAll("texts") String text) {
+    List<String> stops = List.of(".", "...", "ab", "\ud83d\ude00", "", "c\n");
+    Filter<String> o = new FineWebQualityFilter(0.12, true, stops, 0.67, 5, 0.01, 0.3);
+    Filter<String> r = new RefFineWebQualityFilter(0.12, true, stops, 0.67, 5, 0.01, 0.3);
+    assertThat(o.score(text).values()).isEqualTo(r.score(text).values());
+  }
+
+  @Property(tries = 1000)
   void wordTokensEqualTheReference(@ForAll("texts") String text) {
     WordTokenizer.Tokens o = WordTokenizer.tokenize(text);
     RefWordTokenizer.Tokens r = RefWordTokenizer.tokenize(text);
