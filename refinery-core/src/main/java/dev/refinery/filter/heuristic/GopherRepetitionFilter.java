@@ -218,14 +218,14 @@ final class GopherRepetitionFilter implements Filter<String> {
         int slot = table.find(h);
         int id;
         while (true) {
-          int other = table.starts[slot];
+          int other = table.value(slot);
           if (other < 0) {
             id = distinct++;
             firstOfId[id] = i;
             table.put(slot, h, id);
             break;
           }
-          if (table.hashes[slot] == h) {
+          if (table.matches(slot, h)) {
             int f = firstOfId[other];
             if (end[f] - start[f] == wordUnits && sameChars(t, start[f], s, wordUnits)) {
               id = other;
@@ -353,13 +353,13 @@ final class GopherRepetitionFilter implements Filter<String> {
         int slot = table.find(h);
         int first;
         while (true) {
-          int other = table.starts[slot];
+          int other = table.value(slot);
           if (other < 0) {
             table.put(slot, h, i);
             first = i;
             break;
           }
-          if (table.hashes[slot] == h && sameIds(other, i, n)) {
+          if (table.matches(slot, h) && sameIds(other, i, n)) {
             first = other;
             break;
           }
@@ -393,13 +393,13 @@ final class GopherRepetitionFilter implements Filter<String> {
         int slot = table.find(h);
         boolean seen;
         while (true) {
-          int other = table.starts[slot];
+          int other = table.value(slot);
           if (other < 0) {
             table.put(slot, h, i);
             seen = false;
             break;
           }
-          if (table.hashes[slot] == h && sameConcatenation(other, i, n)) {
+          if (table.matches(slot, h) && sameConcatenation(other, i, n)) {
             seen = true;
             break;
           }
@@ -416,24 +416,24 @@ final class GopherRepetitionFilter implements Filter<String> {
     }
   }
 
-  /** Open addressing from a 64-bit hash to an int (a start index or an id); -1 is empty. */
+  /**
+   * Open addressing from a 64-bit hash to an int (a start index or an id), -1 when absent. One
+   * long per slot: 32 bits of the hash (a fingerprint; callers confirm a match) and the value.
+   */
   static final class HashTable {
-    final long[] hashes;
-    final int[] starts;
+    private final long[] entries;
     private final int mask;
     private final int shift;
 
     HashTable(int expected) {
       int cap = Integer.highestOneBit(Math.max(4, expected) * 2 - 1) << 1;
-      hashes = new long[cap];
-      starts = new int[cap];
-      Arrays.fill(starts, -1);
+      entries = new long[cap];
       mask = cap - 1;
       shift = 64 - Integer.numberOfTrailingZeros(cap);
     }
 
     void clear() {
-      Arrays.fill(starts, -1);
+      Arrays.fill(entries, 0L);
     }
 
     /** The first slot to probe for {@code h} (Fibonacci hashing: the product's top bits). */
@@ -445,9 +445,22 @@ final class GopherRepetitionFilter implements Filter<String> {
       return (slot + 1) & mask;
     }
 
+    /** The value in that slot, -1 when empty. */
+    int value(int slot) {
+      return (int) entries[slot] - 1;
+    }
+
+    /** Whether the slot's entry may be for {@code h} (same fingerprint). */
+    boolean matches(int slot, long h) {
+      return (entries[slot] >>> 32) == fingerprint(h);
+    }
+
     void put(int slot, long h, int value) {
-      hashes[slot] = h;
-      starts[slot] = value;
+      entries[slot] = fingerprint(h) << 32 | (value + 1L);
+    }
+
+    private static long fingerprint(long h) {
+      return (h ^ (h >>> 32)) & 0xFFFFFFFFL;
     }
   }
 }

@@ -118,12 +118,12 @@ final class Ranges {
       }
       int slot = table.find(h);
       while (true) {
-        int other = table.starts[slot];
+        int other = table.value(slot);
         if (other < 0) {
           table.put(slot, h, i);
           break;
         }
-        if (table.hashes[slot] == h
+        if (table.matches(slot, h)
             && Arrays.equals(t, start[other], end[other], t, s, e)) {
           count++;
           chars += PyText.len(t, s, e);

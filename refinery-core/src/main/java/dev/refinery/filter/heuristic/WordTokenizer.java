@@ -66,33 +66,61 @@ final class WordTokenizer {
     Tokens out = new Tokens(text, t);
     int n = t.length;
     int i = 0;
-    int[] tail = new int[32];
+    int[] tail = null;
     while (i < n) {
-      while (i < n && PyText.isSpace(t[i])) {
+      char c = t[i];
+      if (c < 128 ? ASCII_CLASS[c] == SPACE : PyText.isSpace(c)) {
         i++;
-      }
-      if (i >= n) {
-        break;
+        continue;
       }
       int s = i;
-      // Plain ASCII chars (no space, no punctuation the tokenizer looks at) end no chunk.
-      while (i < n && (t[i] < 128 ? !ASCII_SPACE[t[i]] : !PyText.isSpace(t[i]))) {
+      // One pass to the chunk's end; a chunk of plain ASCII letters and digits is one word.
+      boolean plain = true;
+      while (i < n) {
+        c = t[i];
+        if (c < 128) {
+          byte k = ASCII_CLASS[c];
+          if (k == SPACE) {
+            break;
+          }
+          plain &= k == PLAIN;
+        } else {
+          if (PyText.isSpace(c)) {
+            break;
+          }
+          plain = false;
+        }
         i++;
       }
-      chunk(t, s, i, out, tail);
+      if (plain) {
+        out.add(s, i);
+      } else {
+        if (tail == null) {
+          tail = new int[32];
+        }
+        chunk(t, s, i, out, tail);
+      }
     }
     return out;
   }
 
-  /** ASCII chars {@link PyText#isSpace} accepts. */
-  private static final boolean[] ASCII_SPACE = new boolean[128];
+  private static final byte PLAIN = 0;
+  private static final byte SPACE = 1;
+  private static final byte SPECIAL = 2;
+  /**
+   * ASCII chars by what the tokenizer does with them: {@link PyText#isSpace} ends a chunk; a
+   * special char ({@link #alwaysSplit}, {@code , : . -} and the apostrophe) needs the chunk split
+   * by {@link #chunk}; plain ones never split a word.
+   */
+  private static final byte[] ASCII_CLASS = new byte[128];
   /** ASCII chars the middle of a chunk must look at: {@link #alwaysSplit}, {@code , : . -}. */
   private static final boolean[] ASCII_SPECIAL = new boolean[128];
 
   static {
     for (char c = 0; c < 128; c++) {
-      ASCII_SPACE[c] = PyText.isSpace(c);
       ASCII_SPECIAL[c] = alwaysSplit(c) || c == ',' || c == ':' || c == '.' || c == '-';
+      ASCII_CLASS[c] = PyText.isSpace(c) ? SPACE
+          : ASCII_SPECIAL[c] || c == '\'' ? SPECIAL : PLAIN;
     }
   }
 
