@@ -52,6 +52,7 @@ final class GopherQualityFilter implements Filter<String> {
   @Override
   public Scores score(String text) {
     WordTokenizer.Tokens words = WordTokenizer.tokenize(text);
+    char[] t = words.chars;
     int nonSymbolWords = 0;
     long nonSymbolChars = 0;
     int alphaWords = 0;
@@ -60,11 +61,11 @@ final class GopherQualityFilter implements Filter<String> {
     for (int i = 0; i < words.size; i++) {
       int s = words.start[i];
       int e = words.end[i];
-      if (Punctuation.hasNonPunctuation(text, s, e)) {
+      if (Punctuation.hasNonPunctuation(t, s, e)) {
         nonSymbolWords++;
-        nonSymbolChars += PyText.len(text, s, e);
+        nonSymbolChars += PyText.len(t, s, e);
       }
-      if (Punctuation.hasLetter(text, s, e)) {
+      if (Punctuation.hasLetter(t, s, e)) {
         alphaWords++;
       }
       for (int k = 0; k < stopWords.length && distinctStopWords < stopWords.length; k++) {

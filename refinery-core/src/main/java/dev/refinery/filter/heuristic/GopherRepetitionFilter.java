@@ -154,11 +154,9 @@ final class GopherRepetitionFilter implements Filter<String> {
    */
   static final class NGrams {
     private static final long P = 0x100000001B3L;
-    /** P is odd, so it has an inverse modulo 2^64: this lets a prefix hash be "subtracted". */
-    private static final long P_INVERSE = inverse(P);
     private static final long Q = 0x9E3779B97F4A7C15L;
-    private static final long[] P_POWERS = powers(P);
-    private static final long[] P_INVERSE_POWERS = powers(P_INVERSE);
+    /** P^k for the k (UTF-16 units of an n-gram) that are common; larger ones are computed. */
+    private static final long[] P_POWERS = powers(P, 1024);
 
     private final char[] t;
     private final int size;
@@ -166,20 +164,17 @@ final class GopherRepetitionFilter implements Filter<String> {
     private final int[] end;
     /** Word ids: equal exactly when the words are. */
     private final int[] ids;
-    /** Code points of each word. */
-    private final int[] lengths;
+    /** {@code codePoints[k]}: code points of words 0..k-1. */
+    private final int[] codePoints;
     /** {@code units[k]}: UTF-16 units of words 0..k-1. */
     private final int[] units;
-    /** Prefix hashes over the ids: {@code idHash[k]} of ids 0..k-1; {@code Q^n} in qPow[n]. */
+    /** Prefix hashes over the ids: {@code idHash[k]} of ids 0..k-1. */
     private final long[] idHash;
-    private final long[] qPow;
     /**
-     * Prefix hashes over the chars of words 0..k-1 concatenated, with the matching powers of P and
-     * their inverses, so any concatenated n-gram's hash is O(1).
+     * Prefix hashes over the chars of words 0..k-1 concatenated: words [i, i+n) concatenated hash
+     * to {@code joined[i+n] - joined[i] * P^(units[i+n] - units[i])}.
      */
     private final long[] joined;
-    private final long[] joinedPow;
-    private final long[] joinedPowInverse;
     private final HashTable table;
 
     NGrams(WordTokenizer.Tokens words) {
@@ -188,16 +183,10 @@ final class GopherRepetitionFilter implements Filter<String> {
       start = words.start;
       end = words.end;
       ids = new int[size];
-      lengths = new int[size];
+      codePoints = new int[size + 1];
       units = new int[size + 1];
       idHash = new long[size + 1];
-      qPow = new long[size + 1];
       joined = new long[size + 1];
-      joinedPow = new long[size + 1];
-      joinedPowInverse = new long[size + 1];
-      joinedPow[0] = 1;
-      joinedPowInverse[0] = 1;
-      qPow[0] = 1;
       table = new HashTable(size);
       int[] firstOfId = new int[size];
       int distinct = 0;
@@ -235,15 +224,10 @@ final class GopherRepetitionFilter implements Filter<String> {
           slot = table.next(slot);
         }
         ids[i] = id;
-        lengths[i] = wordUnits - lowSurrogates;
+        codePoints[i + 1] = codePoints[i] + wordUnits - lowSurrogates;
         units[i + 1] = units[i] + wordUnits;
         idHash[i + 1] = idHash[i] * Q + id + 1;
-        qPow[i + 1] = qPow[i] * Q;
-        long pow = power(P_POWERS, P, wordUnits);
-        long powInverse = power(P_INVERSE_POWERS, P_INVERSE, wordUnits);
-        joined[i + 1] = joined[i] * pow + h;
-        joinedPow[i + 1] = joinedPow[i] * pow;
-        joinedPowInverse[i + 1] = joinedPowInverse[i] * powInverse;
+        joined[i + 1] = joined[i] * power(wordUnits) + h;
       }
     }
 
@@ -257,8 +241,8 @@ final class GopherRepetitionFilter implements Filter<String> {
       return true;
     }
 
-    private static long[] powers(long base) {
-      long[] out = new long[64];
+    private static long[] powers(long base, int count) {
+      long[] out = new long[count];
       out[0] = 1;
       for (int i = 1; i < out.length; i++) {
         out[i] = out[i - 1] * base;
@@ -266,23 +250,15 @@ final class GopherRepetitionFilter implements Filter<String> {
       return out;
     }
 
-    private static long power(long[] cached, long base, int exponent) {
-      if (exponent < cached.length) {
-        return cached[exponent];
+    private static long power(int exponent) {
+      if (exponent < P_POWERS.length) {
+        return P_POWERS[exponent];
       }
-      long result = cached[cached.length - 1];
-      for (int i = cached.length - 1; i < exponent; i++) {
-        result *= base;
+      long result = P_POWERS[P_POWERS.length - 1];
+      for (int i = P_POWERS.length - 1; i < exponent; i++) {
+        result *= P;
       }
       return result;
-    }
-
-    private static long inverse(long odd) {
-      long x = odd; // Newton's iteration doubles the correct low bits each step: 3, 6, ... 96
-      for (int i = 0; i < 5; i++) {
-        x *= 2 - odd * x;
-      }
-      return x;
     }
 
     private boolean sameIds(int a, int b, int n) {
@@ -328,11 +304,7 @@ final class GopherRepetitionFilter implements Filter<String> {
     }
 
     private int joinedLength(int at, int n, boolean spaces) {
-      int len = spaces ? n - 1 : 0;
-      for (int k = at; k < at + n; k++) {
-        len += lengths[k];
-      }
-      return len;
+      return codePoints[at + n] - codePoints[at] + (spaces ? n - 1 : 0);
     }
 
     /**
@@ -347,7 +319,10 @@ final class GopherRepetitionFilter implements Filter<String> {
       table.clear();
       int[] counts = new int[count];
       long[] idHash = this.idHash;
-      long qn = qPow[n];
+      long qn = 1;
+      for (int k = 0; k < n; k++) {
+        qn *= Q;
+      }
       for (int i = 0; i < count; i++) {
         long h = idHash[i + n] - idHash[i] * qn;
         int slot = table.find(h);
@@ -389,7 +364,7 @@ final class GopherRepetitionFilter implements Filter<String> {
       long repeated = 0;
       int i = 0;
       while (i < count) {
-        long h = joined[i + n] - joined[i] * (joinedPow[i + n] * joinedPowInverse[i]);
+        long h = joined[i + n] - joined[i] * power(units[i + n] - units[i]);
         int slot = table.find(h);
         boolean seen;
         while (true) {

@@ -26,7 +26,8 @@ class DatatroveEquivalenceProperties {
       "privacy", "policy", "terms", "use", "ab", "abc", "bc", "c", "don't", "it's", "we're",
       "U.S.", "e.g.", "Mr.", "1,000", "10:30", "x", "é", "😀", "😀😀", "中文", "ß", "İ",
       ".", "...", "…", ",", ":", ";", "!", "?", "\"", "'", "’", "“", "”", "(", ")", "[1]",
-      "[edit]", "[citation needed]", "{", "}", "#", "##", "-", "--", "•", "*", "|", "»", "‘");
+      "[edit]", "[citation needed]", "{", "}", "#", "##", "-", "--", "•", "*", "|", "»", "‘",
+      "ab".repeat(300), "a" + "b".repeat(599));
   private static final List<String> SPACES = List.of(" ", " ", " ", " ", "  ", "\t", "\u00a0",
       "\u2003", "\u3000", "");
   private static final List<String> BREAKS = List.of("\n", "\n", "\n", "\n\n", "\n\n", "\n\n\n",
