@@ -176,6 +176,11 @@ final class GopherRepetitionFilter implements Filter<String> {
      */
     private final long[] joined;
     private final HashTable table;
+    /** Bits that hold any word id. */
+    private int idBits;
+    /** For {@link #topNGramChars} when n ids fit in a long: exact keys, first starts (-1 empty). */
+    private long[] exactKeys;
+    private int[] exactFirsts;
 
     NGrams(WordTokenizer.Tokens words) {
       t = words.chars;
@@ -224,6 +229,7 @@ final class GopherRepetitionFilter implements Filter<String> {
           slot = table.next(slot);
         }
         ids[i] = id;
+        idBits = 32 - Integer.numberOfLeadingZeros(Math.max(1, distinct - 1));
         codePoints[i + 1] = codePoints[i] + wordUnits - lowSurrogates;
         units[i + 1] = units[i] + wordUnits;
         idHash[i + 1] = idHash[i] * Q + id + 1;
@@ -316,8 +322,65 @@ final class GopherRepetitionFilter implements Filter<String> {
       if (count <= 0) {
         return 0;
       }
-      table.clear();
       int[] counts = new int[count];
+      if ((long) n * idBits <= 63) {
+        exactCounts(n, count, counts);
+      } else {
+        hashedCounts(n, count, counts);
+      }
+      int best = 0;
+      for (int i = 1; i < count; i++) {
+        if (counts[i] > counts[best]) {
+          best = i;
+        }
+      }
+      return (long) joinedLength(best, n, true) * counts[best];
+    }
+
+    /**
+     * Counts each space-joined n-gram at its first start, keyed by its n ids packed in a long:
+     * equal keys are equal n-grams, so nothing needs confirming.
+     */
+    private void exactCounts(int n, int count, int[] counts) {
+      if (exactKeys == null) {
+        int cap = Integer.highestOneBit(Math.max(4, size) * 2 - 1) << 1;
+        exactKeys = new long[cap];
+        exactFirsts = new int[cap];
+      }
+      Arrays.fill(exactFirsts, -1);
+      long[] keys = exactKeys;
+      int[] firsts = exactFirsts;
+      int mask = keys.length - 1;
+      int shift = 64 - Integer.numberOfTrailingZeros(keys.length);
+      int bits = idBits;
+      long keyMask = (1L << (n * bits)) - 1;
+      long key = 0;
+      for (int k = 0; k < n - 1; k++) {
+        key = key << bits | ids[k];
+      }
+      for (int i = 0; i < count; i++) {
+        key = (key << bits | ids[i + n - 1]) & keyMask;
+        int slot = (int) ((key * 0x9E3779B97F4A7C15L) >>> shift);
+        while (true) {
+          int other = firsts[slot];
+          if (other < 0) {
+            firsts[slot] = i;
+            keys[slot] = key;
+            counts[i]++;
+            break;
+          }
+          if (keys[slot] == key) {
+            counts[other]++;
+            break;
+          }
+          slot = (slot + 1) & mask;
+        }
+      }
+    }
+
+    /** As {@link #exactCounts}, by a hash of the ids confirmed by comparing them. */
+    private void hashedCounts(int n, int count, int[] counts) {
+      table.clear();
       long[] idHash = this.idHash;
       long qn = 1;
       for (int k = 0; k < n; k++) {
@@ -342,13 +405,6 @@ final class GopherRepetitionFilter implements Filter<String> {
         }
         counts[first]++;
       }
-      int best = 0;
-      for (int i = 1; i < count; i++) {
-        if (counts[i] > counts[best]) {
-          best = i;
-        }
-      }
-      return (long) joinedLength(best, n, true) * counts[best];
     }
 
     /**
