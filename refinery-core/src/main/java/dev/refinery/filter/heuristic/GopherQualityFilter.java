@@ -3,6 +3,7 @@ package dev.refinery.filter.heuristic;
 import dev.refinery.filter.Filter;
 import dev.refinery.filter.Scores;
 import dev.refinery.filter.Verdict;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 
@@ -23,6 +24,8 @@ final class GopherQualityFilter implements Filter<String> {
   private final double maxNonAlphaWordsRatio;
   private final long minStopWords;
   private final String[] stopWords;
+  private final char[][] stopWordChars;
+  private final int maxStopWordLength;
 
   GopherQualityFilter(long minDocWords, long maxDocWords, double minAvgWordLength,
       double maxAvgWordLength, double maxSymbolWordRatio, double maxBulletLinesRatio,
@@ -38,6 +41,13 @@ final class GopherQualityFilter implements Filter<String> {
     this.maxNonAlphaWordsRatio = maxNonAlphaWordsRatio;
     this.minStopWords = minStopWords;
     this.stopWords = Set.copyOf(stopWords).toArray(String[]::new);
+    this.stopWordChars = new char[this.stopWords.length][];
+    int longest = 0;
+    for (int k = 0; k < this.stopWords.length; k++) {
+      stopWordChars[k] = this.stopWords[k].toCharArray();
+      longest = Math.max(longest, stopWordChars[k].length);
+    }
+    this.maxStopWordLength = longest;
   }
 
   @Override
@@ -68,11 +78,13 @@ final class GopherQualityFilter implements Filter<String> {
       if (Punctuation.hasLetter(t, s, e)) {
         alphaWords++;
       }
-      for (int k = 0; k < stopWords.length && distinctStopWords < stopWords.length; k++) {
-        if (!stopWordSeen[k] && stopWords[k].length() == e - s
-            && text.startsWith(stopWords[k], s)) {
-          stopWordSeen[k] = true;
-          distinctStopWords++;
+      if (e - s <= maxStopWordLength && distinctStopWords < stopWords.length) {
+        for (int k = 0; k < stopWordChars.length; k++) {
+          if (!stopWordSeen[k] && stopWordChars[k].length == e - s
+              && Arrays.equals(stopWordChars[k], 0, e - s, t, s, e)) {
+            stopWordSeen[k] = true;
+            distinctStopWords++;
+          }
         }
       }
     }
@@ -93,11 +105,17 @@ final class GopherQualityFilter implements Filter<String> {
         ellipsisLines++;
       }
     }
+    int hashes = 0;
+    for (char c : t) {
+      if (c == '#') {
+        hashes++;
+      }
+    }
     return Scores.builder()
         .put("n_words", n)
         .put("n_non_symbol_words", nonSymbolWords)
         .put("avg_word_length", ratio(nonSymbolChars, nonSymbolWords))
-        .put("hash_word_ratio", ratio(PyText.count(text, '#'), n))
+        .put("hash_word_ratio", ratio(hashes, n))
         .put("ellipsis_word_ratio",
             ratio(PyText.count(text, "...") + PyText.count(text, '\u2026'), n))
         .put("bullet_lines_ratio", ratio(bulletLines, lines.size))
