@@ -4,11 +4,8 @@ import dev.refinery.filter.Filter;
 import dev.refinery.filter.Scores;
 import dev.refinery.filter.Verdict;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Gopher's repetition rules (Rae et al. 2021, Table A1, as datatrove's {@code
@@ -81,20 +78,6 @@ final class GopherRepetitionFilter implements Filter<String> {
           GopherQualityFilter.ratio(ngrams.repeatedNGramChars(dupN[i]), length));
     }
     return scores.build();
-  }
-
-  /** datatrove's {@code find_duplicates}: repeats after the first, and their total length. */
-  static long[] duplicates(List<String> items) {
-    Set<String> seen = new HashSet<>();
-    long count = 0;
-    long chars = 0;
-    for (String item : items) {
-      if (!seen.add(item)) {
-        count++;
-        chars += PyText.len(item);
-      }
-    }
-    return new long[] {count, chars};
   }
 
   @Override

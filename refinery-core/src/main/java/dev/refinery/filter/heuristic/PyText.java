@@ -119,46 +119,6 @@ final class PyText {
     return lines;
   }
 
-  /** Python's {@code s.split(c)}: always one more piece than separators. */
-  static List<String> split(String s, char c) {
-    List<String> parts = new ArrayList<>();
-    int start = 0;
-    for (int i = s.indexOf(c); i >= 0; i = s.indexOf(c, start)) {
-      parts.add(s.substring(start, i));
-      start = i + 1;
-    }
-    parts.add(s.substring(start));
-    return parts;
-  }
-
-  /**
-   * Python's {@code re.split("\n{minRun,}", s)}: splits on runs of at least {@code minRun}
-   * newlines, keeping empty pieces at the ends.
-   */
-  static List<String> splitOnNewlineRuns(String s, int minRun) {
-    List<String> parts = new ArrayList<>();
-    int start = 0;
-    int n = s.length();
-    int i = 0;
-    while (i < n) {
-      if (s.charAt(i) != '\n') {
-        i++;
-        continue;
-      }
-      int runEnd = i;
-      while (runEnd < n && s.charAt(runEnd) == '\n') {
-        runEnd++;
-      }
-      if (runEnd - i >= minRun) {
-        parts.add(s.substring(start, i));
-        start = runEnd;
-      }
-      i = runEnd;
-    }
-    parts.add(s.substring(start));
-    return parts;
-  }
-
   /** Python's {@code str.split()} word count and longest word (in code points). */
   static int[] whitespaceWordsAndLongest(CharSequence s) {
     int words = 0;

@@ -27,8 +27,8 @@ final class Ranges {
   }
 
   /**
-   * {@link PyText#splitOnNewlineRuns} of {@code t[from, to)}: splits on runs of at least {@code
-   * minRun} newlines, keeping empty pieces at the ends.
+   * Python's {@code re.split("\n{minRun,}", ...)} of {@code t[from, to)}: splits on runs of at
+   * least {@code minRun} newlines, keeping empty pieces at the ends.
    */
   static Ranges splitOnNewlineRuns(char[] t, int from, int to, int minRun) {
     Ranges out = new Ranges(16);
