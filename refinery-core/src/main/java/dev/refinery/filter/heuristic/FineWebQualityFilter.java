@@ -3,7 +3,6 @@ package dev.refinery.filter.heuristic;
 import dev.refinery.filter.Filter;
 import dev.refinery.filter.Scores;
 import dev.refinery.filter.Verdict;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -40,12 +39,13 @@ final class FineWebQualityFilter implements Filter<String> {
     return "fineweb_quality";
   }
 
-  private boolean endsWithStopChar(String line) {
+  /** Whether the non-blank line {@code text[s, e)} ends with a stop char. */
+  private boolean endsWithStopChar(String text, int s, int e) {
     if (stopChars == null) {
-      return Punctuation.TERMINAL.indexOf(line.charAt(line.length() - 1)) >= 0;
+      return Punctuation.TERMINAL.indexOf(text.charAt(e - 1)) >= 0;
     }
-    for (String s : stopChars) {
-      if (line.endsWith(s)) {
+    for (String stop : stopChars) {
+      if (e - stop.length() >= s && text.startsWith(stop, e - stop.length())) {
         return true;
       }
     }
@@ -55,30 +55,33 @@ final class FineWebQualityFilter implements Filter<String> {
   /** {@code list_ratio} is newlines per word (0 when there are no words). */
   @Override
   public Scores score(String text) {
-    List<String> lines = new ArrayList<>();
-    for (String line : PyText.split(text, '\n')) {
-      if (PyText.stripStart(line, 0, line.length()) < line.length()) {
-        lines.add(line);
-      }
-    }
+    char[] t = text.toCharArray();
+    Ranges lines = Ranges.nonBlankLines(t);
     int punctLines = 0;
     int shortLines = 0;
-    for (String line : lines) {
-      if (endsWithStopChar(line)) {
+    for (int i = 0; i < lines.size; i++) {
+      int s = lines.start[i];
+      int e = lines.end[i];
+      if (endsWithStopChar(text, s, e)) {
         punctLines++;
       }
-      if (PyText.len(line) <= shortLineLength) {
+      if (PyText.len(t, s, e) <= shortLineLength) {
         shortLines++;
       }
     }
-    int newlines = PyText.count(text, '\n');
-    long dupChars = GopherRepetitionFilter.duplicates(lines)[1];
-    int words = lines.isEmpty() ? 0 : WordTokenizer.tokenize(text).size;
+    int newlines = 0;
+    for (char c : t) {
+      if (c == '\n') {
+        newlines++;
+      }
+    }
+    long dupChars = lines.duplicates(t)[1];
+    int words = lines.size == 0 ? 0 : WordTokenizer.tokenize(text, t).size;
     return Scores.builder()
-        .put("non_empty_lines", lines.size())
-        .put("line_punct_ratio", GopherQualityFilter.ratio(punctLines, lines.size()))
-        .put("short_line_ratio", GopherQualityFilter.ratio(shortLines, lines.size()))
-        .put("char_dup_ratio", GopherQualityFilter.ratio(dupChars, PyText.len(text) - newlines))
+        .put("non_empty_lines", lines.size)
+        .put("line_punct_ratio", GopherQualityFilter.ratio(punctLines, lines.size))
+        .put("short_line_ratio", GopherQualityFilter.ratio(shortLines, lines.size))
+        .put("char_dup_ratio", GopherQualityFilter.ratio(dupChars, PyText.len(t, 0, t.length) - newlines))
         .put("list_ratio", GopherQualityFilter.ratio(newlines, words))
         .build();
   }

@@ -3,6 +3,7 @@ package dev.refinery.filter.heuristic;
 import dev.refinery.filter.Filter;
 import dev.refinery.filter.Scores;
 import dev.refinery.filter.Verdict;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 
@@ -23,6 +24,8 @@ final class GopherQualityFilter implements Filter<String> {
   private final double maxNonAlphaWordsRatio;
   private final long minStopWords;
   private final String[] stopWords;
+  private final char[][] stopWordChars;
+  private final int maxStopWordLength;
 
   GopherQualityFilter(long minDocWords, long maxDocWords, double minAvgWordLength,
       double maxAvgWordLength, double maxSymbolWordRatio, double maxBulletLinesRatio,
@@ -38,6 +41,13 @@ final class GopherQualityFilter implements Filter<String> {
     this.maxNonAlphaWordsRatio = maxNonAlphaWordsRatio;
     this.minStopWords = minStopWords;
     this.stopWords = Set.copyOf(stopWords).toArray(String[]::new);
+    this.stopWordChars = new char[this.stopWords.length][];
+    int longest = 0;
+    for (int k = 0; k < this.stopWords.length; k++) {
+      stopWordChars[k] = this.stopWords[k].toCharArray();
+      longest = Math.max(longest, stopWordChars[k].length);
+    }
+    this.maxStopWordLength = longest;
   }
 
   @Override
@@ -52,6 +62,7 @@ final class GopherQualityFilter implements Filter<String> {
   @Override
   public Scores score(String text) {
     WordTokenizer.Tokens words = WordTokenizer.tokenize(text);
+    char[] t = words.chars;
     int nonSymbolWords = 0;
     long nonSymbolChars = 0;
     int alphaWords = 0;
@@ -60,44 +71,55 @@ final class GopherQualityFilter implements Filter<String> {
     for (int i = 0; i < words.size; i++) {
       int s = words.start[i];
       int e = words.end[i];
-      if (Punctuation.hasNonPunctuation(text, s, e)) {
+      if (Punctuation.hasNonPunctuation(t, s, e)) {
         nonSymbolWords++;
-        nonSymbolChars += PyText.len(text, s, e);
+        nonSymbolChars += PyText.len(t, s, e);
       }
-      if (Punctuation.hasLetter(text, s, e)) {
+      if (Punctuation.hasLetter(t, s, e)) {
         alphaWords++;
       }
-      for (int k = 0; k < stopWords.length && distinctStopWords < stopWords.length; k++) {
-        if (!stopWordSeen[k] && stopWords[k].length() == e - s
-            && text.startsWith(stopWords[k], s)) {
-          stopWordSeen[k] = true;
-          distinctStopWords++;
+      if (e - s <= maxStopWordLength && distinctStopWords < stopWords.length) {
+        for (int k = 0; k < stopWordChars.length; k++) {
+          if (!stopWordSeen[k] && stopWordChars[k].length == e - s
+              && Arrays.equals(stopWordChars[k], 0, e - s, t, s, e)) {
+            stopWordSeen[k] = true;
+            distinctStopWords++;
+          }
         }
       }
     }
     int n = words.size;
-    List<String> lines = PyText.splitlines(text);
+    Ranges lines = Ranges.splitlines(text);
     int bulletLines = 0;
     int ellipsisLines = 0;
-    for (String line : lines) {
-      int start = PyText.stripStart(line, 0, line.length());
-      if (line.startsWith("\u2022", start) || line.startsWith("-", start)) {
+    for (int i = 0; i < lines.size; i++) {
+      int s = lines.start[i];
+      int e = lines.end[i];
+      int start = PyText.stripStart(text, s, e);
+      if (start < e && (text.charAt(start) == '\u2022' || text.charAt(start) == '-')) {
         bulletLines++;
       }
-      int end = PyText.stripEnd(line, 0, line.length());
-      if (line.startsWith("...", end - 3) || line.startsWith("\u2026", end - 1)) {
+      int end = PyText.stripEnd(text, s, e);
+      if (end - 3 >= s && text.startsWith("...", end - 3)
+          || end - 1 >= s && text.charAt(end - 1) == '\u2026') {
         ellipsisLines++;
+      }
+    }
+    int hashes = 0;
+    for (char c : t) {
+      if (c == '#') {
+        hashes++;
       }
     }
     return Scores.builder()
         .put("n_words", n)
         .put("n_non_symbol_words", nonSymbolWords)
         .put("avg_word_length", ratio(nonSymbolChars, nonSymbolWords))
-        .put("hash_word_ratio", ratio(PyText.count(text, '#'), n))
+        .put("hash_word_ratio", ratio(hashes, n))
         .put("ellipsis_word_ratio",
             ratio(PyText.count(text, "...") + PyText.count(text, '\u2026'), n))
-        .put("bullet_lines_ratio", ratio(bulletLines, lines.size()))
-        .put("ellipsis_lines_ratio", ratio(ellipsisLines, lines.size()))
+        .put("bullet_lines_ratio", ratio(bulletLines, lines.size))
+        .put("ellipsis_lines_ratio", ratio(ellipsisLines, lines.size))
         .put("alpha_words_ratio", ratio(alphaWords, n))
         .put("stop_words", distinctStopWords)
         .build();

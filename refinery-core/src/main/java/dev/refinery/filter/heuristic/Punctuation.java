@@ -42,6 +42,28 @@ final class Punctuation {
     return false;
   }
 
+  /** True when {@code t[s, e)} has a char outside {@link #PUNCTUATION}. */
+  static boolean hasNonPunctuation(char[] t, int s, int e) {
+    for (int i = s; i < e; i++) {
+      if (!isPunctuation(t[i])) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Python's {@code any(c.isalpha() for c in word)} over {@code t[s, e)}. */
+  static boolean hasLetter(char[] t, int s, int e) {
+    for (int i = s; i < e; i++) {
+      char c = t[i];
+      if (c < 128 ? (c | 0x20) >= 'a' && (c | 0x20) <= 'z'
+          : Character.isLetter(Character.codePointAt(t, i))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Python's {@code any(c.isalpha() for c in word)}. */
   static boolean hasLetter(String text, int s, int e) {
     for (int i = s; i < e; i++) {

@@ -55,6 +55,18 @@ final class PyText {
     return n;
   }
 
+  static int len(char[] s, int from, int to) {
+    int n = to - from;
+    for (int i = from; i < to - 1; i++) {
+      if (s[i] >= Character.MIN_HIGH_SURROGATE && s[i] <= Character.MAX_HIGH_SURROGATE
+          && Character.isLowSurrogate(s[i + 1])) {
+        n--;
+        i++;
+      }
+    }
+    return n;
+  }
+
   static int len(CharSequence s) {
     return len(s, 0, s.length());
   }
@@ -105,46 +117,6 @@ final class PyText {
       lines.add(s.substring(start));
     }
     return lines;
-  }
-
-  /** Python's {@code s.split(c)}: always one more piece than separators. */
-  static List<String> split(String s, char c) {
-    List<String> parts = new ArrayList<>();
-    int start = 0;
-    for (int i = s.indexOf(c); i >= 0; i = s.indexOf(c, start)) {
-      parts.add(s.substring(start, i));
-      start = i + 1;
-    }
-    parts.add(s.substring(start));
-    return parts;
-  }
-
-  /**
-   * Python's {@code re.split("\n{minRun,}", s)}: splits on runs of at least {@code minRun}
-   * newlines, keeping empty pieces at the ends.
-   */
-  static List<String> splitOnNewlineRuns(String s, int minRun) {
-    List<String> parts = new ArrayList<>();
-    int start = 0;
-    int n = s.length();
-    int i = 0;
-    while (i < n) {
-      if (s.charAt(i) != '\n') {
-        i++;
-        continue;
-      }
-      int runEnd = i;
-      while (runEnd < n && s.charAt(runEnd) == '\n') {
-        runEnd++;
-      }
-      if (runEnd - i >= minRun) {
-        parts.add(s.substring(start, i));
-        start = runEnd;
-      }
-      i = runEnd;
-    }
-    parts.add(s.substring(start));
-    return parts;
   }
 
   /** Python's {@code str.split()} word count and longest word (in code points). */

@@ -24,12 +24,18 @@ final class WordTokenizer {
   /** Token boundaries: token i is {@code text[start[i], end[i])}. */
   static final class Tokens {
     final String text;
-    int[] start = new int[64];
-    int[] end = new int[64];
+    /** The text's chars (a private copy: never written after tokenizing). */
+    final char[] chars;
+    int[] start;
+    int[] end;
     int size;
 
-    Tokens(String text) {
+    Tokens(String text, char[] chars) {
       this.text = text;
+      this.chars = chars;
+      int cap = Math.max(16, chars.length / 4);
+      start = new int[cap];
+      end = new int[cap];
     }
 
     void add(int s, int e) {
@@ -52,25 +58,70 @@ final class WordTokenizer {
   }
 
   static Tokens tokenize(String text) {
-    Tokens out = new Tokens(text);
-    char[] t = text.toCharArray();
+    return tokenize(text, text.toCharArray());
+  }
+
+  /** {@code t} must be {@code text.toCharArray()} (or equal to it), and is kept by the result. */
+  static Tokens tokenize(String text, char[] t) {
+    Tokens out = new Tokens(text, t);
     int n = t.length;
     int i = 0;
-    int[] tail = new int[32];
+    int[] tail = null;
     while (i < n) {
-      while (i < n && PyText.isSpace(t[i])) {
+      char c = t[i];
+      if (c < 128 ? ASCII_CLASS[c] == SPACE : PyText.isSpace(c)) {
         i++;
-      }
-      if (i >= n) {
-        break;
+        continue;
       }
       int s = i;
-      while (i < n && !PyText.isSpace(t[i])) {
+      // One pass to the chunk's end; a chunk of plain ASCII letters and digits is one word.
+      boolean plain = true;
+      while (i < n) {
+        c = t[i];
+        if (c < 128) {
+          byte k = ASCII_CLASS[c];
+          if (k == SPACE) {
+            break;
+          }
+          plain &= k == PLAIN;
+        } else {
+          if (PyText.isSpace(c)) {
+            break;
+          }
+          plain = false;
+        }
         i++;
       }
-      chunk(t, s, i, out, tail);
+      if (plain) {
+        out.add(s, i);
+      } else {
+        if (tail == null) {
+          tail = new int[32];
+        }
+        chunk(t, s, i, out, tail);
+      }
     }
     return out;
+  }
+
+  private static final byte PLAIN = 0;
+  private static final byte SPACE = 1;
+  private static final byte SPECIAL = 2;
+  /**
+   * ASCII chars by what the tokenizer does with them: {@link PyText#isSpace} ends a chunk; a
+   * special char ({@link #alwaysSplit}, {@code , : . -} and the apostrophe) needs the chunk split
+   * by {@link #chunk}; plain ones never split a word.
+   */
+  private static final byte[] ASCII_CLASS = new byte[128];
+  /** ASCII chars the middle of a chunk must look at: {@link #alwaysSplit}, {@code , : . -}. */
+  private static final boolean[] ASCII_SPECIAL = new boolean[128];
+
+  static {
+    for (char c = 0; c < 128; c++) {
+      ASCII_SPECIAL[c] = alwaysSplit(c) || c == ',' || c == ':' || c == '.' || c == '-';
+      ASCII_CLASS[c] = PyText.isSpace(c) ? SPACE
+          : ASCII_SPECIAL[c] || c == '\'' ? SPECIAL : PLAIN;
+    }
   }
 
   private static boolean alwaysSplit(char c) {
@@ -130,6 +181,10 @@ final class WordTokenizer {
     int i = s;
     while (i < e) {
       char c = t[i];
+      if (c < 128 && !ASCII_SPECIAL[c]) {
+        i++;
+        continue;
+      }
       int len = 0;
       if (alwaysSplit(c)) {
         len = 1;
