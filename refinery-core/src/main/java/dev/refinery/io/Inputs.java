@@ -1,8 +1,12 @@
 package dev.refinery.io;
 
 import dev.refinery.RefineryException;
+import dev.refinery.internal.Json;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -154,8 +158,8 @@ public final class Inputs {
     if (byName != FileKind.JSON_ARRAY) {
       return byName;
     }
-    try (java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(
-        Compression.of(file).open(file), java.nio.charset.StandardCharsets.UTF_8))) {
+    try (BufferedReader in = new BufferedReader(new InputStreamReader(
+        Compression.of(file).open(file), StandardCharsets.UTF_8))) {
       String line;
       while ((line = in.readLine()) != null) {
         String t = line.strip().replace("\uFEFF", "");
@@ -165,7 +169,7 @@ public final class Inputs {
         if (t.startsWith("[")) {
           return FileKind.JSON_ARRAY;
         }
-        return t.startsWith("{") && dev.refinery.internal.Json.isValid(t)
+        return t.startsWith("{") && Json.isValid(t)
             ? FileKind.JSONL : FileKind.JSON_ARRAY;
       }
       return FileKind.JSON_ARRAY;
