@@ -36,7 +36,10 @@ public interface Tokenizer extends Serializable, AutoCloseable {
   /** The id of a single token, e.g. a special token such as {@code <|eot_id|>}; null if unknown. */
   Integer tokenId(String token);
 
-  /** Releases the native state; the tokenizer re-opens itself if used again. */
+  /**
+   * Releases the native state; the tokenizer re-opens itself if used again. Call it only when no
+   * other thread is encoding or decoding with this instance.
+   */
   @Override
   void close();
 }
