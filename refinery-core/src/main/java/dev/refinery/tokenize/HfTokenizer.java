@@ -1,0 +1,210 @@
+package dev.refinery.tokenize;
+
+import ai.djl.huggingface.tokenizers.Encoding;
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import dev.refinery.RefineryException;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * A Hugging Face {@code tokenizer.json} run by the Rust tokenizers library through DJL. Holds only
+ * the path; the native handle is opened lazily and is transient.
+ */
+final class HfTokenizer implements Tokenizer {
+  private static final long serialVersionUID = 1L;
+
+  /**
+   * DJL pads and truncates to 512 unless told otherwise: both off. maxLength is given only so that
+   * DJL does not fall back to (and warn about) its 512 default; with truncation off it is unused.
+   */
+  static final Map<String, String> OPTIONS =
+      Map.of(
+          "truncation", "false",
+          "padding", "false",
+          "maxLength", String.valueOf(Integer.MAX_VALUE),
+          "modelMaxLength", String.valueOf(Integer.MAX_VALUE),
+          "addSpecialTokens", "false");
+
+  private final String path;
+  private transient volatile HuggingFaceTokenizer handle;
+  private transient volatile Map<String, Integer> vocab;
+  private transient int vocabSize;
+
+  HfTokenizer(String path) {
+    this.path = path;
+  }
+
+  @Override
+  public String name() {
+    return path;
+  }
+
+  HuggingFaceTokenizer handle() {
+    HuggingFaceTokenizer h = handle;
+    if (h == null) {
+      synchronized (this) {
+        h = handle;
+        if (h == null) {
+          Tokenizers.prepareNativeCache();
+          try {
+            h = HuggingFaceTokenizer.newInstance(Path.of(path), OPTIONS);
+          } catch (IOException | RuntimeException | UnsatisfiedLinkError e) {
+            throw new RefineryException(
+                "not a Hugging Face tokenizer: " + path + " (" + oneLine(e) + ")", e);
+          }
+          if (!"DO_NOT_TRUNCATE".equalsIgnoreCase(h.getTruncation())
+              || !"DO_NOT_PAD".equalsIgnoreCase(h.getPadding())) {
+            String state = h.getTruncation() + "/" + h.getPadding();
+            h.close();
+            throw new IllegalStateException(
+                "DJL left truncation/padding on for " + path + ": " + state);
+          }
+          handle = h;
+        }
+      }
+    }
+    return h;
+  }
+
+  @Override
+  public int[] encode(String text, boolean addSpecialTokens) {
+    Encoding encoding = handle().encode(text, addSpecialTokens, false);
+    long[] ids = encoding.getIds();
+    int[] out = new int[ids.length];
+    for (int i = 0; i < ids.length; i++) {
+      out[i] = (int) ids[i];
+    }
+    return out;
+  }
+
+  @Override
+  public String decode(int[] ids) {
+    long[] longs = new long[ids.length];
+    for (int i = 0; i < ids.length; i++) {
+      longs[i] = ids[i];
+    }
+    return handle().decode(longs, false);
+  }
+
+  @Override
+  public int vocabSize() {
+    vocab();
+    return vocabSize;
+  }
+
+  @Override
+  public Integer tokenId(String token) {
+    return vocab().get(token);
+  }
+
+  /** Token → id from the file's model vocabulary and its added tokens, read once. */
+  private Map<String, Integer> vocab() {
+    Map<String, Integer> v = vocab;
+    if (v == null) {
+      synchronized (this) {
+        v = vocab;
+        if (v == null) {
+          v = readVocab();
+          int max = -1;
+          for (int id : v.values()) {
+            max = Math.max(max, id);
+          }
+          vocabSize = max + 1;
+          vocab = v;
+        }
+      }
+    }
+    return v;
+  }
+
+  private Map<String, Integer> readVocab() {
+    Map<String, Integer> out = new HashMap<>();
+    try (JsonParser p = new JsonFactory().createParser(Path.of(path).toFile())) {
+      expect(p.nextToken() == JsonToken.START_OBJECT);
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String field = p.currentName();
+        JsonToken value = p.nextToken();
+        if (field.equals("model") && value == JsonToken.START_OBJECT) {
+          while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String modelField = p.currentName();
+            JsonToken v = p.nextToken();
+            if (modelField.equals("vocab") && v == JsonToken.START_OBJECT) {
+              while (p.nextToken() == JsonToken.FIELD_NAME) { // BPE, WordPiece: {"token": id}
+                String token = p.currentName();
+                p.nextToken();
+                out.putIfAbsent(token, p.getIntValue());
+              }
+            } else if (modelField.equals("vocab") && v == JsonToken.START_ARRAY) {
+              int id = 0; // Unigram: [["piece", score], ...], id = position
+              while (p.nextToken() == JsonToken.START_ARRAY) {
+                p.nextToken();
+                out.putIfAbsent(p.getText(), id++);
+                while (p.nextToken() != JsonToken.END_ARRAY) {
+                  p.skipChildren();
+                }
+              }
+            } else {
+              p.skipChildren();
+            }
+          }
+        } else if (field.equals("added_tokens") && value == JsonToken.START_ARRAY) {
+          while (p.nextToken() == JsonToken.START_OBJECT) {
+            String content = null;
+            Integer id = null;
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+              String name = p.currentName();
+              p.nextToken();
+              if (name.equals("content")) {
+                content = p.getText();
+              } else if (name.equals("id")) {
+                id = p.getIntValue();
+              } else {
+                p.skipChildren();
+              }
+            }
+            if (content != null && id != null) {
+              out.put(content, id);
+            }
+          }
+        } else {
+          p.skipChildren();
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      throw new RefineryException(
+          "cannot read the vocabulary of " + path + " (" + oneLine(e) + ")", e);
+    }
+    return out;
+  }
+
+  private static void expect(boolean ok) throws IOException {
+    if (!ok) {
+      throw new IOException("not a JSON object");
+    }
+  }
+
+  static String oneLine(Throwable e) {
+    String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    int newline = message.indexOf('\n');
+    return newline < 0 ? message : message.substring(0, newline);
+  }
+
+  @Override
+  public synchronized void close() {
+    HuggingFaceTokenizer h = handle;
+    handle = null;
+    if (h != null) {
+      h.close();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "HfTokenizer[" + path + "]";
+  }
+}
