@@ -19,6 +19,7 @@ import picocli.CommandLine.ScopeType;
         ShowCommand.class,
         ValidateCommand.class,
         ConvertCommand.class,
+        FormatCommand.class,
         RunCommand.class,
         StepsCommand.class,
         CommandLine.HelpCommand.class

@@ -1,0 +1,105 @@
+package dev.refinery.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.refinery.internal.Json;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FormatCommandTest {
+  private static final String CHAT = "{\"uuid\": \"a\", \"category\": \"chat\", \"reasoning\": "
+      + "\"on\", \"messages\": [{\"role\": \"user\", \"content\": \"Hi\"}, {\"role\": "
+      + "\"assistant\", \"content\": \"<think>\\nhmm\\n</think>\\n\\nHello!\"}], \"metadata\": \"\"}";
+  private static final String OFF = "{\"uuid\": \"b\", \"category\": \"chat\", \"reasoning\": "
+      + "\"off\", \"messages\": [{\"role\": \"user\", \"content\": \"Yo\"}, {\"role\": "
+      + "\"assistant\", \"content\": \"<think>\\nx\\n</think>\\n\\nHey\"}], \"metadata\": \"\"}";
+  private static final String TOOL = "{\"uuid\": \"t\", \"category\": \"tool_calling\", "
+      + "\"reasoning\": \"off\", \"messages\": [{\"role\": \"user\", \"content\": \"w?\"}, "
+      + "{\"role\": \"assistant\", \"content\": \"\", \"tool_calls\": [{\"id\": \"c\", \"type\": "
+      + "\"function\", \"function\": {\"name\": \"f\", \"arguments\": \"{}\"}}]}], "
+      + "\"metadata\": \"\"}";
+
+  @TempDir
+  Path dir;
+
+  @SuppressWarnings("unchecked")
+  private static List<Map<String, Object>> jsonl(Path file) throws Exception {
+    List<Map<String, Object>> rows = new ArrayList<>();
+    for (String line : Files.readAllLines(file)) {
+      rows.add((Map<String, Object>) Json.parse(line));
+    }
+    return rows;
+  }
+
+  private Path input(String... lines) throws Exception {
+    Path in = dir.resolve("in.jsonl");
+    Files.write(in, List.of(lines));
+    return in;
+  }
+
+  @Test
+  void writesUuidAndTextPerSample() throws Exception {
+    Path in = input(CHAT, OFF);
+    Path out = dir.resolve("out.jsonl");
+    Cli r = Cli.run("format", in.toString(), out.toString(), "--template", "chatml",
+        "--reasoning", "on-only", "--add-generation-prompt");
+    assertThat(r.status()).as(r.err()).isZero();
+    assertThat(r.out()).startsWith("read 2, written 2, rejected 0 (template chatml;");
+    List<Map<String, Object>> rows = jsonl(out);
+    assertThat(rows).containsExactly(
+        Map.of("uuid", "a", "text", "<|im_start|>user\nHi<|im_end|>\n<|im_start|>assistant\n"
+            + "<think>\nhmm\n</think>\n\nHello!<|im_end|>\n<|im_start|>assistant\n"),
+        Map.of("uuid", "b", "text", "<|im_start|>user\nYo<|im_end|>\n<|im_start|>assistant\n"
+            + "Hey<|im_end|>\n<|im_start|>assistant\n"));
+  }
+
+  @Test
+  void unrenderableSamplesAreCountedAndSetAside() throws Exception {
+    Path in = input(CHAT, TOOL, OFF);
+    Path out = dir.resolve("out.jsonl");
+    Path rejects = dir.resolve("rejects.jsonl");
+    Cli r = Cli.run("format", in.toString(), out.toString(), "--template", "llama3",
+        "--rejects", rejects.toString());
+    assertThat(r.status()).as(r.err()).isZero();
+    assertThat(r.out()).startsWith("read 3, written 2, rejected 1 (template llama3;");
+    assertThat(r.err()).contains("sample t").contains("tools are not supported");
+    assertThat(jsonl(out)).extracting(m -> m.get("uuid")).containsExactly("a", "b");
+    List<Map<String, Object>> bad = jsonl(rejects);
+    assertThat(bad).hasSize(1);
+    assertThat((String) bad.get(0).get("reason")).contains("sample t");
+    assertThat(Json.parse((String) bad.get(0).get("raw"))).isEqualTo(Json.parse(TOOL));
+
+    // Without --rejects the run goes on all the same.
+    Cli again = Cli.run("format", in.toString(), out.toString(), "--template", "llama3");
+    assertThat(again.status()).as(again.err()).isZero();
+    assertThat(again.out()).startsWith("read 3, written 2, rejected 1");
+  }
+
+  @Test
+  void unknownTemplateAndPathsFailInOneLine() throws Exception {
+    Path in = input(CHAT);
+    Path out = dir.resolve("out.jsonl");
+    Cli r = Cli.run("format", in.toString(), out.toString(), "--template", "gemma");
+    assertThat(r.status()).isEqualTo(1);
+    assertThat(r.err().strip()).isEqualTo("error: unknown template 'gemma'; built-in templates: "
+        + "llama3, chatml, qwen3, mistral, alpaca");
+    Path config = dir.resolve("tokenizer_config.json");
+    Files.writeString(config, "{}");
+    for (String t : List.of(config.toString(), dir.toString())) {
+      Cli p = Cli.run("format", in.toString(), out.toString(), "--template", t);
+      assertThat(p.status()).isEqualTo(1);
+      assertThat(p.err().strip()).isEqualTo("error: Jinja chat templates from "
+          + "tokenizer_config.json are not supported yet; use llama3, chatml, mistral or alpaca");
+    }
+    assertThat(out).doesNotExist();
+    Cli mode = Cli.run("format", in.toString(), out.toString(), "--template", "llama3",
+        "--reasoning", "maybe");
+    assertThat(mode.status()).isEqualTo(1);
+    assertThat(mode.err()).contains("keep, strip or on-only");
+  }
+}

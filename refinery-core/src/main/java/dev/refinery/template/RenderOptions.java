@@ -1,0 +1,41 @@
+package dev.refinery.template;
+
+import dev.refinery.RefineryException;
+import java.util.Locale;
+
+/**
+ * How to render: whether to end with the header of an assistant turn for the model to complete,
+ * and what to do with the {@code <think>} block of assistant turns.
+ */
+public record RenderOptions(boolean addGenerationPrompt, Reasoning reasoning) {
+
+  public static final RenderOptions DEFAULT = new RenderOptions(false, Reasoning.KEEP);
+
+  public RenderOptions {
+    if (reasoning == null) {
+      reasoning = Reasoning.KEEP;
+    }
+  }
+
+  /** What happens to the reasoning trace of assistant turns. */
+  public enum Reasoning {
+    /** Leave the {@code <think>} block inline, as written. */
+    KEEP,
+    /** Remove the {@code <think>} block from every assistant turn. */
+    STRIP,
+    /** Keep the block for reasoning "on" rows, strip it from all others. */
+    ON_ONLY;
+
+    /** Parses {@code keep}, {@code strip} or {@code on-only}. */
+    public static Reasoning parse(String text) {
+      String t = text == null ? "" : text.trim().toLowerCase(Locale.ROOT);
+      return switch (t) {
+        case "keep" -> KEEP;
+        case "strip" -> STRIP;
+        case "on-only", "on_only" -> ON_ONLY;
+        default -> throw new RefineryException("unknown reasoning mode '" + text
+            + "'; use keep, strip or on-only");
+      };
+    }
+  }
+}
