@@ -31,6 +31,10 @@ final class Turns {
       case STRIP -> true;
       case ON_ONLY -> !sample.reasoningOn();
     };
+    if (definesTools(sample.metadata())) {
+      // Rendering without them would silently drop the tool definitions from the prompt.
+      throw fail(sample, template, "metadata.tools defines tools; tools are not supported yet");
+    }
     List<Turn> turns = new ArrayList<>(messages.size());
     for (int i = 0; i < messages.size(); i++) {
       Message m = messages.get(i);
@@ -53,6 +57,18 @@ final class Turns {
       turns.add(new Turn(role, content));
     }
     return turns;
+  }
+
+  private static boolean definesTools(String metadata) {
+    Object parsed = dev.refinery.internal.Json.parseOrNull(metadata);
+    if (!(parsed instanceof java.util.Map<?, ?> meta)) {
+      return false;
+    }
+    Object tools = meta.get("tools");
+    if (tools instanceof String text) {
+      tools = dev.refinery.internal.Json.parseOrNull(text);
+    }
+    return tools instanceof List<?> list && !list.isEmpty();
   }
 
   private static String stripThink(Sample sample, String template, int index, String content) {

@@ -164,6 +164,13 @@ class TemplatesTest {
         new Message("assistant", null, List.of(ToolCall.of("c1", "f", "{}")), null))).build();
     assertThatThrownBy(() -> render("llama3", call, PLAIN)).hasMessageContaining("u-2")
         .hasMessageContaining("tool call");
+    // Tools defined but never called would silently vanish from the prompt: refused too.
+    Sample defined = sample("off", "user", "x", "assistant", "y").toBuilder()
+        .metadata("{\"tools\": [{\"name\": \"f\"}]}").build();
+    assertThatThrownBy(() -> render("chatml", defined, PLAIN))
+        .hasMessageContaining("metadata.tools defines tools");
+    assertThat(render("chatml", defined.toBuilder().metadata("{\"tools\": []}").build(), PLAIN))
+        .contains("<|im_start|>user\nx<|im_end|>");
     assertThatThrownBy(() -> Templates.builtIn("gemma")).isInstanceOf(RefineryException.class)
         .hasMessage("unknown template 'gemma'; built-in templates: llama3, chatml, qwen3, "
             + "mistral, alpaca");
