@@ -19,9 +19,11 @@ final class AlpacaTemplate implements ChatTemplate {
   }
 
   @Override
-  public String render(Sample sample, RenderOptions options) {
+  public List<Segment> segments(Sample sample, RenderOptions options) {
     List<Turns.Turn> turns = Turns.of(sample, options, NAME);
+    int offset = 0;
     if (turns.get(0).is("system")) {
+      offset = 1;
       if (!turns.get(0).content().isEmpty()) {
         throw Turns.fail(sample, NAME, "the Alpaca prompt has no place for a system message");
       }
@@ -33,11 +35,15 @@ final class AlpacaTemplate implements ChatTemplate {
       throw Turns.fail(sample, NAME, "the Alpaca prompt takes one user turn and at most one "
           + "assistant turn; this sample has " + turns.size() + " turns");
     }
-    StringBuilder sb = new StringBuilder(PREAMBLE).append(turns.get(0).content())
-        .append("\n\n### Response:\n");
+    Segment.Builder b = new Segment.Builder()
+        .add(PREAMBLE, "user", offset, Segment.Kind.HEADER)
+        .add(turns.get(0).content(), "user", offset, Segment.Kind.CONTENT);
     if (turns.size() == 2) {
-      sb.append(turns.get(1).content());
+      b.add("\n\n### Response:\n", "assistant", offset + 1, Segment.Kind.HEADER)
+          .add(turns.get(1).content(), "assistant", offset + 1, Segment.Kind.CONTENT);
+    } else {
+      b.scaffold("\n\n### Response:\n");
     }
-    return sb.toString();
+    return b.build();
   }
 }

@@ -1,6 +1,7 @@
 package dev.refinery.template;
 
 import dev.refinery.sample.Sample;
+import java.util.List;
 
 /**
  * Plain ChatML: per message {@code <|im_start|>ROLE\n} + content + {@code <|im_end|>\n}, content
@@ -16,15 +17,19 @@ final class ChatMlTemplate implements ChatTemplate {
   }
 
   @Override
-  public String render(Sample sample, RenderOptions options) {
-    StringBuilder sb = new StringBuilder();
-    for (Turns.Turn t : Turns.of(sample, options, NAME)) {
-      sb.append("<|im_start|>").append(t.role()).append('\n').append(t.content())
-          .append("<|im_end|>\n");
+  public List<Segment> segments(Sample sample, RenderOptions options) {
+    Segment.Builder b = new Segment.Builder();
+    List<Turns.Turn> turns = Turns.of(sample, options, NAME);
+    for (int i = 0; i < turns.size(); i++) {
+      Turns.Turn t = turns.get(i);
+      b.add("<|im_start|>" + t.role() + "\n", t.role(), i, Segment.Kind.HEADER)
+          .add(t.content(), t.role(), i, Segment.Kind.CONTENT)
+          .add("<|im_end|>", t.role(), i, Segment.Kind.END)
+          .scaffold("\n");
     }
     if (options.addGenerationPrompt()) {
-      sb.append("<|im_start|>assistant\n");
+      b.scaffold("<|im_start|>assistant\n");
     }
-    return sb.toString();
+    return b.build();
   }
 }

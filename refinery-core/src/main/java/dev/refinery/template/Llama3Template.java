@@ -18,16 +18,19 @@ final class Llama3Template implements ChatTemplate {
   }
 
   @Override
-  public String render(Sample sample, RenderOptions options) {
+  public List<Segment> segments(Sample sample, RenderOptions options) {
     List<Turns.Turn> turns = Turns.of(sample, options, NAME);
-    StringBuilder sb = new StringBuilder("<|begin_of_text|>");
-    for (Turns.Turn t : turns) {
-      sb.append("<|start_header_id|>").append(t.role()).append("<|end_header_id|>\n\n")
-          .append(PyStr.strip(t.content())).append("<|eot_id|>");
+    Segment.Builder b = new Segment.Builder().scaffold("<|begin_of_text|>");
+    for (int i = 0; i < turns.size(); i++) {
+      Turns.Turn t = turns.get(i);
+      b.add("<|start_header_id|>" + t.role() + "<|end_header_id|>\n\n", t.role(), i,
+              Segment.Kind.HEADER)
+          .add(PyStr.strip(t.content()), t.role(), i, Segment.Kind.CONTENT)
+          .add("<|eot_id|>", t.role(), i, Segment.Kind.END);
     }
     if (options.addGenerationPrompt()) {
-      sb.append("<|start_header_id|>assistant<|end_header_id|>\n\n");
+      b.scaffold("<|start_header_id|>assistant<|end_header_id|>\n\n");
     }
-    return sb.toString();
+    return b.build();
   }
 }

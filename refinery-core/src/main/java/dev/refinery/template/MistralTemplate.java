@@ -19,12 +19,14 @@ final class MistralTemplate implements ChatTemplate {
   }
 
   @Override
-  public String render(Sample sample, RenderOptions options) {
+  public List<Segment> segments(Sample sample, RenderOptions options) {
     List<Turns.Turn> turns = Turns.of(sample, options, NAME);
+    int offset = 0;
     if (turns.get(0).is("system") && turns.get(0).content().isEmpty()) {
       turns = turns.subList(1, turns.size());
+      offset = 1;
     }
-    StringBuilder sb = new StringBuilder("<s>");
+    Segment.Builder b = new Segment.Builder().scaffold("<s>");
     for (int i = 0; i < turns.size(); i++) {
       Turns.Turn t = turns.get(i);
       if (t.is("system")) {
@@ -35,12 +37,17 @@ final class MistralTemplate implements ChatTemplate {
         throw Turns.fail(sample, NAME,
             "conversation roles must alternate user/assistant/user/assistant/...");
       }
+      int m = i + offset;
       if (t.is("user")) {
-        sb.append("[INST] ").append(t.content()).append(" [/INST]");
+        b.add("[INST] ", "user", m, Segment.Kind.HEADER)
+            .add(t.content(), "user", m, Segment.Kind.CONTENT)
+            .add(" [/INST]", "user", m, Segment.Kind.END);
       } else {
-        sb.append(t.content()).append("</s> ");
+        b.add(t.content(), "assistant", m, Segment.Kind.CONTENT)
+            .add("</s>", "assistant", m, Segment.Kind.END)
+            .scaffold(" ");
       }
     }
-    return sb.toString();
+    return b.build();
   }
 }

@@ -22,11 +22,11 @@ final class Qwen3Template implements ChatTemplate {
   }
 
   @Override
-  public String render(Sample sample, RenderOptions options) {
+  public List<Segment> segments(Sample sample, RenderOptions options) {
     List<Turns.Turn> turns = Turns.of(sample, options, NAME);
-    StringBuilder sb = new StringBuilder();
+    Segment.Builder b = new Segment.Builder();
     if (turns.get(0).is("system")) {
-      sb.append("<|im_start|>system\n").append(turns.get(0).content()).append("<|im_end|>\n");
+      turn(b, 0, "system", turns.get(0).content());
     }
     int lastQuery = turns.size() - 1;
     for (int i = turns.size() - 1; i >= 0; i--) {
@@ -40,8 +40,7 @@ final class Qwen3Template implements ChatTemplate {
     for (int i = 0; i < turns.size(); i++) {
       Turns.Turn t = turns.get(i);
       if (t.is("user") || (t.is("system") && i > 0)) {
-        sb.append("<|im_start|>").append(t.role()).append('\n').append(t.content())
-            .append("<|im_end|>\n");
+        turn(b, i, t.role(), t.content());
       } else if (t.is("assistant")) {
         String content = t.content();
         String reasoning = "";
@@ -56,17 +55,23 @@ final class Qwen3Template implements ChatTemplate {
         }
         boolean last = i == turns.size() - 1;
         if (i > lastQuery && (last || !reasoning.isEmpty())) {
-          sb.append("<|im_start|>assistant\n<think>\n").append(PyStr.strip(reasoning, '\n'))
-              .append("\n</think>\n\n").append(PyStr.lstrip(content, '\n'));
+          turn(b, i, "assistant", "<think>\n" + PyStr.strip(reasoning, '\n') + "\n</think>\n\n"
+              + PyStr.lstrip(content, '\n'));
         } else {
-          sb.append("<|im_start|>assistant\n").append(content);
+          turn(b, i, "assistant", content);
         }
-        sb.append("<|im_end|>\n");
       }
     }
     if (options.addGenerationPrompt()) {
-      sb.append("<|im_start|>assistant\n");
+      b.scaffold("<|im_start|>assistant\n");
     }
-    return sb.toString();
+    return b.build();
+  }
+
+  private static void turn(Segment.Builder b, int index, String role, String content) {
+    b.add("<|im_start|>" + role + "\n", role, index, Segment.Kind.HEADER)
+        .add(content, role, index, Segment.Kind.CONTENT)
+        .add("<|im_end|>", role, index, Segment.Kind.END)
+        .scaffold("\n");
   }
 }
