@@ -20,6 +20,7 @@ import picocli.CommandLine.ScopeType;
         ValidateCommand.class,
         ConvertCommand.class,
         FormatCommand.class,
+        TokenizeCommand.class,
         RunCommand.class,
         StepsCommand.class,
         CommandLine.HelpCommand.class

@@ -1,0 +1,173 @@
+package dev.refinery.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.refinery.SharedData;
+import dev.refinery.demo.SampleData;
+import dev.refinery.internal.Json;
+import dev.refinery.io.FileKind;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TokenizeCommandTest {
+  @TempDir
+  Path dir;
+
+  @SuppressWarnings("unchecked")
+  private static List<Map<String, Object>> jsonl(Path file) throws Exception {
+    List<Map<String, Object>> rows = new ArrayList<>();
+    for (String line : Files.readAllLines(file)) {
+      rows.add((Map<String, Object>) Json.parse(line));
+    }
+    return rows;
+  }
+
+  private Path demo(int rows) {
+    Path data = dir.resolve("demo");
+    SampleData.write(data, SampleData.Spec.of(rows, 7).withFileKind(FileKind.JSONL));
+    return data;
+  }
+
+  private static String llama3() {
+    return SharedData.file("tokenizers/llama3/tokenizer.json").toString();
+  }
+
+  private static long count(String out, String regex) {
+    Matcher m = Pattern.compile(regex).matcher(out);
+    assertThat(m.find()).as(out).isTrue();
+    return Long.parseLong(m.group(1));
+  }
+
+  @Test
+  void writesIdsAndMasksPerSample() throws Exception {
+    Path data = demo(20);
+    Path out = dir.resolve("tok.jsonl");
+    Cli r = Cli.run("tokenize", data.toString(), out.toString(), "--tokenizer", llama3(),
+        "--template", "llama3", "--max-length", "4096", "--split", "chat,math");
+    assertThat(r.status()).as(r.err()).isZero();
+    long read = count(r.out(), "read (\\d+)");
+    long tokenized = count(r.out(), "tokenized (\\d+)");
+    long rejected = count(r.out(), "rejected (\\d+)");
+    long dropped = count(r.out(), "dropped (\\d+)");
+    assertThat(read).isPositive().isEqualTo(tokenized + rejected);
+    List<Map<String, Object>> rows = jsonl(out);
+    assertThat(rows).hasSize((int) (tokenized - dropped));
+    long tokens = 0;
+    for (Map<String, Object> row : rows) {
+      assertThat(row).containsOnlyKeys("uuid", "input_ids", "loss_mask");
+      List<?> ids = (List<?>) row.get("input_ids");
+      List<?> mask = (List<?>) row.get("loss_mask");
+      assertThat(ids).hasSameSizeAs(mask).isNotEmpty();
+      assertThat(ids.get(0)).isEqualTo(128000L); // <|begin_of_text|>
+      assertThat(mask.get(0)).isEqualTo(0L);
+      assertThat(mask.contains(1L)).as("some token trained").isTrue();
+      tokens += ids.size();
+    }
+    assertThat(r.out()).contains("; tokens " + tokens + ";");
+
+    // Deterministic: the same run writes the same bytes.
+    Path again = dir.resolve("again.jsonl");
+    Cli.run("tokenize", data.toString(), again.toString(), "--tokenizer", llama3(),
+        "--template", "llama3", "--max-length", "4096", "--split", "chat,math");
+    assertThat(Files.readAllBytes(again)).isEqualTo(Files.readAllBytes(out));
+  }
+
+  @Test
+  void dropCountsOverLongSamples() throws Exception {
+    Path data = demo(20);
+    Path out = dir.resolve("short.jsonl");
+    Cli r = Cli.run("tokenize", data.toString(), out.toString(), "--tokenizer", llama3(),
+        "--template", "llama3", "--max-length", "64", "--overflow", "drop", "--loss", "all");
+    assertThat(r.status()).as(r.err()).isZero();
+    long tokenized = count(r.out(), "tokenized (\\d+)");
+    long dropped = count(r.out(), "dropped (\\d+)");
+    assertThat(dropped).isPositive();
+    List<Map<String, Object>> rows = jsonl(out);
+    assertThat(rows).hasSize((int) (tokenized - dropped));
+    assertThat(rows).allSatisfy(row ->
+        assertThat((List<?>) row.get("input_ids")).hasSizeLessThanOrEqualTo(64));
+
+    Cli t = Cli.run("tokenize", data.toString(), out.toString(), "--tokenizer", llama3(),
+        "--template", "llama3", "--max-length", "64", "--overflow", "truncate");
+    assertThat(t.status()).as(t.err()).isZero();
+    assertThat(count(t.out(), "truncated (\\d+)")).isEqualTo(dropped);
+    assertThat(jsonl(out)).hasSize((int) tokenized);
+  }
+
+  @Test
+  void packsToJsonlWithBoundaries() throws Exception {
+    Path data = demo(20);
+    Path out = dir.resolve("packed.jsonl");
+    Cli r = Cli.run("tokenize", data.toString(), out.toString(), "--tokenizer", llama3(),
+        "--template", "llama3", "--max-length", "4096", "--pack", "--split", "chat,math");
+    assertThat(r.status()).as(r.err()).isZero();
+    assertThat(r.out()).containsPattern("efficiency \\d+\\.\\d\\d%");
+    long sequences = count(r.out(), "into (\\d+) sequences");
+    List<Map<String, Object>> rows = jsonl(out);
+    assertThat(rows).hasSize((int) sequences);
+    for (Map<String, Object> row : rows) {
+      List<?> ids = (List<?>) row.get("input_ids");
+      List<?> pos = (List<?>) row.get("position_ids");
+      List<?> cu = (List<?>) row.get("cu_seqlens");
+      List<?> uuids = (List<?>) row.get("uuids");
+      assertThat(ids).hasSizeLessThanOrEqualTo(4096).hasSameSizeAs(pos)
+          .hasSameSizeAs((List<?>) row.get("loss_mask"));
+      assertThat(cu).hasSize(uuids.size() + 1);
+      assertThat(cu.get(cu.size() - 1)).isEqualTo((long) ids.size());
+      for (int k = 0; k < uuids.size(); k++) {
+        int start = ((Number) cu.get(k)).intValue();
+        assertThat(pos.get(start)).isEqualTo(0L);
+        assertThat(ids.get(start)).isEqualTo(128000L);
+      }
+    }
+  }
+
+  @Test
+  void writesMegatronDocuments() throws Exception {
+    Path data = demo(20);
+    Path prefix = dir.resolve("mega/chat");
+    Cli r = Cli.run("tokenize", data.toString(), prefix.toString(), "--tokenizer", llama3(),
+        "--template", "llama3", "--max-length", "4096", "--format", "megatron", "--split",
+        "chat,math");
+    assertThat(r.status()).as(r.err()).isZero();
+    long written = count(r.out(), "written (\\d+) samples");
+    long tokens = count(r.out(), "tokens (\\d+)");
+    ByteBuffer idx = ByteBuffer.wrap(Files.readAllBytes(dir.resolve("mega/chat.idx")))
+        .order(ByteOrder.LITTLE_ENDIAN);
+    idx.position(9 + 8);
+    assertThat(idx.get()).isEqualTo((byte) 4); // int32: Llama 3 has over 65,500 ids
+    assertThat(idx.getLong()).isEqualTo(written);
+    assertThat(idx.getLong()).isEqualTo(written + 1);
+    assertThat(Files.size(dir.resolve("mega/chat.bin"))).isEqualTo(tokens * 4);
+
+    Path packed = dir.resolve("mega/packed");
+    Cli p = Cli.run("tokenize", data.toString(), packed.toString(), "--tokenizer", llama3(),
+        "--template", "llama3", "--max-length", "4096", "--format", "megatron", "--pack");
+    assertThat(p.status()).as(p.err()).isZero();
+    assertThat(p.out()).contains("efficiency");
+    assertThat(Files.size(dir.resolve("mega/packed.bin")))
+        .isEqualTo(count(p.out(), "tokens (\\d+)") * 4);
+  }
+
+  @Test
+  void badOptionsFailWithAMessage() {
+    Cli r = Cli.run("tokenize", dir.toString(), dir.resolve("x.jsonl").toString(),
+        "--tokenizer", "cl100k_base", "--template", "llama3", "--max-length", "10", "--pack",
+        "--overflow", "keep");
+    assertThat(r.status()).isNotZero();
+    assertThat(r.err()).contains("--overflow drop or truncate");
+    Cli m = Cli.run("tokenize", dir.toString(), dir.resolve("x.jsonl").toString(),
+        "--tokenizer", "cl100k_base", "--template", "mistral", "--max-length", "10");
+    assertThat(m.status()).isNotZero();
+    assertThat(m.err()).contains("--loss all");
+  }
+}
