@@ -5,6 +5,7 @@ import dev.refinery.sample.Message;
 import dev.refinery.sample.Sample;
 import dev.refinery.sample.ThinkBlock;
 import dev.refinery.sample.ToolCall;
+import dev.refinery.sample.ToolDefinitions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -53,7 +54,7 @@ final class SampleView {
       out.append(' ').append(String.join(" · ", facts));
     }
     out.append('\n');
-    List<String> tools = toolNames(s.metadata());
+    java.util.Set<String> tools = ToolDefinitions.names(s.metadata());
     if (!tools.isEmpty()) {
       out.append(style.dim("tools: " + String.join(", ", tools))).append('\n');
     }
@@ -64,24 +65,6 @@ final class SampleView {
       out.append(style.dim("(no messages)")).append('\n');
     }
     return out.toString();
-  }
-
-  /** The function names metadata.tools defines (OpenAI or bare shape), in order. */
-  private static List<String> toolNames(String metadata) {
-    List<String> names = new ArrayList<>();
-    Object parsed = dev.refinery.internal.Json.parseOrNull(metadata);
-    if (parsed instanceof java.util.Map<?, ?> meta && meta.get("tools") instanceof List<?> tools) {
-      for (Object t : tools) {
-        if (t instanceof java.util.Map<?, ?> tool) {
-          Object fn = tool.get("function") instanceof java.util.Map<?, ?> f ? f.get("name")
-              : tool.get("name");
-          if (fn instanceof String n) {
-            names.add(n);
-          }
-        }
-      }
-    }
-    return names;
   }
 
   private void renderMessage(StringBuilder out, Message m) {

@@ -4,6 +4,7 @@ import dev.refinery.RefineryException;
 import dev.refinery.sample.Message;
 import dev.refinery.sample.Sample;
 import dev.refinery.sample.ThinkBlock;
+import dev.refinery.sample.ToolDefinitions;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -31,7 +32,7 @@ final class Turns {
       case STRIP -> true;
       case ON_ONLY -> !sample.reasoningOn();
     };
-    if (definesTools(sample.metadata())) {
+    if (ToolDefinitions.any(sample.metadata())) {
       // Rendering without them would silently drop the tool definitions from the prompt.
       throw fail(sample, template, "metadata.tools defines tools; tools are not supported yet");
     }
@@ -57,18 +58,6 @@ final class Turns {
       turns.add(new Turn(role, content));
     }
     return turns;
-  }
-
-  private static boolean definesTools(String metadata) {
-    Object parsed = dev.refinery.internal.Json.parseOrNull(metadata);
-    if (!(parsed instanceof java.util.Map<?, ?> meta)) {
-      return false;
-    }
-    Object tools = meta.get("tools");
-    if (tools instanceof String text) {
-      tools = dev.refinery.internal.Json.parseOrNull(text);
-    }
-    return tools instanceof List<?> list && !list.isEmpty();
   }
 
   private static String stripThink(Sample sample, String template, int index, String content) {

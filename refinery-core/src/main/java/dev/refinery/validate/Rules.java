@@ -5,6 +5,7 @@ import dev.refinery.sample.Message;
 import dev.refinery.sample.Sample;
 import dev.refinery.sample.ThinkBlock;
 import dev.refinery.sample.ToolCall;
+import dev.refinery.sample.ToolDefinitions;
 import java.util.List;
 import java.util.Set;
 

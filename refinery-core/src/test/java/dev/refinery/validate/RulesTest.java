@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.refinery.sample.Message;
 import dev.refinery.sample.Sample;
 import dev.refinery.sample.ToolCall;
+import dev.refinery.sample.ToolDefinitions;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Nested;
