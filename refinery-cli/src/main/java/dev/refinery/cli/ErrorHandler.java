@@ -1,10 +1,11 @@
 package dev.refinery.cli;
 
 import dev.refinery.RefineryException;
+import dev.refinery.internal.Errors;
 import java.io.UncheckedIOException;
-import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.ParseResult;
+import picocli.CommandLine;
 
 /**
  * The one place that turns exceptions into exit codes and one-line messages. A {@link
@@ -21,20 +22,20 @@ final class ErrorHandler implements IExecutionExceptionHandler {
         || (parsed.subcommand() != null && parsed.subcommand().hasMatchedOption("--verbose"));
     var err = cli.getErr();
     if (e instanceof RefineryException) {
-      err.println("error: " + oneLine(e.getMessage()));
+      err.println("error: " + Errors.firstLine(e.getMessage()));
       if (verbose) {
         e.printStackTrace(err);
       }
       return USER_ERROR;
     }
     if (e instanceof UncheckedIOException io) {
-      err.println("error: " + oneLine(String.valueOf(io.getCause().getMessage())));
+      err.println("error: " + Errors.firstLine(String.valueOf(io.getCause().getMessage())));
       if (verbose) {
         e.printStackTrace(err);
       }
       return USER_ERROR;
     }
-    err.println("internal error: " + e.getClass().getSimpleName() + ": " + oneLine(
+    err.println("internal error: " + e.getClass().getSimpleName() + ": " + Errors.firstLine(
         String.valueOf(e.getMessage())) + (verbose ? "" : " (run with --verbose for details)"));
     if (verbose) {
       e.printStackTrace(err);
@@ -42,8 +43,4 @@ final class ErrorHandler implements IExecutionExceptionHandler {
     return INTERNAL_ERROR;
   }
 
-  static String oneLine(String message) {
-    int nl = message.indexOf('\n');
-    return nl < 0 ? message : message.substring(0, nl);
-  }
 }

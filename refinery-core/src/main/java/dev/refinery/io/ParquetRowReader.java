@@ -1,6 +1,7 @@
 package dev.refinery.io;
 
 import dev.refinery.RefineryException;
+import dev.refinery.internal.Errors;
 import dev.refinery.internal.Json;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -67,7 +68,7 @@ final class ParquetRowReader implements RowReader {
       this.materializer = new ParquetRowMaterializer(schema);
     } catch (RuntimeException e) {
       reader.close();
-      throw new RefineryException(fileName + ": unsupported Parquet schema: " + oneLine(e), e);
+      throw new RefineryException(fileName + ": unsupported Parquet schema: " + Errors.firstLine(e), e);
     }
     this.nextRowGroup = Math.min(firstRowGroup, rowGroups.size());
     this.endRowGroup = (int) Math.min(rowGroups.size(), (long) firstRowGroup + rowGroupCount);
@@ -118,7 +119,7 @@ final class ParquetRowReader implements RowReader {
       return ParquetFileReader.open(new LocalInputFile(path), options);
     } catch (IOException | RuntimeException e) {
       throw new RefineryException(name + ": truncated or corrupt Parquet file: cannot read the footer: "
-          + oneLine(e), e);
+          + Errors.firstLine(e), e);
     }
   }
 
@@ -133,14 +134,6 @@ final class ParquetRowReader implements RowReader {
     }
   }
 
-  /** The first line of an exception's message (or its class), at most 200 characters. */
-  static String oneLine(Throwable e) {
-    String m = RowReaders.oneLine(e).strip();
-    if (m.isEmpty()) {
-      m = e.getClass().getSimpleName();
-    }
-    return m.length() > 200 ? m.substring(0, 200) + "…" : m;
-  }
 
   @Override
   public RawRow next() throws IOException {
@@ -194,7 +187,7 @@ final class ParquetRowReader implements RowReader {
 
   private RefineryException corrupt(Exception e) {
     return new RefineryException(fileName + ": corrupt row group " + rowGroup + ": "
-        + oneLine(e), e);
+        + Errors.firstLine(e), e);
   }
 
   private void releasePages() {

@@ -1,6 +1,7 @@
 package dev.refinery.io;
 
 import dev.refinery.RefineryException;
+import dev.refinery.internal.Errors;
 import java.io.IOException;
 
 /** Opens the right {@link RowReader} for a file. */
@@ -15,13 +16,8 @@ public final class RowReaders {
         case JSON_ARRAY -> new JsonArrayRowReader(file.path());
       };
     } catch (IOException e) {
-      throw new RefineryException(file.path() + ": cannot read: " + oneLine(e), e);
+      throw new RefineryException(file.path() + ": cannot read: " + Errors.firstLine(e), e);
     }
   }
 
-  static String oneLine(Throwable e) {
-    String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-    int nl = m.indexOf('\n');
-    return nl < 0 ? m : m.substring(0, nl);
-  }
 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.refinery.RefineryException;
+import dev.refinery.internal.Errors;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -55,7 +56,7 @@ final class HfTokenizer implements Tokenizer {
             h = HuggingFaceTokenizer.newInstance(Path.of(path), OPTIONS);
           } catch (IOException | RuntimeException | UnsatisfiedLinkError e) {
             throw new RefineryException(
-                "not a Hugging Face tokenizer: " + path + " (" + oneLine(e) + ")", e);
+                "not a Hugging Face tokenizer: " + path + " (" + Errors.firstLine(e) + ")", e);
           }
           if (!"DO_NOT_TRUNCATE".equalsIgnoreCase(h.getTruncation())
               || !"DO_NOT_PAD".equalsIgnoreCase(h.getPadding())) {
@@ -177,7 +178,7 @@ final class HfTokenizer implements Tokenizer {
       }
     } catch (IOException | RuntimeException e) {
       throw new RefineryException(
-          "cannot read the vocabulary of " + path + " (" + oneLine(e) + ")", e);
+          "cannot read the vocabulary of " + path + " (" + Errors.firstLine(e) + ")", e);
     }
     return out;
   }
@@ -188,11 +189,6 @@ final class HfTokenizer implements Tokenizer {
     }
   }
 
-  static String oneLine(Throwable e) {
-    String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-    int newline = message.indexOf('\n');
-    return newline < 0 ? message : message.substring(0, newline);
-  }
 
   @Override
   public synchronized void close() {
