@@ -34,6 +34,12 @@ public final class SharedData {
     return file;
   }
 
+  /** Whether a file under {@code shared/data} is present (for building test parameters). */
+  public static boolean exists(String relative) {
+    Path root = root();
+    return root != null && Files.exists(root.resolve(relative));
+  }
+
   /** Same as {@link #file(String)}. */
   public static Path path(String relative) {
     return file(relative);

@@ -166,8 +166,8 @@ class TokenizeCommandTest {
     assertThat(r.status()).isNotZero();
     assertThat(r.err()).contains("--overflow drop or truncate");
     Cli m = Cli.run("tokenize", dir.toString(), dir.resolve("x.jsonl").toString(),
-        "--tokenizer", "cl100k_base", "--template", "mistral", "--max-length", "10");
+        "--tokenizer", "cl100k_base", "--template", "mistral", "--max-length", "0");
     assertThat(m.status()).isNotZero();
-    assertThat(m.err()).contains("--loss all");
+    assertThat(m.err()).contains("--max-length must be at least 1");
   }
 }

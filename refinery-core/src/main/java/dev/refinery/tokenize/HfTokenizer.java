@@ -2,6 +2,7 @@ package dev.refinery.tokenize;
 
 import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import ai.djl.huggingface.tokenizers.jni.CharSpan;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
@@ -81,6 +82,26 @@ final class HfTokenizer implements Tokenizer {
       out[i] = (int) ids[i];
     }
     return out;
+  }
+
+  @Override
+  public TokenOffsets encodeWithOffsets(String text) {
+    Encoding encoding = handle().encode(text, false, false);
+    long[] ids = encoding.getIds();
+    CharSpan[] spans = encoding.getCharTokenSpans();
+    int n = ids.length;
+    int[] out = new int[n];
+    int[] starts = new int[n];
+    int[] ends = new int[n];
+    for (int i = 0; i < n; i++) {
+      out[i] = (int) ids[i];
+      // The Rust library counts code points; a span may be absent for tokens made of no text.
+      CharSpan span = spans[i];
+      starts[i] = span == null ? (i == 0 ? 0 : ends[i - 1]) : span.getStart();
+      ends[i] = span == null ? starts[i] : span.getEnd();
+    }
+    TokenOffsets.codePointsToUtf16(text, starts, ends);
+    return new TokenOffsets(out, starts, ends);
   }
 
   @Override

@@ -5,31 +5,25 @@ import dev.refinery.sample.Sample;
 import dev.refinery.template.ChatTemplate;
 import dev.refinery.template.RenderOptions;
 import dev.refinery.template.Segment;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 
 /**
  * Renders a sample with a chat template and tokenizes it, with a loss mask.
  *
- * <p>With {@link Loss#ASSISTANT} the template's {@linkplain ChatTemplate#segments segments} are
- * grouped into runs of equal mask and each run is encoded on its own, then the ids are
- * concatenated. For llama3, chatml and qwen3 every run boundary sits next to a special token
- * ({@code <|end_header_id|>\n\n} | reply, {@code <|im_start|>assistant\n} | reply, reply {@code
- * <|eot_id|>} | {@code <|start_header_id|>}), where the tokenizer splits anyway, so the ids equal
- * those of the whole rendered text (tested on the real Llama 3 and Qwen3 tokenizers). One case
- * can differ: a reply that starts with whitespace may merge with the header's newline in the
- * whole text; such samples are checked against the whole-text encoding and rejected, never
- * written with shifted masks. The mistral and alpaca templates have no special token between
- * prompt and reply, so an assistant-only mask is refused for them (use {@link Loss#ALL}).
+ * <p>The ids are always those of the whole rendered text, encoded once: exactly what the model
+ * sees at inference from the same template and tokenizer. The mask comes from the template's
+ * {@linkplain ChatTemplate#segments segments}: the characters of trained segments (assistant
+ * content and end-of-turn) form ranges of the text, and a token is trained when the span of text
+ * it was made from overlaps one of them ({@link Tokenizer#encodeWithOffsets}). A token that
+ * straddles a prompt/reply boundary (a merge of the header's last character with the reply's
+ * first, possible only where no special token separates them, as in mistral or alpaca) is
+ * therefore trained: the model has to produce it to start the reply.
  *
  * <p>Thread-safe when the tokenizer is.
  */
 public final class SampleTokenizer {
-  /** Templates whose mask boundaries sit at special tokens. */
-  private static final Set<String> EXACT_BOUNDARIES = Set.of("llama3", "chatml", "qwen3");
-
   /** Which tokens the loss is computed on. */
   public enum Loss {
     /** The content and end-of-turn token of assistant turns (not their headers). */
@@ -77,12 +71,6 @@ public final class SampleTokenizer {
     this.options = options == null ? RenderOptions.DEFAULT : options;
     this.loss = loss == null ? Loss.ASSISTANT : loss;
     this.turns = turns == null ? TrainedTurns.ALL : turns;
-    if (this.loss == Loss.ASSISTANT && !EXACT_BOUNDARIES.contains(template.name())) {
-      throw new RefineryException("assistant-only loss masks are not supported with the "
-          + template.name() + " template (no special token separates prompt and reply); use "
-          + "--loss all, or one of " + String.join(", ", EXACT_BOUNDARIES.stream().sorted()
-              .toList()));
-    }
   }
 
   /**
@@ -108,74 +96,39 @@ public final class SampleTokenizer {
         lastAssistant = Math.max(lastAssistant, s.messageIndex());
       }
     }
-    // Runs of equal mask: (text, trained).
-    List<StringBuilder> texts = new ArrayList<>();
-    List<Boolean> trained = new ArrayList<>();
+    // Trained character ranges [start, end), merged where adjacent.
+    int[] ranges = new int[8];
+    int count = 0;
+    int at = 0;
     for (Segment s : segments) {
-      boolean t = s.isAssistantReply()
-          && (turns == TrainedTurns.ALL || s.messageIndex() == lastAssistant);
-      if (trained.isEmpty() || trained.get(trained.size() - 1) != t) {
-        texts.add(new StringBuilder());
-        trained.add(t);
+      int end = at + s.text().length();
+      if (s.isAssistantReply()
+          && (turns == TrainedTurns.ALL || s.messageIndex() == lastAssistant)) {
+        if (count > 0 && ranges[count - 1] == at) {
+          ranges[count - 1] = end;
+        } else {
+          if (count + 2 > ranges.length) {
+            ranges = Arrays.copyOf(ranges, ranges.length * 2);
+          }
+          ranges[count++] = at;
+          ranges[count++] = end;
+        }
       }
-      texts.get(texts.size() - 1).append(s.text());
+      at = end;
     }
-    IntBuffer ids = new IntBuffer();
-    ByteBuffer mask = new ByteBuffer();
-    boolean check = false;
-    for (int r = 0; r < texts.size(); r++) {
-      String text = texts.get(r).toString();
-      if (r > 0 && Character.isWhitespace(text.charAt(0))) {
-        check = true;
+    TokenOffsets encoded = tokenizer.encodeWithOffsets(Segment.join(segments));
+    byte[] mask = new byte[encoded.length()];
+    int r = 0;
+    for (int t = 0; t < mask.length; t++) {
+      int start = encoded.starts()[t];
+      int end = Math.max(encoded.ends()[t], start + 1); // a token of no text counts at its start
+      while (r < count && ranges[r + 1] <= start) {
+        r += 2;
       }
-      int[] part = tokenizer.encode(text);
-      ids.add(part);
-      mask.add(part.length, trained.get(r) ? (byte) 1 : (byte) 0);
+      // Spans never go backwards, so the first range not ending at or before this token's start
+      // is the only one it can overlap.
+      mask[t] = r < count && ranges[r] < end ? (byte) 1 : (byte) 0;
     }
-    int[] all = ids.toArray();
-    if (check) {
-      int[] whole = tokenizer.encode(Segment.join(segments));
-      if (!java.util.Arrays.equals(whole, all)) {
-        throw new RefineryException("sample " + sample.uuid() + ": an assistant turn starts with "
-            + "whitespace that the tokenizer merges with the header; the loss mask cannot be "
-            + "placed exactly (use --loss all)");
-      }
-    }
-    return new TokenizedSample(sample.uuid(), all, mask.toArray(), sample.category(),
-        split);
-  }
-
-  private static final class IntBuffer {
-    private int[] a = new int[256];
-    private int n;
-
-    void add(int[] v) {
-      if (n + v.length > a.length) {
-        a = java.util.Arrays.copyOf(a, Math.max(a.length * 2, n + v.length));
-      }
-      System.arraycopy(v, 0, a, n, v.length);
-      n += v.length;
-    }
-
-    int[] toArray() {
-      return java.util.Arrays.copyOf(a, n);
-    }
-  }
-
-  private static final class ByteBuffer {
-    private byte[] a = new byte[256];
-    private int n;
-
-    void add(int count, byte value) {
-      if (n + count > a.length) {
-        a = java.util.Arrays.copyOf(a, Math.max(a.length * 2, n + count));
-      }
-      java.util.Arrays.fill(a, n, n + count, value);
-      n += count;
-    }
-
-    byte[] toArray() {
-      return java.util.Arrays.copyOf(a, n);
-    }
+    return new TokenizedSample(sample.uuid(), encoded.ids(), mask, sample.category(), split);
   }
 }

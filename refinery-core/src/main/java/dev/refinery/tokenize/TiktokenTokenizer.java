@@ -86,6 +86,80 @@ final class TiktokenTokenizer implements Tokenizer {
     return out.toArray();
   }
 
+  @Override
+  public TokenOffsets encodeWithOffsets(String text) {
+    Encoding e = encoding();
+    OffsetsBuilder out = new OffsetsBuilder();
+    if (text.indexOf("<|") < 0) {
+      out.ordinary(e, text, 0, text.length());
+      return out.build();
+    }
+    Map<String, Integer> ids = SPECIALS.get(name);
+    Matcher m = specials.matcher(text);
+    int start = 0;
+    while (m.find()) {
+      out.ordinary(e, text, start, m.start());
+      out.add(ids.get(m.group()), m.start(), m.end());
+      start = m.end();
+    }
+    out.ordinary(e, text, start, text.length());
+    return out.build();
+  }
+
+  /** Collects ids and spans; an ordinary piece's spans come from the UTF-8 length of its tokens. */
+  private static final class OffsetsBuilder {
+    private final IntArrayList ids = new IntArrayList();
+    private final IntArrayList starts = new IntArrayList();
+    private final IntArrayList ends = new IntArrayList();
+
+    void add(int id, int start, int end) {
+      ids.add(id);
+      starts.add(start);
+      ends.add(end);
+    }
+
+    void ordinary(Encoding e, String text, int from, int to) {
+      if (from == to) {
+        return;
+      }
+      String piece = text.substring(from, to);
+      IntArrayList part = e.encodeOrdinary(piece);
+      // charAtByte[b] = the UTF-16 index (in piece) of the character holding UTF-8 byte b.
+      int[] charAtByte = new int[piece.length() * 3 + 1];
+      int bytes = 0;
+      for (int i = 0; i < piece.length(); ) {
+        int cp = piece.codePointAt(i);
+        int len = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+        if (bytes + len >= charAtByte.length) {
+          charAtByte = java.util.Arrays.copyOf(charAtByte, charAtByte.length * 2 + len);
+        }
+        for (int k = 0; k < len; k++) {
+          charAtByte[bytes + k] = i;
+        }
+        bytes += len;
+        i += Character.charCount(cp);
+      }
+      charAtByte[bytes] = piece.length();
+      IntArrayList one = new IntArrayList(1);
+      int at = 0;
+      for (int t = 0; t < part.size(); t++) {
+        one.clear();
+        one.add(part.get(t));
+        int len = e.decodeBytes(one).length;
+        int startChar = charAtByte[at];
+        int last = at + len - 1;
+        int cpStart = charAtByte[last];
+        int endChar = cpStart + Character.charCount(piece.codePointAt(cpStart));
+        add(part.get(t), from + startChar, from + endChar);
+        at += len;
+      }
+    }
+
+    TokenOffsets build() {
+      return new TokenOffsets(ids.toArray(), starts.toArray(), ends.toArray());
+    }
+  }
+
   private static void append(IntArrayList out, IntArrayList part) {
     for (int i = 0; i < part.size(); i++) {
       out.add(part.get(i));

@@ -27,6 +27,12 @@ public interface Tokenizer extends Serializable, AutoCloseable {
    * its special tokens (Llama 3's {@code <|begin_of_text|>}, for example). */
   int[] encode(String text, boolean addSpecialTokens);
 
+  /**
+   * The ids of {@code text} without added special tokens, each with the span of the text it covers:
+   * what places a loss mask on exactly the tokens of a reply. The ids equal {@link #encode(String)}'s.
+   */
+  TokenOffsets encodeWithOffsets(String text);
+
   /** The text of {@code ids}, special tokens included. */
   String decode(int[] ids);
 

@@ -134,23 +134,35 @@ class SampleTokenizerTest {
   }
 
   @Test
-  void replyStartingWithWhitespaceIsCheckedAgainstTheWholeText() {
+  void aTokenStraddlingHeaderAndReplyIsTrainedAndIdsStayThoseOfTheWholeText() {
     Tokenizer tok = real("qwen3");
-    SampleTokenizer st = new SampleTokenizer(tok, Templates.builtIn("chatml"),
-        RenderOptions.DEFAULT, Loss.ASSISTANT, TrainedTurns.ALL);
+    ChatTemplate chatml = Templates.builtIn("chatml");
+    SampleTokenizer st = new SampleTokenizer(tok, chatml, RenderOptions.DEFAULT, Loss.ASSISTANT,
+        TrainedTurns.ALL);
     Sample space = sample("off", "user", "Hi", "assistant", " Hello");
-    assertThat(st.tokenize(space).inputIds()).isEqualTo(
-        tok.encode(Templates.builtIn("chatml").render(space, RenderOptions.DEFAULT)));
+    assertThat(st.tokenize(space).inputIds())
+        .isEqualTo(tok.encode(chatml.render(space, RenderOptions.DEFAULT)));
+    assertThat(masked(tok, st.tokenize(space))).containsExactly(" Hello<|im_end|>");
+    // The header's "\n" and the reply's "\n\n" become one token: trained, since the reply needs it.
     Sample newlines = sample("off", "user", "Hi", "assistant", "\n\nHello");
-    assertThatThrownBy(() -> st.tokenize(newlines)).isInstanceOf(RefineryException.class)
-        .hasMessageContaining("sample u-4").hasMessageContaining("whitespace");
+    TokenizedSample t = st.tokenize(newlines);
+    assertThat(t.inputIds()).isEqualTo(tok.encode(chatml.render(newlines,
+        RenderOptions.DEFAULT)));
+    assertThat(masked(tok, t)).containsExactly("\n\n\nHello<|im_end|>");
   }
 
-  @Test
-  void assistantMasksAreRefusedWithoutSpecialTokenBoundaries() {
-    assertThatThrownBy(() -> new SampleTokenizer(Tokenizers.open("cl100k_base"),
-        Templates.builtIn("mistral"), RenderOptions.DEFAULT, Loss.ASSISTANT, TrainedTurns.ALL))
-        .isInstanceOf(RefineryException.class).hasMessageContaining("--loss all");
+  @ParameterizedTest
+  @ValueSource(strings = {"mistral", "alpaca"})
+  void templatesWithoutSpecialTokenBoundariesGetExactReplyMasks(String name) {
+    Tokenizer tok = real("mistral_v1");
+    ChatTemplate template = Templates.builtIn(name);
+    Sample s = sample("off", "user", "What is 2+2? Answer in words.", "assistant",
+        "Four, naturally.");
+    TokenizedSample t = new SampleTokenizer(tok, template, RenderOptions.DEFAULT, Loss.ASSISTANT,
+        TrainedTurns.ALL).tokenize(s);
+    assertThat(t.inputIds()).isEqualTo(tok.encode(template.render(s, RenderOptions.DEFAULT)));
+    assertThat(String.join("", masked(tok, t))).contains("Four, naturally.")
+        .doesNotContain("2+2");
   }
 
   /** The decoded text of each run of trained tokens. */
