@@ -42,6 +42,8 @@ final class TiktokenTokenizer implements Tokenizer {
   private final String name;
   private transient volatile Encoding encoding;
   private transient volatile Pattern specials;
+  /** UTF-8 length of each token id, filled on first use (0 = not known yet). */
+  private transient volatile int[] tokenBytes;
 
   TiktokenTokenizer(String name) {
     this.name = name;
@@ -89,7 +91,7 @@ final class TiktokenTokenizer implements Tokenizer {
   @Override
   public TokenOffsets encodeWithOffsets(String text) {
     Encoding e = encoding();
-    OffsetsBuilder out = new OffsetsBuilder();
+    OffsetsBuilder out = new OffsetsBuilder(tokenBytes());
     if (text.indexOf("<|") < 0) {
       out.ordinary(e, text, 0, text.length());
       return out.build();
@@ -106,11 +108,39 @@ final class TiktokenTokenizer implements Tokenizer {
     return out.build();
   }
 
+  private int[] tokenBytes() {
+    int[] t = tokenBytes;
+    if (t == null) {
+      t = new int[vocabSize()];
+      tokenBytes = t;
+    }
+    return t;
+  }
+
   /** Collects ids and spans; an ordinary piece's spans come from the UTF-8 length of its tokens. */
   private static final class OffsetsBuilder {
+    /** Shared between threads: racing writers store the same value, so no lock is needed. */
+    private final int[] tokenBytes;
     private final IntArrayList ids = new IntArrayList();
     private final IntArrayList starts = new IntArrayList();
     private final IntArrayList ends = new IntArrayList();
+
+    OffsetsBuilder(int[] tokenBytes) {
+      this.tokenBytes = tokenBytes;
+    }
+
+    private int byteLength(Encoding e, int id) {
+      int len = id < tokenBytes.length ? tokenBytes[id] : 0;
+      if (len == 0) {
+        IntArrayList one = new IntArrayList(1);
+        one.add(id);
+        len = e.decodeBytes(one).length;
+        if (id < tokenBytes.length) {
+          tokenBytes[id] = len;
+        }
+      }
+      return len;
+    }
 
     void add(int id, int start, int end) {
       ids.add(id);
@@ -140,12 +170,9 @@ final class TiktokenTokenizer implements Tokenizer {
         i += Character.charCount(cp);
       }
       charAtByte[bytes] = piece.length();
-      IntArrayList one = new IntArrayList(1);
       int at = 0;
       for (int t = 0; t < part.size(); t++) {
-        one.clear();
-        one.add(part.get(t));
-        int len = e.decodeBytes(one).length;
+        int len = byteLength(e, part.get(t));
         int startChar = charAtByte[at];
         int last = at + len - 1;
         int cpStart = charAtByte[last];
