@@ -11,5 +11,11 @@ public interface RejectHandler {
         + " (use --rejects FILE to set bad records aside and go on)");
   };
 
+  /**
+   * Skips bad records silently: only for a second pass over input whose bad records the first
+   * pass already reported.
+   */
+  RejectHandler IGNORE = r -> {};
+
   void reject(Rejected rejected);
 }
