@@ -14,7 +14,6 @@ import dev.refinery.io.Inputs;
 import dev.refinery.run.InOrder;
 import dev.refinery.sample.Sample;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.io.Serializable;
@@ -22,11 +21,8 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -207,7 +203,7 @@ public final class LocalRunner {
       entry.put("split", f.split());
       try {
         entry.put("bytes", Files.size(f.path()));
-        entry.put("sha256", sha256(f.path()));
+        entry.put("sha256", dev.refinery.io.FileDigests.sha256(f.path()));
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
@@ -218,20 +214,6 @@ public final class LocalRunner {
     m.put("seed", spec.seed());
     m.put("inputs", files);
     writeAtomically(manifest, Json.write(m) + "\n");
-  }
-
-  private static String sha256(Path file) throws IOException {
-    try (InputStream in = Files.newInputStream(file)) {
-      MessageDigest digest = MessageDigest.getInstance("SHA-256");
-      byte[] buffer = new byte[1 << 16];
-      int n;
-      while ((n = in.read(buffer)) > 0) {
-        digest.update(buffer, 0, n);
-      }
-      return HexFormat.of().formatHex(digest.digest());
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 
   private static long expectedRows(List<InputFile> inputs) {
