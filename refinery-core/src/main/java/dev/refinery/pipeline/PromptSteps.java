@@ -34,8 +34,8 @@ final class PromptSteps {
         "put an instruction around the first user turn and/or a system prompt, by category "
             + "(idempotent; assistant turns untouched)",
         List.of(
-            Param.choice("use", "", "a built-in: auto (by category), math, code, stem, chat; "
-                + "instead of category/template", "", "auto", "math", "code", "stem", "chat"),
+            Param.of("use", Param.Type.STRING, "", "a built-in: auto (by category), math, "
+                + "code, stem, chat; instead of category/template"),
             Param.of("category", Param.Type.STRING, "",
                 "samples of this category get the template ('all' for every sample)"),
             Param.of("template", Param.Type.STRING, "",
@@ -63,6 +63,10 @@ final class PromptSteps {
     String template = p.getString("template");
     String instruction = p.getString("instruction");
     String system = p.getString("system");
+    if (!use.isEmpty() && !PromptTemplates.BUILT_IN.contains(use)) {
+      throw new RefineryException(where + ".use: '" + use + "' is not one of "
+          + String.join(", ", PromptTemplates.BUILT_IN));
+    }
     if (!use.isEmpty()) {
       if (!category.isEmpty() || !template.isEmpty() || !instruction.isEmpty()
           || !system.isEmpty()) {
