@@ -33,7 +33,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * Renders every sample through a chat template into JSON Lines of {@code {"uuid", "text"}}. A
+ * Renders every sample into JSON Lines in one {@link OutputShape}: {@code {"uuid", "text"}}
+ * through a chat template (the default), the {@code [INST]} text form, or instruction / input /
+ * output records; prompts are prepared first ({@link PromptOptions}: the card's templates, a
+ * system prompt, the reasoning toggle) and what that changed is printed. A
  * sample the template cannot render is reported in one line with its uuid, counted, set aside in
  * {@code --rejects} if given, and the run goes on.
  */
