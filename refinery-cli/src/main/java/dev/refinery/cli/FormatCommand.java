@@ -14,14 +14,17 @@ import dev.refinery.io.InputFile;
 import dev.refinery.sample.ContentUuid;
 import dev.refinery.sample.Sample;
 import dev.refinery.template.ChatTemplate;
+import dev.refinery.template.OutputShape;
 import dev.refinery.template.RenderOptions;
 import dev.refinery.template.Templates;
+import dev.refinery.template.prompt.PromptOptions;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -30,17 +33,25 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * Renders every sample through a chat template into JSON Lines of {@code {"uuid", "text"}}. A
+ * Renders every sample into JSON Lines in one {@link OutputShape}: {@code {"uuid", "text"}}
+ * through a chat template (the default), the {@code [INST]} text form, or instruction / input /
+ * output records; prompts are prepared first ({@link PromptOptions}: the card's templates, a
+ * system prompt, the reasoning toggle) and what that changed is printed. A
  * sample the template cannot render is reported in one line with its uuid, counted, set aside in
  * {@code --rejects} if given, and the run goes on.
  */
 @Command(name = "format",
     description = "Render samples to training text with a chat template "
-        + "(JSONL of {\"uuid\": ..., \"text\": ...}).",
+        + "(JSONL of {\"uuid\": ..., \"text\": ...}), as [INST] text, or as "
+        + "instruction/input/output records; optionally with the card's prompt templates and a "
+        + "reasoning toggle.",
     footer = {"", "Examples:",
         "  refinery format data/ chat.jsonl --template llama3 --split chat",
         "  refinery format in.jsonl out.jsonl.zst --template qwen3 --reasoning on-only "
-            + "--rejects bad.jsonl"})
+            + "--rejects bad.jsonl",
+        "  refinery format data/ inst.jsonl --shape inst --prompt-template auto "
+            + "--reasoning-toggle detailed-thinking",
+        "  refinery format data/ tutor.jsonl --shape instruction --split math --reasoning strip"})
 final class FormatCommand implements Callable<Integer> {
   private static final int SHOWN_REJECTS = 10;
 
@@ -51,9 +62,19 @@ final class FormatCommand implements Callable<Integer> {
       description = "The output file: .jsonl, .jsonl.gz or .jsonl.zst.")
   Path out;
 
-  @Option(names = "--template", paramLabel = "T", required = true,
-      description = "A built-in template: llama3, chatml, qwen3, mistral, alpaca.")
+  @Option(names = "--template", paramLabel = "T",
+      description = "A built-in template: llama3, chatml, qwen3, mistral, alpaca (needed by "
+          + "--shape text).")
   String template;
+
+  @Option(names = "--shape", paramLabel = "SHAPE", defaultValue = "text",
+      description = "text: {uuid, text} with --template (the default); inst: {uuid, text} as "
+          + "\"[INST] prompt [/INST] answer\"; instruction: {uuid, instruction, input, output} "
+          + "(single-turn samples).")
+  String shape;
+
+  @Mixin
+  PromptOptionsMixin prompts;
 
   @Option(names = "--reasoning", paramLabel = "MODE", defaultValue = "keep",
       description = "keep the <think> block inline (the default), strip it, or keep it only for "
@@ -74,7 +95,18 @@ final class FormatCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    ChatTemplate chat = template(template);
+    OutputShape outputShape = OutputShape.parse(shape);
+    if (outputShape == OutputShape.TEXT && template == null) {
+      throw new RefineryException("--shape text needs --template (llama3, chatml, qwen3, "
+          + "mistral, alpaca)");
+    }
+    if (outputShape != OutputShape.TEXT && template != null) {
+      throw new RefineryException("--template applies to --shape text only; --shape "
+          + outputShape.key() + " has its own layout");
+    }
+    ChatTemplate chat = template == null ? null : template(template);
+    PromptOptions prepare = prompts.options();
+    PromptOptions.Tally prepared = new PromptOptions.Tally();
     RenderOptions options = new RenderOptions(addGenerationPrompt,
         RenderOptions.Reasoning.parse(reasoning));
     String name = out.getFileName().toString();
@@ -101,9 +133,9 @@ final class FormatCommand implements Callable<Integer> {
           if (sample.uuid() == null) {
             sample = sample.withUuid(ContentUuid.of(sample));
           }
-          String text;
+          Map<String, String> record;
           try {
-            text = chat.render(sample, options);
+            record = outputShape.record(prepare.apply(sample, prepared), chat, options);
           } catch (RefineryException e) {
             notRendered++;
             if (notRendered <= SHOWN_REJECTS) {
@@ -119,8 +151,9 @@ final class FormatCommand implements Callable<Integer> {
             continue;
           }
           g.writeStartObject();
-          g.writeStringField("uuid", sample.uuid());
-          g.writeStringField("text", text);
+          for (Map.Entry<String, String> field : record.entrySet()) {
+            g.writeStringField(field.getKey(), field.getValue());
+          }
           g.writeEndObject();
           g.writeRaw('\n');
           written++;
@@ -145,8 +178,12 @@ final class FormatCommand implements Callable<Integer> {
           + written + ", rejected " + rejected);
     }
     spec.commandLine().getOut().println("read " + read + ", written " + written + ", rejected "
-        + rejected + " (template " + chat.name() + "; output " + out
+        + rejected + " (" + (chat == null ? "shape " + outputShape.key() : "template "
+        + chat.name()) + "; output " + out
         + (rejectsWriter == null ? "" : "; rejects " + rejectsWriter.path()) + ")");
+    if (!prepare.isNone()) {
+      spec.commandLine().getOut().println("prompts: " + prepared.summary());
+    }
     return 0;
   }
 

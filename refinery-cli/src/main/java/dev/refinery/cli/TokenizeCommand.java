@@ -13,6 +13,7 @@ import dev.refinery.sample.ContentUuid;
 import dev.refinery.sample.Sample;
 import dev.refinery.template.ChatTemplate;
 import dev.refinery.template.RenderOptions;
+import dev.refinery.template.prompt.PromptOptions;
 import dev.refinery.tokenize.LengthLimit;
 import dev.refinery.tokenize.LengthPolicy;
 import dev.refinery.tokenize.LengthStats;
@@ -38,6 +39,7 @@ import java.util.NoSuchElementException;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -114,6 +116,9 @@ final class TokenizeCommand implements Callable<Integer> {
           + "sharegpt, alpaca, llama-nemotron.")
   String inputFormat;
 
+  @Mixin
+  PromptOptionsMixin prompts;
+
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
@@ -172,7 +177,8 @@ final class TokenizeCommand implements Callable<Integer> {
       LengthPolicy policy, ChatTemplate chat) throws IOException {
     try (SampleReader reader = input.open(files, RejectHandler.FAIL);
          Sink sink = fmt.equals("jsonl") ? new JsonlSink(out) : new MegatronSink(out, tok)) {
-      Documents docs = new Documents(reader, st, limit, counter, err);
+      PromptOptions prepare = prompts.options();
+      Documents docs = new Documents(reader, st, prepare, limit, counter, err);
       long written = 0;
       long tokens = 0;
       PackingStats packing = null;
@@ -218,6 +224,9 @@ final class TokenizeCommand implements Callable<Integer> {
       line.append(" (template ").append(chat.name()).append("; output ")
           .append(fmt.equals("megatron") ? out + ".bin/.idx" : out.toString()).append(')');
       spec.commandLine().getOut().println(line);
+      if (!prepare.isNone()) {
+        spec.commandLine().getOut().println("prompts: " + docs.prepared.summary());
+      }
     }
   }
 
@@ -225,16 +234,19 @@ final class TokenizeCommand implements Callable<Integer> {
   private static final class Documents implements Iterator<TokenizedSample> {
     private final SampleReader reader;
     private final SampleTokenizer tokenizer;
+    private final PromptOptions prepare;
+    final PromptOptions.Tally prepared = new PromptOptions.Tally();
     private final LengthLimit limit;
     private final LengthStats.Counter counter;
     private final PrintWriter err;
     private TokenizedSample next;
     long notRendered;
 
-    Documents(SampleReader reader, SampleTokenizer tokenizer, LengthLimit limit,
-        LengthStats.Counter counter, PrintWriter err) {
+    Documents(SampleReader reader, SampleTokenizer tokenizer, PromptOptions prepare,
+        LengthLimit limit, LengthStats.Counter counter, PrintWriter err) {
       this.reader = reader;
       this.tokenizer = tokenizer;
+      this.prepare = prepare;
       this.limit = limit;
       this.counter = counter;
       this.err = err;
@@ -249,7 +261,7 @@ final class TokenizeCommand implements Callable<Integer> {
         }
         TokenizedSample t;
         try {
-          t = tokenizer.tokenize(sample);
+          t = tokenizer.tokenize(prepare.apply(sample, prepared));
         } catch (RefineryException e) {
           notRendered++;
           if (notRendered <= SHOWN_REJECTS) {

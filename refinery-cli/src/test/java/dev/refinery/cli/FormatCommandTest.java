@@ -2,7 +2,9 @@ package dev.refinery.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.refinery.demo.SampleData;
 import dev.refinery.internal.Json;
+import dev.refinery.io.FileKind;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -101,5 +103,79 @@ class FormatCommandTest {
         "--reasoning", "maybe");
     assertThat(mode.status()).isEqualTo(1);
     assertThat(mode.err()).contains("keep, strip or on-only");
+  }
+  private Path demo() {
+    Path data = dir.resolve("demo");
+    SampleData.write(data, SampleData.Spec.of(200, 7).withFileKind(FileKind.JSONL));
+    return data;
+  }
+
+  @Test
+  void instShapeWithTheCardsTemplatesAndThinkToggle() throws Exception {
+    Path out = dir.resolve("inst.jsonl");
+    Cli r = Cli.run("format", demo().toString(), out.toString(), "--shape", "inst",
+        "--prompt-template", "auto", "--reasoning-toggle", "think", "--split", "math,code");
+    assertThat(r.status()).as(r.err()).isZero();
+    assertThat(r.out()).startsWith("read ").contains("(shape inst;")
+        .containsPattern("prompts: template_applied \\d+, toggle_set \\d+");
+    List<Map<String, Object>> rows = jsonl(out);
+    assertThat(rows).isNotEmpty().allSatisfy(row -> {
+      assertThat(row).containsOnlyKeys("uuid", "text");
+      assertThat((String) row.get("text")).startsWith("[INST] <<SYS>>\n/")
+          .containsPattern("^\\[INST\\] <<SYS>>\n/(no_)?think\n<</SYS>>\n\n"
+              + "(Solve the following math problem|Write a solution for the following)")
+          .contains(" [/INST] ");
+    });
+  }
+
+  @Test
+  void instructionShapeRejectsMultiTurnChatWithTheUuid() throws Exception {
+    Path out = dir.resolve("tutor.jsonl");
+    Path rejects = dir.resolve("rejects.jsonl");
+    Cli r = Cli.run("format", demo().toString(), out.toString(), "--shape", "instruction",
+        "--split", "chat,math", "--reasoning", "on-only", "--rejects", rejects.toString());
+    assertThat(r.status()).as(r.err()).isZero();
+    assertThat(r.err()).contains("cannot render with instruction: an instruction record holds "
+        + "one user turn");
+    List<Map<String, Object>> rows = jsonl(out);
+    assertThat(rows).isNotEmpty().allSatisfy(row ->
+        assertThat(row).containsOnlyKeys("uuid", "instruction", "input", "output"));
+    assertThat(rows).anySatisfy(row -> assertThat(row.get("instruction"))
+        .isEqualTo("You are a math tutor. Solve the following math problem. Explain your "
+            + "reasoning and put the final answer in \\boxed{}."));
+    long rejected = Files.readAllLines(rejects).size();
+    assertThat(rejected).isPositive();
+    assertThat(r.out()).startsWith("read " + (rows.size() + rejected) + ", written "
+        + rows.size() + ", rejected " + rejected + " (shape instruction;");
+  }
+
+  @Test
+  void shapeAndTemplateOptionsAreChecked() throws Exception {
+    Path in = input(CHAT);
+    Path out = dir.resolve("o.jsonl");
+    assertThat(Cli.run("format", in.toString(), out.toString()).err())
+        .contains("--shape text needs --template");
+    assertThat(Cli.run("format", in.toString(), out.toString(), "--shape", "inst",
+        "--template", "llama3").err())
+        .contains("--template applies to --shape text only");
+    assertThat(Cli.run("format", in.toString(), out.toString(), "--template", "llama3",
+        "--reasoning-toggle", "yes").err())
+        .contains("unknown reasoning toggle 'yes'; use none, detailed-thinking or think");
+  }
+
+  @Test
+  void systemPromptAndDetailedThinkingInTheTextShape() throws Exception {
+    Path in = input(CHAT, OFF);
+    Path out = dir.resolve("sys.jsonl");
+    Cli r = Cli.run("format", in.toString(), out.toString(), "--template", "chatml",
+        "--system-prompt", "Be kind.", "--reasoning-toggle", "detailed-thinking",
+        "--reasoning", "on-only");
+    assertThat(r.status()).as(r.err()).isZero();
+    assertThat(r.out()).contains("prompts: system_prompt_set 2, toggle_set 2");
+    assertThat(jsonl(out)).extracting(row -> row.get("text")).containsExactly(
+        "<|im_start|>system\nBe kind.\ndetailed thinking on<|im_end|>\n<|im_start|>user\nHi"
+            + "<|im_end|>\n<|im_start|>assistant\n<think>\nhmm\n</think>\n\nHello!<|im_end|>\n",
+        "<|im_start|>system\nBe kind.\ndetailed thinking off<|im_end|>\n<|im_start|>user\nYo"
+            + "<|im_end|>\n<|im_start|>assistant\nHey<|im_end|>\n");
   }
 }

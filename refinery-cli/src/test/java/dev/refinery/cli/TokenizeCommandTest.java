@@ -6,6 +6,9 @@ import dev.refinery.SharedData;
 import dev.refinery.demo.SampleData;
 import dev.refinery.internal.Json;
 import dev.refinery.io.FileKind;
+import dev.refinery.template.prompt.PromptTemplates;
+import dev.refinery.tokenize.Tokenizer;
+import dev.refinery.tokenize.Tokenizers;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -79,6 +82,30 @@ class TokenizeCommandTest {
     Cli.run("tokenize", data.toString(), again.toString(), "--tokenizer", llama3(),
         "--template", "llama3", "--max-length", "4096", "--split", "chat,math");
     assertThat(Files.readAllBytes(again)).isEqualTo(Files.readAllBytes(out));
+  }
+
+  @Test
+  void preparesPromptsBeforeTokenizing() throws Exception {
+    Path data = demo(20);
+    Path out = dir.resolve("prompted.jsonl");
+    Cli r = Cli.run("tokenize", data.toString(), out.toString(), "--tokenizer", llama3(),
+        "--template", "llama3", "--max-length", "8192", "--split", "math",
+        "--prompt-template", "auto", "--reasoning-toggle", "detailed-thinking");
+    assertThat(r.status()).as(r.err()).isZero();
+    long tokenized = count(r.out(), "tokenized (\\d+)");
+    assertThat(r.out()).contains("prompts: template_applied " + tokenized + ", toggle_set "
+        + tokenized);
+    try (Tokenizer tok = Tokenizers.open(llama3())) {
+      for (Map<String, Object> row : jsonl(out)) {
+        int[] ids = ((List<?>) row.get("input_ids")).stream()
+            .mapToInt(o -> ((Long) o).intValue()).toArray();
+        String text = tok.decode(ids);
+        assertThat(text).containsPattern("system<\\|end_header_id\\|>\n\ndetailed thinking "
+            + "(on|off)<\\|eot_id\\|>");
+        assertThat(text).contains("user<|end_header_id|>\n\n"
+            + PromptTemplates.MATH_INSTRUCTION + "\n\n");
+      }
+    }
   }
 
   @Test

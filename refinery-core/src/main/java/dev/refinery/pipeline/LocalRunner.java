@@ -482,6 +482,9 @@ public final class LocalRunner {
       step.put("in", s.in());
       step.put("out", s.out());
       step.put("dropped", s.dropped());
+      if (!s.counted().isEmpty()) {
+        step.put("counted", s.counted());
+      }
       step.put("seconds", Math.round(s.nanos() / 1e6) / 1e3);
       steps.add(step);
     }

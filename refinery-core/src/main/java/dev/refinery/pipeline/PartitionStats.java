@@ -30,6 +30,9 @@ record PartitionStats(long read, long rejected, long written, List<StepStats> st
       step.put("out", s.out());
       step.put("dropped", s.dropped());
       step.put("nanos", s.nanos());
+      if (!s.counted().isEmpty()) {
+        step.put("counted", s.counted());
+      }
       list.add(step);
     }
     m.put("steps", list);
@@ -44,8 +47,12 @@ record PartitionStats(long read, long rejected, long written, List<StepStats> st
       Map<String, Object> s = (Map<String, Object>) o;
       Map<String, Long> dropped = new LinkedHashMap<>();
       ((Map<String, Object>) s.get("dropped")).forEach((k, v) -> dropped.put(k, (Long) v));
+      Map<String, Long> counted = new LinkedHashMap<>();
+      if (s.get("counted") instanceof Map<?, ?> c) {
+        c.forEach((k, v) -> counted.put((String) k, (Long) v));
+      }
       steps.add(new StepStats((String) s.get("name"), (Long) s.get("in"), (Long) s.get("out"),
-          dropped, (Long) s.get("nanos")));
+          dropped, (Long) s.get("nanos"), counted));
     }
     return new PartitionStats((Long) m.get("read"), (Long) m.get("rejected"),
         (Long) m.get("written"), steps);

@@ -17,13 +17,17 @@ final class StepChain {
   private final long[] out;
   private final long[] nanos;
   private final List<Map<String, Long>> dropped = new ArrayList<>();
+  private final List<Map<String, Long>> counts = new ArrayList<>();
 
   StepChain(List<Step> steps) {
     this.steps = steps;
     this.in = new long[steps.size()];
     this.out = new long[steps.size()];
     this.nanos = new long[steps.size() + 1];
-    steps.forEach(s -> dropped.add(new TreeMap<>()));
+    steps.forEach(s -> {
+      dropped.add(new TreeMap<>());
+      counts.add(new TreeMap<>());
+    });
   }
 
   /**
@@ -53,6 +57,11 @@ final class StepChain {
           dropped.get(index).merge(reason, 1L, Long::sum);
           onDrop.accept(step.name(), reason, detail, sample);
         }
+
+        @Override
+        public void count(String what) {
+          counts.get(index).merge(what, 1L, Long::sum);
+        }
       };
       it = new Timed(new Counting(step.apply(counted, context), out, index), index);
     }
@@ -64,7 +73,8 @@ final class StepChain {
     for (int i = 0; i < steps.size(); i++) {
       // nanos[i + 1] holds step i's iterator time including its input's, nanos[i] its input's.
       long self = Math.max(0, nanos[i + 1] - nanos[i]);
-      list.add(new StepStats(steps.get(i).name(), in[i], out[i], dropped.get(i), self));
+      list.add(new StepStats(steps.get(i).name(), in[i], out[i], dropped.get(i), self,
+          counts.get(i)));
     }
     return list;
   }

@@ -20,4 +20,10 @@ public interface StepContext {
    * reasons become counters, so details stay out of them.
    */
   void drop(Sample sample, String reason, String detail);
+
+  /**
+   * Counts something the step did to a sample it passes on (a rewritten prompt...), reported
+   * beside the drops in the step's stats. Runners that keep no counts ignore it.
+   */
+  default void count(String what) {}
 }

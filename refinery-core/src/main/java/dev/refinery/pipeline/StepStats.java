@@ -5,13 +5,20 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * What one step did over some partitions: samples in and out, drops by reason, and time spent.
- * Values that add up, so partitions merge in any grouping.
+ * What one step did over some partitions: samples in and out, drops by reason, time spent, and
+ * what the step counted of the samples it passed on ({@code counted}: e.g. how many prompts a
+ * prompt_template step changed). Values that add up, so partitions merge in any grouping.
  */
-public record StepStats(String name, long in, long out, Map<String, Long> dropped, long nanos) {
+public record StepStats(String name, long in, long out, Map<String, Long> dropped, long nanos,
+                        Map<String, Long> counted) {
 
   public StepStats {
     dropped = Collections.unmodifiableMap(new TreeMap<>(dropped));
+    counted = Collections.unmodifiableMap(new TreeMap<>(counted == null ? Map.of() : counted));
+  }
+
+  public StepStats(String name, long in, long out, Map<String, Long> dropped, long nanos) {
+    this(name, in, out, dropped, nanos, Map.of());
   }
 
   public static StepStats empty(String name) {
@@ -28,6 +35,8 @@ public record StepStats(String name, long in, long out, Map<String, Long> droppe
     }
     Map<String, Long> sum = new TreeMap<>(dropped);
     other.dropped.forEach((k, v) -> sum.merge(k, v, Long::sum));
-    return new StepStats(name, in + other.in, out + other.out, sum, nanos + other.nanos);
+    Map<String, Long> counts = new TreeMap<>(counted);
+    other.counted.forEach((k, v) -> counts.merge(k, v, Long::sum));
+    return new StepStats(name, in + other.in, out + other.out, sum, nanos + other.nanos, counts);
   }
 }

@@ -36,6 +36,8 @@ public final class StepTypes {
     register(DedupSteps.exactType());
     register(DedupSteps.fuzzyType());
     register(DecontaminateStep.type());
+    register(PromptSteps.templateType());
+    register(PromptSteps.toggleType());
   }
 
   private StepTypes() {}
