@@ -23,6 +23,9 @@ import picocli.CommandLine.ScopeType;
         TokenizeCommand.class,
         RunCommand.class,
         StepsCommand.class,
+        BlendCommand.class,
+        SplitCommand.class,
+        ShardCommand.class,
         CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {
