@@ -15,6 +15,7 @@ import java.io.UncheckedIOException;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.function.LongPredicate;
 
 /**
  * Streams the samples of one or more files in order, decoding each record with a {@link Format}.
@@ -35,11 +36,32 @@ public final class SampleReader implements Iterator<Sample>, Closeable {
   private InputFile lastFile;
   private long read;
   private long rejected;
+  private final LongPredicate keep;
+  private long index;
+  private long passedOver;
 
-  private SampleReader(List<InputFile> files, Format format, RejectHandler onReject) {
+  private SampleReader(List<InputFile> files, Format format, RejectHandler onReject,
+      long firstIndex, LongPredicate keep) {
     this.files = List.copyOf(files);
     this.format = format;
     this.onReject = onReject;
+    this.index = firstIndex;
+    this.keep = keep;
+  }
+
+  private SampleReader(List<InputFile> files, Format format, RejectHandler onReject) {
+    this(files, format, onReject, 0, null);
+  }
+
+  /**
+   * Reads only the records whose index passes {@code keep}: records are numbered across the files
+   * in order, good or bad, starting at {@code firstIndex}. Records passed over are not decoded,
+   * not counted in {@link #read()} and never rejected; {@link #passedOver()} counts them. This is
+   * how one rank of a data-parallel job reads its share without decoding the others'.
+   */
+  public static SampleReader open(List<InputFile> files, Format format, RejectHandler onReject,
+      long firstIndex, LongPredicate keep) {
+    return new SampleReader(files, format, onReject, firstIndex, keep);
   }
 
   public static SampleReader open(List<InputFile> files, Format format, RejectHandler onReject) {
@@ -67,6 +89,10 @@ public final class SampleReader implements Iterator<Sample>, Closeable {
         if (row == null) {
           current.close();
           current = null;
+          continue;
+        }
+        if (keep != null && !keep.test(index++)) {
+          passedOver++;
           continue;
         }
         read++;
@@ -127,6 +153,11 @@ public final class SampleReader implements Iterator<Sample>, Closeable {
   /** Records seen so far, decodable or not. */
   public long read() {
     return read;
+  }
+
+  /** Records not read because their index did not pass the filter given to {@code open}. */
+  public long passedOver() {
+    return passedOver;
   }
 
   /** Records handed to the reject handler so far. */
