@@ -36,6 +36,7 @@ public final class StepTypes {
     register(DedupSteps.exactType());
     register(DedupSteps.fuzzyType());
     register(DecontaminateStep.type());
+    register(TokenizeStep.type());
   }
 
   private StepTypes() {}
