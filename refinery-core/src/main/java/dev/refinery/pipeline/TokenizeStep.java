@@ -67,7 +67,7 @@ final class TokenizeStep implements Step {
   }
 
   static final List<Param> PARAMS = List.of(
-      Param.of("tokenizer", Param.Type.STRING, null, "a tokenizer.json, a folder holding one "
+      Param.of("tokenizer", Param.Type.PATH, null, "a tokenizer.json, a folder holding one "
           + "(relative to the pipeline file), or cl100k_base / o200k_base"),
       Param.of("template", Param.Type.STRING, null, "chat template: " + String.join(", ",
           Templates.NAMES)),

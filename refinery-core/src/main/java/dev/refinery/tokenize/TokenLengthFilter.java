@@ -31,8 +31,7 @@ public final class TokenLengthFilter implements Filter<Sample> {
           Param.of("template", Param.Type.STRING, "", "chat template to count the rendered "
               + "conversation with (" + String.join(", ", Templates.NAMES) + "); empty: count "
               + "the target text"),
-          Param.choice("target", "answer", "the text counted without a template: "
-              + Target.CHOICES, "prompt", "answer", "reasoning", "conversation", "url"),
+          Param.choice("target", "answer", "the text counted without a template", "prompt", "answer", "reasoning", "conversation", "url"),
           Param.of("min_tokens", Param.Type.INT, 0L, "fewest tokens (0: no limit)"),
           Param.of("max_tokens", Param.Type.INT, 0L, "most tokens (0: no limit)")),
       p -> new TokenLengthFilter(p.getString("tokenizer"), p.getString("template"),
