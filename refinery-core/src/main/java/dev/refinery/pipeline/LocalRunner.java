@@ -44,7 +44,8 @@ import java.util.stream.Stream;
  * <p>Stages: the input stage decodes each input file and runs the steps up to the first global
  * step; each global step then observes every partition, decides once, and a stage applies its
  * decision and the partition steps after it; the last stage's partitions are cut into the output
- * shards by global order.
+ * shards by global order. When the last step is {@code tokenize}, a final stage writes the last
+ * stage's samples tokenized into {@code tokenized/}.
  */
 public final class LocalRunner {
   private static final String WORK = ".work";
