@@ -19,7 +19,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "run",
     description = "Run a curation pipeline (YAML: input, steps, output, seed) on all cores. The "
         + "output path becomes a run folder: data/ shards, stats.json, rejects/, run.log, "
-        + "manifest.json.",
+        + "manifest.json, and tokenized/ when the last step is tokenize.",
     footer = {"", "Examples:",
         "  refinery run curate.yaml",
         "  refinery run curate.yaml --resume --workers 8",
@@ -61,8 +61,9 @@ final class RunCommand implements Callable<Integer> {
     out.println(String.format(Locale.ROOT,
         "read %,d = written %,d + dropped %,d + rejected %,d (%s)", r.read(), r.written(),
         r.dropped(), r.rejected(), r.conserved() ? "conserved" : "NOT CONSERVED"));
+    boolean tokenized = java.nio.file.Files.isDirectory(r.runFolder().resolve("tokenized"));
     out.println("run folder: " + r.runFolder() + " (" + r.shards().size() + " shards in data/, "
-        + "stats.json, rejects/, run.log, manifest.json)");
+        + (tokenized ? "tokenized/, " : "") + "stats.json, rejects/, run.log, manifest.json)");
     out.flush();
     return r.conserved() ? 0 : 1;
   }

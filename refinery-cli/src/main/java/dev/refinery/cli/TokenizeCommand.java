@@ -1,15 +1,10 @@
 package dev.refinery.cli;
 
-import com.fasterxml.jackson.core.JsonGenerator;
 import dev.refinery.RefineryException;
 import dev.refinery.dataset.RejectHandler;
 import dev.refinery.dataset.SampleReader;
-import dev.refinery.internal.IoErrors;
-import dev.refinery.internal.Json;
-import dev.refinery.io.AtomicFile;
-import dev.refinery.io.Compression;
 import dev.refinery.io.InputFile;
-import dev.refinery.sample.ContentUuid;
+import dev.refinery.run.InOrder;
 import dev.refinery.sample.Sample;
 import dev.refinery.template.ChatTemplate;
 import dev.refinery.template.RenderOptions;
@@ -17,25 +12,23 @@ import dev.refinery.template.prompt.PromptOptions;
 import dev.refinery.tokenize.LengthLimit;
 import dev.refinery.tokenize.LengthPolicy;
 import dev.refinery.tokenize.LengthStats;
-import dev.refinery.tokenize.MegatronIndexedWriter;
-import dev.refinery.tokenize.PackedSequence;
-import dev.refinery.tokenize.Packer;
 import dev.refinery.tokenize.PackingStats;
 import dev.refinery.tokenize.SampleTokenizer;
-import dev.refinery.tokenize.TokenizedSample;
+import dev.refinery.tokenize.TokenStats;
+import dev.refinery.tokenize.TokenizeJob;
+import dev.refinery.tokenize.TokenizedFormat;
+import dev.refinery.tokenize.TokenizedWriter;
 import dev.refinery.tokenize.Tokenizer;
 import dev.refinery.tokenize.Tokenizers;
-import java.io.Closeable;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.NoSuchElementException;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -45,28 +38,33 @@ import picocli.CommandLine.Parameters;
 
 /**
  * Renders every sample through a chat template, tokenizes it with a loss mask, applies the
- * max-length policy, optionally packs, and writes JSON Lines or a Megatron indexed dataset. A
- * sample the template cannot render is reported with its uuid, counted, and the run goes on.
- * Single-threaded, so the output is the same on every run.
+ * max-length policy, optionally packs, and writes JSON Lines, Parquet or a Megatron indexed
+ * dataset, plus token statistics ({@code OUT.stats.json}). A sample the template cannot render is
+ * reported with its uuid, counted, and the run goes on. The work is {@link TokenizeJob}'s (shared
+ * with the pipeline's tokenize step); tokenizing runs on {@code --workers} threads and the output
+ * is the same for any number of them.
  */
 @Command(name = "tokenize",
     description = "Tokenize samples with a chat template and loss masks, optionally packed, to "
-        + "JSONL or a Megatron-LM indexed dataset.",
+        + "JSONL, Parquet or a Megatron-LM indexed dataset, with token statistics.",
     footer = {"", "Examples:",
         "  refinery tokenize data/ chat.jsonl --tokenizer llama3/ --template llama3 "
             + "--max-length 4096",
         "  refinery tokenize data/ out/chat --tokenizer qwen3/tokenizer.json --template qwen3 "
-            + "--max-length 4096 --pack --format megatron"})
+            + "--max-length 4096 --pack --format megatron",
+        "  refinery tokenize data/ chat.parquet --tokenizer qwen3/ --template qwen3 "
+            + "--max-length 4096 --pack --format parquet --labels"})
 final class TokenizeCommand implements Callable<Integer> {
   private static final int SHOWN_REJECTS = 10;
+  private static final int SHOWN_CATEGORIES = 20;
 
   @Parameters(index = "0", paramLabel = "IN",
       description = "A file (.parquet, .jsonl[.gz|.zst], .json), a glob, or a dataset folder.")
   String in;
 
   @Parameters(index = "1", paramLabel = "OUT",
-      description = "JSONL: a .jsonl, .jsonl.gz or .jsonl.zst file; megatron: the path prefix of "
-          + "OUT.bin and OUT.idx.")
+      description = "JSONL: a .jsonl, .jsonl.gz or .jsonl.zst file; parquet: a .parquet file; "
+          + "megatron: the path prefix of OUT.bin and OUT.idx.")
   Path out;
 
   @Option(names = "--tokenizer", paramLabel = "T", required = true,
@@ -100,8 +98,21 @@ final class TokenizeCommand implements Callable<Integer> {
   String overflow;
 
   @Option(names = "--format", paramLabel = "FMT", defaultValue = "jsonl",
-      description = "Output: jsonl (the default) or megatron.")
+      description = "Output: jsonl (the default), parquet or megatron (ids only).")
   String format;
+
+  @Option(names = "--labels", description = "JSONL and Parquet: write labels (the token id "
+      + "where trained, -100 elsewhere, not shifted: the trainer shifts) instead of loss_mask.")
+  boolean labels;
+
+  @Option(names = "--workers", paramLabel = "N",
+      description = "Threads that render and tokenize (default: all cores); the output is the "
+          + "same for any number.")
+  Integer workers;
+
+  @Option(names = "--stats", paramLabel = "FILE",
+      description = "Where to write the token statistics (default: OUT.stats.json).")
+  Path stats;
 
   @Option(names = "--reasoning", paramLabel = "MODE", defaultValue = "keep",
       description = "keep the <think> block inline (the default), strip it, or on-only.")
@@ -139,26 +150,22 @@ final class TokenizeCommand implements Callable<Integer> {
       throw new RefineryException("--pack cannot hold samples longer than --max-length; use "
           + "--overflow drop or truncate");
     }
-    String fmt = format.trim().toLowerCase(Locale.ROOT);
-    if (fmt.equals("parquet")) {
-      throw new RefineryException("--format parquet is not supported yet; use jsonl or megatron");
+    int threads = workers == null ? InOrder.defaultThreads() : workers;
+    if (threads < 1) {
+      throw new RefineryException("--workers must be at least 1, was " + threads);
     }
-    if (!fmt.equals("jsonl") && !fmt.equals("megatron")) {
-      throw new RefineryException("unknown output format '" + format + "'; use jsonl or megatron");
-    }
-    if (fmt.equals("jsonl")) {
-      String name = out.getFileName().toString();
-      if (!name.endsWith(".jsonl") && !name.endsWith(".jsonl.gz")
-          && !name.endsWith(".jsonl.zst")) {
-        throw new RefineryException(out + ": the output is JSON Lines; name it .jsonl, "
-            + ".jsonl.gz or .jsonl.zst");
-      }
+    TokenizedFormat fmt = TokenizedFormat.parse(format);
+    fmt.checkTarget(out);
+    if (labels && fmt == TokenizedFormat.MEGATRON) {
+      throw new RefineryException("--labels needs --format jsonl or parquet (a Megatron indexed "
+          + "dataset holds token ids only)");
     }
     SampleTokenizer.Loss lossMode = SampleTokenizer.Loss.parse(loss);
     SampleTokenizer.TrainedTurns turnsMode = SampleTokenizer.TrainedTurns.parse(turns);
     PrintWriter err = spec.commandLine().getErr();
-    LengthLimit limit = new LengthLimit(policy, maxLength);
-    LengthStats.Counter counter = new LengthStats.Counter();
+    TokenizeJob.Settings settings =
+        new TokenizeJob.Settings(new LengthLimit(policy, maxLength), pack, threads);
+    Path statsFile = stats != null ? stats : fmt.defaultStats(out);
 
     try (Tokenizer tok = Tokenizers.open(tokenizer)) {
       SampleTokenizer st = new SampleTokenizer(tok, chat, options, lossMode, turnsMode);
@@ -167,240 +174,137 @@ final class TokenizeCommand implements Callable<Integer> {
       input.splits = splits;
       input.format = inputFormat;
       List<InputFile> files = input.files();
-      run(tok, st, files, input, limit, counter, err, fmt, policy, chat);
+      TokenizeJob.Result result;
+      PromptOptions prepare = prompts.options();
+      PromptOptions.Tally prepared = new PromptOptions.Tally();
+      long read;
+      long undecodable;
+      try (SampleReader reader = input.open(files, RejectHandler.FAIL);
+           TokenizedWriter writer = TokenizedWriter.open(fmt, out, tok.vocabSize(), labels)) {
+        long[] shown = {0};
+        result = TokenizeJob.run(new WithSplit(reader, prepare, prepared), st, settings, writer,
+            (uuid, reason, message) -> {
+              if (++shown[0] <= SHOWN_REJECTS) {
+                err.println("rejected: " + message);
+              } else if (shown[0] == SHOWN_REJECTS + 1) {
+                err.println("(further rejected samples not shown)");
+              }
+            });
+        read = reader.read();
+        undecodable = reader.rejected();
+      }
+      if (read != result.read() + undecodable) {
+        throw new IllegalStateException("counts do not add up: read " + read + ", tokenized "
+            + result.read() + ", undecodable " + undecodable);
+      }
+      TokenizeJob.writeStats(statsFile, result, settingsJson(tok, chat, fmt));
+      report(result, read, undecodable, policy, chat, fmt, statsFile);
+      if (!prepare.isNone()) {
+        spec.commandLine().getOut().println("prompts: " + prepared.summary());
+      }
     }
     return 0;
   }
 
-  private void run(Tokenizer tok, SampleTokenizer st, List<InputFile> files, InputOptions input,
-      LengthLimit limit, LengthStats.Counter counter, PrintWriter err, String fmt,
-      LengthPolicy policy, ChatTemplate chat) throws IOException {
-    try (SampleReader reader = input.open(files, RejectHandler.FAIL);
-         Sink sink = fmt.equals("jsonl") ? new JsonlSink(out) : new MegatronSink(out, tok)) {
-      PromptOptions prepare = prompts.options();
-      Documents docs = new Documents(reader, st, prepare, limit, counter, err);
-      long written = 0;
-      long tokens = 0;
-      PackingStats packing = null;
-      if (pack) {
-        Packer.Packing packed = new Packer(maxLength).pack(docs);
-        while (packed.hasNext()) {
-          PackedSequence s = packed.next();
-          sink.write(s);
-          written++;
-          tokens += s.length();
-        }
-        packing = packed.stats();
-      } else {
-        while (docs.hasNext()) {
-          TokenizedSample s = docs.next();
-          sink.write(s);
-          written++;
-          tokens += s.length();
-        }
-      }
-      sink.commit();
-      long read = reader.read();
-      long rejected = reader.rejected() + docs.notRendered;
-      LengthStats length = counter.snapshot();
-      if (read != length.seen() + rejected) {
-        throw new IllegalStateException("counts do not add up: read " + read + ", tokenized "
-            + length.seen() + ", rejected " + rejected);
-      }
-      StringBuilder line = new StringBuilder()
-          .append("read ").append(read).append(", tokenized ").append(length.seen())
-          .append(", rejected ").append(rejected)
-          .append("; over ").append(maxLength).append(" tokens (").append(policy).append("): ")
-          .append("dropped ").append(length.dropped()).append(", truncated ")
-          .append(length.truncated()).append(", kept ").append(length.keptOverLong())
-          .append("; tokens ").append(tokens);
-      if (packing != null) {
-        line.append("; packed ").append(packing.documents()).append(" samples into ")
-            .append(packing.sequences()).append(" sequences, efficiency ")
-            .append(String.format(Locale.ROOT, "%.2f%%", 100 * packing.efficiency()));
-      } else {
-        line.append("; written ").append(written).append(" samples");
-      }
-      line.append(" (template ").append(chat.name()).append("; output ")
-          .append(fmt.equals("megatron") ? out + ".bin/.idx" : out.toString()).append(')');
-      spec.commandLine().getOut().println(line);
-      if (!prepare.isNone()) {
-        spec.commandLine().getOut().println("prompts: " + docs.prepared.summary());
-      }
-    }
+  private Map<String, Object> settingsJson(Tokenizer tok, ChatTemplate chat,
+      TokenizedFormat fmt) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("tokenizer", tok.name());
+    m.put("template", chat.name());
+    m.put("max_length", maxLength);
+    m.put("overflow", overflow.trim().toLowerCase(Locale.ROOT));
+    m.put("pack", pack);
+    m.put("loss", loss.trim().toLowerCase(Locale.ROOT));
+    m.put("turns", turns.trim().toLowerCase(Locale.ROOT));
+    m.put("reasoning", reasoning);
+    m.put("format", fmt.toString());
+    m.put("labels", labels);
+    return m;
   }
 
-  /** The tokenized samples that pass the length limit, read lazily. */
-  private static final class Documents implements Iterator<TokenizedSample> {
-    private final SampleReader reader;
-    private final SampleTokenizer tokenizer;
-    private final PromptOptions prepare;
-    final PromptOptions.Tally prepared = new PromptOptions.Tally();
-    private final LengthLimit limit;
-    private final LengthStats.Counter counter;
-    private final PrintWriter err;
-    private TokenizedSample next;
-    long notRendered;
+  private void report(TokenizeJob.Result result, long read, long undecodable,
+      LengthPolicy policy, ChatTemplate chat, TokenizedFormat fmt, Path statsFile) {
+    LengthStats length = result.length();
+    long rejected = undecodable + result.rejected();
+    StringBuilder line = new StringBuilder()
+        .append("read ").append(read).append(", tokenized ").append(length.seen())
+        .append(", rejected ").append(rejected)
+        .append("; over ").append(maxLength).append(" tokens (").append(policy).append("): ")
+        .append("dropped ").append(length.dropped()).append(", truncated ")
+        .append(length.truncated()).append(", kept ").append(length.keptOverLong())
+        .append("; tokens ").append(result.tokens());
+    PackingStats packing = result.packing();
+    if (packing != null) {
+      line.append("; packed ").append(packing.documents()).append(" samples into ")
+          .append(packing.sequences()).append(" sequences, efficiency ")
+          .append(String.format(Locale.ROOT, "%.2f%%", 100 * packing.efficiency()));
+    } else {
+      line.append("; written ").append(result.written()).append(" samples");
+    }
+    line.append(" (template ").append(chat.name()).append("; output ")
+        .append(fmt == TokenizedFormat.MEGATRON ? out + ".bin/.idx" : out.toString())
+        .append("; stats ").append(statsFile).append(')');
+    PrintWriter o = spec.commandLine().getOut();
+    o.println(line);
+    o.print(categoryTable(result.stats()));
+    o.flush();
+  }
 
-    Documents(SampleReader reader, SampleTokenizer tokenizer, PromptOptions prepare,
-        LengthLimit limit, LengthStats.Counter counter, PrintWriter err) {
+  /** Per category: samples, what became of them, tokens written and length percentiles. */
+  static String categoryTable(TokenStats stats) {
+    TextTable t = new TextTable("by category", "samples", "rejected", "dropped", "truncated",
+        "tokens", "trained", "p50", "p99", "max");
+    List<Map.Entry<String, TokenStats.Group>> groups = new ArrayList<>(stats.byCategory()
+        .entrySet());
+    groups.sort((a, b) -> Long.compare(b.getValue().read(), a.getValue().read()));
+    int shown = 0;
+    for (Map.Entry<String, TokenStats.Group> e : groups) {
+      if (shown++ == SHOWN_CATEGORIES) {
+        t.row("(" + (groups.size() - SHOWN_CATEGORIES) + " more in the stats file)", "", "", "",
+            "", "", "", "", "", "");
+        break;
+      }
+      row(t, e.getKey(), e.getValue());
+    }
+    row(t, "total", stats.total());
+    return "\n" + t.render();
+  }
+
+  private static void row(TextTable t, String name, TokenStats.Group g) {
+    boolean any = !g.lengths().isEmpty();
+    t.row(name, StatsReport.count(g.read()), StatsReport.count(g.rejectedTotal()),
+        StatsReport.count(g.dropped()), StatsReport.count(g.truncated()),
+        StatsReport.count(g.tokens()), StatsReport.count(g.trainedTokens()),
+        any ? StatsReport.count(g.lengths().percentile(50)) : "-",
+        any ? StatsReport.count(g.lengths().percentile(99)) : "-",
+        any ? StatsReport.count(g.lengths().max()) : "-");
+  }
+
+  /**
+   * The reader's samples, prompts prepared, with the split of the file each came from. Runs on
+   * the one thread that reads, so the tally needs no lock.
+   */
+  private static final class WithSplit implements Iterator<TokenizeJob.Input> {
+    private final SampleReader reader;
+    private final PromptOptions prepare;
+    private final PromptOptions.Tally prepared;
+
+    WithSplit(SampleReader reader, PromptOptions prepare, PromptOptions.Tally prepared) {
       this.reader = reader;
-      this.tokenizer = tokenizer;
       this.prepare = prepare;
-      this.limit = limit;
-      this.counter = counter;
-      this.err = err;
+      this.prepared = prepared;
     }
 
     @Override
     public boolean hasNext() {
-      while (next == null && reader.hasNext()) {
-        Sample sample = reader.next();
-        if (sample.uuid() == null) {
-          sample = sample.withUuid(ContentUuid.of(sample));
-        }
-        TokenizedSample t;
-        try {
-          t = tokenizer.tokenize(prepare.apply(sample, prepared));
-        } catch (RefineryException e) {
-          notRendered++;
-          if (notRendered <= SHOWN_REJECTS) {
-            err.println("rejected: " + e.getMessage());
-          } else if (notRendered == SHOWN_REJECTS + 1) {
-            err.println("(further rejected samples not shown)");
-          }
-          continue;
-        }
-        next = limit.apply(t, counter);
-      }
-      return next != null;
+      return reader.hasNext();
     }
 
     @Override
-    public TokenizedSample next() {
-      if (!hasNext()) {
-        throw new NoSuchElementException();
-      }
-      TokenizedSample t = next;
-      next = null;
-      return t;
-    }
-  }
-
-  private interface Sink extends Closeable {
-    void write(TokenizedSample s) throws IOException;
-
-    void write(PackedSequence s) throws IOException;
-
-    void commit() throws IOException;
-  }
-
-  /** One JSON object per sample or packed sequence, written atomically. */
-  private static final class JsonlSink implements Sink {
-    private final Path out;
-    private final AtomicFile file;
-    private final OutputStream os;
-    private final JsonGenerator g;
-    private boolean committed;
-
-    JsonlSink(Path out) throws IOException {
-      this.out = out;
-      this.file = new AtomicFile(out);
-      this.os = Compression.of(out).create(Files.newOutputStream(file.temp()));
-      this.g = Json.FACTORY.createGenerator(os);
-      g.setRootValueSeparator(null);
-    }
-
-    @Override
-    public void write(TokenizedSample s) throws IOException {
-      g.writeStartObject();
-      g.writeStringField("uuid", s.uuid());
-      ints(g, "input_ids", s.inputIds());
-      bytes(g, "loss_mask", s.lossMask());
-      g.writeEndObject();
-      g.writeRaw('\n');
-    }
-
-    @Override
-    public void write(PackedSequence s) throws IOException {
-      g.writeStartObject();
-      g.writeArrayFieldStart("uuids");
-      for (String u : s.uuids()) {
-        g.writeString(u);
-      }
-      g.writeEndArray();
-      ints(g, "input_ids", s.inputIds());
-      bytes(g, "loss_mask", s.lossMask());
-      ints(g, "position_ids", s.positionIds());
-      ints(g, "cu_seqlens", s.cuSeqlens());
-      g.writeEndObject();
-      g.writeRaw('\n');
-    }
-
-    private static void ints(JsonGenerator g, String name, int[] values) throws IOException {
-      g.writeFieldName(name);
-      g.writeArray(values, 0, values.length);
-    }
-
-    private static void bytes(JsonGenerator g, String name, byte[] values) throws IOException {
-      g.writeArrayFieldStart(name);
-      for (byte b : values) {
-        g.writeNumber(b);
-      }
-      g.writeEndArray();
-    }
-
-    @Override
-    public void commit() throws IOException {
-      try {
-        g.close();
-        os.close();
-      } catch (IOException e) {
-        throw new RefineryException(out + ": cannot write: " + IoErrors.reason(e), e);
-      }
-      file.commit();
-      committed = true;
-    }
-
-    @Override
-    public void close() throws IOException {
-      if (!committed) {
-        try {
-          g.close();
-          os.close();
-        } finally {
-          file.abort();
-        }
-      }
-    }
-  }
-
-  /** One Megatron document per sample or packed sequence (token ids only; no loss mask). */
-  private static final class MegatronSink implements Sink {
-    private final MegatronIndexedWriter writer;
-
-    MegatronSink(Path prefix, Tokenizer tok) throws IOException {
-      this.writer = new MegatronIndexedWriter(prefix, tok.vocabSize());
-    }
-
-    @Override
-    public void write(TokenizedSample s) throws IOException {
-      writer.addDocument(s.inputIds());
-    }
-
-    @Override
-    public void write(PackedSequence s) throws IOException {
-      writer.addDocument(s.inputIds());
-    }
-
-    @Override
-    public void commit() throws IOException {
-      writer.commit();
-    }
-
-    @Override
-    public void close() {
-      writer.close();
+    public TokenizeJob.Input next() {
+      Sample s = prepare.apply(reader.next(), prepared);
+      InputFile f = reader.currentFile();
+      return new TokenizeJob.Input(s, f == null ? null : f.split());
     }
   }
 }

@@ -187,4 +187,54 @@ class ConvertCommandTest {
     assertThat(cli.status()).isEqualTo(1);
     assertThat(cli.err()).contains("unknown format 'chatml'");
   }
+
+  /** A Nemotron v1 tool row as Hugging Face holds it: tool_calls on every message, no ids. */
+  private static final String NEMOTRON_TOOL_ROW = "{\"uuid\":\"u1\",\"category\":\"tool_calling\","
+      + "\"reasoning\":\"off\",\"messages\":["
+      + "{\"role\":\"system\",\"content\":\"sys\",\"tool_calls\":[]},"
+      + "{\"role\":\"user\",\"content\":\"weather in Paris and Rome?\",\"tool_calls\":[]},"
+      + "{\"role\":\"assistant\",\"content\":\"\",\"tool_calls\":["
+      + "{\"type\":\"function\",\"function\":{\"name\":\"get_weather\","
+      + "\"arguments\":\"{\\\"city\\\": \\\"Paris\\\"}\"}},"
+      + "{\"type\":\"function\",\"function\":{\"name\":\"get_weather\","
+      + "\"arguments\":\"{\\\"city\\\": \\\"Rome\\\"}\"}}]},"
+      + "{\"role\":\"tool\",\"content\":\"{\\\"t\\\": 15}\",\"tool_calls\":[]},"
+      + "{\"role\":\"tool\",\"content\":\"{\\\"t\\\": 20}\",\"tool_calls\":[]},"
+      + "{\"role\":\"assistant\",\"content\":\"Paris 15, Rome 20.\",\"tool_calls\":[]}],"
+      + "\"metadata\":\"{\\\"tools\\\": [{\\\"type\\\": \\\"function\\\", "
+      + "\\\"function\\\": {\\\"name\\\": \\\"get_weather\\\", "
+      + "\\\"parameters\\\": {\\\"type\\\": \\\"object\\\"}}}]}\"}";
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void nemotronToolRowsBecomeValidOpenAiMessages() throws Exception {
+    Path in = dir.resolve("nemotron.jsonl");
+    Files.writeString(in, NEMOTRON_TOOL_ROW + "\n");
+    Path out = dir.resolve("openai.jsonl");
+    Cli r = Cli.run("convert", "--to", "openai", in.toString(), out.toString());
+    assertThat(r.status()).as(r.err()).isZero();
+    Map<String, Object> row = jsonl(out).get(0);
+    List<Map<String, Object>> messages = (List<Map<String, Object>>) row.get("messages");
+    assertThat(messages).extracting(m -> m.get("role"))
+        .containsExactly("system", "user", "assistant", "tool", "tool", "assistant");
+    // No empty tool_calls lists: OpenAI refuses them.
+    for (int i : new int[] {0, 1, 3, 4, 5}) {
+      assertThat(messages.get(i)).doesNotContainKey("tool_calls");
+    }
+    List<Map<String, Object>> calls =
+        (List<Map<String, Object>>) messages.get(2).get("tool_calls");
+    assertThat(calls).extracting(c -> c.get("id")).containsExactly("call_0", "call_1");
+    assertThat(calls).extracting(c -> c.get("type")).containsOnly("function");
+    Map<String, Object> fn = (Map<String, Object>) calls.get(1).get("function");
+    assertThat(fn).containsEntry("name", "get_weather")
+        .containsEntry("arguments", "{\"city\": \"Rome\"}");
+    assertThat(messages.get(3)).containsEntry("tool_call_id", "call_0")
+        .containsEntry("content", "{\"t\": 15}");
+    assertThat(messages.get(4)).containsEntry("tool_call_id", "call_1");
+    List<Map<String, Object>> tools = (List<Map<String, Object>>) row.get("tools");
+    assertThat(tools).hasSize(1);
+    assertThat((Map<String, Object>) tools.get(0).get("function"))
+        .containsEntry("name", "get_weather");
+    assertThat(row).containsEntry("uuid", "u1").doesNotContainKey("metadata");
+  }
 }

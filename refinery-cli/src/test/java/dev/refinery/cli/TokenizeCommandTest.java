@@ -197,4 +197,30 @@ class TokenizeCommandTest {
     assertThat(m.status()).isNotZero();
     assertThat(m.err()).contains("--max-length must be at least 1");
   }
+
+  @Test
+  void writesParquetWithStatsFileAndCategoryTable() throws Exception {
+    Path data = demo(60);
+    Path out = dir.resolve("tok.parquet");
+    String qwen3 = SharedData.file("tokenizers/qwen3/tokenizer.json").toString();
+    Cli r = Cli.run("tokenize", data.toString(), out.toString(), "--tokenizer", qwen3,
+        "--template", "qwen3", "--max-length", "1024", "--pack", "--format", "parquet",
+        "--labels", "--workers", "2");
+    assertThat(r.status()).as(r.err()).isZero();
+    assertThat(r.out()).contains("by category").containsPattern("\\n  total +60 ");
+    assertThat(out).exists();
+    Path stats = dir.resolve("tok.parquet.stats.json");
+    @SuppressWarnings("unchecked")
+    Map<String, Object> json = (Map<String, Object>) Json.parse(Files.readString(stats));
+    @SuppressWarnings("unchecked")
+    Map<String, Object> total = (Map<String, Object>) json.get("total");
+    assertThat(total.get("read")).isEqualTo(60L);
+    assertThat(json).containsKeys("by_split", "by_category", "packing");
+
+    Cli bad = Cli.run("tokenize", data.toString(), dir.resolve("x.jsonl").toString(),
+        "--tokenizer", qwen3, "--template", "qwen3", "--max-length", "64", "--format",
+        "parquet");
+    assertThat(bad.status()).isNotZero();
+    assertThat(bad.err()).contains("name it .parquet");
+  }
 }

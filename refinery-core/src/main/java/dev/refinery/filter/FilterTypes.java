@@ -17,6 +17,7 @@ public final class FilterTypes {
     all.add(dev.refinery.validate.StructureFilter.TYPE);
     all.addAll(dev.refinery.validate.PostTrainingFilters.types());
     all.addAll(LengthFilters.types());
+    all.add(dev.refinery.tokenize.TokenLengthFilter.TYPE);
     all.addAll(DatatroveFilters.types());
     all.addAll(CuratorFilters.types());
     for (FilterType t : all) {

@@ -64,6 +64,11 @@ public final class Params implements Serializable {
           return v;
         }
         throw bad(at, "true or false", v);
+      case PATH:
+        if (!(v instanceof String path) || path.isBlank()) {
+          throw bad(at, "a path", v);
+        }
+        return path;
       case STRING:
         if (!(v instanceof String s)) {
           throw bad(at, "a string", v);

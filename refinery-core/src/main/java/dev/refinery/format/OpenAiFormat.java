@@ -135,28 +135,35 @@ final class OpenAiFormat implements Format {
   @Override
   public Map<String, Object> encode(Sample s) {
     List<Object> messages = new ArrayList<>(s.messages().size());
-    List<ToolCall> pending = List.of();
+    List<String> pending = List.of();
     int answered = 0;
+    int calls = 0;
     for (Message m : s.messages()) {
       Map<String, Object> out = new LinkedHashMap<>();
       out.put("role", m.role());
       out.put("content", m.content());
-      if (m.toolCalls() != null) {
-        List<Object> calls = new ArrayList<>(m.toolCalls().size());
+      // OpenAI refuses an empty tool_calls list (Nemotron rows carry one on every message).
+      if (m.toolCalls() != null && !m.toolCalls().isEmpty()) {
+        List<Object> encoded = new ArrayList<>(m.toolCalls().size());
+        List<String> ids = new ArrayList<>(m.toolCalls().size());
         for (ToolCall c : m.toolCalls()) {
-          calls.add(NemotronFormat.encodeToolCall(c));
+          // OpenAI pairs results with calls by id; calls without one (Nemotron, ShareGPT) get
+          // call_<n>, numbered over the conversation so they are unique and reproducible.
+          ToolCall withId = c.id() != null ? c : new ToolCall("call_" + calls, c.type(),
+              c.function(), c.extra());
+          calls++;
+          encoded.add(NemotronFormat.encodeToolCall(withId));
+          ids.add(withId.id());
         }
-        out.put("tool_calls", calls);
-        pending = m.toolCalls();
+        out.put("tool_calls", encoded);
+        pending = ids;
         answered = 0;
       }
       out.putAll(m.extra());
       if (Message.TOOL.equals(m.role())) {
-        // OpenAI pairs each tool result with its call; sources without ids (ShareGPT) answer
-        // the calls of the last assistant turn in order.
-        if (!m.extra().containsKey("tool_call_id") && answered < pending.size()
-            && pending.get(answered).id() != null) {
-          out.put("tool_call_id", pending.get(answered).id());
+        // Results without an id answer the calls of the last assistant turn in order.
+        if (!m.extra().containsKey("tool_call_id") && answered < pending.size()) {
+          out.put("tool_call_id", pending.get(answered));
         }
         answered++;
       }

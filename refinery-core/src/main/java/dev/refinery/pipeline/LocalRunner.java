@@ -40,7 +40,8 @@ import java.util.stream.Stream;
  * <p>Stages: the input stage decodes each input file and runs the steps up to the first global
  * step; each global step then observes every partition, decides once, and a stage applies its
  * decision and the partition steps after it; the last stage's partitions are cut into the output
- * shards by global order.
+ * shards by global order. When the last step is {@code tokenize}, a final stage writes the last
+ * stage's samples tokenized into {@code tokenized/}.
  */
 public final class LocalRunner {
   private static final String WORK = ".work";
@@ -123,8 +124,11 @@ public final class LocalRunner {
     }
     List<PartitionStats> last = stages.get(stages.size() - 1);
     List<Path> shards = writeShards(segments.size() - 1, last);
+    TokenizeStep tokenize = pipeline.tokenizeStep();
+    Map<String, Object> tokenized = tokenize == null ? null
+        : tokenizeStage(segments.size() - 1, last, tokenize);
     Result result = summarize(stages, shards);
-    writeStats(result, reports, (System.nanoTime() - started) / 1e9);
+    writeStats(result, reports, tokenized, (System.nanoTime() - started) / 1e9);
     note(String.format(java.util.Locale.ROOT,
         "read %d = written %d + dropped %d + rejected %d: %s", result.read(), result.written(),
         result.dropped(), result.rejected(), result.conserved() ? "conserved" : "NOT CONSERVED"));
@@ -439,6 +443,97 @@ public final class LocalRunner {
     return shards;
   }
 
+  /**
+   * The final tokenize step's output: the last stage's partitions, in global order, tokenized
+   * (and packed across partitions) into {@code tokenized/} with their token statistics. The
+   * statistics are written last, so a resumed run that finds them skips the stage.
+   */
+  private Map<String, Object> tokenizeStage(int stage, List<PartitionStats> last,
+      TokenizeStep step) {
+    TokenizeStep.Config c = step.config();
+    Path folder = run.resolve("tokenized");
+    Path out = folder.resolve(c.format() == dev.refinery.tokenize.TokenizedFormat.MEGATRON
+        ? "tokens" : "tokens." + c.format());
+    Path statsFile = folder.resolve("tokens.stats.json");
+    Map<String, Object> report = new LinkedHashMap<>();
+    report.put("files", c.format().files(out).stream().map(p -> run.relativize(p).toString())
+        .toList());
+    report.put("stats", run.relativize(statsFile).toString());
+    if (options.resume() && Files.exists(statsFile)) {
+      note("stage tokenize: already written, skipped");
+      return report;
+    }
+    TokenizeStep.Opened opened = step.opened();
+    dev.refinery.tokenize.TokenizeJob.Result result;
+    try (PartsInOrder parts = new PartsInOrder(stage, last.size());
+         dev.refinery.tokenize.TokenizedWriter writer = dev.refinery.tokenize.TokenizedWriter
+             .open(c.format(), out, opened.tokenizer().vocabSize(), c.labels())) {
+      result = dev.refinery.tokenize.TokenizeJob.run(parts, opened.sampleTokenizer(),
+          new dev.refinery.tokenize.TokenizeJob.Settings(c.limit(), c.pack(), c.packWindow(),
+              options.workers()), writer, null);
+      dev.refinery.tokenize.TokenizeJob.writeStats(statsFile, result, c.toJson());
+    } catch (IOException e) {
+      throw new RefineryException(out + ": cannot write: "
+          + dev.refinery.internal.IoErrors.reason(e), e);
+    }
+    report.put("rows", result.written());
+    report.put("tokens", result.tokens());
+    report.put("trained_tokens", result.stats().total().trainedTokens());
+    String line = "stage tokenize: " + result.read() + " samples, " + result.tokens()
+        + " tokens into " + result.written() + (c.pack() ? " sequences" : " samples");
+    if (result.packing() != null) {
+      line += String.format(java.util.Locale.ROOT, " (packing efficiency %.2f%%)",
+          100 * result.packing().efficiency());
+    }
+    note(line + " -> " + run.relativize(folder));
+    return report;
+  }
+
+  /** The samples of a stage's partitions one after the other, each part opened in turn. */
+  private final class PartsInOrder implements Iterator<dev.refinery.tokenize.TokenizeJob.Input>,
+      AutoCloseable {
+    private final int stage;
+    private final int parts;
+    private int nextPart;
+    private SampleReader current;
+
+    PartsInOrder(int stage, int parts) {
+      this.stage = stage;
+      this.parts = parts;
+    }
+
+    @Override
+    public boolean hasNext() {
+      while (current == null || !current.hasNext()) {
+        if (current != null) {
+          current.close();
+          current = null;
+        }
+        if (nextPart == parts) {
+          return false;
+        }
+        current = readPart(stage, nextPart++);
+      }
+      return true;
+    }
+
+    @Override
+    public dev.refinery.tokenize.TokenizeJob.Input next() {
+      if (!hasNext()) {
+        throw new java.util.NoSuchElementException();
+      }
+      // The pipeline's samples no longer carry the split they were read from.
+      return new dev.refinery.tokenize.TokenizeJob.Input(current.next(), null);
+    }
+
+    @Override
+    public void close() {
+      if (current != null) {
+        current.close();
+      }
+    }
+  }
+
   private Result summarize(List<List<PartitionStats>> stages, List<Path> shards) {
     long read = 0;
     long rejected = 0;
@@ -468,7 +563,8 @@ public final class LocalRunner {
     return new Result(read, written, dropped, rejected, steps, run, shards);
   }
 
-  private void writeStats(Result r, List<Map<String, Object>> reports, double seconds) {
+  private void writeStats(Result r, List<Map<String, Object>> reports,
+      Map<String, Object> tokenized, double seconds) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("read", r.read());
     m.put("written", r.written());
@@ -493,6 +589,9 @@ public final class LocalRunner {
       m.put("global_steps", reports);
     }
     m.put("shards", r.shards().stream().map(p -> run.relativize(p).toString()).toList());
+    if (tokenized != null) {
+      m.put("tokenized", tokenized);
+    }
     writeAtomically(run.resolve("stats.json"), Json.write(m) + "\n");
     note(String.format(java.util.Locale.ROOT, "finished in %.1f s", seconds));
   }

@@ -24,7 +24,18 @@ public record Pipeline(PipelineSpec spec, List<Object> steps) {
     for (PipelineSpec.StepSpec s : spec.steps()) {
       steps.add(StepTypes.compile(s, spec.baseDir()));
     }
+    for (int i = 0; i < steps.size() - 1; i++) {
+      if (steps.get(i) instanceof TokenizeStep) {
+        throw new dev.refinery.RefineryException(spec.steps().get(i).where()
+            + ": tokenize must be the last step (it writes the tokenized output)");
+      }
+    }
     return new Pipeline(spec, steps);
+  }
+
+  /** The final tokenize step, or null when the pipeline has none. */
+  TokenizeStep tokenizeStep() {
+    return !steps.isEmpty() && steps.get(steps.size() - 1) instanceof TokenizeStep t ? t : null;
   }
 
   /** The steps split at each global step: runs of partition steps with a global step between. */

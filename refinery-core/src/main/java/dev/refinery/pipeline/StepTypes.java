@@ -38,6 +38,7 @@ public final class StepTypes {
     register(DecontaminateStep.type());
     register(PromptSteps.templateType());
     register(PromptSteps.toggleType());
+    register(TokenizeStep.type());
   }
 
   private StepTypes() {}
@@ -58,7 +59,7 @@ public final class StepTypes {
           + "'; valid steps: " + String.join(", ", BY_NAME.keySet()));
     }
     if (type.name().equals("filter")) {
-      return compileFilter(spec);
+      return compileFilter(spec, base);
     }
     Params params = Params.resolve(type.params(), spec.params(), spec.where());
     try {
@@ -70,20 +71,49 @@ public final class StepTypes {
     }
   }
 
-  private static Step compileFilter(PipelineSpec.StepSpec spec) {
+  private static Step compileFilter(PipelineSpec.StepSpec spec, Path base) {
     Object name = spec.params().get("name");
     if (!(name instanceof String filterName)) {
       throw new RefineryException(spec.where() + ": a filter step needs 'name'; valid filters: "
           + String.join(", ", FilterTypes.all().stream().map(FilterType::name).toList()));
     }
     FilterType type = FilterTypes.byName(filterName, spec.where());
-    List<Param> declared = new ArrayList<>(FILTER_COMMON);
+    // A filter that declares a common parameter itself (token_length's target) gets it.
+    List<String> ownNames = type.params().stream().map(Param::name).toList();
+    List<Param> declared = new ArrayList<>(FILTER_COMMON.stream()
+        .filter(p -> !ownNames.contains(p.name())).toList());
     declared.addAll(type.params());
     Params params = Params.resolve(declared, spec.params(), spec.where());
     Map<String, Object> own = new LinkedHashMap<>(params.asMap());
-    FILTER_COMMON.forEach(p -> own.remove(p.name()));
+    FILTER_COMMON.stream().filter(p -> !ownNames.contains(p.name()))
+        .forEach(p -> own.remove(p.name()));
+    for (Param p : type.params()) {
+      if (p.type() == Param.Type.PATH) {
+        own.put(p.name(), resolvePath((String) own.get(p.name()), base,
+            spec.where() + "." + p.name()));
+      }
+    }
     boolean text = type.input() == FilterType.Input.TEXT;
-    return new FilterStep(type.create(Params.resolve(type.params(), own, spec.where())), text,
+    Object filter;
+    try {
+      filter = type.create(Params.resolve(type.params(), own, spec.where()));
+    } catch (RefineryException e) {
+      throw e.getMessage().startsWith(spec.where()) ? e
+          : new RefineryException(spec.where() + ": " + e.getMessage(), e);
+    }
+    return new FilterStep((dev.refinery.filter.Filter<?>) filter, text,
         Target.of(params.getString("target")), params.getBoolean("score_only"));
+  }
+
+  /** A PATH parameter: relative to the pipeline file (see {@link Param.Type#PATH}). */
+  private static String resolvePath(String value, Path base, String where) {
+    Path resolved = base.resolve(value).normalize();
+    if (java.nio.file.Files.exists(resolved)) {
+      return resolved.toString();
+    }
+    if (!value.contains("/") && !value.contains("\\")) {
+      return value;
+    }
+    throw new RefineryException(where + ": no such file or folder: " + resolved);
   }
 }

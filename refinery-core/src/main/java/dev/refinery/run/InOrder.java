@@ -3,7 +3,9 @@ package dev.refinery.run;
 import dev.refinery.RefineryException;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.Iterator;
 import java.util.List;
+import java.util.NoSuchElementException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -63,6 +65,79 @@ public final class InOrder {
       }
     } finally {
       pool.shutdownNow();
+    }
+  }
+
+  /**
+   * Maps a stream lazily on {@code threads} threads: each {@code next()} returns the result of the
+   * next input, in input order. Inputs are pulled from {@code source} on the caller's thread, at
+   * most two per thread ahead of the oldest unconsumed result, so a pulling consumer (a packer)
+   * sees exactly the results of a sequential map, whatever the number of threads. Close it to stop
+   * the threads early.
+   */
+  public static <T, R> Mapped<R> map(Iterator<T> source, int threads,
+      java.util.function.Function<T, R> task) {
+    if (threads < 1) {
+      throw new IllegalArgumentException("threads must be >= 1, got " + threads);
+    }
+    return new Mapped<>(source, threads, task);
+  }
+
+  /** The lazily mapped results of {@link #map}, in input order. */
+  public static final class Mapped<R> implements Iterator<R>, AutoCloseable {
+    private final Iterator<?> source;
+    private final java.util.function.Function<Object, R> task;
+    private final int ahead;
+    private final ExecutorService pool;
+    private final Deque<Future<R>> running = new ArrayDeque<>();
+
+    @SuppressWarnings("unchecked")
+    private <T> Mapped(Iterator<T> source, int threads, java.util.function.Function<T, R> task) {
+      this.source = source;
+      this.task = (java.util.function.Function<Object, R>) task;
+      this.ahead = 2 * threads;
+      this.pool = threads == 1 ? null : Executors.newFixedThreadPool(threads, r -> {
+        Thread t = new Thread(r, "refinery-worker");
+        t.setDaemon(true);
+        return t;
+      });
+    }
+
+    @Override
+    public boolean hasNext() {
+      if (pool == null) {
+        return source.hasNext();
+      }
+      while (running.size() < ahead && source.hasNext()) {
+        Object input = source.next();
+        running.add(pool.submit(() -> task.apply(input)));
+      }
+      return !running.isEmpty();
+    }
+
+    @Override
+    public R next() {
+      if (!hasNext()) {
+        throw new NoSuchElementException();
+      }
+      if (pool == null) {
+        return task.apply(source.next());
+      }
+      try {
+        return await(running.removeFirst());
+      } catch (RuntimeException | Error e) {
+        close();
+        throw e;
+      }
+    }
+
+    @Override
+    public void close() {
+      if (pool != null) {
+        running.forEach(f -> f.cancel(true));
+        running.clear();
+        pool.shutdownNow();
+      }
     }
   }
 

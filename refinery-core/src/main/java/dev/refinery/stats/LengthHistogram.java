@@ -124,6 +124,17 @@ public final class LengthHistogram {
     return i < 0 ? 0 : counts[i];
   }
 
+  /** How many recorded values lie within {@code [from, to]} (both inclusive). */
+  public long countBetween(int from, int to) {
+    long n = 0;
+    for (int i = 0; i < values.length && values[i] <= to; i++) {
+      if (values[i] >= from) {
+        n += counts[i];
+      }
+    }
+    return n;
+  }
+
   /** The merge of this histogram and {@code other}, as if all their values had been recorded. */
   public LengthHistogram plus(LengthHistogram other) {
     if (other.count == 0) {

@@ -1,0 +1,197 @@
+package dev.refinery.pipeline;
+
+import dev.refinery.RefineryException;
+import dev.refinery.filter.Param;
+import dev.refinery.filter.Params;
+import dev.refinery.sample.Sample;
+import dev.refinery.template.RenderOptions;
+import dev.refinery.template.Templates;
+import dev.refinery.tokenize.LengthLimit;
+import dev.refinery.tokenize.LengthPolicy;
+import dev.refinery.tokenize.Packer;
+import dev.refinery.tokenize.SampleTokenizer;
+import dev.refinery.tokenize.TokenizeJob;
+import dev.refinery.tokenize.TokenizedFormat;
+import dev.refinery.tokenize.Tokenizer;
+import dev.refinery.tokenize.Tokenizers;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * {@code tokenize}, the last step of a pipeline: per partition it renders and tokenizes each
+ * sample and drops those the template cannot render ({@code template_error}, {@code
+ * loss_mask_misaligned}, with the message as detail) and, under {@code overflow: drop}, those
+ * over {@code max_length} ({@code over_max_length}); the rest pass on unchanged to the run's
+ * data shards. The runner's final stage then writes them tokenized (packed across partitions when
+ * asked) with {@link TokenizeJob} into {@code tokenized/} of the run folder, with their token
+ * statistics. Serializable: the tokenizer is opened lazily where the step runs.
+ */
+final class TokenizeStep implements Step {
+  static final String OVER_MAX_LENGTH = "over_max_length";
+
+  /** The step's settings as checked values. */
+  record Config(String tokenizer, String template, String reasoning, String loss, String turns,
+                int maxLength, LengthPolicy overflow, boolean pack, int packWindow,
+                TokenizedFormat format, boolean labels) implements java.io.Serializable {
+
+    SampleTokenizer open(Tokenizer tok) {
+      return new SampleTokenizer(tok, Templates.builtIn(template),
+          new RenderOptions(false, RenderOptions.Reasoning.parse(reasoning)),
+          SampleTokenizer.Loss.parse(loss), SampleTokenizer.TrainedTurns.parse(turns));
+    }
+
+    LengthLimit limit() {
+      return new LengthLimit(overflow, maxLength);
+    }
+
+    /** As recorded in the token statistics. */
+    Map<String, Object> toJson() {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("tokenizer", tokenizer);
+      m.put("template", template);
+      m.put("max_length", maxLength);
+      m.put("overflow", overflow.toString());
+      m.put("pack", pack);
+      m.put("loss", loss);
+      m.put("turns", turns);
+      m.put("reasoning", reasoning);
+      m.put("format", format.toString());
+      m.put("labels", labels);
+      return m;
+    }
+  }
+
+  static final List<Param> PARAMS = List.of(
+      Param.of("tokenizer", Param.Type.PATH, null, "a tokenizer.json, a folder holding one "
+          + "(relative to the pipeline file), or cl100k_base / o200k_base"),
+      Param.of("template", Param.Type.STRING, null, "chat template: " + String.join(", ",
+          Templates.NAMES)),
+      Param.of("max_length", Param.Type.INT, null, "most tokens per sample (and per packed "
+          + "sequence)"),
+      Param.of("pack", Param.Type.BOOLEAN, false, "pack samples into sequences of max_length "
+          + "tokens (across all partitions)"),
+      Param.of("pack_window", Param.Type.INT, (long) Packer.DEFAULT_WINDOW,
+          "samples packed together (best-fit decreasing within each window)"),
+      Param.choice("loss", "assistant", "tokens trained on", "assistant", "all"),
+      Param.choice("turns", "all", "with loss assistant: every assistant turn or the last",
+          "all", "last"),
+      Param.choice("overflow", "drop", "samples over max_length", "drop", "truncate", "keep"),
+      Param.choice("reasoning", "keep", "the <think> block", "keep", "strip", "on-only"),
+      Param.choice("format", "parquet", "the tokenized file format", "parquet", "jsonl",
+          "megatron"),
+      Param.of("labels", Param.Type.BOOLEAN, false,
+          "write labels (id where trained, -100 elsewhere) instead of loss_mask"));
+
+  private final Config config;
+  /** The tokenizer and sample tokenizer, opened together where the step runs. */
+  record Opened(Tokenizer tokenizer, SampleTokenizer sampleTokenizer) {}
+
+  private transient volatile Opened opened;
+
+  TokenizeStep(Config config) {
+    this.config = config;
+  }
+
+  static StepType type() {
+    return new StepType("tokenize", "the last step: render with a chat template, tokenize with "
+        + "loss masks, drop what cannot render or is too long, and write tokenized/ (parquet, "
+        + "jsonl or megatron, optionally packed) with token statistics",
+        PARAMS, TokenizeStep::create);
+  }
+
+  private static Object create(Params p, Path base, String where) {
+    String tok = p.getString("tokenizer").trim();
+    if (!Tokenizers.ENCODINGS.contains(tok.toLowerCase(Locale.ROOT))) {
+      Path path = base.resolve(tok).normalize();
+      Path file = Files.isDirectory(path) ? path.resolve("tokenizer.json") : path;
+      if (!Files.isRegularFile(file)) {
+        throw new RefineryException(where + ".tokenizer: tokenizer not found: " + file);
+      }
+      tok = path.toString();
+    }
+    long maxLength = p.getInt("max_length");
+    if (maxLength < 1 || maxLength > Integer.MAX_VALUE) {
+      throw new RefineryException(where + ".max_length: must be at least 1, was " + maxLength);
+    }
+    long window = p.getInt("pack_window");
+    if (window < 1 || window > Integer.MAX_VALUE) {
+      throw new RefineryException(where + ".pack_window: must be at least 1, was " + window);
+    }
+    if (!Templates.isBuiltIn(p.getString("template"))) {
+      throw new RefineryException(where + ".template: unknown template '"
+          + p.getString("template") + "'; built-in templates: " + String.join(", ",
+              Templates.NAMES));
+    }
+    LengthPolicy overflow = LengthPolicy.parse(p.getString("overflow"));
+    boolean pack = p.getBoolean("pack");
+    if (pack && overflow == LengthPolicy.KEEP) {
+      throw new RefineryException(where + ".overflow: packing cannot hold samples longer than "
+          + "max_length; use drop or truncate");
+    }
+    TokenizedFormat format = TokenizedFormat.parse(p.getString("format"));
+    if (p.getBoolean("labels") && format == TokenizedFormat.MEGATRON) {
+      throw new RefineryException(where + ".labels: a Megatron indexed dataset holds token ids "
+          + "only; use format parquet or jsonl");
+    }
+    Config config = new Config(tok, p.getString("template").toLowerCase(Locale.ROOT),
+        p.getString("reasoning"), p.getString("loss"), p.getString("turns"), (int) maxLength,
+        overflow, pack, (int) window, format, p.getBoolean("labels"));
+    // Open once now so a bad tokenizer file or a loss mode the template cannot place fails before
+    // any work; the step itself opens its own lazily where it runs.
+    try (Tokenizer tokenizer = Tokenizers.open(config.tokenizer())) {
+      config.open(tokenizer);
+    } catch (RefineryException e) {
+      throw new RefineryException(where + ": " + e.getMessage(), e);
+    }
+    return new TokenizeStep(config);
+  }
+
+  Config config() {
+    return config;
+  }
+
+  /** The tokenizer, opened on first use in this JVM (tokenizers are thread-safe). */
+  Opened opened() {
+    Opened o = opened;
+    if (o == null) {
+      synchronized (this) {
+        o = opened;
+        if (o == null) {
+          Tokenizer tok = Tokenizers.open(config.tokenizer());
+          o = new Opened(tok, config.open(tok));
+          opened = o;
+        }
+      }
+    }
+    return o;
+  }
+
+  @Override
+  public String name() {
+    return "tokenize";
+  }
+
+  @Override
+  public Iterator<Sample> apply(Iterator<Sample> samples, StepContext context) {
+    SampleTokenizer st = opened().sampleTokenizer();
+    return new Admitting(samples, s -> {
+      int length;
+      try {
+        length = st.tokenize(s).length();
+      } catch (RefineryException e) {
+        context.drop(s, TokenizeJob.rejectReason(e), e.getMessage());
+        return null;
+      }
+      if (length > config.maxLength() && config.overflow() == LengthPolicy.DROP) {
+        context.drop(s, OVER_MAX_LENGTH);
+        return null;
+      }
+      return s;
+    });
+  }
+}

@@ -1,0 +1,201 @@
+package dev.refinery.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.refinery.RefineryException;
+import dev.refinery.SharedData;
+import dev.refinery.demo.SampleData;
+import dev.refinery.internal.Json;
+import dev.refinery.io.ParquetFiles;
+import dev.refinery.sample.Sample;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The tokenize step in real YAML runs on the demo data with the real Qwen3 tokenizer. */
+class TokenizeStepTest {
+  @TempDir static Path shared;
+  static Path data;
+
+  @TempDir Path dir;
+
+  @BeforeAll
+  static void dataset() {
+    data = shared.resolve("in");
+    SampleData.write(data, SampleData.Spec.of(600, 7).withShardRows(100));
+  }
+
+  /** The pipeline file, in {@code dir}, with the tokenizer path relative to it. */
+  private PipelineSpec spec(String name, String tokenize) throws Exception {
+    Path tokenizer = SharedData.file("tokenizers/qwen3/tokenizer.json").getParent();
+    Path yaml = dir.resolve(name + ".yaml");
+    Files.writeString(yaml, """
+        input: {path: %s}
+        steps:
+          - filter: {name: turns, max_turns: 6}
+          - tokenize: {tokenizer: %s, template: qwen3, %s}
+        output: {path: %s, format: jsonl, shards: 2}
+        keep_dropped: true
+        """.formatted(data, dir.relativize(tokenizer), tokenize, dir.resolve(name)));
+    return PipelineSpec.read(yaml);
+  }
+
+  private static LocalRunner.Options options(boolean resume) {
+    return new LocalRunner.Options(2, resume, LocalRunner.Progress.NONE);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> json(Path file) throws Exception {
+    return (Map<String, Object>) Json.parse(Files.readString(file));
+  }
+
+  @Test
+  void runWritesTokenizedOutputAndEverySampleIsAccountedFor() throws Exception {
+    LocalRunner.Result r = LocalRunner.run(Pipeline.compile(spec("a",
+        "max_length: 300, pack: true, overflow: drop, format: parquet")), options(false));
+    assertThat(r.conserved()).isTrue();
+    StepStats tokenize = r.steps().get(r.steps().size() - 1);
+    assertThat(tokenize.name()).isEqualTo("tokenize");
+    assertThat(tokenize.dropped()).containsKeys("template_error", "over_max_length");
+    assertThat(tokenize.out()).isEqualTo(r.written());
+
+    Path run = dir.resolve("a");
+    Map<String, Object> stats = json(run.resolve("stats.json"));
+    @SuppressWarnings("unchecked")
+    Map<String, Object> tokenized = (Map<String, Object>) stats.get("tokenized");
+    assertThat(tokenized.get("files")).isEqualTo(List.of("tokenized/tokens.parquet"));
+    long rows = ParquetFiles.rowCount(run.resolve("tokenized/tokens.parquet"));
+    assertThat(tokenized.get("rows")).isEqualTo(rows);
+    assertThat(rows).isPositive().isLessThan(r.written());
+
+    Map<String, Object> tokenStats = json(run.resolve("tokenized/tokens.stats.json"));
+    @SuppressWarnings("unchecked")
+    Map<String, Object> total = (Map<String, Object>) tokenStats.get("total");
+    assertThat(total).containsEntry("read", r.written()).containsEntry("written", r.written())
+        .containsEntry("rejected", 0L);
+    @SuppressWarnings("unchecked")
+    Map<String, Object> packing = (Map<String, Object>) tokenStats.get("packing");
+    assertThat(packing).containsEntry("samples", r.written()).containsEntry("sequences", rows);
+    assertThat((Map<?, ?>) tokenStats.get("by_category")).hasSizeGreaterThan(2);
+
+    // keep_dropped: the tokenize step's drops are in the rejects with their reasons.
+    long tokenizeRejects = 0;
+    try (Stream<Path> files = Files.list(run.resolve("rejects"))) {
+      for (Path f : files.toList()) {
+        for (String line : Files.readAllLines(f)) {
+          if (line.contains("\"step\":\"tokenize\"")) {
+            tokenizeRejects++;
+          }
+        }
+      }
+    }
+    assertThat(tokenizeRejects).isEqualTo(tokenize.droppedTotal());
+  }
+
+  @Test
+  void badParametersFailBeforeAnyWorkNamingTheLine() throws Exception {
+    assertThatThrownBy(() -> Pipeline.compile(spec("b1", "max_length: 64, format: csv")))
+        .isInstanceOf(RefineryException.class)
+        .hasMessageContaining("b1.yaml:4 steps[1].tokenize.format")
+        .hasMessageContaining("parquet");
+    assertThatThrownBy(() -> Pipeline.compile(spec("b2", "max_length: 64, pack: true, "
+        + "overflow: keep")))
+        .hasMessageContaining("b2.yaml:4 steps[1].tokenize.overflow");
+    assertThatThrownBy(() -> Pipeline.compile(spec("b3", "pack: true")))
+        .hasMessageContaining("b3.yaml:4 steps[1].tokenize: parameter 'max_length' is required");
+    assertThatThrownBy(() -> Pipeline.compile(spec("b4", "max_length: 64, template: nosuch")))
+        .isInstanceOf(RefineryException.class);
+    Path yaml = dir.resolve("b5.yaml");
+    Files.writeString(yaml, """
+        input: {path: %s}
+        steps:
+          - tokenize: {tokenizer: nowhere/tokenizer.json, template: qwen3, max_length: 64}
+          - filter: {name: turns, max_turns: 6}
+        output: {path: %s}
+        """.formatted(data, dir.resolve("b5")));
+    assertThatThrownBy(() -> Pipeline.compile(PipelineSpec.read(yaml)))
+        .hasMessageContaining("b5.yaml:3 steps[0].tokenize.tokenizer: tokenizer not found")
+        .hasMessageContaining(dir.resolve("nowhere").toString());
+    assertThat(dir.resolve("b1")).doesNotExist();
+  }
+
+  @Test
+  void tokenizeMustBeTheLastStep() throws Exception {
+    Path tokenizer = SharedData.file("tokenizers/qwen3/tokenizer.json");
+    Path yaml = dir.resolve("c.yaml");
+    Files.writeString(yaml, """
+        input: {path: %s}
+        steps:
+          - tokenize: {tokenizer: %s, template: qwen3, max_length: 64}
+          - filter: {name: turns, max_turns: 6}
+        output: {path: %s}
+        """.formatted(data, tokenizer, dir.resolve("c")));
+    assertThatThrownBy(() -> Pipeline.compile(PipelineSpec.read(yaml)))
+        .hasMessageContaining("c.yaml:3 steps[0].tokenize: tokenize must be the last step");
+  }
+
+  @Test
+  void stepSerializesAndOpensItsTokenizerWhereItRuns() throws Exception {
+    Pipeline p = Pipeline.compile(spec("d", "max_length: 128, format: jsonl"));
+    Object step = p.steps().get(p.steps().size() - 1);
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+      out.writeObject(step);
+    }
+    TokenizeStep back;
+    try (ObjectInputStream in = new ObjectInputStream(
+        new ByteArrayInputStream(bytes.toByteArray()))) {
+      back = (TokenizeStep) in.readObject();
+    }
+    assertThat(back.config()).isEqualTo(((TokenizeStep) step).config());
+    assertThat(back.opened().tokenizer().vocabSize()).isGreaterThan(150_000);
+  }
+
+  @Test
+  void resumeAfterACrashWritesTheSameTokenizedBytes() throws Exception {
+    String params = "max_length: 1024, pack: true, overflow: truncate, format: megatron";
+    LocalRunner.run(Pipeline.compile(spec("e1", params)), options(false));
+
+    PipelineSpec crashing = spec("e2", params);
+    Pipeline compiled = Pipeline.compile(crashing);
+    List<Object> steps = new ArrayList<>(compiled.steps());
+    steps.set(1, new CrashAt((Step) steps.get(1), 3));
+    assertThatThrownBy(() -> LocalRunner.run(new Pipeline(crashing, steps), options(false)))
+        .hasMessageContaining("crash");
+    assertThat(dir.resolve("e2/tokenized")).doesNotExist();
+    LocalRunner.Result resumed = LocalRunner.run(compiled, options(true));
+    assertThat(resumed.conserved()).isTrue();
+    for (String f : List.of("tokens.bin", "tokens.idx", "tokens.stats.json")) {
+      assertThat(Files.readAllBytes(dir.resolve("e2/tokenized").resolve(f))).as(f)
+          .isEqualTo(Files.readAllBytes(dir.resolve("e1/tokenized").resolve(f)));
+    }
+  }
+
+  /** The same step, except that it throws in partition {@code partition}. */
+  private record CrashAt(Step step, int partition) implements Step {
+    @Override
+    public String name() {
+      return step.name();
+    }
+
+    @Override
+    public Iterator<Sample> apply(Iterator<Sample> samples, StepContext context) {
+      if (context.partition() == partition) {
+        throw new IllegalStateException("crash in partition " + partition);
+      }
+      return step.apply(samples, context);
+    }
+  }
+}
