@@ -2,11 +2,9 @@ package dev.refinery.template;
 
 import dev.refinery.RefineryException;
 import dev.refinery.template.jinja.JinjaChatTemplate;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.Locale;
 
 /** The chat templates written by hand, by name, and models' own Jinja templates by path. */
@@ -37,7 +35,7 @@ public final class Templates {
   /**
    * A built-in template by name, or a model's Jinja chat template: a tokenizer_config.json (its
    * {@code chat_template} and special tokens), a folder holding one, or a {@code .jinja} file
-   * (rendered without special-token variables).
+   * (with the special tokens of a tokenizer_config.json beside it, if any).
    */
   public static ChatTemplate resolve(String spec) {
     if (isBuiltIn(spec)) {
@@ -64,11 +62,7 @@ public final class Templates {
     }
     String file = path.getFileName().toString();
     if (file.endsWith(".jinja") || file.endsWith(".j2")) {
-      try {
-        return JinjaChatTemplate.of(file, Files.readString(path), Map.of());
-      } catch (IOException e) {
-        throw new RefineryException(path + ": cannot read template: " + e.getMessage());
-      }
+      return JinjaChatTemplate.fromJinjaFile(path);
     }
     return JinjaChatTemplate.fromTokenizerConfig(path);
   }

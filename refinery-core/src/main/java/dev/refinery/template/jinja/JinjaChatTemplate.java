@@ -48,6 +48,32 @@ public final class JinjaChatTemplate implements ChatTemplate {
    */
   public static JinjaChatTemplate fromTokenizerConfig(Path path) {
     Path file = Files.isDirectory(path) ? path.resolve("tokenizer_config.json") : path;
+    Map<?, ?> config = readConfig(file);
+    String source = chatTemplate(file, config.get("chat_template"));
+    Path dir = file.toAbsolutePath().getParent();
+    String label = dir == null ? file.toString() : dir.getFileName() + "/" + file.getFileName();
+    return of(label, source, specialTokens(config), file.toString());
+  }
+
+  /**
+   * A .jinja template file; when a tokenizer_config.json sits beside it, its special tokens
+   * ({@code bos_token}, {@code eos_token}, …) are the template's variables.
+   */
+  public static JinjaChatTemplate fromJinjaFile(Path file) {
+    String source;
+    try {
+      source = Files.readString(file);
+    } catch (IOException e) {
+      throw new RefineryException(file + ": cannot read template: " + e.getMessage());
+    }
+    Path dir = file.toAbsolutePath().getParent();
+    Path config = dir == null ? null : dir.resolve("tokenizer_config.json");
+    Map<String, Object> vars = config != null && Files.isRegularFile(config)
+        ? specialTokens(readConfig(config)) : Map.of();
+    return of(file.getFileName().toString(), source, vars, file.toString());
+  }
+
+  private static Map<?, ?> readConfig(Path file) {
     Object parsed;
     try {
       parsed = Json.parse(Files.readString(file));
@@ -58,7 +84,11 @@ public final class JinjaChatTemplate implements ChatTemplate {
     if (!(parsed instanceof Map<?, ?> config)) {
       throw new RefineryException(file + ": not a JSON object");
     }
-    String source = chatTemplate(file, config.get("chat_template"));
+    return config;
+  }
+
+  /** The set special tokens of a config, as strings (an AddedToken dict gives its content). */
+  private static Map<String, Object> specialTokens(Map<?, ?> config) {
     Map<String, Object> vars = new LinkedHashMap<>();
     for (var e : config.entrySet()) {
       String k = String.valueOf(e.getKey());
@@ -74,9 +104,7 @@ public final class JinjaChatTemplate implements ChatTemplate {
         vars.put(k, s);
       }
     }
-    Path dir = file.toAbsolutePath().getParent();
-    String label = dir == null ? file.toString() : dir.getFileName() + "/" + file.getFileName();
-    return of(label, source, vars, file.toString());
+    return vars;
   }
 
   private static String chatTemplate(Path file, Object ct) {

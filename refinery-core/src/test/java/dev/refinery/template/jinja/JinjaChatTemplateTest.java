@@ -256,12 +256,21 @@ class JinjaChatTemplateTest {
     Files.writeString(jinja, "{% for m in messages %}{{ m.content }}{% endfor %}\n");
     assertThat(Templates.resolve(jinja.toString()).render(sample("off", "user", "Hi"), PLAIN))
         .isEqualTo("Hi");
+    // Beside a tokenizer_config.json, a .jinja file gets its special tokens.
+    Files.writeString(dir.resolve("tokenizer_config.json"),
+        "{\"bos_token\": {\"content\": \"<s>\"}, \"eos_token\": \"</s>\", \"pad_token\": null}");
+    Path withTokens = dir.resolve("tok.jinja");
+    Files.writeString(withTokens, "{{ bos_token }}{{ messages[0].content }}{{ eos_token }}"
+        + "{{ pad_token is defined }}");
+    assertThat(Templates.resolve(withTokens.toString()).render(sample("off", "user", "Hi"), PLAIN))
+        .isEqualTo("<s>Hi</s>False");
     Path mistralConfig = SharedData.file("tokenizers/mistral_v1/tokenizer_config.json");
     assertThatThrownBy(() -> Templates.resolve(mistralConfig.toString()))
         .hasMessage(mistralConfig + ": no chat_template");
     assertThatThrownBy(() -> Templates.resolve(dir.resolve("none.json").toString()))
         .hasMessageContaining("none.json").hasMessageContaining("no such file");
-    assertThatThrownBy(() -> Templates.resolve(dir.toString()))
-        .hasMessage(dir + ": no tokenizer_config.json in this folder");
+    Path empty = Files.createDirectory(dir.resolve("empty"));
+    assertThatThrownBy(() -> Templates.resolve(empty.toString()))
+        .hasMessage(empty + ": no tokenizer_config.json in this folder");
   }
 }
