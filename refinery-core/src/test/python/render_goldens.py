@@ -153,7 +153,10 @@ HAND = {"mistral_v1_hf": {"bos_token": "<s>", "eos_token": "</s>"},
         "phi3": {"bos_token": "<s>", "eos_token": "<|endoftext|>"},
         "llama31_tools": {"bos_token": "<|begin_of_text|>", "eos_token": "<|eot_id|>"},
         "mistral_tools": {"bos_token": "<s>", "eos_token": "</s>"},
-        "chatml_generation": {"eos_token": "<|im_end|>"}}
+        "chatml_generation": {"eos_token": "<|im_end|>"},
+        "qwen25": {"eos_token": "<|im_end|>", "pad_token": "<|endoftext|>"},
+        "deepseek_r1": {"bos_token": "<｜begin▁of▁sentence｜>", "eos_token": "<｜end▁of▁sentence｜>"},
+        "llama32": {"bos_token": "<|begin_of_text|>", "eos_token": "<|eot_id|>"}}
 FILES = {"mistral_v1_hf": "mistral_v1.jinja"}
 for name, toks in HAND.items():
     src = open(os.path.join(HERE, "templates", FILES.get(name, name + ".jinja"))).read()
@@ -309,8 +312,52 @@ S = [
     ("syntax_error_bad_expr", "{{ 1 + }}", {}),
     ("pipe_precedence", "{{ 'a' ~ 'b' | upper }} {{ 1 + 2 | string }} {{ xs | length + 1 }}", {"xs": [1]}),
     ("not_precedence", "{{ not x in xs }} {{ not x == 1 }}", {"x": 1, "xs": [1]}),
+    ("format_filter_floats", "{{ '%.2f' | format(3.14159) }} {{ '%5s|%-5s|' | format('a', 'b') }} {{ '%03d' % 7 }}", {}),
+    ("tuple_tojson", "{{ (1, 'a') | tojson }} {{ {'t': (1, 2)} | tojson }}", {}),
+    ("unary_minus_pow", "{{ -1 ** 2 }} {{ 2 ** 3 ** 2 }} {{ -2 ** 2 }}", {}),
+    ("float_reprs", "{{ 5e-324 }} {{ 1.7976931348623157e308 }} {{ 0.3 }} {{ 2 / 3 }} {{ 100.0 }} {{ 1e15 }} {{ 123.456 }} {{ 9007199254740993.0 }} {{ 1e22 }} {{ 0.0001 }} {{ -0.0 }} {{ 1.5e-7 }}", {}),
+    ("float_from_json", "{{ xs }} {{ xs | tojson }}", {"xs": [0.1, 1e-7, 2.5, 1e20, 3.0]}),
+    ("braces_in_text", "a { b } {{ '{' }}{{ '}}' }} {x}", {}),
+    ("strip_markers_nested", "x\n  {%- for i in [1, 2] -%}\n  {{- i -}}\n  {%- endfor -%}\n  y", {}),
+    ("lstrip_tabs_comment", "a\n\t  {# c #}\n\t{% if true %}b{% endif %}\n", {}),
+    ("raw_strip", "{% raw -%}  {{ x }}  {%- endraw %}|", {}),
+    ("string_compare_case", "{{ 'B' < 'a' }} {{ 'abc' < 'abd' }} {{ 'é' > 'z' }}", {}),
+    ("if_without_else_prints_empty", "[{{ 1 if none }}]", {}),
+    ("call_block", "{% macro wrap(tag) %}<{{ tag }}>{{ caller() }}</{{ tag }}>{% endmacro %}{% call wrap('b') %}inner{% endcall %}", {}),
+    ("first_of_string_dict", "{{ 'abc' | first }} {{ d | first }} {{ d | list }} {{ d | length }}", {"d": {"k1": 1, "k2": 2}}),
+    ("string_filter_values", "{{ none | string }} {{ [1, 'a'] | string }} {{ {'a': none} | tojson }} {{ 3 | float | string }}", {}),
+    ("for_over_none_raises", "{% for x in n %}{% endfor %}", {"n": None}),
+    ("macro_scope_no_leak", "{% macro m() %}{% set leaked = 1 %}{% endmacro %}{{ m() }}{{ leaked is defined }}", {}),
+    ("tilde_pipe_precedence", "{{ 'n=' ~ xs | length }} {{ (a or b) | upper }}", {"xs": [1, 2], "a": "", "b": "bb"}),
+    ("unicode_methods", "{{ 'ß'.upper() }} {{ 'ÉCOLE'.lower() }} {{ \"they're bill's 1st\".title() }} {{ 'éa'.capitalize() }}", {}),
+    ("sameas_test", "{{ x is sameas false }} {{ y is sameas none }} {{ 0 is sameas false }}", {"x": False, "y": None}),
+    ("dict_get_default_none", "{{ d.get('a') }} {{ d.get('b', 0) }} {{ d['a'] is none }}", {"d": {"a": None}}),
+    ("loop_index_in_filtered_loop", "{% for m in ms if m.role != 'system' %}{{ loop.index }}{{ m.role[0] }}{{ loop.last }} {% endfor %}", {"ms": [{"role": "system"}, {"role": "user"}, {"role": "assistant"}]}),
+    ("namespace_list_accumulate", "{% set ns = namespace(xs=[]) %}{% for i in range(3) %}{% set ns.xs = ns.xs + [i * 2] %}{% endfor %}{{ ns.xs }}", {}),
+    ("strftime_formats", "{{ strftime_now('%Y-%m-%dT%H:%M:%S') }} {{ strftime_now('%B %d, %Y') }} {{ strftime_now('%a %j %I%p') }}", {}),
+    ("split_maxsplit_whitespace", "{{ '  a b  c  '.split(none, 1) }} {{ 'a b c'.rsplit(none, 1) }} {{ 'a,b,c'.rsplit(',') }} {{ ''.split(',') }} {{ ''.split() }}", {}),
+    ("splitlines_partition", "{{ 'a\\nb\\r\\nc'.splitlines() }} {{ 'k=v=w'.partition('=') }} {{ 'k=v=w'.rpartition('=') }}", {}),
+    ("removeprefix_suffix", "{{ 'prefix-body'.removeprefix('prefix-') }} {{ 'body.txt'.removesuffix('.txt') }}", {}),
+    ("center_ljust_zfill", "[{{ 'ab'.center(7, '*') }}][{{ 'ab'.ljust(4) }}][{{ 'ab'.rjust(4, '.') }}][{{ '-42'.zfill(6) }}]", {}),
+    ("int_filter_variants", "{{ '0x1A' | int(0, 16) }} {{ '  12  ' | int }} {{ '1_000' | int }} {{ true | int }} {{ '3.7' | int }} {{ none | int }}", {}),
+    ("undefined_in_condition_ops", "{% if missing and missing.x %}y{% else %}n{% endif %}{% if missing is defined and missing > 1 %}y{% endif %}", {}),
+    ("mapping_test_on_namespace", "{% set ns = namespace() %}{{ ns is mapping }} {{ {} is mapping }} {{ '' is iterable }} {{ 1 is iterable }}", {}),
     ("string_methods_on_tainted_like", "{% set c = s.split('</think>')[0].rstrip('\\n').split('<think>')[-1].lstrip('\\n') %}[{{ c }}]", {"s": "<think>\nabc\n</think>\n\nanswer"}),
 ]
+
+
+def random_floats():
+    import random
+    rng = random.Random(20240726)
+    xs = []
+    for _ in range(400):
+        e = rng.randint(-30, 30)
+        xs.append(rng.random() * 10 ** e * rng.choice((1, -1)))
+    xs += [rng.randint(0, 10 ** 6) / 100 for _ in range(100)]
+    return xs
+
+
+S.append(("float_repr_random", "{{ xs }}|{{ xs | tojson }}|{% for x in xs %}{{ x * 3 }},{{ x / 7 }},{{ x // 1 }};{% endfor %}", {"xs": random_floats()}))
 
 
 def snippet_cases():

@@ -87,8 +87,25 @@ final class Builtins {
         }
         if (Py.isStr(v)) {
           String s = TStr.text(v).strip().replace("_", "");
+          String digits = s.startsWith("-") || s.startsWith("+") ? s.substring(1) : s;
+          String sign = s.startsWith("-") ? "-" : "";
+          String prefix = digits.length() > 1 ? digits.substring(0, 2).toLowerCase(Locale.ROOT) : "";
+          int radix = (int) base;
+          if (prefix.equals("0x") && (base == 16 || base == 0)) {
+            radix = 16;
+          } else if (prefix.equals("0o") && (base == 8 || base == 0)) {
+            radix = 8;
+          } else if (prefix.equals("0b") && (base == 2 || base == 0)) {
+            radix = 2;
+          } else {
+            prefix = "";
+          }
+          if (radix == 0) {
+            radix = 10;
+          }
           try {
-            return Py.norm(new java.math.BigInteger(s, (int) base));
+            return Py.norm(new java.math.BigInteger(sign + digits.substring(prefix.length()),
+                radix));
           } catch (NumberFormatException e) {
             try {
               return Py.norm(new BigDecimal(s).toBigInteger());
@@ -851,18 +868,10 @@ final class Builtins {
           for (int w = 0; w < maxsplit; w++) {
             out.add(TStr.substring(s, words.get(w)[0], words.get(w)[1]));
           }
-          int end = t.length();
-          while (end > restStart && PyText.isSpace(t.charAt(end - 1))) {
-            end--;
-          }
-          out.add(TStr.substring(s, restStart, end));
+          out.add(TStr.substring(s, restStart, t.length()));
         } else {
           int keep = words.size() - (int) maxsplit;
-          int start = 0;
-          while (start < t.length() && PyText.isSpace(t.charAt(start))) {
-            start++;
-          }
-          out.add(TStr.substring(s, start, words.get(keep - 1)[1]));
+          out.add(TStr.substring(s, 0, words.get(keep - 1)[1]));
           for (int w = keep; w < words.size(); w++) {
             out.add(TStr.substring(s, words.get(w)[0], words.get(w)[1]));
           }

@@ -33,7 +33,7 @@ public final class JinjaChatTemplate implements ChatTemplate {
   private final String name;
   private final Template template;
   private final Map<String, Object> variables;
-  private String generationPrompt;
+  private volatile String generationPrompt;
 
   private JinjaChatTemplate(String name, Template template, Map<String, Object> variables) {
     this.name = name;

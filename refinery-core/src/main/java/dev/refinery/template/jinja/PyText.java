@@ -24,7 +24,7 @@ final class PyText {
     if (d == 0) {
       return (1 / d < 0) ? "-0.0" : "0.0";
     }
-    BigDecimal bd = new BigDecimal(Double.toString(Math.abs(d))).stripTrailingZeros();
+    BigDecimal bd = shortest(Math.abs(d));
     String digits = bd.unscaledValue().toString();
     int exp = digits.length() - bd.scale() - 1; // decimal exponent of the first digit
     StringBuilder sb = new StringBuilder(d < 0 ? "-" : "");
@@ -46,6 +46,21 @@ final class PyText {
       sb.append(a < 10 ? "0" + a : String.valueOf(a));
     }
     return sb.toString();
+  }
+
+  /**
+   * The shortest decimal that reads back as {@code d} (the nearest one of that length), as
+   * Python's repr finds it; JDK 17's Double.toString is not always the shortest.
+   */
+  private static BigDecimal shortest(double d) {
+    BigDecimal exact = new BigDecimal(d);
+    for (int p = 1; p <= 17; p++) {
+      BigDecimal r = exact.round(new java.math.MathContext(p, java.math.RoundingMode.HALF_EVEN));
+      if (r.doubleValue() == d) {
+        return r.stripTrailingZeros();
+      }
+    }
+    return new BigDecimal(Double.toString(d)).stripTrailingZeros();
   }
 
   /** Python's {@code repr(str)}. */
