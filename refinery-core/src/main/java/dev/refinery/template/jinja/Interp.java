@@ -455,8 +455,7 @@ final class Interp {
       return applyFilter(eval(fl.value(), f), fl.call(), f);
     }
     if (n instanceof Node.Test t) {
-      Object v = t.name().equals("defined") || t.name().equals("undefined")
-          ? eval(t.value(), f) : eval(t.value(), f);
+      Object v = eval(t.value(), f);
       List<Object> args = new ArrayList<>();
       for (Node a : t.args()) {
         args.add(eval(a, f));

@@ -521,9 +521,6 @@ final class Parser {
               return new Node.TupleLit(List.of(), t.line());
             }
             Node inner = tuple(true, false);
-            if (inner instanceof Node.TupleLit) {
-              // an explicit (a,) stays a tuple
-            }
             expectOp(")");
             return inner;
           }
