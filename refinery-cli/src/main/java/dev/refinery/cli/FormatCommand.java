@@ -63,8 +63,9 @@ final class FormatCommand implements Callable<Integer> {
   Path out;
 
   @Option(names = "--template", paramLabel = "T",
-      description = "A built-in template: llama3, chatml, qwen3, mistral, alpaca (needed by "
-          + "--shape text).")
+      description = "A built-in template (llama3, chatml, qwen3, mistral, alpaca), or a "
+          + "tokenizer_config.json, a folder holding one, or a .jinja file (needed by --shape "
+          + "text).")
   String template;
 
   @Option(names = "--shape", paramLabel = "SHAPE", defaultValue = "text",
@@ -187,14 +188,11 @@ final class FormatCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** A built-in template; a path (tokenizer_config.json or its folder) is not supported yet. */
+  /**
+   * A built-in template by name, or a model's Jinja chat template: a tokenizer_config.json, a
+   * folder holding one, or a .jinja file (see {@link Templates#resolve}).
+   */
   static ChatTemplate template(String t) {
-    if (!Templates.isBuiltIn(t)
-        && (t.contains("/") || t.contains("\\") || t.endsWith(".json") || t.endsWith(".jinja")
-            || Files.exists(Path.of(t)))) {
-      throw new RefineryException("Jinja chat templates from tokenizer_config.json are not "
-          + "supported yet; use llama3, chatml, mistral or alpaca");
-    }
-    return Templates.builtIn(t);
+    return Templates.resolve(t);
   }
 }

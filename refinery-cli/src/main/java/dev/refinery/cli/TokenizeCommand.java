@@ -71,8 +71,9 @@ final class TokenizeCommand implements Callable<Integer> {
       description = "A tokenizer.json, a folder holding one, or cl100k_base / o200k_base.")
   String tokenizer;
 
-  @Option(names = "--template", paramLabel = "NAME", required = true,
-      description = "A built-in template: llama3, chatml, qwen3, mistral, alpaca.")
+  @Option(names = "--template", paramLabel = "T", required = true,
+      description = "A built-in template (llama3, chatml, qwen3, mistral, alpaca), or a "
+          + "tokenizer_config.json, a folder holding one, or a .jinja file.")
   String template;
 
   @Option(names = "--max-length", paramLabel = "N", required = true,

@@ -83,6 +83,23 @@ class FormatCommandTest {
   }
 
   @Test
+  void rendersAJinjaTemplateFileIncludingToolCalls() throws Exception {
+    Path in = input(TOOL, CHAT);
+    Path out = dir.resolve("out.jsonl");
+    Path template = dir.resolve("mine.jinja");
+    Files.writeString(template, "{% for m in messages %}{{ m.role }}:{{ m.content }}"
+        + "{% for c in m.tool_calls or [] %}[{{ c.function.name }} "
+        + "{{ c.function.arguments | tojson }}]{% endfor %}|{% endfor %}"
+        + "{% if tools %}{{ raise_exception('no tools expected') }}{% endif %}");
+    Cli r = Cli.run("format", in.toString(), out.toString(), "--template", template.toString());
+    assertThat(r.status()).as(r.err()).isZero();
+    assertThat(r.out()).startsWith("read 2, written 2, rejected 0 (template mine.jinja;");
+    assertThat(jsonl(out)).containsExactly(
+        Map.of("uuid", "t", "text", "user:w?|assistant:[f {}]|"),
+        Map.of("uuid", "a", "text", "user:Hi|assistant:<think>\nhmm\n</think>\n\nHello!|"));
+  }
+
+  @Test
   void unknownTemplateAndPathsFailInOneLine() throws Exception {
     Path in = input(CHAT);
     Path out = dir.resolve("out.jsonl");
@@ -95,9 +112,14 @@ class FormatCommandTest {
     for (String t : List.of(config.toString(), dir.toString())) {
       Cli p = Cli.run("format", in.toString(), out.toString(), "--template", t);
       assertThat(p.status()).isEqualTo(1);
-      assertThat(p.err().strip()).isEqualTo("error: Jinja chat templates from "
-          + "tokenizer_config.json are not supported yet; use llama3, chatml, mistral or alpaca");
+      assertThat(p.err().strip()).isEqualTo("error: " + config + ": no chat_template");
     }
+    Cli missing = Cli.run("format", in.toString(), out.toString(), "--template",
+        dir.resolve("nope.jinja").toString());
+    assertThat(missing.status()).isEqualTo(1);
+    assertThat(missing.err().strip()).isEqualTo("error: template '" + dir.resolve("nope.jinja")
+        + "': no built-in template of that name (llama3, chatml, qwen3, mistral, alpaca) and no "
+        + "such file");
     assertThat(out).doesNotExist();
     Cli mode = Cli.run("format", in.toString(), out.toString(), "--template", "llama3",
         "--reasoning", "maybe");

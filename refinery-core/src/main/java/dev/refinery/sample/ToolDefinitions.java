@@ -39,7 +39,8 @@ public final class ToolDefinitions {
     return !tools(metadata).isEmpty();
   }
 
-  private static List<?> tools(String metadata) {
+  /** The tool entries as parsed JSON values, in definition order (empty when there are none). */
+  public static List<?> tools(String metadata) {
     Object parsed = Json.parseOrNull(metadata);
     if (!(parsed instanceof Map<?, ?> meta)) {
       return List.of();

@@ -1,10 +1,13 @@
 package dev.refinery.template;
 
 import dev.refinery.RefineryException;
+import dev.refinery.template.jinja.JinjaChatTemplate;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 
-/** The chat templates written by hand, by name. */
+/** The chat templates written by hand, by name, and models' own Jinja templates by path. */
 public final class Templates {
   private Templates() {}
 
@@ -27,5 +30,40 @@ public final class Templates {
       default -> throw new RefineryException("unknown template '" + name + "'; built-in templates: "
           + String.join(", ", NAMES));
     };
+  }
+
+  /**
+   * A built-in template by name, or a model's Jinja chat template: a tokenizer_config.json (its
+   * {@code chat_template} and special tokens), a folder holding one, or a {@code .jinja} file
+   * (with the special tokens of a tokenizer_config.json beside it, if any).
+   */
+  public static ChatTemplate resolve(String spec) {
+    if (isBuiltIn(spec)) {
+      return builtIn(spec);
+    }
+    if (spec == null || spec.isBlank()) {
+      throw new RefineryException("no template given; built-in templates: "
+          + String.join(", ", NAMES) + ", or a tokenizer_config.json / .jinja path");
+    }
+    boolean pathLike = spec.contains("/") || spec.contains("\\") || spec.contains(".");
+    if (!pathLike && !Files.exists(Path.of(spec))) {
+      return builtIn(spec); // fails naming the built-in templates
+    }
+    Path path = Path.of(spec);
+    if (!Files.exists(path)) {
+      throw new RefineryException("template '" + spec + "': no built-in template of that name "
+          + "(" + String.join(", ", NAMES) + ") and no such file");
+    }
+    if (Files.isDirectory(path)) {
+      if (!Files.isRegularFile(path.resolve("tokenizer_config.json"))) {
+        throw new RefineryException(path + ": no tokenizer_config.json in this folder");
+      }
+      return JinjaChatTemplate.fromTokenizerConfig(path);
+    }
+    String file = path.getFileName().toString();
+    if (file.endsWith(".jinja") || file.endsWith(".j2")) {
+      return JinjaChatTemplate.fromJinjaFile(path);
+    }
+    return JinjaChatTemplate.fromTokenizerConfig(path);
   }
 }
