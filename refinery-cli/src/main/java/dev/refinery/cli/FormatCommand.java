@@ -86,6 +86,12 @@ final class FormatCommand implements Callable<Integer> {
       description = "End every text with the header of an assistant turn.")
   boolean addGenerationPrompt;
 
+  @Option(names = "--tools",
+      description = "Render the tool definitions of metadata.tools into the prompt (Jinja "
+          + "templates that take tools). Without it a sample that defines tools is rejected, "
+          + "never rendered without them.")
+  boolean tools;
+
   @Option(names = "--rejects", paramLabel = "FILE",
       description = "Write records that cannot be read or rendered here (JSON Lines with file, "
           + "line, reason and the raw record).")
@@ -99,7 +105,7 @@ final class FormatCommand implements Callable<Integer> {
     OutputShape outputShape = OutputShape.parse(shape);
     if (outputShape == OutputShape.TEXT && template == null) {
       throw new RefineryException("--shape text needs --template (llama3, chatml, qwen3, "
-          + "mistral, alpaca)");
+          + "mistral, alpaca, or a tokenizer_config.json / its folder / a .jinja file)");
     }
     if (outputShape != OutputShape.TEXT && template != null) {
       throw new RefineryException("--template applies to --shape text only; --shape "
@@ -109,7 +115,7 @@ final class FormatCommand implements Callable<Integer> {
     PromptOptions prepare = prompts.options();
     PromptOptions.Tally prepared = new PromptOptions.Tally();
     RenderOptions options = new RenderOptions(addGenerationPrompt,
-        RenderOptions.Reasoning.parse(reasoning));
+        RenderOptions.Reasoning.parse(reasoning), tools);
     String name = out.getFileName().toString();
     if (!name.endsWith(".jsonl") && !name.endsWith(".jsonl.gz") && !name.endsWith(".jsonl.zst")) {
       throw new RefineryException(out + ": the output is JSON Lines; name it .jsonl, .jsonl.gz "

@@ -8,6 +8,7 @@ import dev.refinery.run.InOrder;
 import dev.refinery.sample.Sample;
 import dev.refinery.template.ChatTemplate;
 import dev.refinery.template.RenderOptions;
+import dev.refinery.template.Templates;
 import dev.refinery.template.prompt.PromptOptions;
 import dev.refinery.tokenize.LengthLimit;
 import dev.refinery.tokenize.LengthPolicy;
@@ -53,7 +54,9 @@ import picocli.CommandLine.Parameters;
         "  refinery tokenize data/ out/chat --tokenizer qwen3/tokenizer.json --template qwen3 "
             + "--max-length 4096 --pack --format megatron",
         "  refinery tokenize data/ chat.parquet --tokenizer qwen3/ --template qwen3 "
-            + "--max-length 4096 --pack --format parquet --labels"})
+            + "--max-length 4096 --pack --format parquet --labels",
+        "  refinery tokenize data/ chat.parquet --tokenizer qwen3/ --max-length 4096 --pack "
+            + "--format parquet   (qwen3/tokenizer_config.json's own chat template)"})
 final class TokenizeCommand implements Callable<Integer> {
   private static final int SHOWN_REJECTS = 10;
   private static final int SHOWN_CATEGORIES = 20;
@@ -71,9 +74,10 @@ final class TokenizeCommand implements Callable<Integer> {
       description = "A tokenizer.json, a folder holding one, or cl100k_base / o200k_base.")
   String tokenizer;
 
-  @Option(names = "--template", paramLabel = "T", required = true,
+  @Option(names = "--template", paramLabel = "T",
       description = "A built-in template (llama3, chatml, qwen3, mistral, alpaca), or a "
-          + "tokenizer_config.json, a folder holding one, or a .jinja file.")
+          + "tokenizer_config.json, a folder holding one, or a .jinja file. Default: the "
+          + "chat_template of the tokenizer_config.json beside the tokenizer.")
   String template;
 
   @Option(names = "--max-length", paramLabel = "N", required = true,
@@ -136,7 +140,7 @@ final class TokenizeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    ChatTemplate chat = FormatCommand.template(template);
+    ChatTemplate chat = FormatCommand.template(Templates.specFor(template, tokenizer));
     RenderOptions options = new RenderOptions(false, RenderOptions.Reasoning.parse(reasoning));
     LengthPolicy policy;
     try {

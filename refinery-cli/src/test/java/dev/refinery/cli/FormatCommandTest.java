@@ -100,6 +100,33 @@ class FormatCommandTest {
   }
 
   @Test
+  void toolDefinitionsAreRenderedOnlyWithToolsAndNeverDroppedSilently() throws Exception {
+    String withTools = "{\"uuid\": \"w\", \"category\": \"tool_calling\", \"reasoning\": "
+        + "\"off\", \"messages\": [{\"role\": \"user\", \"content\": \"Weather in Oslo?\"}, "
+        + "{\"role\": \"assistant\", \"content\": \"\", \"tool_calls\": [{\"id\": \"c1\", "
+        + "\"type\": \"function\", \"function\": {\"name\": \"get_weather\", \"arguments\": "
+        + "\"{\\\"city\\\": \\\"Oslo\\\"}\"}}]}, {\"role\": \"tool\", \"content\": \"-3 C\"}, "
+        + "{\"role\": \"assistant\", \"content\": \"It is -3 C in Oslo.\"}], \"metadata\": "
+        + "\"{\\\"tools\\\": [{\\\"name\\\": \\\"get_weather\\\", \\\"description\\\": "
+        + "\\\"Current weather\\\", \\\"parameters\\\": {\\\"type\\\": \\\"object\\\", "
+        + "\\\"properties\\\": {\\\"city\\\": {\\\"type\\\": \\\"string\\\"}}}}]}\"}";
+    Path in = input(withTools, CHAT);
+    String qwen3 = dev.refinery.SharedData.file("tokenizers/qwen3").toString();
+    Cli without = Cli.run("format", in.toString(), dir.resolve("a.jsonl").toString(),
+        "--template", qwen3);
+    assertThat(without.status()).as(without.err()).isZero();
+    assertThat(without.out()).startsWith("read 2, written 1, rejected 1");
+    assertThat(without.err()).contains("sample w").contains("--tools");
+    Cli with = Cli.run("format", in.toString(), dir.resolve("b.jsonl").toString(),
+        "--template", qwen3, "--tools");
+    assertThat(with.out()).startsWith("read 2, written 2, rejected 0");
+    String text = (String) jsonl(dir.resolve("b.jsonl")).get(0).get("text");
+    assertThat(text).contains("<tools>", "\"name\": \"get_weather\"",
+        "<tool_call>\n{\"name\": \"get_weather\", \"arguments\": {\"city\": \"Oslo\"}}",
+        "<tool_response>\n-3 C\n</tool_response>");
+  }
+
+  @Test
   void unknownTemplateAndPathsFailInOneLine() throws Exception {
     Path in = input(CHAT);
     Path out = dir.resolve("out.jsonl");

@@ -65,7 +65,8 @@ public final class Params implements Serializable {
         }
         throw bad(at, "true or false", v);
       case PATH:
-        if (!(v instanceof String path) || path.isBlank()) {
+        // Blank means "not given" for optional paths; a required one fails where it is used.
+        if (!(v instanceof String path)) {
           throw bad(at, "a path", v);
         }
         return path;

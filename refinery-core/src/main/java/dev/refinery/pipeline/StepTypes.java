@@ -88,9 +88,9 @@ public final class StepTypes {
     FILTER_COMMON.stream().filter(p -> !ownNames.contains(p.name()))
         .forEach(p -> own.remove(p.name()));
     for (Param p : type.params()) {
-      if (p.type() == Param.Type.PATH) {
-        own.put(p.name(), resolvePath((String) own.get(p.name()), base,
-            spec.where() + "." + p.name()));
+      if (p.type() == Param.Type.PATH && own.get(p.name()) instanceof String value
+          && !value.isBlank()) {
+        own.put(p.name(), resolvePath(value, base, spec.where() + "." + p.name()));
       }
     }
     boolean text = type.input() == FilterType.Input.TEXT;

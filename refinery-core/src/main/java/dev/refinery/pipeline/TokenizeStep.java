@@ -40,7 +40,7 @@ final class TokenizeStep implements Step {
                 TokenizedFormat format, boolean labels) implements java.io.Serializable {
 
     SampleTokenizer open(Tokenizer tok) {
-      return new SampleTokenizer(tok, Templates.builtIn(template),
+      return new SampleTokenizer(tok, Templates.resolve(template),
           new RenderOptions(false, RenderOptions.Reasoning.parse(reasoning)),
           SampleTokenizer.Loss.parse(loss), SampleTokenizer.TrainedTurns.parse(turns));
     }
@@ -69,8 +69,9 @@ final class TokenizeStep implements Step {
   static final List<Param> PARAMS = List.of(
       Param.of("tokenizer", Param.Type.PATH, null, "a tokenizer.json, a folder holding one "
           + "(relative to the pipeline file), or cl100k_base / o200k_base"),
-      Param.of("template", Param.Type.STRING, null, "chat template: " + String.join(", ",
-          Templates.NAMES)),
+      Param.of("template", Param.Type.STRING, "", "chat template: " + String.join(", ",
+          Templates.NAMES) + ", or a tokenizer_config.json / folder / .jinja file (relative to "
+          + "the pipeline file); empty: the chat_template beside the tokenizer"),
       Param.of("max_length", Param.Type.INT, null, "most tokens per sample (and per packed "
           + "sequence)"),
       Param.of("pack", Param.Type.BOOLEAN, false, "pack samples into sequences of max_length "
@@ -122,10 +123,17 @@ final class TokenizeStep implements Step {
     if (window < 1 || window > Integer.MAX_VALUE) {
       throw new RefineryException(where + ".pack_window: must be at least 1, was " + window);
     }
-    if (!Templates.isBuiltIn(p.getString("template"))) {
-      throw new RefineryException(where + ".template: unknown template '"
-          + p.getString("template") + "'; built-in templates: " + String.join(", ",
-              Templates.NAMES));
+    String template;
+    try {
+      String given = p.getString("template");
+      if (given != null && !Templates.isBuiltIn(given)) {
+        Path file = base.resolve(given.strip()).normalize();
+        given = Files.exists(file) ? file.toString() : given;
+      }
+      template = Templates.specFor(given, tok);
+      Templates.resolve(template); // a missing file or a config without chat_template fails now
+    } catch (RefineryException e) {
+      throw new RefineryException(where + ".template: " + e.getMessage(), e);
     }
     LengthPolicy overflow = LengthPolicy.parse(p.getString("overflow"));
     boolean pack = p.getBoolean("pack");
@@ -138,7 +146,8 @@ final class TokenizeStep implements Step {
       throw new RefineryException(where + ".labels: a Megatron indexed dataset holds token ids "
           + "only; use format parquet or jsonl");
     }
-    Config config = new Config(tok, p.getString("template").toLowerCase(Locale.ROOT),
+    Config config = new Config(tok, Templates.isBuiltIn(template)
+        ? template.toLowerCase(Locale.ROOT) : template,
         p.getString("reasoning"), p.getString("loss"), p.getString("turns"), (int) maxLength,
         overflow, pack, (int) window, format, p.getBoolean("labels"));
     // Open once now so a bad tokenizer file or a loss mode the template cannot place fails before

@@ -5,16 +5,23 @@ import java.util.Locale;
 
 /**
  * How to render: whether to end with the header of an assistant turn for the model to complete,
- * and what to do with the {@code <think>} block of assistant turns.
+ * what to do with the {@code <think>} block of assistant turns, and whether the tool definitions
+ * of {@code metadata.tools} go into the prompt (templates that take {@code tools}). Without tools,
+ * a sample that defines some fails to render rather than losing them silently.
  */
-public record RenderOptions(boolean addGenerationPrompt, Reasoning reasoning) {
+public record RenderOptions(boolean addGenerationPrompt, Reasoning reasoning, boolean tools) {
 
-  public static final RenderOptions DEFAULT = new RenderOptions(false, Reasoning.KEEP);
+  public static final RenderOptions DEFAULT = new RenderOptions(false, Reasoning.KEEP, true);
 
   public RenderOptions {
     if (reasoning == null) {
       reasoning = Reasoning.KEEP;
     }
+  }
+
+  /** With tool definitions rendered. */
+  public RenderOptions(boolean addGenerationPrompt, Reasoning reasoning) {
+    this(addGenerationPrompt, reasoning, true);
   }
 
   /** What happens to the reasoning trace of assistant turns. */

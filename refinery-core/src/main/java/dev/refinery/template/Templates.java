@@ -66,4 +66,47 @@ public final class Templates {
     }
     return JinjaChatTemplate.fromTokenizerConfig(path);
   }
+
+  /**
+   * The chat template that comes with a tokenizer: the tokenizer_config.json beside its
+   * tokenizer.json (or in its folder) when that file has a {@code chat_template}; else null.
+   */
+  public static String besideTokenizer(String tokenizerSpec) {
+    if (tokenizerSpec == null) {
+      return null;
+    }
+    Path path = Path.of(tokenizerSpec);
+    Path folder = Files.isDirectory(path) ? path : path.toAbsolutePath().getParent();
+    if (folder == null) {
+      return null;
+    }
+    Path config = folder.resolve("tokenizer_config.json");
+    if (!Files.isRegularFile(config)) {
+      return null;
+    }
+    try {
+      Object json = dev.refinery.internal.Json.parse(Files.readString(config));
+      return json instanceof java.util.Map<?, ?> m && m.get("chat_template") != null
+          ? config.toString() : null;
+    } catch (java.io.IOException e) {
+      return null; // unreadable: the caller asks for --template
+    }
+  }
+
+  /**
+   * The template for a tokenizer: {@code spec} when given (see {@link #resolve}), else the one
+   * beside the tokenizer; fails in one line when there is neither.
+   */
+  public static String specFor(String spec, String tokenizerSpec) {
+    if (spec != null && !spec.isBlank()) {
+      return spec.strip();
+    }
+    String beside = besideTokenizer(tokenizerSpec);
+    if (beside == null) {
+      throw new RefineryException("no chat template: " + tokenizerSpec + " has no "
+          + "tokenizer_config.json with a chat_template beside it; give --template ("
+          + String.join(", ", NAMES) + ", or a tokenizer_config.json / .jinja path)");
+    }
+    return beside;
+  }
 }

@@ -28,8 +28,9 @@ public final class TokenLengthFilter implements Filter<Sample> {
       FilterType.Input.SAMPLE, List.of(
           Param.of("tokenizer", Param.Type.PATH, null, "a tokenizer.json or a folder holding "
               + "one (relative to the pipeline file), or cl100k_base / o200k_base"),
-          Param.of("template", Param.Type.STRING, "", "chat template to count the rendered "
-              + "conversation with (" + String.join(", ", Templates.NAMES) + "); empty: count "
+          Param.of("template", Param.Type.PATH, "", "chat template to count the rendered "
+              + "conversation with (" + String.join(", ", Templates.NAMES) + ", or a "
+              + "tokenizer_config.json / folder / .jinja file); empty: count "
               + "the target text"),
           Param.choice("target", "answer", "the text counted without a template", "prompt", "answer", "reasoning", "conversation", "url"),
           Param.of("min_tokens", Param.Type.INT, 0L, "fewest tokens (0: no limit)"),
@@ -52,9 +53,8 @@ public final class TokenLengthFilter implements Filter<Sample> {
     this.target = target;
     this.minTokens = minTokens;
     this.maxTokens = maxTokens;
-    if (this.template != null && !Templates.isBuiltIn(this.template)) {
-      throw new RefineryException("unknown template '" + template + "'; built-in templates: "
-          + String.join(", ", Templates.NAMES));
+    if (this.template != null) {
+      Templates.resolve(this.template); // fails now, in one line, for a bad name or file
     }
   }
 
@@ -84,7 +84,7 @@ public final class TokenLengthFilter implements Filter<Sample> {
         r = renderer;
         if (r == null) {
           // Loss ALL: the count of the whole rendered text; masks do not matter here.
-          r = new SampleTokenizer(tokenizer(), Templates.builtIn(template), RenderOptions.DEFAULT,
+          r = new SampleTokenizer(tokenizer(), Templates.resolve(template), RenderOptions.DEFAULT,
               SampleTokenizer.Loss.ALL, SampleTokenizer.TrainedTurns.ALL);
           renderer = r;
         }

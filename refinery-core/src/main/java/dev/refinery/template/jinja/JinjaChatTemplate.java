@@ -214,6 +214,9 @@ public final class JinjaChatTemplate implements ChatTemplate {
   public List<Segment> segments(Sample sample, RenderOptions options) {
     List<Map<String, Object>> messages = templateMessages(sample, options);
     List<Object> tools = templateTools(sample.metadata());
+    if (tools != null && !options.tools()) {
+      throw fail(sample, "it defines tools in metadata.tools; render them with --tools");
+    }
     IdentityHashMap<Object, Integer> index = new IdentityHashMap<>();
     for (int i = 0; i < messages.size(); i++) {
       index.put(messages.get(i), i);
