@@ -165,6 +165,38 @@ class SampleTokenizerTest {
         .doesNotContain("2+2");
   }
 
+  @Test
+  void modelsOwnJinjaTemplatesGetAssistantMasksAndTheBuiltInsIds() {
+    Tokenizer qwen = real("qwen3");
+    ChatTemplate jinja = Templates.resolve(SharedData.file("tokenizers/qwen3").toString());
+    Sample multi = sample("off", "system", "Be brief.", "user", "First?", "assistant", "One.",
+        "user", "Second?", "assistant", "<think>\nhmm\n</think>\n\nTwo: 2.");
+    TokenizedSample t = new SampleTokenizer(qwen, jinja, RenderOptions.DEFAULT, Loss.ASSISTANT,
+        TrainedTurns.ALL).tokenize(multi);
+    // The last turn's trace stays (it follows the last user query); earlier turns have none.
+    assertThat(masked(qwen, t)).containsExactly("One.<|im_end|>",
+        "<think>\nhmm\n</think>\n\nTwo: 2.<|im_end|>");
+    TokenizedSample builtIn = new SampleTokenizer(qwen, Templates.builtIn("qwen3"),
+        RenderOptions.DEFAULT, Loss.ASSISTANT, TrainedTurns.ALL).tokenize(multi);
+    assertThat(t).isEqualTo(builtIn);
+
+    Tokenizer llama = real("llama3");
+    ChatTemplate llamaJinja = Templates.resolve(
+        SharedData.file("tokenizers/llama3/tokenizer_config.json").toString());
+    for (Sample s : samples()) {
+      if (s.finalAssistant() == null) {
+        continue;
+      }
+      TokenizedSample viaJinja = new SampleTokenizer(llama, llamaJinja, RenderOptions.DEFAULT,
+          Loss.ASSISTANT, TrainedTurns.LAST).tokenize(s);
+      TokenizedSample viaBuiltIn = new SampleTokenizer(llama, Templates.builtIn("llama3"),
+          RenderOptions.DEFAULT, Loss.ASSISTANT, TrainedTurns.LAST).tokenize(s);
+      assertThat(viaJinja).as(s.uuid()).isEqualTo(viaBuiltIn);
+      assertThat(String.join("", masked(llama, viaJinja)))
+          .isEqualTo(s.finalAssistant().content().strip() + "<|eot_id|>");
+    }
+  }
+
   /** The decoded text of each run of trained tokens. */
   static List<String> masked(Tokenizer tok, TokenizedSample t) {
     List<String> runs = new ArrayList<>();
