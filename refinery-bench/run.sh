@@ -4,6 +4,7 @@
 #   refinery-bench/run.sh stats [DIR] [ROWS] [REPS]   refinery stats vs DuckDB (StatsVsDuckDb)
 #   refinery-bench/run.sh read  [DIR] [FILES]         Parquet read throughput (ReadBenchmark, JMH)
 #   refinery-bench/run.sh tokenize [ROWS]             render+tokenize+pack vs raw DJL / jtokkit (TokenizeBenchmark, JMH)
+#   refinery-bench/run.sh tokenize-ratio [ROWS] [REPS] the same two, alternating in one JVM: median ratio (TokenizeVsRaw)
 #
 # DIR defaults to refinery-bench/target/bench-data/nemotron-2600k and is generated when it has no data/ folder
 # (ROWS rows, default 2600000, about 1 GB of Parquet). FILES: how many data files the read
@@ -14,8 +15,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 what="${1:-}"
-if [[ "$what" != stats && "$what" != read && "$what" != tokenize ]]; then
-  sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'
+if [[ "$what" != stats && "$what" != read && "$what" != tokenize && "$what" != tokenize-ratio ]]; then
+  sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'
   exit 2
 fi
 shift
@@ -40,5 +41,8 @@ case "$what" in
     ;;
   tokenize)
     exec java $JAVA_OPTS -cp "$CP" dev.refinery.bench.TokenizeBenchmark "${1:-3000}" "${@:2}"
+    ;;
+  tokenize-ratio)
+    exec java $JAVA_OPTS -cp "$CP" dev.refinery.bench.TokenizeVsRaw "${1:-3000}" "${2:-9}"
     ;;
 esac

@@ -86,6 +86,14 @@ public class TokenizeBenchmark {
   @Param({"qwen3", "llama3", "cl100k_base", "o200k_base"})
   public String tokenizer;
 
+  /**
+   * built-in: the hand-written template of that family (qwen3, llama3, chatml for OpenAI
+   * encodings); jinja: the model's own chat_template run by Refinery's Jinja interpreter (the
+   * tokenizer's tokenizer_config.json; Qwen3's for the OpenAI encodings).
+   */
+  @Param({"built-in", "jinja"})
+  public String template;
+
   /** Demo rows generated for the corpus. */
   @Param({"3000"})
   public int rows;
@@ -100,7 +108,7 @@ public class TokenizeBenchmark {
   @Setup(Level.Trial)
   public void setup() throws IOException {
     ours = Tokenizers.open(tokenizerSpec(tokenizer));
-    ChatTemplate template = Templates.builtIn(templateFor(tokenizer));
+    ChatTemplate template = template(tokenizer, this.template);
     sampleTokenizer = new SampleTokenizer(ours, template, RenderOptions.DEFAULT,
         SampleTokenizer.Loss.ASSISTANT, SampleTokenizer.TrainedTurns.ALL);
     samples = new ArrayList<>();
@@ -122,6 +130,15 @@ public class TokenizeBenchmark {
           "truncation", "false", "padding", "false", "addSpecialTokens", "false",
           "maxLength", "1000000", "modelMaxLength", "1000000"));
     }
+  }
+
+  /** UTF-8 bytes of the rendered texts the benchmarks encode. */
+  long textBytes() {
+    long n = 0;
+    for (String t : texts) {
+      n += t.getBytes(StandardCharsets.UTF_8).length;
+    }
+    return n;
   }
 
   @TearDown(Level.Trial)
@@ -191,6 +208,16 @@ public class TokenizeBenchmark {
     return Path.of(root, name, "tokenizer.json").toAbsolutePath().toString();
   }
 
+  static ChatTemplate template(String tokenizer, String kind) {
+    if (kind.equals("jinja")) {
+      String folder = Tokenizers.ENCODINGS.contains(tokenizer) ? "qwen3" : tokenizer;
+      String root = System.getProperty("refinery.tokenizers", "../shared/data/tokenizers");
+      return Templates.resolve(Path.of(root, folder, "tokenizer_config.json").toAbsolutePath()
+          .toString());
+    }
+    return Templates.builtIn(templateFor(tokenizer));
+  }
+
   static String templateFor(String tokenizer) {
     return switch (tokenizer) {
       case "qwen3" -> "qwen3";
@@ -230,15 +257,16 @@ public class TokenizeBenchmark {
     Map<String, Double> path = new java.util.TreeMap<>();
     for (RunResult r : results) {
       String name = r.getParams().getBenchmark();
-      String tok = r.getParams().getParam("tokenizer");
-      (name.endsWith("rawEncode") ? raw : path).put(tok, r.getPrimaryResult().getScore());
+      String key = r.getParams().getParam("tokenizer") + " " + r.getParams().getParam("template");
+      (name.endsWith("rawEncode") ? raw : path).put(key, r.getPrimaryResult().getScore());
     }
     System.out.println();
-    System.out.printf("%-12s %12s %12s %14s %14s %9s%n", "tokenizer", "MB text", "raw s/op",
-        "raw MB/s", "refinery MB/s", "overhead");
-    for (String tok : raw.keySet()) {
+    System.out.printf("%-22s %8s %10s %10s %14s %9s%n", "tokenizer template", "MB text",
+        "raw s/op", "raw MB/s", "refinery MB/s", "overhead");
+    for (String key : raw.keySet()) {
+      String tok = key.substring(0, key.indexOf(' '));
       long bytes = 0;
-      ChatTemplate t = Templates.builtIn(templateFor(tok));
+      ChatTemplate t = template(tok, key.substring(key.indexOf(' ') + 1));
       for (Sample s : corpus(Integer.parseInt(rows))) {
         try {
           bytes += t.render(s, RenderOptions.DEFAULT).getBytes(StandardCharsets.UTF_8).length;
@@ -247,9 +275,9 @@ public class TokenizeBenchmark {
         }
       }
       double mb = bytes / 1e6;
-      double rawS = raw.get(tok);
-      double pathS = path.getOrDefault(tok, Double.NaN);
-      System.out.printf("%-12s %12.1f %12.3f %14.2f %14.2f %8.1f%%%n", tok, mb, rawS, mb / rawS,
+      double rawS = raw.get(key);
+      double pathS = path.getOrDefault(key, Double.NaN);
+      System.out.printf("%-22s %8.1f %10.3f %10.2f %14.2f %8.1f%%%n", key, mb, rawS, mb / rawS,
           mb / pathS, 100 * (pathS / rawS - 1));
     }
   }

@@ -24,8 +24,8 @@ import java.util.Map;
 
 /**
  * {@code tokenize}, the last step of a pipeline: per partition it renders and tokenizes each
- * sample and drops those the template cannot render ({@code template_error}, {@code
- * loss_mask_misaligned}, with the message as detail) and, under {@code overflow: drop}, those
+ * sample and drops those the template cannot render ({@code template_error}, with the message
+ * as detail) and, under {@code overflow: drop}, those
  * over {@code max_length} ({@code over_max_length}); the rest pass on unchanged to the run's
  * data shards. The runner's final stage then writes them tokenized (packed across partitions when
  * asked) with {@link TokenizeJob} into {@code tokenized/} of the run folder, with their token

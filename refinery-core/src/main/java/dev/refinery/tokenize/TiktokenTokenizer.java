@@ -6,9 +6,6 @@ import com.knuddels.jtokkit.api.EncodingRegistry;
 import com.knuddels.jtokkit.api.EncodingType;
 import com.knuddels.jtokkit.api.IntArrayList;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 
 /**
  * An OpenAI encoding (cl100k_base, o200k_base, r50k_base, p50k_base) through jtokkit, in pure
@@ -41,7 +38,6 @@ final class TiktokenTokenizer implements Tokenizer {
 
   private final String name;
   private transient volatile Encoding encoding;
-  private transient volatile Pattern specials;
   /** UTF-8 length of each token id, filled on first use (0 = not known yet). */
   private transient volatile int[] tokenBytes;
 
@@ -59,50 +55,73 @@ final class TiktokenTokenizer implements Tokenizer {
     if (e == null) {
       EncodingType type = EncodingType.fromName(name).orElseThrow();
       e = Registry.INSTANCE.getEncoding(type);
-      specials =
-          Pattern.compile(
-              SPECIALS.get(name).keySet().stream()
-                  .map(Pattern::quote)
-                  .collect(Collectors.joining("|")));
       encoding = e;
     }
     return e;
   }
 
+  /**
+   * The next special token at or after {@code from}: its start, or -1; its id and end go into
+   * {@code found}. Specials all begin with "<|", so a plain indexOf finds the candidates.
+   */
+  private int nextSpecial(String text, int from, int[] found) {
+    Map<String, Integer> ids = SPECIALS.get(name);
+    for (int at = text.indexOf("<|", from); at >= 0; at = text.indexOf("<|", at + 1)) {
+      for (Map.Entry<String, Integer> e : ids.entrySet()) {
+        if (text.startsWith(e.getKey(), at)) {
+          found[0] = e.getValue();
+          found[1] = at + e.getKey().length();
+          return at;
+        }
+      }
+    }
+    return -1;
+  }
+
   @Override
   public int[] encode(String text, boolean addSpecialTokens) {
     Encoding e = encoding();
-    if (text.indexOf("<|") < 0) {
+    int[] found = new int[2];
+    int at = nextSpecial(text, 0, found);
+    if (at < 0) {
       return e.encodeOrdinary(text).toArray();
     }
-    Map<String, Integer> ids = SPECIALS.get(name);
-    IntArrayList out = new IntArrayList();
-    Matcher m = specials.matcher(text);
+    int[] out = new int[Math.max(16, text.length() / 3)];
+    int n = 0;
     int start = 0;
-    while (m.find()) {
-      append(out, e.encodeOrdinary(text.substring(start, m.start())));
-      out.add(ids.get(m.group()));
-      start = m.end();
+    while (true) {
+      int end = at < 0 ? text.length() : at;
+      if (end > start) {
+        int[] part = e.encodeOrdinary(text.substring(start, end)).toArray();
+        if (n + part.length + 1 > out.length) {
+          out = java.util.Arrays.copyOf(out, Math.max(out.length * 2, n + part.length + 1));
+        }
+        System.arraycopy(part, 0, out, n, part.length);
+        n += part.length;
+      }
+      if (at < 0) {
+        break;
+      }
+      if (n + 1 > out.length) {
+        out = java.util.Arrays.copyOf(out, out.length * 2);
+      }
+      out[n++] = found[0];
+      start = found[1];
+      at = nextSpecial(text, start, found);
     }
-    append(out, e.encodeOrdinary(text.substring(start)));
-    return out.toArray();
+    return java.util.Arrays.copyOf(out, n);
   }
 
   @Override
   public TokenOffsets encodeWithOffsets(String text) {
     Encoding e = encoding();
     OffsetsBuilder out = new OffsetsBuilder(tokenBytes());
-    if (text.indexOf("<|") < 0) {
-      out.ordinary(e, text, 0, text.length());
-      return out.build();
-    }
-    Map<String, Integer> ids = SPECIALS.get(name);
-    Matcher m = specials.matcher(text);
+    int[] found = new int[2];
     int start = 0;
-    while (m.find()) {
-      out.ordinary(e, text, start, m.start());
-      out.add(ids.get(m.group()), m.start(), m.end());
-      start = m.end();
+    for (int at = nextSpecial(text, 0, found); at >= 0; at = nextSpecial(text, start, found)) {
+      out.ordinary(e, text, start, at);
+      out.add(found[0], at, found[1]);
+      start = found[1];
     }
     out.ordinary(e, text, start, text.length());
     return out.build();
@@ -148,48 +167,43 @@ final class TiktokenTokenizer implements Tokenizer {
       ends.add(end);
     }
 
+    /**
+     * Encodes text[from, to) and gives each token the characters its UTF-8 bytes come from,
+     * walking the text once: a token that ends inside a character spans that whole character,
+     * and so does the next token, which starts inside it.
+     */
     void ordinary(Encoding e, String text, int from, int to) {
       if (from == to) {
         return;
       }
-      String piece = text.substring(from, to);
-      IntArrayList part = e.encodeOrdinary(piece);
-      // charAtByte[b] = the UTF-16 index (in piece) of the character holding UTF-8 byte b.
-      int[] charAtByte = new int[piece.length() * 3 + 1];
-      int bytes = 0;
-      for (int i = 0; i < piece.length(); ) {
-        int cp = piece.codePointAt(i);
-        int len = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
-        if (bytes + len >= charAtByte.length) {
-          charAtByte = java.util.Arrays.copyOf(charAtByte, charAtByte.length * 2 + len);
-        }
-        for (int k = 0; k < len; k++) {
-          charAtByte[bytes + k] = i;
-        }
-        bytes += len;
-        i += Character.charCount(cp);
-      }
-      charAtByte[bytes] = piece.length();
-      int at = 0;
+      IntArrayList part = e.encodeOrdinary(text.substring(from, to));
+      int ci = from; // the character holding the next byte
+      int intoChar = 0; // bytes of that character already taken by earlier tokens
       for (int t = 0; t < part.size(); t++) {
-        int len = byteLength(e, part.get(t));
-        int startChar = charAtByte[at];
-        int last = at + len - 1;
-        int cpStart = charAtByte[last];
-        int endChar = cpStart + Character.charCount(piece.codePointAt(cpStart));
-        add(part.get(t), from + startChar, from + endChar);
-        at += len;
+        int id = part.get(t);
+        int len = byteLength(e, id);
+        int start = ci;
+        int end = ci;
+        while (len > 0 && ci < to) {
+          int cp = text.codePointAt(ci);
+          int width = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+          int left = width - intoChar;
+          end = ci + Character.charCount(cp);
+          if (len >= left) {
+            len -= left;
+            intoChar = 0;
+            ci = end;
+          } else {
+            intoChar += len;
+            len = 0;
+          }
+        }
+        add(id, start, end);
       }
     }
 
     TokenOffsets build() {
       return new TokenOffsets(ids.toArray(), starts.toArray(), ends.toArray());
-    }
-  }
-
-  private static void append(IntArrayList out, IntArrayList part) {
-    for (int i = 0; i < part.size(); i++) {
-      out.add(part.get(i));
     }
   }
 

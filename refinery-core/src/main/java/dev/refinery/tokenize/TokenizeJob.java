@@ -99,10 +99,12 @@ public final class TokenizeJob {
 
   private TokenizeJob() {}
 
-  /** The drop reason of a sample the template or tokenizer cannot handle. */
+  /**
+   * The drop reason of a sample the template cannot render. (Loss masks come from token spans,
+   * so they always fit the ids: no separate reason for a misplaced mask.)
+   */
   public static String rejectReason(RefineryException e) {
-    String m = String.valueOf(e.getMessage());
-    return m.contains("loss mask cannot be placed") ? "loss_mask_misaligned" : "template_error";
+    return "template_error";
   }
 
   /** Runs the flow over {@code input} into {@code out} and commits it. */
