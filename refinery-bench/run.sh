@@ -5,6 +5,7 @@
 #   refinery-bench/run.sh read  [DIR] [FILES]         Parquet read throughput (ReadBenchmark, JMH)
 #   refinery-bench/run.sh tokenize [ROWS]             render+tokenize+pack vs raw DJL / jtokkit (TokenizeBenchmark, JMH)
 #   refinery-bench/run.sh tokenize-ratio [ROWS] [REPS] the same two, alternating in one JVM: median ratio (TokenizeVsRaw)
+#   refinery-bench/run.sh tokenize-phases [ROWS]       time per phase of the tokenize path (TokenizePhases)
 #
 # DIR defaults to refinery-bench/target/bench-data/nemotron-2600k and is generated when it has no data/ folder
 # (ROWS rows, default 2600000, about 1 GB of Parquet). FILES: how many data files the read
@@ -15,8 +16,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 what="${1:-}"
-if [[ "$what" != stats && "$what" != read && "$what" != tokenize && "$what" != tokenize-ratio ]]; then
-  sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'
+if [[ "$what" != stats && "$what" != read && "$what" != tokenize && "$what" != tokenize-ratio && "$what" != tokenize-phases ]]; then
+  sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'
   exit 2
 fi
 shift
@@ -41,6 +42,9 @@ case "$what" in
     ;;
   tokenize)
     exec java $JAVA_OPTS -cp "$CP" dev.refinery.bench.TokenizeBenchmark "${1:-3000}" "${@:2}"
+    ;;
+  tokenize-phases)
+    exec java $JAVA_OPTS -cp "$CP" dev.refinery.bench.TokenizePhases "${1:-3000}"
     ;;
   tokenize-ratio)
     exec java $JAVA_OPTS -cp "$CP" dev.refinery.bench.TokenizeVsRaw "${1:-3000}" "${2:-9}"
