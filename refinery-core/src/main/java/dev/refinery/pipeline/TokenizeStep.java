@@ -126,7 +126,7 @@ final class TokenizeStep implements Step {
     String template;
     try {
       String given = p.getString("template");
-      if (given != null && !Templates.isBuiltIn(given)) {
+      if (given != null && !given.isBlank() && !Templates.isBuiltIn(given)) {
         Path file = base.resolve(given.strip()).normalize();
         given = Files.exists(file) ? file.toString() : given;
       }

@@ -147,6 +147,31 @@ class TokenizeStepTest {
   }
 
   @Test
+  void withoutATemplateTheTokenizerFoldersChatTemplateIsUsed() throws Exception {
+    Path qwen3 = SharedData.file("tokenizers/qwen3");
+    Path mistral = SharedData.file("tokenizers/mistral_v1");
+    Path yaml = dir.resolve("e.yaml");
+    Files.writeString(yaml, """
+        input: {path: %s}
+        steps:
+          - tokenize: {tokenizer: %s, max_length: 64}
+        output: {path: %s}
+        """.formatted(data, qwen3, dir.resolve("e")));
+    Pipeline p = Pipeline.compile(PipelineSpec.read(yaml));
+    TokenizeStep step = (TokenizeStep) p.steps().get(p.steps().size() - 1);
+    assertThat(step.config().template()).isEqualTo(qwen3.resolve("tokenizer_config.json")
+        .toString());
+    Files.writeString(yaml, """
+        input: {path: %s}
+        steps:
+          - tokenize: {tokenizer: %s, max_length: 64}
+        output: {path: %s}
+        """.formatted(data, mistral, dir.resolve("e")));
+    assertThatThrownBy(() -> Pipeline.compile(PipelineSpec.read(yaml)))
+        .hasMessageContaining("e.yaml:3 steps[0].tokenize.template: no chat template");
+  }
+
+  @Test
   void stepSerializesAndOpensItsTokenizerWhereItRuns() throws Exception {
     Pipeline p = Pipeline.compile(spec("d", "max_length: 128, format: jsonl"));
     Object step = p.steps().get(p.steps().size() - 1);
