@@ -3,12 +3,10 @@ package dev.refinery.mix;
 import dev.refinery.RefineryException;
 import dev.refinery.dataset.RejectHandler;
 import dev.refinery.dataset.SampleReader;
-import dev.refinery.dataset.SampleWriter;
 import dev.refinery.format.Format;
 import dev.refinery.format.Formats;
 import dev.refinery.internal.IoErrors;
 import dev.refinery.internal.Json;
-import dev.refinery.io.AtomicFile;
 import dev.refinery.io.FileDigests;
 import dev.refinery.io.InputFile;
 import dev.refinery.io.Inputs;
@@ -26,7 +24,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.ToIntFunction;
-import java.util.stream.Stream;
 
 /**
  * Writes a weighted mixture of sources ({@link BlendPlan}) to {@code OUT/data/} in the Nemotron v1
@@ -92,7 +89,7 @@ public final class Blender {
       long rejected) {}
 
   /** A resolved source: files, format, and the categories its rows must have (or empty). */
-  private record Resolved(SourceSpec spec, List<InputFile> files, Format format,
+  record Resolved(SourceSpec spec, List<InputFile> files, Format format,
       Set<String> categories) {
     boolean wants(Sample s) {
       return categories.isEmpty() || categories.contains(s.category());
@@ -127,7 +124,7 @@ public final class Blender {
     if (options.shards() < 1) {
       throw new RefineryException("--shards must be at least 1, was " + options.shards());
     }
-    checkEmptyOutput(out);
+    MixFiles.checkEmptyOutput(out);
     List<Resolved> sources = new ArrayList<>();
     for (SourceSpec s : specs) {
       sources.add(resolve(s));
@@ -165,20 +162,7 @@ public final class Blender {
     return new Result(plan, files, manifest, plan.realizedSamples(), rejected);
   }
 
-  private static void checkEmptyOutput(Path out) {
-    if (Files.exists(out)) {
-      try (Stream<Path> list = Files.list(out)) {
-        if (list.findAny().isPresent()) {
-          throw new RefineryException(out + ": exists and is not empty; choose a new folder "
-              + "for the blend");
-        }
-      } catch (IOException e) {
-        throw new RefineryException(out + ": " + IoErrors.reason(e), e);
-      }
-    }
-  }
-
-  private static Resolved resolve(SourceSpec s) {
+  static Resolved resolve(SourceSpec s) {
     if (!Files.exists(Path.of(s.path())) && !s.path().contains("*")) {
       throw new RefineryException("source '" + s.name() + "': " + s.path() + " does not exist");
     }
@@ -275,7 +259,7 @@ public final class Blender {
       }
       output.finish();
     } finally {
-      deleteTree(work);
+      MixFiles.deleteTree(work);
     }
     return List.copyOf(files);
   }
@@ -286,60 +270,6 @@ public final class Blender {
       return nemotron.decode((Map<String, Object>) Json.parse(bytes, 0, bytes.length));
     } catch (IOException e) {
       throw new IllegalStateException("a shuffled record could not be read back", e);
-    }
-  }
-
-  /** Cuts rows in order into the files, {@code total / n} each (the first ones one more). */
-  private static final class ShardedOutput implements AutoCloseable {
-    private final List<Path> files;
-    private final long total;
-    private final Format format;
-    private SampleWriter writer;
-    private int index = -1;
-    private long written;
-    private long nextCut;
-
-    ShardedOutput(List<Path> files, long total, Format format) {
-      this.files = files;
-      this.total = total;
-      this.format = format;
-    }
-
-    private long start(int i) {
-      int n = files.size();
-      return i * (total / n) + Math.min(i, total % n);
-    }
-
-    void write(Sample s) {
-      while (writer == null || (written >= nextCut && index < files.size() - 1)) {
-        advance();
-      }
-      writer.write(s);
-      written++;
-    }
-
-    private void advance() {
-      if (writer != null) {
-        writer.close();
-      }
-      index++;
-      writer = SampleWriter.create(files.get(index), format);
-      nextCut = index + 1 < files.size() ? start(index + 1) : Long.MAX_VALUE;
-    }
-
-    void finish() {
-      while (index < files.size() - 1) {
-        advance();
-      }
-      writer.close();
-      writer = null;
-    }
-
-    @Override
-    public void close() {
-      if (writer != null) {
-        writer.abort();
-      }
     }
   }
 
@@ -406,25 +336,7 @@ public final class Blender {
       out.add(manifest.getParent().relativize(f).toString());
     }
     m.put("files", out);
-    try {
-      AtomicFile file = new AtomicFile(manifest);
-      Files.writeString(file.temp(), Json.write(m) + "\n");
-      file.commit();
-    } catch (IOException e) {
-      throw new RefineryException(manifest + ": cannot write: " + IoErrors.reason(e), e);
-    }
+    MixFiles.writeJson(manifest, m);
   }
 
-  private static void deleteTree(Path dir) {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> walk = Files.walk(dir)) {
-      for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    } catch (IOException e) {
-      // a leftover work folder is visible and harmless
-    }
-  }
 }

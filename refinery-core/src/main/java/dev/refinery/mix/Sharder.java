@@ -15,10 +15,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.function.ToIntFunction;
-import java.util.stream.Stream;
 
 /**
  * Cuts a dataset into {@code worldSize} shard files, one per rank, named {@code
@@ -140,7 +138,7 @@ public final class Sharder {
         }
       }
       if (staged) {
-        deleteTree(staging);
+        MixFiles.deleteTree(staging);
       }
     }
     return new Result(List.copyOf(targets), perRankRows, perRankTokens, rejected);
@@ -164,19 +162,6 @@ public final class Sharder {
       while (in.hasNext()) {
         out.write(in.next());
       }
-    }
-  }
-
-  private static void deleteTree(Path dir) {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> walk = Files.walk(dir)) {
-      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    } catch (IOException e) {
-      // a leftover staging folder is visible and harmless
     }
   }
 }
