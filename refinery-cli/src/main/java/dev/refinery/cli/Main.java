@@ -24,6 +24,8 @@ import picocli.CommandLine.ScopeType;
         RunCommand.class,
         StepsCommand.class,
         BlendCommand.class,
+        InterleaveCommand.class,
+        ShuffleCommand.class,
         SplitCommand.class,
         ShardCommand.class,
         CommandLine.HelpCommand.class

@@ -30,10 +30,10 @@ class MixCommandsTest {
     SampleData.write(demo, SampleData.Spec.of(4000, 9));
   }
 
-  private static List<String> uuids(Path path) {
+  private static List<String> uuids(Path path, String... splits) {
     List<String> out = new ArrayList<>();
-    try (SampleReader r = SampleReader.open(Inputs.resolve(path.toString()), Formats.nemotron(),
-        RejectHandler.FAIL)) {
+    try (SampleReader r = SampleReader.open(Inputs.resolve(path.toString(), List.of(splits)),
+        Formats.nemotron(), RejectHandler.FAIL)) {
       r.forEachRemaining((Sample s) -> out.add(s.uuid()));
     }
     return out;
@@ -69,6 +69,50 @@ class MixCommandsTest {
     assertThat(p.status()).as(p.err()).isZero();
     assertThat(uuids(splits.resolve("train.jsonl")).size()
         + uuids(splits.resolve("test.jsonl")).size()).isEqualTo(900);
+  }
+
+  @Test
+  void interleaveTakesTurnsOrDrawsAndStopsAsAsked() throws IOException {
+    Path turns = dir.resolve("turns");
+    Cli t = Cli.run("interleave", "--source", "math=" + demo + ":math", "--source",
+        "code=" + demo + ":code", "--output-format", "jsonl", turns.toString());
+    assertThat(t.status()).as(t.err()).isZero();
+    List<String> math = uuids(demo.resolve("data"), "math");
+    List<String> code = uuids(demo.resolve("data"), "code");
+    List<String> mixed = uuids(turns.resolve("data"));
+    int n = Math.min(math.size(), code.size());
+    assertThat(mixed).hasSize(2 * n);
+    for (int i = 0; i < n; i++) {
+      assertThat(mixed.get(2 * i)).isEqualTo(math.get(i));
+      assertThat(mixed.get(2 * i + 1)).isEqualTo(code.get(i));
+    }
+    Path drawn = dir.resolve("drawn");
+    Cli d = Cli.run("interleave", "--source", "math=" + demo + ":math", "--source",
+        "code=" + demo + ":code", "--probabilities", "math=0.8,code=0.2", "--stopping",
+        "all_exhausted", "--seed", "3", drawn.toString());
+    assertThat(d.status()).as(d.err()).isZero();
+    assertThat(Files.readString(drawn.resolve("manifest.json")))
+        .contains("\"stopping_strategy\":\"all_exhausted\"", "\"exhausted\":true");
+    assertThat(uuids(drawn.resolve("data"))).containsAll(math).containsAll(code);
+  }
+
+  @Test
+  void shuffleIsAPermutationAndTheSameForASeedWhateverTheMemory() throws IOException {
+    Path a = dir.resolve("a.parquet");
+    Path b = dir.resolve("b.parquet");
+    Path c = dir.resolve("c.parquet");
+    assertThat(Cli.run("shuffle", demo.toString(), a.toString(), "--seed", "9").status())
+        .isZero();
+    Cli small = Cli.run("shuffle", demo.toString(), b.toString(), "--seed", "9",
+        "--memory-mb", "1");
+    assertThat(small.out()).contains("read 4000, written 4000, rejected 0").doesNotContain(
+        " 0 runs spilled");
+    assertThat(Cli.run("shuffle", demo.toString(), c.toString(), "--seed", "10").status())
+        .isZero();
+    assertThat(Files.readAllBytes(b)).isEqualTo(Files.readAllBytes(a));
+    List<String> original = uuids(demo);
+    assertThat(uuids(a)).containsExactlyInAnyOrderElementsOf(original).isNotEqualTo(original)
+        .isNotEqualTo(uuids(c));
   }
 
   @Test

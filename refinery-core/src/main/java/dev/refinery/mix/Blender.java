@@ -254,7 +254,7 @@ public final class Blender {
       if (options.shuffle()) {
         Iterator<byte[]> it = shuffle.shuffled();
         while (it.hasNext()) {
-          output.write(decode(nemotron, it.next()));
+          output.write(Shuffler.decode(nemotron, it.next()));
         }
       }
       output.finish();
@@ -262,15 +262,6 @@ public final class Blender {
       MixFiles.deleteTree(work);
     }
     return List.copyOf(files);
-  }
-
-  @SuppressWarnings("unchecked")
-  private static Sample decode(Format nemotron, byte[] bytes) {
-    try {
-      return nemotron.decode((Map<String, Object>) Json.parse(bytes, 0, bytes.length));
-    } catch (IOException e) {
-      throw new IllegalStateException("a shuffled record could not be read back", e);
-    }
   }
 
   private static void writeManifest(Path manifest, List<Resolved> sources,
