@@ -6,6 +6,7 @@
 #   refinery-bench/run.sh tokenize [ROWS]             render+tokenize+pack vs raw DJL / jtokkit (TokenizeBenchmark, JMH)
 #   refinery-bench/run.sh tokenize-ratio [ROWS] [REPS] the same two, alternating in one JVM: median ratio (TokenizeVsRaw)
 #   refinery-bench/run.sh tokenize-phases [ROWS]       time per phase of the tokenize path (TokenizePhases)
+#   refinery-bench/run.sh mix [DIR] [WORLD]            blend + shuffle, then shard: MB/s per core, peak RSS (refinery CLI)
 #
 # DIR defaults to refinery-bench/target/bench-data/nemotron-2600k and is generated when it has no data/ folder
 # (ROWS rows, default 2600000, about 1 GB of Parquet). FILES: how many data files the read
@@ -16,8 +17,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 what="${1:-}"
-if [[ "$what" != stats && "$what" != read && "$what" != tokenize && "$what" != tokenize-ratio && "$what" != tokenize-phases ]]; then
-  sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'
+if [[ "$what" != stats && "$what" != read && "$what" != tokenize && "$what" != tokenize-ratio && "$what" != tokenize-phases && "$what" != mix ]]; then
+  sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'
   exit 2
 fi
 shift
@@ -42,6 +43,39 @@ case "$what" in
     ;;
   tokenize)
     exec java $JAVA_OPTS -cp "$CP" dev.refinery.bench.TokenizeBenchmark "${1:-3000}" "${@:2}"
+    ;;
+  mix)
+    # The CLI itself, timed by /usr/bin/time: CPU seconds (user + sys) and peak RSS per command.
+    WORLD="${2:-64}"
+    if [[ ! -d "$DIR/data" ]]; then
+      java $JAVA_OPTS -cp "$CP" dev.refinery.bench.BenchData "$DIR"
+    fi
+    ./mvnw -q ${MVN_OPTS--o} -DskipTests package -pl refinery-cli -am
+    cli=(java $JAVA_OPTS -jar refinery-cli/target/refinery-cli.jar)
+    work="$DIR/../mix-bench"
+    rm -rf "$work" && mkdir -p "$work"
+    in_bytes=$(du -sb "$DIR/data" | cut -f1)
+    rows=$(java $JAVA_OPTS -cp "$CP" dev.refinery.bench.BenchData "$DIR" --count)
+    measure() { # name, input bytes, command...
+      local name="$1" bytes="$2"; shift 2
+      /usr/bin/time -f "%e %U %S %M" -o "$work/time.txt" "$@" > "$work/$name.out" 2>&1 \
+        || { cat "$work/$name.out"; exit 1; }
+      read -r wall user sys rss < "$work/time.txt"
+      awk -v n="$name" -v b="$bytes" -v w="$wall" -v u="$user" -v s="$sys" -v r="$rss" 'BEGIN {
+        printf "%-8s %9.1f MB in %7.1f s wall %7.1f s CPU  %7.1f MB/s per core  peak RSS %6.0f MB\n",
+          n, b / 1e6, w, u + s, b / 1e6 / (u + s), r / 1024 }'
+      tail -3 "$work/$name.out" | sed 's/^/    /'
+    }
+    echo "input: $DIR/data, $rows rows, $in_bytes bytes of Parquet; JAVA_OPTS=$JAVA_OPTS"
+    measure blend "$in_bytes" "${cli[@]}" blend --source math="$DIR:math" --source code="$DIR:code" \
+      --source stem="$DIR:stem" --source chat="$DIR:chat" --source tools="$DIR:tool_calling" \
+      --weights math=0.3,code=0.3,stem=0.2,chat=0.1,tools=0.1 --total-samples "$rows" \
+      --seed 1 --shards 8 "$work/blend"
+    mix_bytes=$(du -sb "$work/blend/data" | cut -f1)
+    measure shard "$mix_bytes" "${cli[@]}" shard "$work/blend/data" "$work/shards" \
+      --world-size "$WORLD"
+    measure strided "$mix_bytes" "${cli[@]}" shard "$work/blend/data" "$work/strided" \
+      --world-size "$WORLD" --strided
     ;;
   tokenize-phases)
     exec java $JAVA_OPTS -cp "$CP" dev.refinery.bench.TokenizePhases "${1:-3000}"
