@@ -58,9 +58,7 @@ final class RunCommand implements Callable<Integer> {
             .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(", "))));
       }
     }
-    out.println(String.format(Locale.ROOT,
-        "read %,d = written %,d + dropped %,d + rejected %,d (%s)", r.read(), r.written(),
-        r.dropped(), r.rejected(), r.conserved() ? "conserved" : "NOT CONSERVED"));
+    out.println(r.balance() + " (" + (r.conserved() ? "conserved" : "NOT CONSERVED") + ")");
     boolean tokenized = java.nio.file.Files.isDirectory(r.runFolder().resolve("tokenized"));
     out.println("run folder: " + r.runFolder() + " (" + r.shards().size() + " shards in data/, "
         + (tokenized ? "tokenized/, " : "") + "stats.json, rejects/, run.log, manifest.json)");
