@@ -53,6 +53,10 @@ final class RunCommand implements Callable<Integer> {
       out.println(String.format(Locale.ROOT, "%-40s %,12d %,12d  %s", s.name(), s.in(), s.out(),
           s.dropped().isEmpty() ? "-" : s.dropped().entrySet().stream()
               .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(", "))));
+      if (s.repeated() != 0) {
+        out.println(String.format(Locale.ROOT, "%-40s repeated=%,d (extra copies passed on)", "",
+            s.repeated()));
+      }
       if (!s.counted().isEmpty()) {
         out.println(String.format(Locale.ROOT, "%-40s %s", "", s.counted().entrySet().stream()
             .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(", "))));

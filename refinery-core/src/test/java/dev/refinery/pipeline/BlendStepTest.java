@@ -290,6 +290,42 @@ class BlendStepTest {
         .isEqualTo(withoutTimings(Files.readString(dir.resolve("c1/stats.json"))));
   }
 
+  @Test
+  void theStepSerializesAndCountsRenderedTokensWhereItRuns() throws Exception {
+    Path tokenizer = SharedData.file("tokenizers/qwen3/tokenizer.json");
+    Pipeline compiled = Pipeline.compile(spec("s", "{weights: {math: 1}, total_samples: 10, "
+        + "tokenizer: " + tokenizer + ", template: qwen3}", "", 1));
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+      out.writeObject(compiled.steps().get(0));
+    }
+    BlendStep copy;
+    try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(
+        new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
+      copy = (BlendStep) in.readObject();
+    }
+    List<Sample> samples = new ArrayList<>();
+    InputFile first = Inputs.resolve(data.toString()).stream()
+        .filter(f -> "math".equals(f.split())).findFirst().orElseThrow();
+    try (SampleReader r = SampleReader.open(first, Formats.nemotron(), RejectHandler.IGNORE)) {
+      for (int i = 0; i < 20 && r.hasNext(); i++) {
+        samples.add(r.next());
+      }
+    }
+    BlendStep.Observed observed = (BlendStep.Observed) copy.observe(0, 0, samples.iterator(),
+        dir);
+    try (Tokenizer tok = Tokenizers.open(tokenizer.toString())) {
+      TokenCounter rendered = new TokenCounter(tok,
+          dev.refinery.template.Templates.resolve("qwen3"));
+      for (int i = 0; i < samples.size(); i++) {
+        if (observed.groups()[i] == 0) {
+          assertThat(observed.tokens()[i]).isEqualTo(rendered.count(samples.get(i)));
+        }
+      }
+    }
+    assertThat(observed.groups()).contains(0);
+  }
+
   private static String withoutTimings(String statsJson) {
     return statsJson.replaceAll("\"seconds\":[0-9.E-]+", "\"seconds\":X");
   }
