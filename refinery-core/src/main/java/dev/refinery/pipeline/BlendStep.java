@@ -43,8 +43,12 @@ final class BlendStep implements GlobalStep {
   static final String UNCOUNTABLE = "blend_uncountable";
   static final String MANIFEST = "blend_manifest.json";
 
+  /** A row of no weighted group; a row of group g whose tokens cannot be counted is -2 - g. */
   private static final int OTHER = -1;
-  private static final int NO_COUNT = -2;
+
+  private static int uncountable(int group) {
+    return -2 - group;
+  }
 
   static final List<Param> PARAMS = List.of(
       Param.choice("by", "category", "what the weights name: the rows' category", "category"),
@@ -65,7 +69,7 @@ final class BlendStep implements GlobalStep {
                 long total, String tokenizer, String template, String where)
       implements Serializable {}
 
-  /** One partition's rows: group index (or OTHER / NO_COUNT) and tokens, in order. */
+  /** One partition's rows: group index (or OTHER, or uncountable(g)) and tokens, in order. */
   record Observed(int[] groups, int[] tokens, TreeMap<String, Long> others)
       implements Serializable {}
 
@@ -208,7 +212,7 @@ final class BlendStep implements GlobalStep {
           try {
             counts[n] = tokens.count(s);
           } catch (RefineryException e) {
-            groups[n] = NO_COUNT;
+            groups[n] = uncountable(g);
           }
         }
       }
@@ -227,29 +231,33 @@ final class BlendStep implements GlobalStep {
   public Decision decide(List<Serializable> observations, Path work, int threads, long seed) {
     int k = config.groups().size();
     long[] rows = new long[k];
-    long uncountable = 0;
+    long[] uncountable = new long[k];
     TreeMap<String, Long> others = new TreeMap<>();
     for (Serializable o : observations) {
       Observed obs = (Observed) o;
       for (int g : obs.groups()) {
         if (g >= 0) {
           rows[g]++;
-        } else if (g == NO_COUNT) {
-          uncountable++;
+        } else if (g != OTHER) {
+          uncountable[uncountable(g)]++;
         }
       }
       obs.others().forEach((name, c) -> others.merge(name, c, Long::sum));
     }
     List<String> absent = new ArrayList<>();
+    long unrendered = 0;
     for (int g = 0; g < k; g++) {
       if (rows[g] == 0) {
         absent.add(config.groups().get(g));
+        unrendered += uncountable[g];
       }
     }
     if (!absent.isEmpty()) {
       throw new RefineryException(config.where() + ".weights: no rows of " + config.by() + " '"
-          + String.join("', '", absent) + "' reach the blend; " + config.by()
-          + " present: " + present(rows, others));
+          + String.join("', '", absent) + "' reach the blend"
+          + (unrendered == 0 ? "" : " (" + unrendered + " of theirs have tokens that cannot be "
+          + "counted: the template cannot render them)") + "; other " + config.by()
+          + " values present: " + present(others));
     }
     // Each group's rows in global order, with their tokens (0 without a tokenizer).
     int[][] tokens = new int[k][];
@@ -293,7 +301,7 @@ final class BlendStep implements GlobalStep {
     return new Planned(config, plan, sources, groups, starts, others, uncountable);
   }
 
-  private static String present(long[] rows, Map<String, Long> others) {
+  private static String present(Map<String, Long> others) {
     return others.isEmpty() ? "(none besides the weighted ones)"
         : String.join(", ", others.keySet().stream().map(c -> c.isEmpty() ? "(none)" : c)
             .toList());
@@ -308,10 +316,10 @@ final class BlendStep implements GlobalStep {
     private final long[][] starts;
     private final long[] firstOrdinals;
     private final Map<String, Long> others;
-    private final long uncountable;
+    private final long[] uncountable;
 
     Planned(Config config, BlendPlan plan, List<BlendPlan.Source> sources, int[][] groups,
-        long[][] starts, Map<String, Long> others, long uncountable) {
+        long[][] starts, Map<String, Long> others, long[] uncountable) {
       this.config = config;
       this.plan = plan;
       this.sources = sources;
@@ -351,7 +359,7 @@ final class BlendStep implements GlobalStep {
           if (g == OTHER) {
             return NOT_IN_BLEND;
           }
-          if (g == NO_COUNT) {
+          if (g < 0) {
             return UNCOUNTABLE;
           }
           copies = plan.allocations().get(g).copiesOf(next[g]++);
@@ -409,6 +417,9 @@ final class BlendStep implements GlobalStep {
         e.put("requested_share", a.requestedShare());
         e.put("available_samples", s.rows());
         e.put("available_tokens", counted ? s.tokens() : null);
+        if (uncountable[g] > 0) {
+          e.put(UNCOUNTABLE, uncountable[g]);
+        }
         e.put("target", a.target());
         e.put("realized_samples", a.realizedSamples());
         e.put("realized_tokens", counted ? a.realizedTokens() : null);
@@ -430,8 +441,9 @@ final class BlendStep implements GlobalStep {
       m.put("all_within_tolerance", allWithin);
       m.put("groups", list);
       m.put(NOT_IN_BLEND, new TreeMap<>(others));
-      if (uncountable > 0) {
-        m.put(UNCOUNTABLE, uncountable);
+      long unrendered = Arrays.stream(uncountable).sum();
+      if (unrendered > 0) {
+        m.put(UNCOUNTABLE, unrendered);
       }
       return m;
     }

@@ -197,6 +197,36 @@ class BlendStepTest {
   }
 
   @Test
+  void rowsTheTemplateCannotRenderAreDroppedWithAReasonAndCounted() throws Exception {
+    Path tokenizer = SharedData.file("tokenizers/qwen3/tokenizer.json");
+    // Qwen3's template refuses the demo's tool_calling rows (and planted broken rows): a group
+    // with rows but none countable is named as such.
+    assertThatThrownBy(() -> LocalRunner.run(Pipeline.compile(spec("v", "{weights: {math: 1, "
+        + "tool_calling: 1}, total_tokens: 1000, tokenizer: " + tokenizer + ", template: qwen3}",
+        "", 2)), options(2, false)))
+        .hasMessageStartingWith(dir.resolve("v.yaml") + ":3 steps[0].blend.weights: no rows of "
+            + "category 'tool_calling' reach the blend (")
+        .hasMessageContaining("the template cannot render them")
+        .hasMessageContaining("present: chat, code, stem");
+
+    // Mistral's template refuses some stem rows (a system turn, roles out of order).
+    String blend = "{weights: {math: 1, stem: 1, code: 1}, "
+        + "total_tokens: 300000, tokenizer: " + tokenizer + ", template: mistral}";
+    LocalRunner.Result r = LocalRunner.run(Pipeline.compile(spec("u", blend, "", 2)),
+        options(2, false));
+    assertThat(r.conserved()).isTrue();
+    Long uncountable = r.steps().get(0).dropped().get(BlendStep.UNCOUNTABLE);
+    assertThat(uncountable).isPositive();
+    Map<String, Object> manifest = json(dir.resolve("u").resolve(BlendStep.MANIFEST));
+    assertThat(manifest).containsEntry(BlendStep.UNCOUNTABLE, uncountable)
+        .containsEntry("tokens_counted", "rendered with mistral")
+        .containsEntry("all_within_tolerance", true);
+    long perGroup = groups(manifest).values().stream()
+        .mapToLong(g -> (Long) g.getOrDefault(BlendStep.UNCOUNTABLE, 0L)).sum();
+    assertThat(perGroup).isEqualTo(uncountable);
+  }
+
+  @Test
   void sharesOutOfReachOfWholeRowsAreFlaggedInTheManifest() throws Exception {
     // A thousand tokens split in two: rows of hundreds of tokens cannot hit 50% to 0.5%.
     Path tokenizer = SharedData.file("tokenizers/qwen3/tokenizer.json");
