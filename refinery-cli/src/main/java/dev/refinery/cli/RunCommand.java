@@ -65,7 +65,9 @@ final class RunCommand implements Callable<Integer> {
     out.println(r.balance() + " (" + (r.conserved() ? "conserved" : "NOT CONSERVED") + ")");
     boolean tokenized = java.nio.file.Files.isDirectory(r.runFolder().resolve("tokenized"));
     out.println("run folder: " + r.runFolder() + " (" + r.shards().size() + " shards in data/, "
-        + (tokenized ? "tokenized/, " : "") + "stats.json, rejects/, run.log, manifest.json)");
+        + (tokenized ? "tokenized/, " : "") + "stats.json, rejects/, run.log, manifest.json"
+        + (java.nio.file.Files.exists(r.runFolder().resolve("blend_manifest.json"))
+        ? ", blend_manifest.json" : "") + ")");
     out.flush();
     return r.conserved() ? 0 : 1;
   }

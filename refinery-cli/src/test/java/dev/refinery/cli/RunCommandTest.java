@@ -108,7 +108,8 @@ class RunCommandTest {
     assertThat(run.out()).containsPattern(
         "read 400 \\+ repeated \\d+ = written 300 \\+ dropped \\d+ \\+ rejected 0 \\(conserved\\)")
         .containsPattern("blend@category .*not_in_blend=\\d+")
-        .containsPattern("repeated=\\d+ \\(extra copies passed on\\)");
+        .containsPattern("repeated=\\d+ \\(extra copies passed on\\)")
+        .contains("manifest.json, blend_manifest.json)");
     assertThat(Files.readString(dir.resolve("out/blend_manifest.json")))
         .contains("\"group\":\"math\"", "\"realized_samples\":150", "\"seed\":4");
   }

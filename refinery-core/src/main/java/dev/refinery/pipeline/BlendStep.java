@@ -311,22 +311,19 @@ final class BlendStep implements GlobalStep {
   private static final class Planned implements Decision {
     private final Config config;
     private final BlendPlan plan;
-    private final List<BlendPlan.Source> sources;
     private final int[][] groups;
     private final long[][] starts;
     private final long[] firstOrdinals;
-    private final Map<String, Long> others;
-    private final long[] uncountable;
+    /** Written now, so the rows' token counts are not kept for it. */
+    private final String manifest;
 
     Planned(Config config, BlendPlan plan, List<BlendPlan.Source> sources, int[][] groups,
         long[][] starts, Map<String, Long> others, long[] uncountable) {
       this.config = config;
       this.plan = plan;
-      this.sources = sources;
       this.groups = groups;
       this.starts = starts;
-      this.others = others;
-      this.uncountable = uncountable;
+      this.manifest = Json.write(manifest(sources, others, uncountable)) + "\n";
       this.firstOrdinals = new long[groups.length];
       long next = 0;
       for (int p = 0; p < groups.length; p++) {
@@ -390,10 +387,11 @@ final class BlendStep implements GlobalStep {
 
     @Override
     public Map<String, String> files() {
-      return Map.of(MANIFEST, Json.write(manifest()) + "\n");
+      return Map.of(MANIFEST, manifest);
     }
 
-    private Map<String, Object> manifest() {
+    private Map<String, Object> manifest(List<BlendPlan.Source> sources,
+        Map<String, Long> others, long[] uncountable) {
       boolean counted = config.tokenizer() != null;
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("by", config.by());
