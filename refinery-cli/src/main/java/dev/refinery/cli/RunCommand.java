@@ -53,17 +53,21 @@ final class RunCommand implements Callable<Integer> {
       out.println(String.format(Locale.ROOT, "%-40s %,12d %,12d  %s", s.name(), s.in(), s.out(),
           s.dropped().isEmpty() ? "-" : s.dropped().entrySet().stream()
               .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(", "))));
+      if (s.repeated() != 0) {
+        out.println(String.format(Locale.ROOT, "%-40s repeated=%,d (extra copies passed on)", "",
+            s.repeated()));
+      }
       if (!s.counted().isEmpty()) {
         out.println(String.format(Locale.ROOT, "%-40s %s", "", s.counted().entrySet().stream()
             .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(", "))));
       }
     }
-    out.println(String.format(Locale.ROOT,
-        "read %,d = written %,d + dropped %,d + rejected %,d (%s)", r.read(), r.written(),
-        r.dropped(), r.rejected(), r.conserved() ? "conserved" : "NOT CONSERVED"));
+    out.println(r.balance() + " (" + (r.conserved() ? "conserved" : "NOT CONSERVED") + ")");
     boolean tokenized = java.nio.file.Files.isDirectory(r.runFolder().resolve("tokenized"));
     out.println("run folder: " + r.runFolder() + " (" + r.shards().size() + " shards in data/, "
-        + (tokenized ? "tokenized/, " : "") + "stats.json, rejects/, run.log, manifest.json)");
+        + (tokenized ? "tokenized/, " : "") + "stats.json, rejects/, run.log, manifest.json"
+        + (java.nio.file.Files.exists(r.runFolder().resolve("blend_manifest.json"))
+        ? ", blend_manifest.json" : "") + ")");
     out.flush();
     return r.conserved() ? 0 : 1;
   }

@@ -93,10 +93,32 @@ class RunCommandTest {
   }
 
   @Test
+  void aBlendPrintsItsRepeatsInTheConservationLineAndWritesItsManifest() throws Exception {
+    dev.refinery.demo.SampleData.write(dir.resolve("in"),
+        dev.refinery.demo.SampleData.Spec.of(400, 3));
+    Files.writeString(dir.resolve("p.yaml"), """
+        input: {path: in}
+        steps:
+          - blend: {weights: {math: 1, chat: 1}, total_samples: 300}
+        output: {path: out, format: jsonl}
+        seed: 4
+        """);
+    Cli run = Cli.run("run", dir.resolve("p.yaml").toString());
+    assertThat(run.status()).as(run.err()).isZero();
+    assertThat(run.out()).containsPattern(
+        "read 400 \\+ repeated \\d+ = written 300 \\+ dropped \\d+ \\+ rejected 0 \\(conserved\\)")
+        .containsPattern("blend@category .*not_in_blend=\\d+")
+        .containsPattern("repeated=\\d+ \\(extra copies passed on\\)")
+        .contains("manifest.json, blend_manifest.json)");
+    assertThat(Files.readString(dir.resolve("out/blend_manifest.json")))
+        .contains("\"group\":\"math\"", "\"realized_samples\":150", "\"seed\":4");
+  }
+
+  @Test
   void stepsDescribesEveryStepAndFilter() {
     Cli steps = Cli.run("steps");
     assertThat(steps.status()).isZero();
-    assertThat(steps.out()).contains("exact_dedup:", "fuzzy_dedup:", "decontaminate:",
+    assertThat(steps.out()).contains("exact_dedup:", "fuzzy_dedup:", "blend:", "decontaminate:",
         "gopher_quality", "word_count", "structure", "threshold");
   }
 }

@@ -68,11 +68,23 @@ public final class LocalRunner {
     default void finish() { }
   }
 
-  /** The outcome: totals that satisfy read = written + dropped + rejected, and per-step stats. */
-  public record Result(long read, long written, long dropped, long rejected,
+  /**
+   * The outcome: totals that satisfy read + repeated = written + dropped + rejected, and per-step
+   * stats. {@code repeated} counts the extra copies of rows a blend step up-sampled (0 without
+   * one), so every written row is a read row or a counted repeat of one.
+   */
+  public record Result(long read, long written, long dropped, long rejected, long repeated,
                        List<StepStats> steps, Path runFolder, List<Path> shards) {
     public boolean conserved() {
-      return read == written + dropped + rejected;
+      return read + repeated == written + dropped + rejected;
+    }
+
+    /** The conservation arithmetic as one line (with repeats only when there are any). */
+    public String balance() {
+      return String.format(java.util.Locale.ROOT,
+          "read %,d%s = written %,d + dropped %,d + rejected %,d", read,
+          repeated == 0 ? "" : String.format(java.util.Locale.ROOT, " + repeated %,d", repeated),
+          written, dropped, rejected);
     }
   }
 
@@ -120,6 +132,7 @@ public final class LocalRunner {
       List<PartitionStats> previous = stages.get(k - 1);
       GlobalStep.Decision decision = globalStage(k, global, previous);
       reports.add(Map.of("step", global.name(), "report", decision.report()));
+      decision.files().forEach((name, text) -> writeAtomically(run.resolve(name), text));
       stages.add(applyStage(k, global, decision, after, previous));
     }
     List<PartitionStats> last = stages.get(stages.size() - 1);
@@ -129,9 +142,7 @@ public final class LocalRunner {
         : tokenizeStage(segments.size() - 1, last, tokenize);
     Result result = summarize(stages, shards);
     writeStats(result, reports, tokenized, (System.nanoTime() - started) / 1e9);
-    note(String.format(java.util.Locale.ROOT,
-        "read %d = written %d + dropped %d + rejected %d: %s", result.read(), result.written(),
-        result.dropped(), result.rejected(), result.conserved() ? "conserved" : "NOT CONSERVED"));
+    note(result.balance() + ": " + (result.conserved() ? "conserved" : "NOT CONSERVED"));
     flushLog();
     deleteTree(work);
     return result;
@@ -293,7 +304,8 @@ public final class LocalRunner {
     }, observations::add);
     note("stage " + stage + ": " + global.name() + " observed " + previous.size()
         + " partitions");
-    return global.decide(observations, observed, options.workers());
+    return global.decide(observations, observed, options.workers(),
+        pipeline.spec().seed());
   }
 
   private static void writeObject(Path target, Serializable object) throws IOException {
@@ -544,6 +556,7 @@ public final class LocalRunner {
     long written = stages.get(stages.size() - 1).stream().mapToLong(PartitionStats::written).sum();
     List<StepStats> steps = new ArrayList<>();
     long dropped = 0;
+    long repeated = 0;
     for (List<PartitionStats> stage : stages) {
       List<StepStats> merged = null;
       for (PartitionStats p : stage) {
@@ -558,9 +571,10 @@ public final class LocalRunner {
       if (merged != null) {
         steps.addAll(merged);
         dropped += merged.stream().mapToLong(StepStats::droppedTotal).sum();
+        repeated += merged.stream().mapToLong(StepStats::repeated).sum();
       }
     }
-    return new Result(read, written, dropped, rejected, steps, run, shards);
+    return new Result(read, written, dropped, rejected, repeated, steps, run, shards);
   }
 
   private void writeStats(Result r, List<Map<String, Object>> reports,
@@ -570,6 +584,9 @@ public final class LocalRunner {
     m.put("written", r.written());
     m.put("dropped", r.dropped());
     m.put("rejected", r.rejected());
+    if (r.repeated() != 0) {
+      m.put("repeated", r.repeated());
+    }
     m.put("conserved", r.conserved());
     List<Object> steps = new ArrayList<>();
     for (StepStats s : r.steps()) {
@@ -578,6 +595,9 @@ public final class LocalRunner {
       step.put("in", s.in());
       step.put("out", s.out());
       step.put("dropped", s.dropped());
+      if (s.repeated() != 0) {
+        step.put("repeated", s.repeated());
+      }
       if (!s.counted().isEmpty()) {
         step.put("counted", s.counted());
       }
@@ -685,7 +705,10 @@ public final class LocalRunner {
     }
   }
 
-  /** Drops what a global step decided, counted as that step's drops. */
+  /**
+   * Drops what a global step decided, counted as that step's drops, and passes each kept sample
+   * on as many times as the decision says (extra copies counted as the step's repeats).
+   */
   private static final class DecisionStep implements Step {
     private final String name;
     private final GlobalStep.PartitionDrops drops;
@@ -704,15 +727,43 @@ public final class LocalRunner {
 
     @Override
     public Iterator<Sample> apply(Iterator<Sample> samples, StepContext context) {
-      long[] ordinal = {firstOrdinal};
-      return new Admitting(samples, s -> {
-        String reason = drops.dropReason(ordinal[0]++);
-        if (reason == null) {
-          return s;
+      return new Iterator<>() {
+        private long ordinal = firstOrdinal;
+        private Sample current;
+        private int left;
+
+        @Override
+        public boolean hasNext() {
+          while (left == 0 && samples.hasNext()) {
+            Sample s = samples.next();
+            long at = ordinal++;
+            String reason = drops.dropReason(at);
+            if (reason != null) {
+              context.drop(s, reason);
+              continue;
+            }
+            int copies = drops.copies(at);
+            if (copies < 1) {
+              throw new IllegalStateException(name + ": " + copies + " copies of a kept row");
+            }
+            if (copies > 1) {
+              context.repeated(s, copies - 1);
+            }
+            current = s;
+            left = copies;
+          }
+          return left > 0;
         }
-        context.drop(s, reason);
-        return null;
-      });
+
+        @Override
+        public Sample next() {
+          if (!hasNext()) {
+            throw new java.util.NoSuchElementException();
+          }
+          left--;
+          return current;
+        }
+      };
     }
   }
 

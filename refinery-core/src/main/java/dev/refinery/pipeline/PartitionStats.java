@@ -33,6 +33,9 @@ record PartitionStats(long read, long rejected, long written, List<StepStats> st
       if (!s.counted().isEmpty()) {
         step.put("counted", s.counted());
       }
+      if (s.repeated() != 0) {
+        step.put("repeated", s.repeated());
+      }
       list.add(step);
     }
     m.put("steps", list);
@@ -52,7 +55,8 @@ record PartitionStats(long read, long rejected, long written, List<StepStats> st
         c.forEach((k, v) -> counted.put((String) k, (Long) v));
       }
       steps.add(new StepStats((String) s.get("name"), (Long) s.get("in"), (Long) s.get("out"),
-          dropped, (Long) s.get("nanos"), counted));
+          dropped, (Long) s.get("nanos"), counted,
+          s.get("repeated") instanceof Long r ? r : 0L));
     }
     return new PartitionStats((Long) m.get("read"), (Long) m.get("rejected"),
         (Long) m.get("written"), steps);

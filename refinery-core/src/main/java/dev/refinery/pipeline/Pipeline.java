@@ -30,7 +30,22 @@ public record Pipeline(PipelineSpec spec, List<Object> steps) {
             + ": tokenize must be the last step (it writes the tokenized output)");
       }
     }
+    long blends = steps.stream().filter(s -> s instanceof BlendStep).count();
+    if (blends > 1) {
+      throw new dev.refinery.RefineryException(spec.steps().get(lastBlend(steps)).where()
+          + ": a pipeline blends once (the run folder has one blend_manifest.json)");
+    }
     return new Pipeline(spec, steps);
+  }
+
+  private static int lastBlend(List<Object> steps) {
+    int last = -1;
+    for (int i = 0; i < steps.size(); i++) {
+      if (steps.get(i) instanceof BlendStep) {
+        last = i;
+      }
+    }
+    return last;
   }
 
   /** The final tokenize step, or null when the pipeline has none. */

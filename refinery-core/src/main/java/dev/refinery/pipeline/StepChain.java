@@ -16,6 +16,7 @@ final class StepChain {
   private final long[] in;
   private final long[] out;
   private final long[] nanos;
+  private final long[] repeated;
   private final List<Map<String, Long>> dropped = new ArrayList<>();
   private final List<Map<String, Long>> counts = new ArrayList<>();
 
@@ -24,6 +25,7 @@ final class StepChain {
     this.in = new long[steps.size()];
     this.out = new long[steps.size()];
     this.nanos = new long[steps.size() + 1];
+    this.repeated = new long[steps.size()];
     steps.forEach(s -> {
       dropped.add(new TreeMap<>());
       counts.add(new TreeMap<>());
@@ -62,6 +64,11 @@ final class StepChain {
         public void count(String what) {
           counts.get(index).merge(what, 1L, Long::sum);
         }
+
+        @Override
+        public void repeated(Sample sample, int extra) {
+          repeated[index] += extra;
+        }
       };
       it = new Timed(new Counting(step.apply(counted, context), out, index), index);
     }
@@ -74,7 +81,7 @@ final class StepChain {
       // nanos[i + 1] holds step i's iterator time including its input's, nanos[i] its input's.
       long self = Math.max(0, nanos[i + 1] - nanos[i]);
       list.add(new StepStats(steps.get(i).name(), in[i], out[i], dropped.get(i), self,
-          counts.get(i)));
+          counts.get(i), repeated[i]));
     }
     return list;
   }

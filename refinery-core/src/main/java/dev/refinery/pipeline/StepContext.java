@@ -26,4 +26,10 @@ public interface StepContext {
    * beside the drops in the step's stats. Runners that keep no counts ignore it.
    */
   default void count(String what) {}
+
+  /**
+   * Records that this step passed {@code sample} on {@code extra} more times than it received it
+   * (a blend repeating a row by epochs); the run adds these to its conservation arithmetic.
+   */
+  default void repeated(Sample sample, int extra) {}
 }

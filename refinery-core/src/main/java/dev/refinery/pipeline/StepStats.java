@@ -8,17 +8,24 @@ import java.util.TreeMap;
  * What one step did over some partitions: samples in and out, drops by reason, time spent, and
  * what the step counted of the samples it passed on ({@code counted}: e.g. how many prompts a
  * prompt_template step changed). Values that add up, so partitions merge in any grouping.
+ * {@code repeated} counts the extra copies a step passed on (a blend up-sampling a group by
+ * epochs), so that every step satisfies {@code out = in - dropped + repeated}.
  */
 public record StepStats(String name, long in, long out, Map<String, Long> dropped, long nanos,
-                        Map<String, Long> counted) {
+                        Map<String, Long> counted, long repeated) {
 
   public StepStats {
     dropped = Collections.unmodifiableMap(new TreeMap<>(dropped));
     counted = Collections.unmodifiableMap(new TreeMap<>(counted == null ? Map.of() : counted));
   }
 
+  public StepStats(String name, long in, long out, Map<String, Long> dropped, long nanos,
+      Map<String, Long> counted) {
+    this(name, in, out, dropped, nanos, counted, 0);
+  }
+
   public StepStats(String name, long in, long out, Map<String, Long> dropped, long nanos) {
-    this(name, in, out, dropped, nanos, Map.of());
+    this(name, in, out, dropped, nanos, Map.of(), 0);
   }
 
   public static StepStats empty(String name) {
@@ -37,6 +44,7 @@ public record StepStats(String name, long in, long out, Map<String, Long> droppe
     other.dropped.forEach((k, v) -> sum.merge(k, v, Long::sum));
     Map<String, Long> counts = new TreeMap<>(counted);
     other.counted.forEach((k, v) -> counts.merge(k, v, Long::sum));
-    return new StepStats(name, in + other.in, out + other.out, sum, nanos + other.nanos, counts);
+    return new StepStats(name, in + other.in, out + other.out, sum, nanos + other.nanos, counts,
+        repeated + other.repeated);
   }
 }
