@@ -89,6 +89,7 @@ public final class Sharder {
     }
     Format writeFormat = staged ? Formats.nemotron() : format;
     SampleWriter[] writers = new SampleWriter[worldSize];
+    boolean[] finished = new boolean[worldSize];
     int open = -1;
     boolean ok = false;
     try (SampleReader reader = SampleReader.open(files, format, RejectHandler.IGNORE)) {
@@ -102,7 +103,7 @@ public final class Sharder {
         if (!strided && rank != open) {
           // Contiguous: ranks only grow, so earlier shards are complete (empty ones included).
           for (int r = Math.max(open, 0); r < rank; r++) {
-            closeOrCreate(writers, r, writeTo, writeFormat);
+            closeOrCreate(writers, finished, r, writeTo, writeFormat);
           }
           open = rank;
         }
@@ -119,7 +120,7 @@ public final class Sharder {
             + " rows, then " + row);
       }
       for (int r = 0; r < worldSize; r++) {
-        closeOrCreate(writers, r, writeTo, writeFormat);
+        closeOrCreate(writers, finished, r, writeTo, writeFormat);
       }
       if (staged) {
         for (int r = 0; r < worldSize; r++) {
@@ -149,11 +150,21 @@ public final class Sharder {
     return String.format("rank-%05d-of-%05d.%s", rank, worldSize, extension);
   }
 
-  private static void closeOrCreate(SampleWriter[] writers, int r, List<Path> to, Format f) {
+  /**
+   * Finishes rank r's file (an empty one if it got no rows) and lets go of its writer: a closed
+   * Parquet writer still holds its column buffers, 64 of them do not fit a small heap.
+   */
+  private static void closeOrCreate(SampleWriter[] writers, boolean[] finished, int r,
+      List<Path> to, Format f) {
+    if (finished[r]) {
+      return;
+    }
     if (writers[r] == null) {
       writers[r] = SampleWriter.create(to.get(r), f);
     }
     writers[r].close();
+    writers[r] = null;
+    finished[r] = true;
   }
 
   private static void convert(Path from, Path to, Format format) {
