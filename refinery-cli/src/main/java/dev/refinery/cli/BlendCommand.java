@@ -1,7 +1,6 @@
 package dev.refinery.cli;
 
 import dev.refinery.RefineryException;
-import dev.refinery.dataset.RejectHandler;
 import dev.refinery.dataset.RejectsWriter;
 import dev.refinery.mix.BlendPlan;
 import dev.refinery.mix.Blender;
@@ -61,13 +60,8 @@ final class BlendCommand implements Callable<Integer> {
       description = "Cut the mixture into N files (default 1).")
   int shards;
 
-  @Option(names = "--output-format", paramLabel = "FMT", defaultValue = "parquet",
-      description = "parquet (the default), jsonl, jsonl.gz or jsonl.zst.")
-  String outputFormat;
-
-  @Option(names = "--rejects", paramLabel = "FILE",
-      description = "Set records that cannot be read aside here and go on.")
-  Path rejects;
+  @Mixin
+  MixOutput output;
 
   @Parameters(index = "0", paramLabel = "OUT", description = "A new (or empty) folder.")
   Path out;
@@ -84,21 +78,21 @@ final class BlendCommand implements Callable<Integer> {
     if (unit == BlendPlan.Unit.TOKENS && !tokens.given()) {
       throw new RefineryException("--total-tokens needs --tokenizer");
     }
-    String ext = MixOutput.extension(outputFormat);
+    String ext = output.extension();
     List<Blender.SourceSpec> specs = new ArrayList<>();
     for (String s : sources) {
       specs.add(Blender.SourceSpec.parse(s));
     }
     Map<String, Double> w = parseWeights(weights);
     TokenCounter counter = tokens.open();
-    RejectsWriter rejectsWriter = rejects == null ? null : new RejectsWriter(rejects);
+    RejectsWriter rejectsWriter = output.openRejects();
     long memory = Runtime.getRuntime().maxMemory() / 4;
     Blender.Result r;
     try {
       r = Blender.blend(specs, w, out, new Blender.Options(unit,
           unit == BlendPlan.Unit.SAMPLES ? totalSamples : totalTokens, seed,
           counter == null ? null : counter::count, tokens.describe(), !noShuffle, shards, ext,
-          memory), rejectsWriter == null ? RejectHandler.FAIL : rejectsWriter);
+          memory), MixOutput.handler(rejectsWriter));
     } finally {
       if (rejectsWriter != null) {
         rejectsWriter.close();

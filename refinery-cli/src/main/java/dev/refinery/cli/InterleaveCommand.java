@@ -1,7 +1,6 @@
 package dev.refinery.cli;
 
 import dev.refinery.RefineryException;
-import dev.refinery.dataset.RejectHandler;
 import dev.refinery.dataset.RejectsWriter;
 import dev.refinery.mix.Blender;
 import dev.refinery.mix.Interleave;
@@ -14,6 +13,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -49,13 +49,8 @@ final class InterleaveCommand implements Callable<Integer> {
       description = "Cut the output into N files.")
   int shards;
 
-  @Option(names = "--output-format", paramLabel = "FMT", defaultValue = "parquet",
-      description = "parquet (the default), jsonl, jsonl.gz or jsonl.zst.")
-  String outputFormat;
-
-  @Option(names = "--rejects", paramLabel = "FILE",
-      description = "Set records that cannot be read aside here and go on.")
-  Path rejects;
+  @Mixin
+  MixOutput output;
 
   @Parameters(index = "0", paramLabel = "OUT", description = "A new (or empty) folder.")
   Path out;
@@ -65,7 +60,7 @@ final class InterleaveCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    String ext = MixOutput.extension(outputFormat);
+    String ext = output.extension();
     Interleave.Stopping strategy = Interleave.Stopping.parse(stopping);
     List<Blender.SourceSpec> specs = new ArrayList<>();
     for (String s : sources) {
@@ -88,11 +83,11 @@ final class InterleaveCommand implements Callable<Integer> {
             + "', which is not a source");
       }
     }
-    RejectsWriter rejectsWriter = rejects == null ? null : new RejectsWriter(rejects);
+    RejectsWriter rejectsWriter = output.openRejects();
     Interleaver.Result r;
     try {
       r = Interleaver.interleave(specs, p, strategy, seed, out, ext, shards,
-          rejectsWriter == null ? RejectHandler.FAIL : rejectsWriter);
+          MixOutput.handler(rejectsWriter));
     } finally {
       if (rejectsWriter != null) {
         rejectsWriter.close();

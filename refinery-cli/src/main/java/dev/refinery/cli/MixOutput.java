@@ -1,18 +1,40 @@
 package dev.refinery.cli;
 
 import dev.refinery.RefineryException;
+import dev.refinery.dataset.RejectHandler;
+import dev.refinery.dataset.RejectsWriter;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.Locale;
+import picocli.CommandLine.Option;
 
-/** The output file kinds of blend, shard and split. */
+/** {@code --output-format} and {@code --rejects} of blend, interleave, shard and split. */
 final class MixOutput {
-  private MixOutput() {}
+  @Option(names = "--output-format", paramLabel = "FMT", defaultValue = "parquet",
+      description = "parquet (the default), jsonl, jsonl.gz or jsonl.zst.")
+  String outputFormat;
 
-  static String extension(String format) {
-    String f = format == null ? "" : format.trim().toLowerCase(Locale.ROOT);
+  @Option(names = "--rejects", paramLabel = "FILE",
+      description = "Set records that cannot be read (or placed) aside here and go on; without "
+          + "it the first one stops the run.")
+  Path rejects;
+
+  /** The output files' extension, checked. */
+  String extension() {
+    String f = outputFormat == null ? "" : outputFormat.trim().toLowerCase(Locale.ROOT);
     return switch (f) {
       case "parquet", "jsonl", "jsonl.gz", "jsonl.zst" -> f;
-      default -> throw new RefineryException("unknown --output-format '" + format
+      default -> throw new RefineryException("unknown --output-format '" + outputFormat
           + "'; use parquet, jsonl, jsonl.gz or jsonl.zst");
     };
+  }
+
+  /** The rejects file, or null; the handler to pass on is {@link #handler}. */
+  RejectsWriter openRejects() throws IOException {
+    return rejects == null ? null : new RejectsWriter(rejects);
+  }
+
+  static RejectHandler handler(RejectsWriter writer) {
+    return writer == null ? RejectHandler.FAIL : writer;
   }
 }

@@ -1,7 +1,6 @@
 package dev.refinery.cli;
 
 import dev.refinery.RefineryException;
-import dev.refinery.dataset.RejectHandler;
 import dev.refinery.dataset.RejectsWriter;
 import dev.refinery.io.InputFile;
 import dev.refinery.mix.ShardAssigner;
@@ -51,13 +50,8 @@ final class ShardCommand implements Callable<Integer> {
   @Mixin
   TokenCountOptions tokens;
 
-  @Option(names = "--output-format", paramLabel = "FMT", defaultValue = "parquet",
-      description = "parquet (the default), jsonl, jsonl.gz or jsonl.zst.")
-  String outputFormat;
-
-  @Option(names = "--rejects", paramLabel = "FILE",
-      description = "Set records that cannot be read aside here and go on.")
-  Path rejects;
+  @Mixin
+  MixOutput output;
 
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
@@ -65,18 +59,18 @@ final class ShardCommand implements Callable<Integer> {
   @Override
   public Integer call() throws java.io.IOException {
     ShardAssigner.By balance = ShardAssigner.By.parse(by);
-    String ext = MixOutput.extension(outputFormat);
+    String ext = output.extension();
     if (balance == ShardAssigner.By.TOKENS && !tokens.given()) {
       throw new RefineryException("--by tokens needs --tokenizer");
     }
     List<InputFile> files = input.files();
     TokenCounter counter = tokens.open();
-    RejectsWriter rejectsWriter = rejects == null ? null : new RejectsWriter(rejects);
+    RejectsWriter rejectsWriter = output.openRejects();
     Sharder.Result r;
     try {
       r = Sharder.shard(files, input.format(files), outDir, worldSize, balance, strided, ext,
           counter == null ? null : counter::count,
-          rejectsWriter == null ? RejectHandler.FAIL : rejectsWriter);
+          MixOutput.handler(rejectsWriter));
     } finally {
       if (rejectsWriter != null) {
         rejectsWriter.close();

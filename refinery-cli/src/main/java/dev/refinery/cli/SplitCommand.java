@@ -1,6 +1,5 @@
 package dev.refinery.cli;
 
-import dev.refinery.dataset.RejectHandler;
 import dev.refinery.dataset.RejectsWriter;
 import dev.refinery.io.InputFile;
 import dev.refinery.mix.SplitKey;
@@ -47,13 +46,8 @@ final class SplitCommand implements Callable<Integer> {
       description = "Changes the whole assignment, for an independent split of the same data.")
   String salt;
 
-  @Option(names = "--output-format", paramLabel = "FMT", defaultValue = "parquet",
-      description = "parquet (the default), jsonl, jsonl.gz or jsonl.zst.")
-  String outputFormat;
-
-  @Option(names = "--rejects", paramLabel = "FILE",
-      description = "Set records that cannot be read or have no key aside here and go on.")
-  Path rejects;
+  @Mixin
+  MixOutput output;
 
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
@@ -62,13 +56,13 @@ final class SplitCommand implements Callable<Integer> {
   public Integer call() throws java.io.IOException {
     StableSplit split = StableSplit.of(StableSplit.parseFractions(fractions), salt);
     SplitKey splitKey = SplitKey.parse(key);
-    String ext = MixOutput.extension(outputFormat);
+    String ext = output.extension();
     List<InputFile> files = input.files();
-    RejectsWriter rejectsWriter = rejects == null ? null : new RejectsWriter(rejects);
+    RejectsWriter rejectsWriter = output.openRejects();
     Splitter.Result r;
     try {
       r = Splitter.split(files, input.format(files), outDir, split, splitKey, ext,
-          rejectsWriter == null ? RejectHandler.FAIL : rejectsWriter);
+          MixOutput.handler(rejectsWriter));
     } finally {
       if (rejectsWriter != null) {
         rejectsWriter.close();

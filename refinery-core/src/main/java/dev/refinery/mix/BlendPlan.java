@@ -3,7 +3,9 @@ package dev.refinery.mix;
 import dev.refinery.RefineryException;
 import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.SplittableRandom;
 
@@ -123,6 +125,31 @@ public final class BlendPlan {
   public boolean withinTolerance(Allocation a) {
     return Math.abs(realizedShare(a) - a.requestedShare())
         <= SHARE_TOLERANCE * a.requestedShare() + 1e-12;
+  }
+
+  /**
+   * What a manifest says of one allocation: target, realized samples and tokens (null when tokens
+   * were not counted), realized share, epochs, how it was sampled, and whether it is within the
+   * tolerance (with a note when it is not).
+   */
+  public Map<String, Object> report(Allocation a, boolean tokensCounted) {
+    Map<String, Object> e = new LinkedHashMap<>();
+    e.put("target", a.target());
+    e.put("realized_samples", a.realizedSamples());
+    e.put("realized_tokens", tokensCounted ? a.realizedTokens() : null);
+    e.put("realized_share", realizedShare(a));
+    e.put("epochs", a.epochs());
+    e.put("sampling", a.epochs() == 0 ? "down-sampled without replacement"
+        : a.copies().length * a.epochs() == a.realizedSamples() ? a.epochs() + " epochs"
+        : a.epochs() + " epochs + a remainder without replacement");
+    boolean within = withinTolerance(a);
+    e.put("within_tolerance", within);
+    if (!within) {
+      e.put("note", "the realized share is more than " + (100 * SHARE_TOLERANCE)
+          + "% (relative) away from the requested one: the rows are too few or too coarse for "
+          + "the target");
+    }
+    return e;
   }
 
   /**

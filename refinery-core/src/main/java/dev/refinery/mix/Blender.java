@@ -290,21 +290,8 @@ public final class Blender {
       e.put("requested_share", a.requestedShare());
       e.put("available_samples", counted.get(i).rows());
       e.put("available_tokens", options.tokens() == null ? null : counted.get(i).tokens());
-      e.put("target", a.target());
-      e.put("realized_samples", a.realizedSamples());
-      e.put("realized_tokens", options.tokens() == null ? null : a.realizedTokens());
-      e.put("realized_share", plan.realizedShare(a));
-      e.put("epochs", a.epochs());
-      e.put("sampling", a.epochs() == 0 ? "down-sampled without replacement"
-          : a.copies().length * a.epochs() == a.realizedSamples() ? a.epochs() + " epochs"
-          : a.epochs() + " epochs + a remainder without replacement");
-      boolean within = plan.withinTolerance(a);
-      allWithin &= within;
-      e.put("within_tolerance", within);
-      if (!within) {
-        e.put("note", "the realized share is more than " + (100 * BlendPlan.SHARE_TOLERANCE)
-            + "% away from the requested one: the source's rows are too coarse for its target");
-      }
+      e.putAll(plan.report(a, options.tokens() != null));
+      allWithin &= plan.withinTolerance(a);
       List<Object> inputs = new ArrayList<>();
       for (InputFile f : r.files()) {
         Map<String, Object> in = new LinkedHashMap<>();

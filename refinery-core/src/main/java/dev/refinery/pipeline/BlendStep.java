@@ -418,22 +418,8 @@ final class BlendStep implements GlobalStep {
         if (uncountable[g] > 0) {
           e.put(UNCOUNTABLE, uncountable[g]);
         }
-        e.put("target", a.target());
-        e.put("realized_samples", a.realizedSamples());
-        e.put("realized_tokens", counted ? a.realizedTokens() : null);
-        e.put("realized_share", plan.realizedShare(a));
-        e.put("epochs", a.epochs());
-        e.put("sampling", a.epochs() == 0 ? "down-sampled without replacement"
-            : a.copies().length * a.epochs() == a.realizedSamples() ? a.epochs() + " epochs"
-            : a.epochs() + " epochs + a remainder without replacement");
-        boolean within = plan.withinTolerance(a);
-        allWithin &= within;
-        e.put("within_tolerance", within);
-        if (!within) {
-          e.put("note", "the realized share is more than " + (100 * BlendPlan.SHARE_TOLERANCE)
-              + "% (relative) away from the requested one: the group's rows are too few or too "
-              + "coarse for its target");
-        }
+        e.putAll(plan.report(a, counted));
+        allWithin &= plan.withinTolerance(a);
         list.add(e);
       }
       m.put("all_within_tolerance", allWithin);
