@@ -1,0 +1,178 @@
+package dev.refinery.generate;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * An OpenAI-compatible test server on loopback: answers {@code POST /v1/chat/completions} with
+ * scripted replies (in order, then the fallback), records what it received, and counts how many
+ * requests it was handling at once.
+ */
+final class FakeChatServer implements AutoCloseable {
+
+  /** One scripted answer. */
+  @FunctionalInterface
+  interface Reply {
+    void answer(HttpExchange exchange) throws Exception;
+  }
+
+  private final HttpServer server;
+  private final ExecutorService executor = Executors.newFixedThreadPool(32);
+  private final ConcurrentLinkedQueue<Reply> script = new ConcurrentLinkedQueue<>();
+  private volatile Reply fallback = ok(completion("fallback answer", null));
+  private final List<String> bodies = Collections.synchronizedList(new ArrayList<>());
+  private final List<String> authorizations = Collections.synchronizedList(new ArrayList<>());
+  private final AtomicInteger inFlight = new AtomicInteger();
+  private final AtomicInteger maxInFlight = new AtomicInteger();
+  /** Slow replies wait for this; close() lets them go. */
+  private final CountDownLatch released = new CountDownLatch(1);
+
+  FakeChatServer() throws IOException {
+    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
+    server.setExecutor(executor);
+    server.createContext("/v1/chat/completions", this::handle);
+    server.start();
+  }
+
+  URI baseUrl() {
+    return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/v1");
+  }
+
+  FakeChatServer then(Reply... replies) {
+    script.addAll(List.of(replies));
+    return this;
+  }
+
+  FakeChatServer otherwise(Reply reply) {
+    fallback = reply;
+    return this;
+  }
+
+  List<String> bodies() {
+    return List.copyOf(bodies);
+  }
+
+  List<String> authorizations() {
+    return new ArrayList<>(authorizations); // null when a request had none
+  }
+
+  int requests() {
+    return bodies.size();
+  }
+
+  int maxInFlight() {
+    return maxInFlight.get();
+  }
+
+  private void handle(HttpExchange exchange) throws IOException {
+    int now = inFlight.incrementAndGet();
+    maxInFlight.accumulateAndGet(now, Math::max);
+    try {
+      bodies.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+      authorizations.add(exchange.getRequestHeaders().getFirst("Authorization"));
+      Reply reply = script.poll();
+      (reply == null ? fallback : reply).answer(exchange);
+    } catch (IOException | RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    } finally {
+      inFlight.decrementAndGet();
+    }
+  }
+
+  // ---- replies ----
+
+  static Reply ok(String json) {
+    return status(200, json);
+  }
+
+  static Reply status(int code, String body, String... headerPairs) {
+    return exchange -> {
+      for (int i = 0; i < headerPairs.length; i += 2) {
+        exchange.getResponseHeaders().add(headerPairs[i], headerPairs[i + 1]);
+      }
+      exchange.getResponseHeaders().add("Content-Type", "application/json");
+      byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+      exchange.sendResponseHeaders(code, bytes.length == 0 ? -1 : bytes.length);
+      try (OutputStream out = exchange.getResponseBody()) {
+        out.write(bytes);
+      }
+    };
+  }
+
+  /** Closes the connection without any answer (HttpServer drops it when a handler throws). */
+  static Reply drop() {
+    return exchange -> {
+      throw new IOException("dropping the connection on purpose");
+    };
+  }
+
+  /** Headers promise more bytes than are sent, then the connection closes. */
+  static Reply cutMidBody(String json) {
+    return exchange -> {
+      byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
+      exchange.sendResponseHeaders(200, bytes.length * 2L);
+      OutputStream out = exchange.getResponseBody();
+      out.write(bytes);
+      out.flush();
+      throw new IOException("cutting the body on purpose");
+    };
+  }
+
+  /** Answers only once the test is over: the client times out first. */
+  Reply stall() {
+    return exchange -> {
+      released.await(30, TimeUnit.SECONDS);
+      status(200, completion("too late", null)).answer(exchange);
+    };
+  }
+
+  /** Waits until {@code gate} opens (all parties arrived) before answering. */
+  static Reply gated(CountDownLatch gate, Reply then) {
+    return exchange -> {
+      gate.countDown();
+      gate.await(10, TimeUnit.SECONDS);
+      then.answer(exchange);
+    };
+  }
+
+  /** A chat completion body with the given content and optional reasoning_content. */
+  static String completion(String content, String reasoningContent) {
+    StringBuilder message = new StringBuilder("{\"role\":\"assistant\",\"content\":")
+        .append(content == null ? "null" : quote(content));
+    if (reasoningContent != null) {
+      message.append(",\"reasoning_content\":").append(quote(reasoningContent));
+    }
+    message.append('}');
+    return "{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion\",\"model\":\"test-model\","
+        + "\"choices\":[{\"index\":0,\"message\":" + message + ",\"finish_reason\":\"stop\"}],"
+        + "\"usage\":{\"prompt_tokens\":12,\"completion_tokens\":34,\"total_tokens\":46}}";
+  }
+
+  static String quote(String s) {
+    return dev.refinery.internal.Json.write(s);
+  }
+
+  @Override
+  public void close() {
+    released.countDown();
+    server.stop(0);
+    executor.shutdownNow();
+  }
+}
