@@ -7,6 +7,7 @@
 #   refinery-bench/run.sh tokenize-ratio [ROWS] [REPS] the same two, alternating in one JVM: median ratio (TokenizeVsRaw)
 #   refinery-bench/run.sh tokenize-phases [ROWS]       time per phase of the tokenize path (TokenizePhases)
 #   refinery-bench/run.sh mix [DIR] [WORLD]            blend + shuffle, then shard: MB/s per core, peak RSS (refinery CLI)
+#   refinery-bench/run.sh generate-client [SECONDS] [N...] requests/s of the generation client at N in flight (GenerateClientBench)
 #
 # DIR defaults to refinery-bench/target/bench-data/nemotron-2600k and is generated when it has no data/ folder
 # (ROWS rows, default 2600000, about 1 GB of Parquet). FILES: how many data files the read
@@ -17,8 +18,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 what="${1:-}"
-if [[ "$what" != stats && "$what" != read && "$what" != tokenize && "$what" != tokenize-ratio && "$what" != tokenize-phases && "$what" != mix ]]; then
-  sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'
+if [[ "$what" != stats && "$what" != read && "$what" != tokenize && "$what" != tokenize-ratio && "$what" != tokenize-phases && "$what" != mix && "$what" != generate-client ]]; then
+  sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'
   exit 2
 fi
 shift
@@ -43,6 +44,9 @@ case "$what" in
     ;;
   tokenize)
     exec java $JAVA_OPTS -cp "$CP" dev.refinery.bench.TokenizeBenchmark "${1:-3000}" "${@:2}"
+    ;;
+  generate-client)
+    exec java $JAVA_OPTS -cp "$CP" dev.refinery.bench.GenerateClientBench "${@:1}"
     ;;
   mix)
     # The CLI itself, timed by /usr/bin/time: CPU seconds (user + sys) and peak RSS per command.
