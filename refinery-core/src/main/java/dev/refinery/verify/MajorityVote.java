@@ -2,6 +2,7 @@ package dev.refinery.verify;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.BiPredicate;
@@ -43,7 +44,27 @@ public final class MajorityVote {
 
     /** Whether the prompt is kept: an answer exists and agreement reaches {@code minAgreement}. */
     public boolean passes(double minAgreement) {
-      return answer.isPresent() && agreement() >= minAgreement;
+      return dropReason(minAgreement).isEmpty();
+    }
+
+    /**
+     * Why the prompt is dropped at {@code minAgreement} (in [0, 1]), or empty when it is kept;
+     * worded for a rejects file, e.g. {@code "agreement 0.40 < 0.60: 2 of 5 responses agree on 7"}.
+     */
+    public Optional<String> dropReason(double minAgreement) {
+      if (!(minAgreement >= 0 && minAgreement <= 1)) {
+        throw new IllegalArgumentException("minimum agreement must be in [0, 1]: "
+            + minAgreement);
+      }
+      if (answer.isEmpty()) {
+        return Optional.of("no final answer in " + total + " responses");
+      }
+      if (agreement() >= minAgreement) {
+        return Optional.empty();
+      }
+      return Optional.of(String.format(Locale.ROOT,
+          "agreement %.2f < %.2f: %d of %d responses agree on %s", agreement(), minAgreement,
+          votes(), total, answer.get()));
     }
   }
 

@@ -38,6 +38,7 @@ public final class MathAnswer {
   private static final Pattern TRAILING_UNIT = Pattern.compile(
       "^(.*\\S.*?)\\s*\\\\(?:text|mbox|mathrm|textrm|textbf)\\s*\\{\\s*[a-zA-Z][a-zA-Z .]*\\}"
           + "(?:\\^\\s*\\{?\\d\\}?)?\\s*$");
+  private static final Pattern VALUE_END = Pattern.compile("[\\w})\\]]\\s*$");
   private static final Pattern TEXT_WRAPPER = Pattern.compile(
       "\\\\(?:text|mbox|mathrm|textrm|textbf|mathbf|operatorname)\\s*\\{([^{}]*)\\}");
   private static final Pattern THOUSANDS = Pattern.compile("^-?\\d{1,3}(?:,\\d{3})+(?:\\.\\d+)?$");
@@ -73,9 +74,10 @@ public final class MathAnswer {
     s = DEGREES.matcher(s).replaceAll("");
     boolean percent = s.contains("%");
     s = s.replace("\\%", "").replace("%", "");
-    s = s.strip();
+    s = stripTrailingPeriods(s);
     Matcher unit = TRAILING_UNIT.matcher(s);
-    if (unit.matches()) {
+    // Only after a value: in "x = \text{Evelyn}" the text is the answer, not a unit.
+    if (unit.matches() && VALUE_END.matcher(unit.group(1)).find()) {
       s = unit.group(1);
     }
     String unwrapped;
@@ -83,10 +85,7 @@ public final class MathAnswer {
         Matcher.quoteReplacement(m.group(1)))).equals(s)) {
       s = unwrapped;
     }
-    s = s.strip();
-    while (s.endsWith(".") || s.endsWith("\\.")) {
-      s = s.substring(0, s.length() - 1).strip();
-    }
+    s = stripTrailingPeriods(s);
     Matcher variable = LEADING_VARIABLE.matcher(s);
     if (variable.matches() && !variable.group(1).contains("=")) {
       s = variable.group(1).strip();
@@ -113,6 +112,14 @@ public final class MathAnswer {
       s = choice.group(1);
     }
     return new Normal(s, percent);
+  }
+
+  private static String stripTrailingPeriods(String s) {
+    s = s.strip();
+    while (s.endsWith(".")) {
+      s = s.substring(0, s.length() - 1).strip();
+    }
+    return s;
   }
 
   private static String removeWhitespaceExceptAfterCommands(String s) {

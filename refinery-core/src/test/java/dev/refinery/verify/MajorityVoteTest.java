@@ -1,6 +1,7 @@
 package dev.refinery.verify;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Arrays;
 import java.util.List;
@@ -60,5 +61,16 @@ class MajorityVoteTest {
   void customEquivalenceIsUsed() {
     MajorityVote.Vote vote = MajorityVote.vote(List.of("a", "A", "b"), String::equalsIgnoreCase);
     assertThat(vote.agreeing()).containsExactly(0, 1);
+  }
+
+  @Test
+  void dropReasonNamesTheAgreement() {
+    MajorityVote.Vote vote = MajorityVote.vote(List.of("7", "7", "8", "9", "10"));
+    assertThat(vote.dropReason(0.6))
+        .contains("agreement 0.40 < 0.60: 2 of 5 responses agree on 7");
+    assertThat(vote.dropReason(0.4)).isEmpty();
+    assertThat(MajorityVote.vote(Arrays.asList(null, null, null)).dropReason(0))
+        .contains("no final answer in 3 responses");
+    assertThatThrownBy(() -> vote.dropReason(1.5)).isInstanceOf(IllegalArgumentException.class);
   }
 }

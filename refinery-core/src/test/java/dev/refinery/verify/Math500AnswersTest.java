@@ -103,4 +103,28 @@ class Math500AnswersTest {
         "36^\\circ  ==  \\$36",
         "2 \\sqrt{5}  ==  2\\sqrt{5}");
   }
+
+  /** Each reference answer respelled the way models write it still matches the reference. */
+  @Test
+  void respelledReferenceAnswersStillMatch() throws IOException {
+    List<String> failures = new ArrayList<>();
+    for (Problem p : problems()) {
+      String a = p.answer();
+      List<String> spellings = new ArrayList<>(List.of(
+          "$" + a + "$",
+          a + ".",
+          a.replace("\\frac", "\\dfrac"),
+          " " + a.replace(",", ", ") + " ",
+          a.replace("(", "\\left(").replace(")", "\\right)")));
+      if (!a.contains("=") && !a.contains("\\in")) {
+        spellings.add("x = " + a);
+      }
+      for (String spelling : spellings) {
+        if (!GRADER.equivalent(spelling, a)) {
+          failures.add(p.id() + ": " + spelling + " != " + a);
+        }
+      }
+    }
+    assertThat(failures).isEmpty();
+  }
 }

@@ -47,6 +47,8 @@ class MathGraderTest {
       "\\text{Evelyn}     | Evelyn",
       "\\text{(B)}        | B",
       "\\text{even}       | even",
+      "x = \\text{Evelyn} | \\text{Evelyn}",
+      "5.4 \\text{ cents}. | 5.4",
       // roots, mixed numbers
       "\\sqrt2            | \\sqrt{2}",
       "2\\sqrt{2}         | \\sqrt{8}",

@@ -70,4 +70,28 @@ class NemoSkillsAgreementTest {
     assertThat(rows).hasSize(50);
     assertThat(disagreements).isEmpty();
   }
+
+  /**
+   * OpenMathInstruct-2 kept only solutions whose boxed answer matched the expected answer, so the
+   * grader must accept every one of these 100 real rows.
+   */
+  @Test
+  @SuppressWarnings("unchecked")
+  void acceptsEveryOpenMathInstruct2Solution() throws IOException {
+    Path file = SharedData.file("nemo-skills-samples/openmathinstruct2_100.jsonl");
+    List<String> rejected = new ArrayList<>();
+    int line = 0;
+    for (String text : Files.readAllLines(file)) {
+      line++;
+      Map<String, Object> row = (Map<String, Object>) Json.parse(text);
+      MathGrader.Grade grade = GRADER.grade((String) row.get("generated_solution"),
+          (String) row.get("expected_answer"));
+      if (!grade.correct()) {
+        rejected.add("line " + line + ": boxed=" + grade.answer().orElse("<none>") + " expected="
+            + row.get("expected_answer"));
+      }
+    }
+    assertThat(line).isEqualTo(100);
+    assertThat(rejected).isEmpty();
+  }
 }
