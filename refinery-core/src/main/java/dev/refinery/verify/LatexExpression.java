@@ -32,6 +32,8 @@ final class LatexExpression {
       "tau", "phi", "varphi", "chi", "psi", "omega");
   private static final Set<String> OPERATORS = Set.of("cdot", "times", "div");
 
+  private static final int MAX_DEPTH = 64;
+
   private LatexExpression() {}
 
   static Optional<Parsed> parse(String text) {
@@ -61,6 +63,7 @@ final class LatexExpression {
     private final String s;
     private int pos;
     private final Set<String> variables = new TreeSet<>();
+    private int depth;
 
     Parser(String s) {
       this.s = s;
@@ -111,6 +114,18 @@ final class LatexExpression {
     }
 
     Node expression() {
+      // Nesting is bounded so that hostile input ("((((...") cannot overflow the stack.
+      if (++depth > MAX_DEPTH) {
+        throw new Unreadable();
+      }
+      try {
+        return sum();
+      } finally {
+        depth--;
+      }
+    }
+
+    Node sum() {
       Node left = term();
       while (true) {
         char c = peek();
@@ -159,7 +174,11 @@ final class LatexExpression {
       char c = peek();
       if (c == '-') {
         pos++;
+        if (++depth > MAX_DEPTH) {
+          throw new Unreadable();
+        }
         Node a = unary();
+        depth--;
         return env -> -a.eval(env);
       }
       if (c == '+') {

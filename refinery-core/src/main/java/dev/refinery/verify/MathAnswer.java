@@ -36,7 +36,7 @@ public final class MathAnswer {
   private static final Pattern DEGREES = Pattern.compile(
       "\\^\\s*\\{?\\s*\\\\circ\\s*\\}?|°|\\\\degree(?![a-zA-Z])|\\s*\\bdegrees?\\s*$");
   private static final Pattern TRAILING_UNIT = Pattern.compile(
-      "^(.*\\S.*?)\\s*\\\\(?:text|mbox|mathrm|textrm|textbf)\\s*\\{\\s*[a-zA-Z][a-zA-Z .]*\\}"
+      "^(.+?)\\s*\\\\(?:text|mbox|mathrm|textrm|textbf)\\s*\\{\\s*[a-zA-Z][a-zA-Z .]*\\}"
           + "(?:\\^\\s*\\{?\\d\\}?)?\\s*$");
   private static final Pattern VALUE_END = Pattern.compile("[\\w})\\]]\\s*$");
   private static final Pattern TEXT_WRAPPER = Pattern.compile(

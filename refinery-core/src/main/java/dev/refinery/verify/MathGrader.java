@@ -1,5 +1,6 @@
 package dev.refinery.verify;
 
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -7,6 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
 
 /**
  * Decides whether two final answers are the same mathematical answer. The checks, in order (the
@@ -31,8 +33,16 @@ import java.util.TreeSet;
  */
 public final class MathGrader {
 
-  /** Relative tolerance of numeric comparison: 0.5 = 1/2, 0.333 != 1/3. */
-  public static final double DEFAULT_RELATIVE_TOLERANCE = 1e-6;
+  /**
+   * Relative tolerance when a computed value is involved (0.5 = 1/2); two written numbers are
+   * compared exactly. Tight, because 1000000 and \frac{2000002}{2} must differ.
+   */
+  public static final double DEFAULT_RELATIVE_TOLERANCE = 1e-9;
+
+  private static final Pattern LITERAL = Pattern.compile("-?\\d+(?:\\.\\d+)?");
+  private static final int MIN_ROUNDED_DECIMALS = 3;
+  /** Longer answers are compared as normalized strings only (evaluation is for short answers). */
+  private static final int MAX_EVALUATED_LENGTH = 1000;
 
   private static final double[] SAMPLE_POINTS = {0.7351, 1.3183, 2.2719, -0.6123, 0.4142, 1.9037,
       -1.4871};
@@ -80,6 +90,9 @@ public final class MathGrader {
   private boolean same(String x, String y, boolean percent) {
     if (x.equals(y)) {
       return true;
+    }
+    if (x.length() > MAX_EVALUATED_LENGTH || y.length() > MAX_EVALUATED_LENGTH) {
+      return false;
     }
     if (isWord(x) && isWord(y) && x.equalsIgnoreCase(y)) {
       return true; // text answers: "Evelyn" = "evelyn"
@@ -155,6 +168,13 @@ public final class MathGrader {
   }
 
   private boolean sameExpression(String x, String y, boolean percent) {
+    if (LITERAL.matcher(x).matches() && LITERAL.matcher(y).matches()) {
+      // Two written numbers: exact, so 1000000 and 1000001 differ whatever the tolerance.
+      BigDecimal a = new BigDecimal(x);
+      BigDecimal b = new BigDecimal(y);
+      return a.compareTo(b) == 0 || (percent && (a.movePointRight(2).compareTo(b) == 0
+          || a.compareTo(b.movePointRight(2)) == 0));
+    }
     Optional<LatexExpression.Parsed> px = LatexExpression.parse(x);
     Optional<LatexExpression.Parsed> py = LatexExpression.parse(y);
     if (px.isEmpty() || py.isEmpty()) {
@@ -165,7 +185,12 @@ public final class MathGrader {
     if (variables.isEmpty()) {
       double vx = px.get().eval(Map.of());
       double vy = py.get().eval(Map.of());
-      return close(vx, vy) || (percent && (close(vx * 100, vy) || close(vx, vy * 100)));
+      if (!Double.isFinite(vx) || !Double.isFinite(vy)) {
+        // Overflow (10^{400}) is not a value; only a written \infty is infinite.
+        return vx == vy && x.contains("\\infty") && y.contains("\\infty");
+      }
+      return sameValue(x, vx, y, vy)
+          || (percent && (sameValue(x, vx * 100, y, vy) || sameValue(x, vx, y, vy * 100)));
     }
     if (variables.size() > MAX_VARIABLES) {
       return false;
@@ -236,6 +261,28 @@ public final class MathGrader {
       points.add(env);
     }
     return points;
+  }
+
+  /**
+   * Values of two constant answers agree within the tolerance, or one side is a decimal with at
+   * least {@value #MIN_ROUNDED_DECIMALS} places that the other side's value rounds to
+   * (66.667 for 200/3; 0.33 for 1/3 is too coarse to count).
+   */
+  private boolean sameValue(String x, double vx, String y, double vy) {
+    return close(vx, vy) || roundsTo(x, vy) || roundsTo(y, vx);
+  }
+
+  private static boolean roundsTo(String decimal, double value) {
+    if (!LITERAL.matcher(decimal).matches()) {
+      return false;
+    }
+    int dot = decimal.indexOf('.');
+    int places = dot < 0 ? 0 : decimal.length() - dot - 1;
+    if (places < MIN_ROUNDED_DECIMALS) {
+      return false;
+    }
+    double halfUnit = 0.5 * Math.pow(10, -places);
+    return Math.abs(new BigDecimal(decimal).doubleValue() - value) <= halfUnit * (1 + 1e-9);
   }
 
   private boolean close(double a, double b) {

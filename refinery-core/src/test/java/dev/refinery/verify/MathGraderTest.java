@@ -30,6 +30,9 @@ class MathGraderTest {
       "-\\frac{24}{25}    | -0.96",
       "2.50               | 2.5",
       "27.0               | 27",
+      "66.667             | \\frac{200}{3}",
+      "0.333              | \\frac{1}{3}",
+      "2^{10}             | 1024",
       // units, degrees, percent, thousands
       "5 \\text{ cm}      | 5",
       "15\\mbox{ cm}^2    | 15",
@@ -91,7 +94,13 @@ class MathGraderTest {
       "81                 | (x+y)^2=81",
       "0                  | [answer]",
       "0.5                | 50",
-      "0.333              | \\frac{1}{3}",
+      "0.33               | \\frac{1}{3}",
+      "0.334              | \\frac{1}{3}",
+      "0.333              | 0.3333",
+      "1000000            | 1000001",
+      "1000000            | \\frac{2000002}{2}",
+      "123456789012345678 | 123456789012345679",
+      "10^{400}           | 10^{500}",
       "(1, 2)             | [1, 2]",
       "(1, 2)             | (2, 1)",
       "(1,2)\\cup(3,4)    | (1,2)",
@@ -126,6 +135,16 @@ class MathGraderTest {
   }
 
   @Test
+  void hostileAnswersNeitherOverflowNorHang() {
+    String deep = "(".repeat(50_000) + "1" + ")".repeat(50_000);
+    assertThat(GRADER.equivalent(deep, "1")).isFalse();
+    assertThat(GRADER.equivalent(deep, deep)).isTrue(); // equal strings, never evaluated
+    assertThat(GRADER.equivalent("-".repeat(500) + "1", "1")).isFalse();
+    assertThat(GRADER.equivalent("{".repeat(200) + "1" + "}".repeat(200), "2")).isFalse();
+    assertThat(GRADER.equivalent("x".repeat(5000) + " \\text{ cm}", "1")).isFalse();
+  }
+
+  @Test
   void gradeExtractsFromTheAnswerPartOfTheResponse() {
     MathGrader.Grade grade = GRADER.grade("<think>\\boxed{4}</think>So $\\boxed{\\dfrac{1}{2}}$",
         "0.5");
@@ -136,7 +155,8 @@ class MathGraderTest {
 
   @Test
   void toleranceIsConfigurable() {
-    assertThat(MathGrader.withRelativeTolerance(1e-2).equivalent("0.333", "\\frac{1}{3}"))
+    assertThat(GRADER.equivalent("0.33", "\\frac{1}{3}")).isFalse();
+    assertThat(MathGrader.withRelativeTolerance(1e-2).equivalent("0.33", "\\frac{1}{3}"))
         .isTrue();
     assertThatThrownBy(() -> MathGrader.withRelativeTolerance(-1))
         .isInstanceOf(IllegalArgumentException.class);
