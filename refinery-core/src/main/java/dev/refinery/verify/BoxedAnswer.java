@@ -1,5 +1,7 @@
 package dev.refinery.verify;
 
+import dev.refinery.sample.Message;
+import dev.refinery.sample.Sample;
 import dev.refinery.sample.ThinkBlock;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,6 +21,12 @@ public final class BoxedAnswer {
   private static final String[] COMMANDS = {"\\boxed", "\\fbox"};
 
   private BoxedAnswer() {}
+
+  /** The final answer of a sample: that of its last assistant turn (empty without one). */
+  public static Optional<String> finalAnswer(Sample sample) {
+    Message last = sample.finalAssistant();
+    return last == null ? Optional.empty() : finalAnswer(last.content());
+  }
 
   /**
    * The final answer of an assistant turn: the last box outside its think block, or empty when

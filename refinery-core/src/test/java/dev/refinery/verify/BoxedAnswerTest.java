@@ -2,6 +2,9 @@ package dev.refinery.verify;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.refinery.sample.Message;
+import dev.refinery.sample.Sample;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -62,5 +65,18 @@ class BoxedAnswerTest {
   @Test
   void responseWithoutThinkBlockUsesItsWholeText() {
     assertThat(BoxedAnswer.finalAnswer("We get $x = \\boxed{7}$")).contains("7");
+  }
+
+  @Test
+  void aSampleIsJudgedByItsLastAssistantTurn() {
+    Sample sample = Sample.builder().reasoning(Sample.REASONING_ON).messages(List.of(
+        Message.of(Message.USER, "What is 2+2?"),
+        Message.of(Message.ASSISTANT, "<think>\\boxed{5}?</think>\\boxed{4}"),
+        Message.of(Message.USER, "And 3+3?"),
+        Message.of(Message.ASSISTANT, "<think>3+3=6</think>It is $\\boxed{6}$."))).build();
+    assertThat(BoxedAnswer.finalAnswer(sample)).contains("6");
+    Sample unanswered = Sample.builder().messages(List.of(Message.of(Message.USER, "hi")))
+        .build();
+    assertThat(BoxedAnswer.finalAnswer(unanswered)).isEmpty();
   }
 }
