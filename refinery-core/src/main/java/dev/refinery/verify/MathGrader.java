@@ -18,6 +18,7 @@ import java.util.regex.Pattern;
  *   <li>equal {@linkplain MathAnswer#normalize normal forms};
  *   <li>matrices ({@code pmatrix}/{@code bmatrix}): same shape, entries equivalent;
  *   <li>unions ({@code \cup}): same number of parts, each equivalent in order;
+ *   <li>sets {@code \{a,b\}}: same size, elements equivalent in any order;
  *   <li>intervals and tuples {@code (a,b]}: same brackets, same length, elements equivalent in
  *       order; a bare list {@code 1,-2} matches another bare list as a multiset (solution sets);
  *   <li>{@code a \pm b}: both the + and the − reading equivalent;
@@ -114,6 +115,12 @@ public final class MathGrader {
     List<String> uy = Structure.splitTopLevel(y, "\\cup");
     if (ux.size() > 1 || uy.size() > 1) {
       return ux.size() == uy.size() && sameInOrder(ux, uy);
+    }
+    List<String> sx = Structure.setElements(x);
+    List<String> sy = Structure.setElements(y);
+    if (sx != null || sy != null) {
+      return sx != null && sy != null && sx.size() == sy.size() && sx.size() <= MAX_LIST_ELEMENTS
+          && sameAsMultiset(sx, sy);
     }
     Structure.Bracketed bx = Structure.bracketed(x);
     Structure.Bracketed by = Structure.bracketed(y);

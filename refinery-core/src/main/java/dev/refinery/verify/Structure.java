@@ -31,6 +31,19 @@ final class Structure {
     return rows;
   }
 
+  /** Elements of a set written {@code \{a,b\}}, or null when the answer is not one. */
+  static List<String> setElements(String s) {
+    if (!s.startsWith("\\{") || !s.endsWith("\\}") || s.length() < 4) {
+      return null;
+    }
+    String inner = s.substring(2, s.length() - 2);
+    // "\{1\}\cup\{2\}" is not one set: the opening brace must close at the very end.
+    if (inner.contains("\\{") || inner.contains("\\}")) {
+      return null;
+    }
+    return splitTopLevel(inner, ",");
+  }
+
   /**
    * {@code (a,b]}, {@code [a,b)}, {@code (a,b,c)} and the like; null unless the first and last
    * characters are brackets that enclose the whole answer and there are at least two elements.

@@ -63,6 +63,8 @@ class MathGraderTest {
       "(6, 1)             | (6,1)",
       "(0.5, 2]           | (\\frac{1}{2}, 2]",
       "1, -2              | -2, 1",
+      "\\{1, 2, 3\\}      | \\{3,2,1\\}",
+      "\\{\\frac{1}{2}\\}   | \\{0.5\\}",
       "\\begin{pmatrix} 1/5 \\\\ -18/5 \\end{pmatrix} | \\begin{pmatrix} 0.2 \\\\ -3.6 \\end{pmatrix}",
       "1 \\pm \\sqrt{19}  | 1\\pm\\sqrt{19}",
       // algebraic equivalence
@@ -105,6 +107,8 @@ class MathGraderTest {
       "(1, 2)             | (2, 1)",
       "(1,2)\\cup(3,4)    | (1,2)",
       "1, 2, 3            | 1, 2",
+      "\\{1, 2\\}         | \\{1, 3\\}",
+      "\\{1, 2\\}         | (1, 2)",
       "x^2+1              | x^2-1",
       "2x + 4y = 8        | x+2y=5",
       "\\text{odd}        | \\text{even}",
