@@ -23,6 +23,7 @@ import java.util.regex.Pattern;
  *       {@code 0.5}; a trailing period goes.
  *   <li>A leading {@code x =} / {@code \theta =} / {@code x \in} (one variable name) goes.
  *   <li>A lone mixed number {@code 1\frac{4}{5}} becomes {@code (1+\frac{4}{5})}.
+ *   <li>A one-character subscript loses its braces ({@code 4210_{5}} is {@code 4210_5}).
  *   <li>A lone choice letter in parentheses {@code (B)} becomes {@code B}.
  * </ul>
  */
@@ -49,6 +50,7 @@ public final class MathAnswer {
   private static final Pattern FRAC_DIGITS = Pattern.compile("\\\\frac(\\d)(\\d)");
   private static final Pattern FRAC_BRACE_DIGIT = Pattern.compile("\\\\frac(\\{[^{}]*\\})(\\d)");
   private static final Pattern FRAC_DIGIT_BRACE = Pattern.compile("\\\\frac(\\d)(\\{)");
+  private static final Pattern SUBSCRIPT_BRACE = Pattern.compile("_\\{(\\w)\\}");
   private static final Pattern SQRT_TOKEN = Pattern.compile("\\\\sqrt(\\w)");
   private static final Pattern MIXED_NUMBER = Pattern.compile(
       "^(-?)(\\d+)\\\\frac\\{(\\d+)\\}\\{(\\d+)\\}$");
@@ -98,6 +100,7 @@ public final class MathAnswer {
         "\\frac" + m.group(1) + "{" + m.group(2) + "}"));
     s = FRAC_DIGIT_BRACE.matcher(s).replaceAll("\\\\frac{$1}$2");
     s = SQRT_TOKEN.matcher(s).replaceAll("\\\\sqrt{$1}");
+    s = SUBSCRIPT_BRACE.matcher(s).replaceAll("_$1");
     if (THOUSANDS.matcher(s).matches()) {
       s = s.replace(",", "");
     }

@@ -54,6 +54,8 @@ class MathGraderTest {
       "5.4 \\text{ cents}. | 5.4",
       // roots, mixed numbers
       "\\sqrt2            | \\sqrt{2}",
+      "4210_{5}           | 4210_5",
+      "x_{1} + x_2        | x_2 + x_1",
       "2\\sqrt{2}         | \\sqrt{8}",
       "\\sqrt[3]{27}      | 3",
       "1\\frac{4}{5}      | \\frac{9}{5}",
@@ -117,6 +119,8 @@ class MathGraderTest {
       "12                 | 12.001",
       "\\infty            | -\\infty",
       "x                  | y",
+      "52_8               | 52",
+      "52_8               | 52_9",
   })
   void notEquivalent(String a, String b) {
     assertThat(GRADER.equivalent(a, b)).isFalse();
