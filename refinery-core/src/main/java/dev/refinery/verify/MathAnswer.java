@@ -23,6 +23,8 @@ import java.util.regex.Pattern;
  *       {@code 0.5}; a trailing period goes.
  *   <li>A leading {@code x =} / {@code \theta =} / {@code x \in} (one variable name) goes.
  *   <li>A lone mixed number {@code 1\frac{4}{5}} becomes {@code (1+\frac{4}{5})}.
+ *   <li>{@code 2 \text{ or } 3} and {@code \text{ and }} become a comma (a list); Unicode minus,
+ *       ×, ·, π and ∞ become their LaTeX.
  *   <li>A one-character subscript loses its braces ({@code 4210_{5}} is {@code 4210_5}).
  *   <li>A lone choice letter in parentheses {@code (B)} becomes {@code B}.
  * </ul>
@@ -40,6 +42,8 @@ public final class MathAnswer {
       "^(.+?)\\s*\\\\(?:text|mbox|mathrm|textrm|textbf)\\s*\\{\\s*[a-zA-Z][a-zA-Z .]*\\}"
           + "(?:\\^\\s*\\{?\\d\\}?)?\\s*$");
   private static final Pattern VALUE_END = Pattern.compile("[\\w})\\]]\\s*$");
+  private static final Pattern WORD_SEPARATOR = Pattern.compile(
+      "\\s*\\\\(?:text|mbox|mathrm)\\s*\\{\\s*(?:or|and)\\s*\\}\\s*");
   private static final Pattern TEXT_WRAPPER = Pattern.compile(
       "\\\\(?:text|mbox|mathrm|textrm|textbf|mathbf|operatorname)\\s*\\{([^{}]*)\\}");
   private static final Pattern THOUSANDS = Pattern.compile("^-?\\d{1,3}(?:,\\d{3})+(?:\\.\\d+)?$");
@@ -70,6 +74,10 @@ public final class MathAnswer {
     }
     String s = answer.strip().replace('\n', ' ').replace('\r', ' ');
     s = s.replace("\\$", "").replace("$", "");
+    // Unicode that models emit in place of LaTeX.
+    s = s.replace('\u2212', '-').replace("\u00d7", "\\times ").replace("\u00b7", "\\cdot ")
+        .replace("\u03c0", "\\pi ").replace("\u221e", "\\infty ");
+    s = WORD_SEPARATOR.matcher(s).replaceAll(",");
     s = SPACING.matcher(s).replaceAll(" ");
     s = LEFT_RIGHT.matcher(s).replaceAll("");
     s = s.replace("\\displaystyle", "").replace("\\dfrac", "\\frac").replace("\\tfrac", "\\frac");
