@@ -5,9 +5,11 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -42,6 +44,8 @@ public final class MathGrader {
 
   private static final Pattern LITERAL = Pattern.compile("-?\\d+(?:\\.\\d+)?");
   private static final int MIN_ROUNDED_DECIMALS = 3;
+  private static final Pattern ASSIGNMENT = Pattern.compile(
+      "^([a-zA-Z](?:_\\{?\\w+\\}?)?|\\\\[a-zA-Z]+)=(?!=).*$", Pattern.DOTALL);
   /** Longer answers are compared as normalized strings only (evaluation is for short answers). */
   private static final int MAX_EVALUATED_LENGTH = 1000;
 
@@ -164,7 +168,9 @@ public final class MathGrader {
     outer:
     for (String x : xs) {
       for (int j = 0; j < ys.size(); j++) {
-        if (!used[j] && equivalent(x, ys.get(j))) {
+        // "x=1, y=2" vs "x=2, y=1": the names must pair up, not just the values.
+        if (!used[j] && Objects.equals(assignedName(x), assignedName(ys.get(j)))
+            && equivalent(x, ys.get(j))) {
           used[j] = true;
           continue outer;
         }
@@ -172,6 +178,12 @@ public final class MathGrader {
       return false;
     }
     return true;
+  }
+
+  /** The variable of an element written {@code x=...} (normalized, no spaces), else null. */
+  private static String assignedName(String element) {
+    Matcher m = ASSIGNMENT.matcher(element);
+    return m.matches() ? m.group(1) : null;
   }
 
   private boolean sameExpression(String x, String y, boolean percent) {
