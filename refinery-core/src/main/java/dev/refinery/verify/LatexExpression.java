@@ -198,7 +198,7 @@ final class LatexExpression {
       return base;
     }
 
-    /** A LaTeX superscript: a braced group or a single token ({@code x^23} is x squared times 3). */
+    /** A LaTeX superscript: a braced group or one token ({@code x^23} is x squared times 3). */
     Node exponent() {
       char c = peek();
       if (c == '-') {

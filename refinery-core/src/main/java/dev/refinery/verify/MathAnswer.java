@@ -11,7 +11,8 @@ import java.util.regex.Pattern;
  * <ul>
  *   <li>LaTeX spacing ({@code \, \! \; \: \ ~}), {@code \left}/{@code \right},
  *       {@code \displaystyle}, dollar signs and whitespace go; {@code \dfrac}/{@code \tfrac} become
- *       {@code \frac}; {@code \frac12} becomes {@code \frac{1}{2}}, {@code \sqrt2} {@code \sqrt{2}}.
+ *       {@code \frac}; {@code \frac12} becomes {@code \frac{1}{2}} and {@code \sqrt2}
+ *       {@code \sqrt{2}}.
  *   <li>Degrees ({@code ^\circ}, {@code ^{\circ}}, {@code °}, a trailing "degrees") go.
  *   <li>A trailing unit in {@code \text{}}/{@code \mbox{}}/{@code \mathrm{}} after a value goes
  *       ({@code 5 \text{ cm}} is {@code 5}); any other such wrapper is unwrapped

@@ -73,7 +73,8 @@ class MathGraderTest {
       "3 \u00d7 4            | 12",
       "\\{1, 2, 3\\}      | \\{3,2,1\\}",
       "\\{\\frac{1}{2}\\}   | \\{0.5\\}",
-      "\\begin{pmatrix} 1/5 \\\\ -18/5 \\end{pmatrix} | \\begin{pmatrix} 0.2 \\\\ -3.6 \\end{pmatrix}",
+      "\\begin{pmatrix} 1/5 \\\\ -18/5 \\end{pmatrix} "
+          + "| \\begin{bmatrix} 0.2 \\\\ -3.6 \\end{bmatrix}",
       "1 \\pm \\sqrt{19}  | 1\\pm\\sqrt{19}",
       // algebraic equivalence
       "x^2 - 2x + 2       | x^2-2x+2",
