@@ -18,6 +18,7 @@ public final class FilterTypes {
     all.addAll(dev.refinery.validate.PostTrainingFilters.types());
     all.addAll(LengthFilters.types());
     all.add(dev.refinery.tokenize.TokenLengthFilter.TYPE);
+    all.add(dev.refinery.verify.MathCorrectFilter.TYPE);
     all.addAll(DatatroveFilters.types());
     all.addAll(CuratorFilters.types());
     for (FilterType t : all) {
