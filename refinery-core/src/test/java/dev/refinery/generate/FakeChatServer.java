@@ -83,7 +83,9 @@ final class FakeChatServer implements AutoCloseable {
     int now = inFlight.incrementAndGet();
     maxInFlight.accumulateAndGet(now, Math::max);
     try {
-      bodies.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+      String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+      CURRENT_BODY.set(body);
+      bodies.add(body);
       authorizations.add(exchange.getRequestHeaders().getFirst("Authorization"));
       Reply reply = script.poll();
       (reply == null ? fallback : reply).answer(exchange);
@@ -97,6 +99,14 @@ final class FakeChatServer implements AutoCloseable {
   }
 
   // ---- replies ----
+
+  // Exchange attributes are shared by the whole context, so the body rides with the thread.
+  private static final ThreadLocal<String> CURRENT_BODY = new ThreadLocal<>();
+
+  /** The body of the request a reply answers (replies run on the thread that read it). */
+  static String requestBody(HttpExchange exchange) {
+    return CURRENT_BODY.get();
+  }
 
   static Reply ok(String json) {
     return status(200, json);
