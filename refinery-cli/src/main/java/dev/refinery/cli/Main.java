@@ -28,6 +28,7 @@ import picocli.CommandLine.ScopeType;
         ShuffleCommand.class,
         SplitCommand.class,
         ShardCommand.class,
+        GenerateCommand.class,
         CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

@@ -19,7 +19,7 @@ public final class Formats {
 
   static {
     for (Format f : List.<Format>of(new NemotronFormat(), new OpenAiFormat(),
-        new ShareGptFormat(), new AlpacaFormat(), new LlamaNemotronFormat())) {
+        new ShareGptFormat(), new AlpacaFormat(), new LlamaNemotronFormat(), new PromptFormat())) {
       BY_NAME.put(f.name(), f);
     }
   }
@@ -51,6 +51,7 @@ public final class Formats {
    *   <li>{@code messages} with any of {@code uuid, license, generator, version, category,
    *       reasoning} → nemotron;
    *   <li>{@code messages} → openai (with or without {@code tools});
+   *   <li>{@code prompt} → prompt (a bare prompt, one user turn);
    * </ol>
    *
    * @throws RefineryException (one line, naming the file and the record's keys) when no rule
@@ -97,6 +98,9 @@ public final class Formats {
         }
       }
       return "openai";
+    }
+    if (row.containsKey("prompt")) {
+      return "prompt";
     }
     return null;
   }

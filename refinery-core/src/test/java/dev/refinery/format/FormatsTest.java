@@ -65,6 +65,6 @@ class FormatsTest {
   void unknownNameListsTheValidOnes() {
     assertThatThrownBy(() -> Formats.byName("chatml")).isInstanceOf(RefineryException.class)
         .hasMessage("unknown format 'chatml'; valid formats: nemotron, openai, sharegpt, alpaca, "
-            + "llama-nemotron");
+            + "llama-nemotron, prompt");
   }
 }

@@ -19,15 +19,16 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * An OpenAI-compatible test server on loopback: answers {@code POST /v1/chat/completions} with
+ * An OpenAI-compatible test server on loopback (public: the CLI tests use it through the
+ * test-jar): answers {@code POST /v1/chat/completions} with
  * scripted replies (in order, then the fallback), records what it received, and counts how many
  * requests it was handling at once.
  */
-final class FakeChatServer implements AutoCloseable {
+public final class FakeChatServer implements AutoCloseable {
 
   /** One scripted answer. */
   @FunctionalInterface
-  interface Reply {
+  public interface Reply {
     void answer(HttpExchange exchange) throws Exception;
   }
 
@@ -42,40 +43,40 @@ final class FakeChatServer implements AutoCloseable {
   /** Slow replies wait for this; close() lets them go. */
   private final CountDownLatch released = new CountDownLatch(1);
 
-  FakeChatServer() throws IOException {
+  public FakeChatServer() throws IOException {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
     server.setExecutor(executor);
     server.createContext("/v1/chat/completions", this::handle);
     server.start();
   }
 
-  URI baseUrl() {
+  public URI baseUrl() {
     return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/v1");
   }
 
-  FakeChatServer then(Reply... replies) {
+  public FakeChatServer then(Reply... replies) {
     script.addAll(List.of(replies));
     return this;
   }
 
-  FakeChatServer otherwise(Reply reply) {
+  public FakeChatServer otherwise(Reply reply) {
     fallback = reply;
     return this;
   }
 
-  List<String> bodies() {
+  public List<String> bodies() {
     return List.copyOf(bodies);
   }
 
-  List<String> authorizations() {
+  public List<String> authorizations() {
     return new ArrayList<>(authorizations); // null when a request had none
   }
 
-  int requests() {
+  public int requests() {
     return bodies.size();
   }
 
-  int maxInFlight() {
+  public int maxInFlight() {
     return maxInFlight.get();
   }
 
@@ -83,7 +84,9 @@ final class FakeChatServer implements AutoCloseable {
     int now = inFlight.incrementAndGet();
     maxInFlight.accumulateAndGet(now, Math::max);
     try {
-      bodies.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+      String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+      CURRENT_BODY.set(body);
+      bodies.add(body);
       authorizations.add(exchange.getRequestHeaders().getFirst("Authorization"));
       Reply reply = script.poll();
       (reply == null ? fallback : reply).answer(exchange);
@@ -98,11 +101,19 @@ final class FakeChatServer implements AutoCloseable {
 
   // ---- replies ----
 
-  static Reply ok(String json) {
+  // Exchange attributes are shared by the whole context, so the body rides with the thread.
+  private static final ThreadLocal<String> CURRENT_BODY = new ThreadLocal<>();
+
+  /** The body of the request a reply answers (replies run on the thread that read it). */
+  public static String requestBody(HttpExchange exchange) {
+    return CURRENT_BODY.get();
+  }
+
+  public static Reply ok(String json) {
     return status(200, json);
   }
 
-  static Reply status(int code, String body, String... headerPairs) {
+  public static Reply status(int code, String body, String... headerPairs) {
     return exchange -> {
       for (int i = 0; i < headerPairs.length; i += 2) {
         exchange.getResponseHeaders().add(headerPairs[i], headerPairs[i + 1]);
@@ -117,14 +128,14 @@ final class FakeChatServer implements AutoCloseable {
   }
 
   /** Closes the connection without any answer (HttpServer drops it when a handler throws). */
-  static Reply drop() {
+  public static Reply drop() {
     return exchange -> {
       throw new IOException("dropping the connection on purpose");
     };
   }
 
   /** Headers promise more bytes than are sent, then the connection closes. */
-  static Reply cutMidBody(String json) {
+  public static Reply cutMidBody(String json) {
     return exchange -> {
       byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
       exchange.sendResponseHeaders(200, bytes.length * 2L);
@@ -136,7 +147,7 @@ final class FakeChatServer implements AutoCloseable {
   }
 
   /** Answers only once the test is over: the client times out first. */
-  Reply stall() {
+  public Reply stall() {
     return exchange -> {
       released.await(30, TimeUnit.SECONDS);
       status(200, completion("too late", null)).answer(exchange);
@@ -144,7 +155,7 @@ final class FakeChatServer implements AutoCloseable {
   }
 
   /** Waits until {@code gate} opens (all parties arrived) before answering. */
-  static Reply gated(CountDownLatch gate, Reply then) {
+  public static Reply gated(CountDownLatch gate, Reply then) {
     return exchange -> {
       gate.countDown();
       gate.await(10, TimeUnit.SECONDS);
@@ -153,7 +164,7 @@ final class FakeChatServer implements AutoCloseable {
   }
 
   /** A chat completion body with the given content and optional reasoning_content. */
-  static String completion(String content, String reasoningContent) {
+  public static String completion(String content, String reasoningContent) {
     StringBuilder message = new StringBuilder("{\"role\":\"assistant\",\"content\":")
         .append(content == null ? "null" : quote(content));
     if (reasoningContent != null) {
@@ -165,7 +176,7 @@ final class FakeChatServer implements AutoCloseable {
         + "\"usage\":{\"prompt_tokens\":12,\"completion_tokens\":34,\"total_tokens\":46}}";
   }
 
-  static String quote(String s) {
+  public static String quote(String s) {
     return dev.refinery.internal.Json.write(s);
   }
 

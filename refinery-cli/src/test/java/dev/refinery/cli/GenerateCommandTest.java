@@ -1,0 +1,153 @@
+package dev.refinery.cli;
+
+import static dev.refinery.generate.FakeChatServer.completion;
+import static dev.refinery.generate.FakeChatServer.requestBody;
+import static dev.refinery.generate.FakeChatServer.status;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.refinery.SharedData;
+import dev.refinery.generate.FakeChatServer;
+import dev.refinery.internal.Json;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class GenerateCommandTest {
+  @TempDir
+  Path dir;
+
+  private final FakeChatServer server = start();
+
+  private static FakeChatServer start() {
+    try {
+      return new FakeChatServer();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  @AfterEach
+  void stop() {
+    server.close();
+  }
+
+  /** A Qwen3-like server: a trace in the content unless enable_thinking is false. */
+  private static final FakeChatServer.Reply QWEN3 = exchange -> {
+    String body = requestBody(exchange);
+    boolean on = !body.contains("\"enable_thinking\":false");
+    status(200, completion((on ? "<think>\nlet me see\n</think>\n\n" : "") + "The answer is 4.",
+        null)).answer(exchange);
+  };
+
+  private static List<Map<?, ?>> jsonl(Path file) throws Exception {
+    List<Map<?, ?>> rows = new ArrayList<>();
+    for (String line : Files.readAllLines(file)) {
+      rows.add((Map<?, ?>) Json.parse(line));
+    }
+    return rows;
+  }
+
+  @Test
+  void generatesBothModesForRealPromptsAndResumesWithoutDuplicates() throws Exception {
+    Path in = SharedData.file("nemo-skills-samples/openmathinstruct2_100.jsonl");
+    Set<String> seen = ConcurrentHashMap.newKeySet();
+    // The first attempt of every other request fails with a 500 and Retry-After: retried.
+    server.otherwise(exchange -> {
+      String body = requestBody(exchange);
+      if (seen.add(body) && (body.hashCode() & 1) == 0) {
+        status(500, "busy", "Retry-After", "0").answer(exchange);
+      } else {
+        QWEN3.answer(exchange);
+      }
+    });
+    Path out = dir.resolve("gen");
+    String[] args = {"generate", "--prompts", in.toString(), "--format", "alpaca", "--columns",
+        "instruction=problem,output=generated_solution", "--out", out.toString(),
+        "--endpoint", server.baseUrl().toString(), "--model", "qwen/test", "--mode-style",
+        "qwen3", "--reasoning", "both", "--concurrency", "8", "--seed", "3",
+        "--extra", "{\"top_k\": 20}", "--output-format", "parquet"};
+    Cli first = Cli.run(args);
+
+    assertThat(first.status()).as(first.err()).isZero();
+    assertThat(first.out()).as(Files.readString(out.resolve("failures.jsonl")))
+        .contains("100 prompts, 200 rows written, 0 failed")
+        .containsPattern("\\d+ requests \\([1-9]\\d* retries\\)");
+    List<Map<?, ?>> rows = jsonl(out.resolve("rows.jsonl"));
+    assertThat(rows).hasSize(200);
+    assertThat(rows.get(0).get("reasoning")).isEqualTo("on");
+    assertThat(rows.get(1).get("reasoning")).isEqualTo("off");
+    assertThat(rows.get(0).get("generator")).isEqualTo("qwen/test");
+    assertThat(Files.exists(out.resolve("rows.parquet"))).isTrue();
+    assertThat(server.bodies().get(0)).contains("\"top_k\":20").contains("\"seed\":");
+
+    // Without --resume the folder is refused; with it, nothing is left to do.
+    Cli again = Cli.run(args);
+    assertThat(again.status()).isEqualTo(1);
+    assertThat(again.err()).contains("--resume");
+    int before = server.requests();
+    String[] resumeArgs = Stream.concat(Stream.of(args), Stream.of("--resume"))
+        .toArray(String[]::new);
+    Cli resumed = Cli.run(resumeArgs);
+    assertThat(resumed.status()).as(resumed.err()).isZero();
+    assertThat(resumed.out()).contains("0 rows written (+200 resumed)");
+    assertThat(server.requests()).isEqualTo(before);
+    List<Object> uuids = new ArrayList<>();
+    jsonl(out.resolve("rows.jsonl")).forEach(r -> uuids.add(r.get("uuid")));
+    assertThat(new HashSet<>(uuids)).hasSize(200);
+  }
+
+  @Test
+  void barePromptsWithAKeyThatNeverShows() throws Exception {
+    server.otherwise(QWEN3);
+    Path in = dir.resolve("prompts.jsonl");
+    Files.writeString(in, "{\"prompt\": \"What is 2+2?\"}\n{\"prompt\": \"And 3+1?\"}\n");
+    Path out = dir.resolve("gen");
+    // PATH is set in every environment: a long secret-like value to look for.
+    String key = System.getenv("PATH").strip();
+
+    Cli cli = Cli.run("generate", "--prompts", in.toString(), "--out", out.toString(),
+        "--endpoint", server.baseUrl().toString(), "--model", "m", "--api-key-env", "PATH",
+        "--mode-style", "qwen3", "--n", "2");
+
+    assertThat(cli.status()).as(cli.err()).isZero();
+    assertThat(server.authorizations()).allMatch(("Bearer " + key)::equals).hasSize(4);
+    assertThat(jsonl(out.resolve("rows.jsonl"))).hasSize(4);
+    assertThat(cli.out() + cli.err()).doesNotContain(key);
+    try (Stream<Path> files = Files.list(out)) {
+      for (Path f : files.toList()) {
+        assertThat(Files.readString(f)).doesNotContain(key);
+      }
+    }
+  }
+
+  @Test
+  void badOptionsAreOneLineErrors() throws Exception {
+    Path in = dir.resolve("prompts.jsonl");
+    Files.writeString(in, "{\"prompt\": \"hi\"}\n");
+    String url = server.baseUrl().toString();
+    Cli noKey = Cli.run("generate", "--prompts", in.toString(), "--out", dir.resolve("o")
+        .toString(), "--endpoint", url, "--model", "m", "--api-key-env",
+        "REFINERY_SURELY_UNSET_VARIABLE");
+    assertThat(noKey.err().strip()).isEqualTo("error: environment variable "
+        + "REFINERY_SURELY_UNSET_VARIABLE (the API key) is not set");
+    Cli r1Off = Cli.run("generate", "--prompts", in.toString(), "--out", dir.resolve("o")
+        .toString(), "--endpoint", url, "--model", "m", "--mode-style", "deepseek-r1",
+        "--reasoning", "both");
+    assertThat(r1Off.status()).isEqualTo(1);
+    assertThat(r1Off.err()).startsWith("error: DeepSeek-R1 style models always reason");
+    Cli extra = Cli.run("generate", "--prompts", in.toString(), "--out", dir.resolve("o")
+        .toString(), "--endpoint", url, "--model", "m", "--extra", "{\"seed\": 1}");
+    assertThat(extra.err().strip()).isEqualTo(
+        "error: --extra: extra request field 'seed' has its own option; set it there");
+    assertThat(server.requests()).isZero();
+  }
+}
