@@ -98,6 +98,11 @@ final class GenerateCommand implements Callable<Integer> {
       description = "New requests per second at most, 0 (the default) for no limit.")
   double rateLimit;
 
+  @Option(names = "--tokens-per-minute", paramLabel = "TPM", defaultValue = "0",
+      description = "Tokens (prompt + completion, as the server reports them) per minute at "
+          + "most, 0 (the default) for no limit.")
+  double tokensPerMinute;
+
   @Option(names = "--temperature", paramLabel = "T",
       description = "Sampling temperature (server default when not given).")
   Double temperature;
@@ -158,7 +163,7 @@ final class GenerateCommand implements Callable<Integer> {
     try {
       options = new GenerationRun.Options(modes, n, concurrency, rateLimit,
           PromptOptions.parse(promptTemplate, systemPrompt, "none"), resume,
-          outputFormat.equals("parquet"));
+          outputFormat.equals("parquet"), tokensPerMinute);
       clientOptions = new ClientOptions(URI.create(endpoint), apiKeyEnv, concurrency,
           Duration.ofSeconds(timeoutSeconds), new RetryPolicy(maxAttempts,
               RetryPolicy.DEFAULT.baseDelay(), RetryPolicy.DEFAULT.maxDelay(),

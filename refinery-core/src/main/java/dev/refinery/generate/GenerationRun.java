@@ -61,6 +61,8 @@ public final class GenerationRun {
   public static final String FAILURES = "failures.jsonl";
   public static final String SUMMARY = "run.json";
   public static final String PARQUET = "rows.parquet";
+  /** What the rows were made with; a resume must ask for the same. */
+  public static final String SETTINGS = "settings.json";
 
   /**
    * How to run.
@@ -73,10 +75,19 @@ public final class GenerationRun {
    * @param prompts how prompts are prepared before they are sent (system prompt, templates)
    * @param resume continue the run already in the output folder
    * @param parquet also write the rows as {@value #PARQUET} at the end
+   * @param tokensPerMinute at most about this many tokens (prompt + completion, as the server
+   *     reports them) a minute, 0 for no limit (see {@link TokenBudget})
    */
   public record Options(List<ReasoningMode> modes, int samplesPerPrompt, int concurrency,
                         double requestsPerSecond, PromptOptions prompts, boolean resume,
-                        boolean parquet) {
+                        boolean parquet, double tokensPerMinute) {
+
+    /** Without a tokens-per-minute limit. */
+    public Options(List<ReasoningMode> modes, int samplesPerPrompt, int concurrency,
+        double requestsPerSecond, PromptOptions prompts, boolean resume, boolean parquet) {
+      this(modes, samplesPerPrompt, concurrency, requestsPerSecond, prompts, resume, parquet, 0);
+    }
+
     public Options {
       if (modes == null || modes.isEmpty()) {
         throw new IllegalArgumentException("at least one reasoning mode is needed");
@@ -91,6 +102,9 @@ public final class GenerationRun {
       }
       if (requestsPerSecond < 0 || Double.isNaN(requestsPerSecond)) {
         throw new IllegalArgumentException("--rate-limit may not be negative");
+      }
+      if (tokensPerMinute < 0 || Double.isNaN(tokensPerMinute)) {
+        throw new IllegalArgumentException("--tokens-per-minute may not be negative");
       }
       prompts = prompts == null ? PromptOptions.NONE : prompts;
     }
@@ -139,6 +153,7 @@ public final class GenerationRun {
   private final long requestsBefore;
   private final long retriesBefore;
   private final Pacer pacer;
+  private final TokenBudget tokenBudget;
 
   public GenerationRun(ChatClient client, Generator.Settings settings, Options options) {
     this.client = client;
@@ -148,6 +163,8 @@ public final class GenerationRun {
     this.requestsBefore = client.requestsSent();
     this.retriesBefore = client.retries();
     this.pacer = options.requestsPerSecond() > 0 ? new Pacer(options.requestsPerSecond()) : null;
+    this.tokenBudget = options.tokensPerMinute() > 0
+        ? TokenBudget.perMinute(options.tokensPerMinute()) : null;
   }
 
   /** The modes {@code --reasoning on|off|both} asks for, in the switch {@code style} names. */
@@ -203,6 +220,7 @@ public final class GenerationRun {
         throw new RefineryException(out + ": holds an earlier run (" + ROWS + " or " + FAILURES
             + "); pass --resume to continue it, or choose an empty folder");
       }
+      checkSettings(out.resolve(SETTINGS));
       done = options.resume() ? completedUuids(rowsFile) : Set.of();
       resumed = done.size();
       Files.deleteIfExists(out.resolve(PARQUET));
@@ -245,6 +263,57 @@ public final class GenerationRun {
     Stats stats = stats();
     writeSummary(out.resolve(SUMMARY), stats);
     return stats;
+  }
+
+  /**
+   * The settings that decide what a row is: model, sampling, seed, extra fields, modes, samples
+   * per prompt and prompt preparation. A resume with other settings would mix two runs in one
+   * file without a trace, so it is refused, naming what differs.
+   */
+  Map<String, Object> settingsJson() {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("model", settings.model());
+    m.put("temperature", settings.temperature());
+    m.put("top_p", settings.topP());
+    m.put("max_tokens", settings.maxTokens());
+    m.put("seed", settings.seed());
+    m.put("extra", settings.extra());
+    List<String> modes = new ArrayList<>();
+    options.modes().forEach(x -> modes.add(x.style().name().toLowerCase(Locale.ROOT) + ":"
+        + x.reasoning()));
+    m.put("modes", modes);
+    m.put("samples_per_prompt", options.samplesPerPrompt());
+    m.put("prompts", String.valueOf(options.prompts()));
+    return m;
+  }
+
+  @SuppressWarnings("unchecked")
+  private void checkSettings(Path file) throws IOException {
+    // Through JSON text both ways, so numbers and maps compare as they are stored.
+    Map<String, Object> now = (Map<String, Object>) Json.parse(Json.write(settingsJson()));
+    if (options.resume() && Files.exists(file)) {
+      Map<String, Object> before;
+      try {
+        before = (Map<String, Object>) Json.parse(Files.readString(file));
+      } catch (IOException | RuntimeException e) {
+        throw new RefineryException(file + ": cannot read the earlier run's settings: "
+            + IoErrors.reason(e instanceof IOException io ? io : new IOException(e)), e);
+      }
+      List<String> differ = new ArrayList<>();
+      for (String key : now.keySet()) {
+        if (!java.util.Objects.equals(now.get(key), before.get(key))) {
+          differ.add(key + " " + Json.write(before.get(key)) + " -> " + Json.write(now.get(key)));
+        }
+      }
+      if (!differ.isEmpty()) {
+        throw new RefineryException(file + ": --resume with other settings than the earlier "
+            + "run: " + String.join("; ", differ) + " (use the same options, or a new folder)");
+      }
+      return;
+    }
+    AtomicFile atomic = new AtomicFile(file);
+    Files.writeString(atomic.temp(), Json.write(now) + "\n", StandardCharsets.UTF_8);
+    atomic.commit();
   }
 
   /** Where the run stands now; safe to call from another thread while it runs. */
@@ -295,8 +364,15 @@ public final class GenerationRun {
     if (pacer != null) {
       pacer.await();
     }
+    if (tokenBudget != null) {
+      tokenBudget.await();
+    }
     try {
-      return generator.generate(task.prompt(), task.mode(), task.index());
+      Generation g = generator.generate(task.prompt(), task.mode(), task.index());
+      if (tokenBudget != null && g.row() != null) {
+        tokenBudget.debit(usedTokens(g.row()));
+      }
+      return g;
     } catch (RuntimeException e) {
       // A prompt the request cannot be made of (no user turn, say) fails alone, with its reason.
       return new Generation(null, new Generation.Failure(
@@ -332,6 +408,20 @@ public final class GenerationRun {
     out.put("attempts", f.attempts());
     out.put("reason", f.reason());
     return out;
+  }
+
+  private static long usedTokens(Sample row) {
+    long n = 0;
+    if (Json.parseOrNull(row.metadata()) instanceof Map<?, ?> m
+        && m.get("generation") instanceof Map<?, ?> g
+        && g.get("usage") instanceof Map<?, ?> u) {
+      for (String k : new String[] {"prompt_tokens", "completion_tokens"}) {
+        if (u.get(k) instanceof Number x) {
+          n += x.longValue();
+        }
+      }
+    }
+    return n;
   }
 
   private void countUsage(Sample row) {

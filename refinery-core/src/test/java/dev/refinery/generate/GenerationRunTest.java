@@ -217,6 +217,26 @@ class GenerationRunTest {
   }
 
   @Test
+  void aResumeWithOtherSettingsIsRefusedNamingWhatDiffers() throws Exception {
+    FakeChatServer server = server().otherwise(MODEL);
+    List<Sample> prompts = prompts(2);
+    Path folder = dir.resolve("settings");
+    run(server, 2, false, 3).run(prompts.iterator(), folder);
+    assertThat(folder.resolve(GenerationRun.SETTINGS)).exists();
+    ChatClient client = new ChatClient(new ClientOptions(server.baseUrl(), "TEST_KEY", 2,
+        Duration.ofSeconds(5), RetryPolicy.DEFAULT), Map.of("TEST_KEY", KEY)::get, d -> { },
+        Clock.systemUTC(), () -> 0.5);
+    GenerationRun otherSeed = new GenerationRun(client, new Generator.Settings("test/model", 0.6,
+        0.95, 512, 43L, null), new GenerationRun.Options(BOTH, 3, 2, 0, null, true, false));
+    assertThatThrownBy(() -> otherSeed.run(prompts.iterator(), folder))
+        .isInstanceOf(RefineryException.class)
+        .hasMessageContaining("settings.json: --resume with other settings")
+        .hasMessageContaining("seed 42 -> 43");
+    // The same settings resume (nothing left to do).
+    assertThat(run(server, 2, true, 3).run(prompts.iterator(), folder).rows()).isZero();
+  }
+
+  @Test
   void anInterruptedRunResumedAgainstAHealthyServerIsCompleteWithoutDuplicates()
       throws Exception {
     CountDownLatch stalled = new CountDownLatch(1);

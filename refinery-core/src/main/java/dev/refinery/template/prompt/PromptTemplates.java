@@ -110,4 +110,10 @@ public final class PromptTemplates implements Serializable {
     }
     return t.apply(sample, tally);
   }
+
+  /** The name and, by category in sorted order, the templates' names: the same on every run. */
+  @Override
+  public String toString() {
+    return name + new java.util.TreeMap<>(byCategory);
+  }
 }
