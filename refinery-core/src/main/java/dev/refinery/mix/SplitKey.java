@@ -15,8 +15,10 @@ import java.util.Map;
  *       removed. Reasoning-on and -off variants and several responses to one prompt share it;
  *       system prompts (where "detailed thinking on/off" toggles live) are left out on purpose.
  *   <li>{@code uuid}: the sample's uuid (every sample on its own).
- *   <li>{@code metadata.FIELD}: a top-level field of the sample's metadata JSON (e.g. a source
- *       problem id), printed as JSON text unless it is a string.
+ *   <li>{@code metadata.FIELD}: a field of the sample's metadata JSON (e.g. a source problem id),
+ *       printed as JSON text unless it is a string. A top-level field of that exact name comes
+ *       first; otherwise a dotted name walks nested objects ({@code metadata.generation.prompt_uuid},
+ *       as {@code refinery generate} writes it).
  * </ul>
  *
  * A sample without the key has no split: it is rejected with the reason {@link #describe}.
@@ -55,10 +57,26 @@ public final class SplitKey implements Serializable {
         if (!(meta instanceof Map<?, ?> map)) {
           return null;
         }
-        Object v = map.get(spec.substring("metadata.".length()));
+        Object v = field(map, spec.substring("metadata.".length()));
         return v == null ? null : v instanceof String str ? str : Json.write(v);
       }
     }
+  }
+
+  /** The field named {@code name}, else the nested field its dots spell, else null. */
+  private static Object field(Map<?, ?> map, String name) {
+    Object v = map.get(name);
+    if (v != null || !name.contains(".")) {
+      return v;
+    }
+    Object at = map;
+    for (String part : name.split("\\.", -1)) {
+      if (!(at instanceof Map<?, ?> m)) {
+        return null;
+      }
+      at = m.get(part);
+    }
+    return at;
   }
 
   /** Why a sample without the key is rejected. */
