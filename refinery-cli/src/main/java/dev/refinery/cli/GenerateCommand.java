@@ -182,7 +182,10 @@ final class GenerateCommand implements Callable<Integer> {
         maxTokens, seed, extraFields), options);
 
     PrintWriter err = spec.commandLine().getErr();
-    Thread progress = progressThread(run, err, System.console() != null);
+    // The total, for the ETA: records of the input (Parquet footers, or a pass over the rows
+    // without decoding them) times modes times samples.
+    long total = Inputs.countRecords(files) * options.modes().size() * options.samplesPerPrompt();
+    Thread progress = progressThread(run, err, System.console() != null, total);
     progress.start();
     GenerationRun.Stats stats;
     try {
@@ -218,17 +221,32 @@ final class GenerateCommand implements Callable<Integer> {
     return fields;
   }
 
+  /** "; ETA 3m12s" from the rate of finished (prompt, mode, index) so far, or "". */
+  static String eta(GenerationRun.Stats now, long total) {
+    long finished = now.rows() + now.failures();
+    long left = total - finished - now.resumed();
+    if (finished == 0 || left <= 0 || now.seconds() <= 0) {
+      return "";
+    }
+    long seconds = Math.round(left / (finished / now.seconds()));
+    return String.format(java.util.Locale.ROOT, "; %,d of %,d left, ETA %s", left, total,
+        seconds >= 3600 ? seconds / 3600 + "h" + (seconds % 3600) / 60 + "m"
+            : seconds >= 60 ? seconds / 60 + "m" + seconds % 60 + "s" : seconds + "s");
+  }
+
   /**
    * One status line: rewritten in place every second on a terminal, a plain line every 10
    * seconds otherwise (so logs stay readable).
    */
-  private static Thread progressThread(GenerationRun run, PrintWriter err, boolean terminal) {
+  private static Thread progressThread(GenerationRun run, PrintWriter err, boolean terminal,
+      long total) {
     Thread t = new Thread(() -> {
       long every = terminal ? 1000 : 10_000;
       try {
         while (true) {
           Thread.sleep(every);
-          String line = "progress: " + run.stats().line();
+          GenerationRun.Stats now = run.stats();
+          String line = "progress: " + now.line() + eta(now, total);
           synchronized (err) {
             err.print(terminal ? "\r" + line + "\u001b[K" : line + System.lineSeparator());
             err.flush();

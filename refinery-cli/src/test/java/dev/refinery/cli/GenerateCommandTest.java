@@ -150,4 +150,17 @@ class GenerateCommandTest {
         "error: --extra: extra request field 'seed' has its own option; set it there");
     assertThat(server.requests()).isZero();
   }
+
+  @org.junit.jupiter.api.Test
+  void theEtaComesFromTheRateOfFinishedGenerations() {
+    var s = new dev.refinery.generate.GenerationRun.Stats(25, 10, 40, 10, 0, 0, 60, 10, 10.0);
+    // 50 finished in 10 s; 200 - 50 - 10 resumed = 140 left at 5/s.
+    org.assertj.core.api.Assertions.assertThat(GenerateCommand.eta(s, 200))
+        .isEqualTo("; 140 of 200 left, ETA 28s");
+    var slow = new dev.refinery.generate.GenerationRun.Stats(1, 0, 1, 0, 0, 0, 1, 0, 60.0);
+    org.assertj.core.api.Assertions.assertThat(GenerateCommand.eta(slow, 100))
+        .isEqualTo("; 99 of 100 left, ETA 1h39m");
+    org.assertj.core.api.Assertions.assertThat(GenerateCommand.eta(
+        new dev.refinery.generate.GenerationRun.Stats(0, 0, 0, 0, 0, 0, 0, 0, 1.0), 10)).isEmpty();
+  }
 }

@@ -177,4 +177,30 @@ public final class Inputs {
       throw new RefineryException(file + ": cannot read: " + dev.refinery.internal.IoErrors.reason(e), e);
     }
   }
+
+  /**
+   * The records of {@code files}, decodable or not: from the footers for Parquet, by reading the
+   * rows (not decoding them into samples) for JSON Lines and JSON arrays.
+   */
+  public static long countRecords(List<InputFile> files) {
+    long n = 0;
+    for (InputFile f : files) {
+      try {
+        if (f.kind() == FileKind.PARQUET) {
+          n += ParquetFiles.rowCount(f.path());
+        } else {
+          try (RowReader r = RowReaders.open(f)) {
+            RawRow row;
+            while ((row = r.next()) != null) {
+              n++;
+            }
+          }
+        }
+      } catch (IOException e) {
+        throw new RefineryException(f.path() + ": cannot read: "
+            + dev.refinery.internal.IoErrors.reason(e), e);
+      }
+    }
+    return n;
+  }
 }

@@ -137,7 +137,7 @@ public final class DistributedData {
     long end;
     java.util.function.LongPredicate keep;
     if (contiguous) {
-      long rows = countRecords(files);
+      long rows = Inputs.countRecords(files);
       if (worldSize > rows) {
         throw new RefineryException(path + ": " + rows + " rows cannot be cut into "
             + worldSize + " contiguous shards");
@@ -175,28 +175,6 @@ public final class DistributedData {
     if (w < 1 || r < 0 || r >= w) {
       throw new IllegalArgumentException("rank " + r + " is not in [0, " + w + ")");
     }
-  }
-
-  private static long countRecords(List<InputFile> files) {
-    long n = 0;
-    for (InputFile f : files) {
-      try {
-        if (f.kind() == FileKind.PARQUET) {
-          n += ParquetFiles.rowCount(f.path());
-        } else {
-          try (RowReader r = RowReaders.open(f)) {
-            RawRow row;
-            while ((row = r.next()) != null) {
-              n++;
-            }
-          }
-        }
-      } catch (IOException e) {
-        throw new RefineryException(f.path() + ": cannot read: "
-            + dev.refinery.internal.IoErrors.reason(e), e);
-      }
-    }
-    return n;
   }
 
   private static long addCapped(long a, long b) {
