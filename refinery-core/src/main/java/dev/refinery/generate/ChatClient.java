@@ -52,6 +52,15 @@ public final class ChatClient {
         () -> ThreadLocalRandom.current().nextDouble());
   }
 
+  /**
+   * The same, reading the key through {@code environment} instead of the process environment (a
+   * step on another machine, or a test, supplies its own lookup).
+   */
+  public static ChatClient open(ClientOptions options, Function<String, String> environment) {
+    return new ChatClient(options, environment, Sleeper.REAL, Clock.systemUTC(),
+        () -> ThreadLocalRandom.current().nextDouble());
+  }
+
   ChatClient(ClientOptions options, Function<String, String> environment, Sleeper sleeper,
       Clock clock, DoubleSupplier uniform) {
     this.uri = options.chatCompletionsUri();

@@ -70,24 +70,31 @@ final class FilterStep implements Step {
     return text == null ? s : target.replace(s, text, formatter.transform(text));
   }
 
-  /** Adds the scores to metadata (a JSON object); invalid metadata keeps them in an extra field. */
-  @SuppressWarnings("unchecked")
   private Sample withScores(Sample s, Scores scores) {
     String key = textFilter ? filter.name() + "@" + target.key() : filter.name();
+    return withScores(s, key, scores.values());
+  }
+
+  /**
+   * Adds {@code scores} under {@code refinery_scores.<key>} of the metadata (a JSON object);
+   * invalid metadata keeps them in an extra field. Shared with other steps that score rows.
+   */
+  @SuppressWarnings("unchecked")
+  static Sample withScores(Sample s, String key, Object scores) {
     Object parsed = s.metadata() == null || s.metadata().isBlank() ? new LinkedHashMap<>()
         : Json.parseOrNull(s.metadata());
     if (parsed instanceof Map<?, ?> meta) {
       Map<String, Object> copy = new LinkedHashMap<>((Map<String, Object>) meta);
       Map<String, Object> all = copy.get(SCORES_KEY) instanceof Map<?, ?> m
           ? new LinkedHashMap<>((Map<String, Object>) m) : new LinkedHashMap<>();
-      all.put(key, scores.values());
+      all.put(key, scores);
       copy.put(SCORES_KEY, all);
       return s.toBuilder().metadata(Json.write(copy)).build();
     }
     Map<String, Object> extra = new LinkedHashMap<>(s.extra());
     Map<String, Object> all = extra.get(SCORES_KEY) instanceof Map<?, ?> m
         ? new LinkedHashMap<>((Map<String, Object>) m) : new LinkedHashMap<>();
-    all.put(key, scores.values());
+    all.put(key, scores);
     extra.put(SCORES_KEY, all);
     return s.toBuilder().extra(extra).build();
   }

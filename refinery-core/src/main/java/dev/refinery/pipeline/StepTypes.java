@@ -38,6 +38,7 @@ public final class StepTypes {
     register(DecontaminateStep.type());
     register(PromptSteps.templateType());
     register(PromptSteps.toggleType());
+    register(JudgeStep.type());
     register(BlendStep.type());
     register(ConsistencyStep.type());
     register(TokenizeStep.type());

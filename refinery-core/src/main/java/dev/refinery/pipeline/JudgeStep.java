@@ -1,0 +1,325 @@
+package dev.refinery.pipeline;
+
+import dev.refinery.RefineryException;
+import dev.refinery.filter.Param;
+import dev.refinery.filter.Params;
+import dev.refinery.generate.ChatClient;
+import dev.refinery.generate.ChatRequest;
+import dev.refinery.generate.ClientOptions;
+import dev.refinery.generate.GenerationException;
+import dev.refinery.generate.RetryPolicy;
+import dev.refinery.internal.Errors;
+import dev.refinery.run.InOrder;
+import dev.refinery.sample.Message;
+import dev.refinery.sample.Sample;
+import java.io.Serializable;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * {@code judge}: asks a judge model (any OpenAI-compatible server, through {@link ChatClient}
+ * with its retries) to grade each sample's final answer against a rubric, and keeps the sample
+ * when the grade is at least {@code min_grade}. Requests of a partition run concurrently (at most
+ * {@code concurrency} in flight) but samples come out in input order, so a deterministic judge
+ * gives byte-identical output.
+ *
+ * <p>The judge sees the rubric, the first user turn and the final assistant answer (its {@code
+ * <think>} trace too with {@code include_trace}) and must end its reply with a line {@code GRADE:
+ * N}, N from 0 to {@code scale}; the last such line counts, and {@code Grade: 8/10} or {@code
+ * **Grade:** 8} are read too (a grade out of another scale is rescaled). Drops: {@code
+ * judge_low_grade}, {@code judge_unparseable} (no grade in the reply, or one outside the scale)
+ * and {@code judge_failed} (the request failed after the client's retries), each with a detail.
+ * A sample without a user turn or an answer has nothing to judge and passes unchanged (counted).
+ * With {@code score_only} graded samples are all kept and the grade goes to {@code
+ * metadata.refinery_scores.judge}; unparseable and failed ones are still dropped (there is no
+ * grade to write). The API key is read from {@code api_key_env} where the step runs and only
+ * ever sent in the Authorization header.
+ */
+final class JudgeStep implements Step {
+  private static final long serialVersionUID = 1L;
+  static final String LOW_GRADE = "judge_low_grade";
+  static final String UNPARSEABLE = "judge_unparseable";
+  static final String FAILED = "judge_failed";
+  static final String NOTHING_TO_JUDGE = "judge_skipped_no_answer";
+
+  /** The environment the key is read from; serializable so the step is. */
+  interface Environment extends Function<String, String>, Serializable {}
+
+  /** The step's settings as checked values. */
+  record Config(URI endpoint, String model, String apiKeyEnv, String rubric, double minGrade,
+                int scale, int concurrency, int maxTokens, double temperature,
+                boolean includeTrace, boolean scoreOnly, Duration timeout, int maxAttempts)
+      implements Serializable {
+
+    ClientOptions clientOptions() {
+      RetryPolicy d = RetryPolicy.DEFAULT;
+      return new ClientOptions(endpoint, apiKeyEnv, concurrency, timeout,
+          new RetryPolicy(maxAttempts, d.baseDelay(), d.maxDelay(), d.maxRetryAfter()));
+    }
+  }
+
+  static final List<Param> PARAMS = List.of(
+      Param.of("endpoint", Param.Type.STRING, null,
+          "the judge server's API base, /v1 included (e.g. http://localhost:8000/v1)"),
+      Param.of("model", Param.Type.STRING, null, "the judge model"),
+      Param.of("api_key_env", Param.Type.STRING, "",
+          "environment variable holding the API key (empty: send none)"),
+      Param.of("rubric", Param.Type.STRING, null, "what makes a good response"),
+      Param.of("min_grade", Param.Type.DOUBLE, null, "lowest grade kept"),
+      Param.of("scale", Param.Type.INT, 10L, "grades go from 0 to scale"),
+      Param.of("concurrency", Param.Type.INT, 8L, "judge requests in flight per partition"),
+      Param.of("max_tokens", Param.Type.INT, 512L, "most tokens of a judge reply"),
+      Param.of("temperature", Param.Type.DOUBLE, 0.0, "judge sampling temperature"),
+      Param.of("include_trace", Param.Type.BOOLEAN, false,
+          "show the judge the answer's <think> trace too"),
+      Param.of("score_only", Param.Type.BOOLEAN, false,
+          "keep every graded row and write the grade into metadata.refinery_scores.judge"),
+      Param.of("timeout", Param.Type.INT, 300L, "seconds one judge request may take"),
+      Param.of("max_attempts", Param.Type.INT, (long) RetryPolicy.DEFAULT.maxAttempts(),
+          "requests per sample at most, retries of 429/5xx/timeouts included"));
+
+  private final Config config;
+  private final Environment environment;
+  private transient volatile ChatClient client;
+
+  JudgeStep(Config config, Environment environment) {
+    this.config = config;
+    this.environment = environment;
+  }
+
+  static StepType type() {
+    return new StepType("judge", "ask a judge model (OpenAI-compatible server) to grade each "
+        + "final answer against a rubric; keep grades >= min_grade (requests concurrent, output "
+        + "in input order)", PARAMS, (p, base, where) -> create(p, where, System::getenv));
+  }
+
+  static JudgeStep create(Params p, String where, Environment environment) {
+    String endpoint = p.getString("endpoint").strip();
+    URI uri;
+    try {
+      uri = URI.create(endpoint);
+    } catch (IllegalArgumentException e) {
+      throw new RefineryException(where + ".endpoint: not a URL: '" + endpoint + "'");
+    }
+    String model = p.getString("model").strip();
+    if (model.isEmpty()) {
+      throw new RefineryException(where + ".model: may not be empty");
+    }
+    String rubric = p.getString("rubric").strip();
+    if (rubric.isEmpty()) {
+      throw new RefineryException(where + ".rubric: may not be empty");
+    }
+    int scale = positive(p, "scale", where);
+    double minGrade = p.getDouble("min_grade");
+    if (minGrade < 0 || minGrade > scale) {
+      throw new RefineryException(where + ".min_grade: must be between 0 and the scale ("
+          + scale + "), was " + num(minGrade));
+    }
+    double temperature = p.getDouble("temperature");
+    if (temperature < 0) {
+      throw new RefineryException(where + ".temperature: may not be negative, was "
+          + num(temperature));
+    }
+    String keyEnv = p.getString("api_key_env").strip();
+    Config config = new Config(uri, model, keyEnv.isEmpty() ? null : keyEnv, rubric, minGrade,
+        scale, positive(p, "concurrency", where), positive(p, "max_tokens", where), temperature,
+        p.getBoolean("include_trace"), p.getBoolean("score_only"),
+        Duration.ofSeconds(positive(p, "timeout", where)), positive(p, "max_attempts", where));
+    ClientOptions options;
+    try {
+      options = config.clientOptions();
+    } catch (IllegalArgumentException e) {
+      throw new RefineryException(where + ".endpoint: " + e.getMessage());
+    }
+    // Open once now so a missing key fails before any work; the step opens its own where it runs.
+    try {
+      ChatClient.open(options, environment);
+    } catch (RefineryException e) {
+      throw new RefineryException(where + ".api_key_env: " + e.getMessage(), e);
+    }
+    return new JudgeStep(config, environment);
+  }
+
+  private static int positive(Params p, String name, String where) {
+    long v = p.getInt(name);
+    if (v < 1 || v > Integer.MAX_VALUE) {
+      throw new RefineryException(where + "." + name + ": must be at least 1, was " + v);
+    }
+    return (int) v;
+  }
+
+  Config config() {
+    return config;
+  }
+
+  private ChatClient client() {
+    ChatClient c = client;
+    if (c == null) {
+      synchronized (this) {
+        c = client;
+        if (c == null) {
+          c = ChatClient.open(config.clientOptions(), environment);
+          client = c;
+        }
+      }
+    }
+    return c;
+  }
+
+  @Override
+  public String name() {
+    return "judge";
+  }
+
+  /** What the judge said about one sample; decided on the consuming thread, in order. */
+  private record Outcome(Sample sample, Double grade, String dropReason, String detail) {}
+
+  @Override
+  public Iterator<Sample> apply(Iterator<Sample> samples, StepContext context) {
+    ChatClient judge = client();
+    InOrder.Mapped<Outcome> outcomes = InOrder.map(samples, config.concurrency(),
+        s -> judge(judge, s));
+    return new Iterator<>() {
+      private Sample next;
+
+      @Override
+      public boolean hasNext() {
+        while (next == null) {
+          if (!outcomes.hasNext()) {
+            outcomes.close(); // the partition's request threads end with it
+            return false;
+          }
+          next = decide(outcomes.next(), context);
+        }
+        return true;
+      }
+
+      @Override
+      public Sample next() {
+        if (!hasNext()) {
+          throw new NoSuchElementException();
+        }
+        Sample s = next;
+        next = null;
+        return s;
+      }
+    };
+  }
+
+  /** The sample to pass on, or null when it is dropped (the context told why). */
+  private Sample decide(Outcome o, StepContext context) {
+    if (o.dropReason() != null) {
+      context.drop(o.sample(), o.dropReason(), o.detail());
+      return null;
+    }
+    if (o.grade() == null) {
+      context.count(NOTHING_TO_JUDGE);
+      return o.sample();
+    }
+    if (config.scoreOnly()) {
+      Map<String, Object> scores = new LinkedHashMap<>();
+      scores.put("grade", o.grade());
+      return FilterStep.withScores(o.sample(), "judge", scores);
+    }
+    if (o.grade() >= config.minGrade()) {
+      return o.sample();
+    }
+    context.drop(o.sample(), LOW_GRADE,
+        "grade " + num(o.grade()) + " < min_grade " + num(config.minGrade()));
+    return null;
+  }
+
+  private Outcome judge(ChatClient judge, Sample s) {
+    String prompt = Target.PROMPT.text(s);
+    String answer = Target.ANSWER.text(s);
+    if (prompt == null || answer == null) {
+      return new Outcome(s, null, null, null);
+    }
+    String trace = config.includeTrace() ? Target.REASONING.text(s) : null;
+    ChatRequest request = ChatRequest.of(config.model(),
+        List.of(Message.of(Message.USER, prompt(config.rubric(), prompt, answer, trace,
+            config.scale()))))
+        .withSampling(config.temperature(), null, config.maxTokens());
+    String reply;
+    try {
+      reply = judge.complete(request).response().answer();
+    } catch (GenerationException e) {
+      return new Outcome(s, null, FAILED, e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new RefineryException("interrupted while judging " + s.uuid(), e);
+    }
+    Double grade = grade(reply, config.scale());
+    if (grade == null) {
+      String first = Errors.firstLine(reply).strip();
+      return new Outcome(s, null, UNPARSEABLE, "no GRADE: 0-" + config.scale()
+          + " line in the judge's reply: " + (first.isEmpty() ? "(empty)"
+          : first.length() > 200 ? first.substring(0, 200) + "…" : first));
+    }
+    return new Outcome(s, grade, null, null);
+  }
+
+  /** The judge's one user message. */
+  static String prompt(String rubric, String userPrompt, String answer, String trace, int scale) {
+    StringBuilder b = new StringBuilder()
+        .append("You are grading an AI assistant's response to a user's prompt.\n\n")
+        .append("## Rubric\n").append(rubric).append("\n\n")
+        .append("## User prompt\n").append(userPrompt).append("\n\n");
+    if (trace != null) {
+      b.append("## Assistant's reasoning (before its response)\n").append(trace).append("\n\n");
+    }
+    return b.append("## Assistant's response\n").append(answer).append("\n\n")
+        .append("Grade the response against the rubric on a scale from 0 (worst) to ")
+        .append(scale).append(" (best). Explain briefly, then end your reply with one final ")
+        .append("line of exactly this form:\nGRADE: <a number from 0 to ").append(scale)
+        .append('>').toString();
+  }
+
+  private static final Pattern GRADE = Pattern.compile(
+      "^[\\s*_#>`-]*grade[\\s*_`]*[:=][\\s*_`]*(\\d+(?:\\.\\d+)?)[\\s*_`]*"
+          + "(?:(?:/|out of)\\s*(\\d+(?:\\.\\d+)?))?[\\s*_`.]*$",
+      Pattern.CASE_INSENSITIVE);
+
+  /**
+   * The grade in the last {@code GRADE: N} line of a reply (N or N/D, markdown emphasis around it
+   * tolerated; N/D is rescaled to {@code scale}), or null when there is none or it is outside
+   * 0..scale.
+   */
+  static Double grade(String reply, int scale) {
+    if (reply == null) {
+      return null;
+    }
+    String[] lines = reply.split("\\R");
+    for (int i = lines.length - 1; i >= 0; i--) {
+      Matcher m = GRADE.matcher(lines[i].strip());
+      if (!m.matches()) {
+        continue;
+      }
+      double value = Double.parseDouble(m.group(1));
+      if (m.group(2) != null) {
+        double outOf = Double.parseDouble(m.group(2));
+        if (outOf <= 0 || value > outOf) {
+          return null;
+        }
+        value = outOf == scale ? value : value * scale / outOf;
+      }
+      return value <= scale ? value : null;
+    }
+    return null;
+  }
+
+  private static String num(double v) {
+    return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v)
+        : String.format(Locale.ROOT, "%s", v);
+  }
+}
