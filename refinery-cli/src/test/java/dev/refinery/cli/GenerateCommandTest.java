@@ -106,6 +106,58 @@ class GenerateCommandTest {
   }
 
   @Test
+  void aKill9MidRunThenResumeGivesTheBytesOfAnUninterruptedRun() throws Exception {
+    // Responses take a little while, so the child is killed with rows on disk and some missing.
+    server.otherwise(exchange -> {
+      try {
+        Thread.sleep(15);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      QWEN3.answer(exchange);
+    });
+    Path in = dir.resolve("prompts.jsonl");
+    StringBuilder prompts = new StringBuilder();
+    for (int i = 0; i < 60; i++) {
+      prompts.append("{\"prompt\": \"What is ").append(i).append(" + 1?\"}\n");
+    }
+    Files.writeString(in, prompts.toString());
+    List<String> args = List.of("generate", "--prompts", in.toString(), "--endpoint",
+        server.baseUrl().toString(), "--model", "m", "--mode-style", "qwen3", "--reasoning",
+        "both", "--concurrency", "2", "--seed", "5");
+
+    Path whole = dir.resolve("whole");
+    Cli uninterrupted = Cli.run(Stream.concat(args.stream(), Stream.of("--out",
+        whole.toString())).toArray(String[]::new));
+    assertThat(uninterrupted.status()).as(uninterrupted.err()).isZero();
+
+    Path killed = dir.resolve("killed");
+    List<String> command = new ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+        System.getProperty("java.class.path"), Main.class.getName()));
+    command.addAll(args);
+    command.addAll(List.of("--out", killed.toString()));
+    Process child = new ProcessBuilder(command).redirectErrorStream(true)
+        .redirectOutput(dir.resolve("child.log").toFile()).start();
+    Path rows = killed.resolve("rows.jsonl");
+    long deadline = System.nanoTime() + 60_000_000_000L;
+    while ((!Files.exists(rows) || Files.readAllLines(rows).size() < 20)
+        && System.nanoTime() < deadline && child.isAlive()) {
+      Thread.sleep(20);
+    }
+    child.destroyForcibly().waitFor(); // SIGKILL: no shutdown hooks, no flushing
+    int onDisk = Files.readAllLines(rows).size();
+    assertThat(onDisk).as(Files.readString(dir.resolve("child.log"))).isBetween(20, 119);
+
+    Cli resumed = Cli.run(Stream.concat(args.stream(), Stream.of("--out", killed.toString(),
+        "--resume")).toArray(String[]::new));
+    assertThat(resumed.status()).as(resumed.err()).isZero();
+    assertThat(resumed.out()).contains("resumed)");
+    assertThat(Files.readAllBytes(rows)).isEqualTo(
+        Files.readAllBytes(whole.resolve("rows.jsonl")));
+  }
+
+  @Test
   void barePromptsWithAKeyThatNeverShows() throws Exception {
     server.otherwise(QWEN3);
     Path in = dir.resolve("prompts.jsonl");
