@@ -71,6 +71,10 @@ public final class Params implements Serializable {
         }
         return path;
       case STRING:
+        // YAML 1.1 reads an unquoted on/off as a boolean: give a choice of on/off its words back.
+        if (v instanceof Boolean b && p.choices().contains("on") && p.choices().contains("off")) {
+          v = b ? "on" : "off";
+        }
         if (!(v instanceof String s)) {
           throw bad(at, "a string", v);
         }

@@ -39,6 +39,7 @@ public final class StepTypes {
     register(PromptSteps.templateType());
     register(PromptSteps.toggleType());
     register(JudgeStep.type());
+    register(GenerateStep.type());
     register(BlendStep.type());
     register(ConsistencyStep.type());
     register(TokenizeStep.type());

@@ -1,0 +1,247 @@
+package dev.refinery.pipeline;
+
+import dev.refinery.RefineryException;
+import dev.refinery.filter.Param;
+import dev.refinery.filter.Params;
+import dev.refinery.generate.ChatClient;
+import dev.refinery.generate.ClientOptions;
+import dev.refinery.generate.Generation;
+import dev.refinery.generate.GenerationRun;
+import dev.refinery.generate.Generator;
+import dev.refinery.generate.ReasoningMode;
+import dev.refinery.generate.RetryPolicy;
+import dev.refinery.run.InOrder;
+import dev.refinery.sample.Sample;
+import java.io.Serializable;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+
+/**
+ * {@code generate}: each incoming sample is a prompt; the step sends it to an OpenAI-compatible
+ * server in every reasoning mode asked for, {@code n} times each (through {@link Generator} and
+ * {@link ChatClient}, with its retries), and passes on one v1 row per (prompt, mode, index) that
+ * succeeded, in input order (requests of a partition run concurrently). The rows' uuids are
+ * those of {@code refinery generate}.
+ *
+ * <p>Accounting: a prompt becomes {@code k = modes x n} planned rows, so the step reports {@code
+ * k - 1} repeated rows per prompt; each (prompt, mode, index) that fails is dropped as {@code
+ * generation_failed} with the client's reason (the dropped sample carries the uuid its row would
+ * have had), so the run's {@code read + repeated = written + dropped + rejected} still holds and
+ * every (prompt, mode, index) ends as one row or one drop. Resume comes from the runner: a
+ * finished partition is not generated again.
+ */
+final class GenerateStep implements Step {
+  private static final long serialVersionUID = 1L;
+  static final String FAILED = "generation_failed";
+
+  record Config(URI endpoint, String model, String apiKeyEnv, List<ReasoningMode> modes, int n,
+                int concurrency, Double temperature, Double topP, Integer maxTokens, Long seed,
+                Duration timeout, int maxAttempts) implements Serializable {
+
+    ClientOptions clientOptions() {
+      RetryPolicy d = RetryPolicy.DEFAULT;
+      return new ClientOptions(endpoint, apiKeyEnv, concurrency, timeout,
+          new RetryPolicy(maxAttempts, d.baseDelay(), d.maxDelay(), d.maxRetryAfter()));
+    }
+  }
+
+  static final List<Param> PARAMS = List.of(
+      Param.of("endpoint", Param.Type.STRING, null,
+          "the server's API base, /v1 included (e.g. http://localhost:8000/v1)"),
+      Param.of("model", Param.Type.STRING, null, "the model to generate with"),
+      Param.of("api_key_env", Param.Type.STRING, "",
+          "environment variable holding the API key (empty: send none)"),
+      Param.choice("reasoning", "on", "the modes each prompt is generated in", "on", "off",
+          "both"),
+      Param.choice("mode_style", "detailed-thinking", "how the model is switched",
+          "detailed-thinking", "slash-think", "qwen3", "deepseek-r1"),
+      Param.of("n", Param.Type.INT, 1L, "responses per prompt and mode"),
+      Param.of("concurrency", Param.Type.INT, 8L, "requests in flight per partition"),
+      Param.of("temperature", Param.Type.DOUBLE, -1.0, "sampling temperature (-1: the server's)"),
+      Param.of("top_p", Param.Type.DOUBLE, -1.0, "nucleus sampling (-1: the server's)"),
+      Param.of("max_tokens", Param.Type.INT, 0L, "most tokens per response (0: the server's)"),
+      Param.of("seed", Param.Type.INT, -1L,
+          "base seed of the requests (-1: the pipeline's seed)"),
+      Param.of("timeout", Param.Type.INT, 600L, "seconds one request may take"),
+      Param.of("max_attempts", Param.Type.INT, (long) RetryPolicy.DEFAULT.maxAttempts(),
+          "requests per row at most, retries of 429/5xx/timeouts included"));
+
+  private final Config config;
+  private final JudgeStep.Environment environment;
+  private transient volatile ChatClient client;
+
+  GenerateStep(Config config, JudgeStep.Environment environment) {
+    this.config = config;
+    this.environment = environment;
+  }
+
+  static StepType type() {
+    return new StepType("generate", "send each prompt to an OpenAI-compatible server in the "
+        + "reasoning modes asked for, n times each; one v1 row per response, failures dropped "
+        + "as generation_failed (requests concurrent, output in input order)", PARAMS,
+        (p, base, where) -> create(p, where, System::getenv));
+  }
+
+  static GenerateStep create(Params p, String where, JudgeStep.Environment environment) {
+    URI uri;
+    try {
+      uri = URI.create(p.getString("endpoint").strip());
+    } catch (IllegalArgumentException e) {
+      throw new RefineryException(where + ".endpoint: not a URL: '" + p.getString("endpoint")
+          + "'");
+    }
+    String model = p.getString("model").strip();
+    if (model.isEmpty()) {
+      throw new RefineryException(where + ".model: may not be empty");
+    }
+    List<ReasoningMode> modes;
+    try {
+      modes = GenerationRun.modes(p.getString("mode_style"), p.getString("reasoning"));
+    } catch (RefineryException e) {
+      throw new RefineryException(where + ".reasoning: " + e.getMessage(), e);
+    }
+    double temperature = p.getDouble("temperature");
+    double topP = p.getDouble("top_p");
+    long maxTokens = p.getInt("max_tokens");
+    long seed = p.getInt("seed");
+    String keyEnv = p.getString("api_key_env").strip();
+    Config config = new Config(uri, model, keyEnv.isEmpty() ? null : keyEnv, modes,
+        positive(p, "n", where), positive(p, "concurrency", where),
+        temperature < 0 ? null : temperature, topP < 0 ? null : topP,
+        maxTokens <= 0 ? null : (int) Math.min(Integer.MAX_VALUE, maxTokens),
+        seed < 0 ? null : seed, Duration.ofSeconds(positive(p, "timeout", where)),
+        positive(p, "max_attempts", where));
+    ClientOptions options;
+    try {
+      options = config.clientOptions();
+    } catch (IllegalArgumentException e) {
+      throw new RefineryException(where + ".endpoint: " + e.getMessage());
+    }
+    try {
+      ChatClient.open(options, environment); // a missing key fails before any work
+    } catch (RefineryException e) {
+      throw new RefineryException(where + ".api_key_env: " + e.getMessage(), e);
+    }
+    return new GenerateStep(config, environment);
+  }
+
+  private static int positive(Params p, String name, String where) {
+    long v = p.getInt(name);
+    if (v < 1 || v > Integer.MAX_VALUE) {
+      throw new RefineryException(where + "." + name + ": must be at least 1, was " + v);
+    }
+    return (int) v;
+  }
+
+  private ChatClient client() {
+    ChatClient c = client;
+    if (c == null) {
+      synchronized (this) {
+        c = client;
+        if (c == null) {
+          c = ChatClient.open(config.clientOptions(), environment);
+          client = c;
+        }
+      }
+    }
+    return c;
+  }
+
+  @Override
+  public String name() {
+    return "generate";
+  }
+
+  /** One planned row: the prompt, its mode and index, and whether it opens the prompt's rows. */
+  private record Task(Sample prompt, ReasoningMode mode, int index, boolean first) {}
+
+  private record Done(Task task, Generation generation) {}
+
+  @Override
+  public Iterator<Sample> apply(Iterator<Sample> prompts, StepContext context) {
+    Generator generator = new Generator(client(), new Generator.Settings(config.model(),
+        config.temperature(), config.topP(), config.maxTokens(),
+        config.seed() != null ? config.seed() : context.seed(), null));
+    int perPrompt = config.modes().size() * config.n();
+    Iterator<Task> tasks = new Iterator<>() {
+      private final List<Task> pending = new ArrayList<>();
+
+      @Override
+      public boolean hasNext() {
+        if (pending.isEmpty() && prompts.hasNext()) {
+          Sample p = prompts.next();
+          for (ReasoningMode m : config.modes()) {
+            for (int i = 0; i < config.n(); i++) {
+              pending.add(new Task(p, m, i, pending.isEmpty()));
+            }
+          }
+        }
+        return !pending.isEmpty();
+      }
+
+      @Override
+      public Task next() {
+        if (!hasNext()) {
+          throw new NoSuchElementException();
+        }
+        return pending.remove(0);
+      }
+    };
+    InOrder.Mapped<Done> done = InOrder.map(tasks, config.concurrency(),
+        t -> new Done(t, generate(generator, t)));
+    return new Iterator<>() {
+      private Sample next;
+
+      @Override
+      public boolean hasNext() {
+        while (next == null) {
+          if (!done.hasNext()) {
+            done.close();
+            return false;
+          }
+          Done d = done.next();
+          if (d.task().first() && perPrompt > 1) {
+            context.repeated(d.task().prompt(), perPrompt - 1);
+          }
+          Generation g = d.generation();
+          if (g.failed()) {
+            context.drop(d.task().prompt().withUuid(g.failure().uuid()), FAILED,
+                g.failure().kind() + ": " + g.failure().reason());
+          } else {
+            next = g.row();
+          }
+        }
+        return true;
+      }
+
+      @Override
+      public Sample next() {
+        if (!hasNext()) {
+          throw new NoSuchElementException();
+        }
+        Sample s = next;
+        next = null;
+        return s;
+      }
+    };
+  }
+
+  private static Generation generate(Generator generator, Task t) {
+    try {
+      return generator.generate(t.prompt(), t.mode(), t.index());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new RefineryException("interrupted while generating for " + t.prompt().uuid(), e);
+    } catch (RuntimeException e) {
+      // A prompt no request can be made of (no user turn, say) fails alone, with its reason.
+      return new Generation(null, new Generation.Failure(
+          Generator.rowUuid(t.prompt(), t.mode(), t.index()), t.prompt().uuid(),
+          t.mode().reasoning(), t.index(), "INVALID_PROMPT", 0, 0,
+          dev.refinery.internal.Errors.firstLine(e)));
+    }
+  }
+}
