@@ -1,5 +1,7 @@
 package dev.refinery.pipeline;
 
+import static dev.refinery.pipeline.LazyChatClient.positive;
+
 import dev.refinery.RefineryException;
 import dev.refinery.filter.Param;
 import dev.refinery.filter.Params;
@@ -12,7 +14,6 @@ import dev.refinery.generate.ReasoningMode;
 import dev.refinery.generate.RetryPolicy;
 import dev.refinery.run.InOrder;
 import dev.refinery.sample.Sample;
-import java.io.Serializable;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -40,9 +41,10 @@ final class GenerateStep implements Step {
 
   record Config(URI endpoint, String model, String apiKeyEnv, List<ReasoningMode> modes, int n,
                 int concurrency, Double temperature, Double topP, Integer maxTokens, Long seed,
-                Duration timeout, int maxAttempts) implements Serializable {
+                Duration timeout, int maxAttempts) implements LazyChatClient.Options {
 
-    ClientOptions clientOptions() {
+    @Override
+    public ClientOptions clientOptions() {
       RetryPolicy d = RetryPolicy.DEFAULT;
       return new ClientOptions(endpoint, apiKeyEnv, concurrency, timeout,
           new RetryPolicy(maxAttempts, d.baseDelay(), d.maxDelay(), d.maxRetryAfter()));
@@ -71,12 +73,11 @@ final class GenerateStep implements Step {
           "requests per row at most, retries of 429/5xx/timeouts included"));
 
   private final Config config;
-  private final JudgeStep.Environment environment;
-  private transient volatile ChatClient client;
+  private final LazyChatClient client;
 
   GenerateStep(Config config, JudgeStep.Environment environment) {
     this.config = config;
-    this.environment = environment;
+    this.client = new LazyChatClient(config, environment);
   }
 
   static StepType type() {
@@ -129,28 +130,6 @@ final class GenerateStep implements Step {
     return new GenerateStep(config, environment);
   }
 
-  private static int positive(Params p, String name, String where) {
-    long v = p.getInt(name);
-    if (v < 1 || v > Integer.MAX_VALUE) {
-      throw new RefineryException(where + "." + name + ": must be at least 1, was " + v);
-    }
-    return (int) v;
-  }
-
-  private ChatClient client() {
-    ChatClient c = client;
-    if (c == null) {
-      synchronized (this) {
-        c = client;
-        if (c == null) {
-          c = ChatClient.open(config.clientOptions(), environment);
-          client = c;
-        }
-      }
-    }
-    return c;
-  }
-
   @Override
   public String name() {
     return "generate";
@@ -163,7 +142,7 @@ final class GenerateStep implements Step {
 
   @Override
   public Iterator<Sample> apply(Iterator<Sample> prompts, StepContext context) {
-    Generator generator = new Generator(client(), new Generator.Settings(config.model(),
+    Generator generator = new Generator(client.get(), new Generator.Settings(config.model(),
         config.temperature(), config.topP(), config.maxTokens(),
         config.seed() != null ? config.seed() : context.seed(), null));
     int perPrompt = config.modes().size() * config.n();

@@ -1,5 +1,7 @@
 package dev.refinery.pipeline;
 
+import static dev.refinery.pipeline.LazyChatClient.positive;
+
 import dev.refinery.RefineryException;
 import dev.refinery.filter.Param;
 import dev.refinery.filter.Params;
@@ -12,9 +14,7 @@ import dev.refinery.internal.Errors;
 import dev.refinery.run.InOrder;
 import dev.refinery.sample.Message;
 import dev.refinery.sample.Sample;
-import java.io.Serializable;
 import java.net.URI;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -22,7 +22,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.NoSuchElementException;
-import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -53,15 +52,16 @@ final class JudgeStep implements Step {
   static final String NOTHING_TO_JUDGE = "judge_skipped_no_answer";
 
   /** The environment the key is read from; serializable so the step is. */
-  interface Environment extends Function<String, String>, Serializable {}
+  interface Environment extends LazyChatClient.Environment {}
 
   /** The step's settings as checked values. */
   record Config(URI endpoint, String model, String apiKeyEnv, String rubric, double minGrade,
                 int scale, int concurrency, int maxTokens, double temperature,
                 boolean includeTrace, boolean scoreOnly, Duration timeout, int maxAttempts)
-      implements Serializable {
+      implements LazyChatClient.Options {
 
-    ClientOptions clientOptions() {
+    @Override
+    public ClientOptions clientOptions() {
       RetryPolicy d = RetryPolicy.DEFAULT;
       return new ClientOptions(endpoint, apiKeyEnv, concurrency, timeout,
           new RetryPolicy(maxAttempts, d.baseDelay(), d.maxDelay(), d.maxRetryAfter()));
@@ -89,12 +89,11 @@ final class JudgeStep implements Step {
           "requests per sample at most, retries of 429/5xx/timeouts included"));
 
   private final Config config;
-  private final Environment environment;
-  private transient volatile ChatClient client;
+  private final LazyChatClient client;
 
   JudgeStep(Config config, Environment environment) {
     this.config = config;
-    this.environment = environment;
+    this.client = new LazyChatClient(config, environment);
   }
 
   static StepType type() {
@@ -150,30 +149,8 @@ final class JudgeStep implements Step {
     return new JudgeStep(config, environment);
   }
 
-  private static int positive(Params p, String name, String where) {
-    long v = p.getInt(name);
-    if (v < 1 || v > Integer.MAX_VALUE) {
-      throw new RefineryException(where + "." + name + ": must be at least 1, was " + v);
-    }
-    return (int) v;
-  }
-
   Config config() {
     return config;
-  }
-
-  private ChatClient client() {
-    ChatClient c = client;
-    if (c == null) {
-      synchronized (this) {
-        c = client;
-        if (c == null) {
-          c = ChatClient.open(config.clientOptions(), environment);
-          client = c;
-        }
-      }
-    }
-    return c;
   }
 
   @Override
@@ -186,7 +163,7 @@ final class JudgeStep implements Step {
 
   @Override
   public Iterator<Sample> apply(Iterator<Sample> samples, StepContext context) {
-    ChatClient judge = client();
+    ChatClient judge = client.get();
     InOrder.Mapped<Outcome> outcomes = InOrder.map(samples, config.concurrency(),
         s -> judge(judge, s));
     return new Iterator<>() {

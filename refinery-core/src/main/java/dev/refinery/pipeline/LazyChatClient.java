@@ -1,0 +1,56 @@
+package dev.refinery.pipeline;
+
+import dev.refinery.generate.ChatClient;
+import dev.refinery.generate.ClientOptions;
+import java.io.Serializable;
+import java.util.function.Function;
+
+/**
+ * The chat client of a step that calls a model server: it travels as its options and where the
+ * API key is read from, and opens the client (HTTP connections, the key) on first use in the JVM
+ * where the step runs, once.
+ */
+final class LazyChatClient implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  /** What the client is opened with; the step's checked settings. */
+  interface Options extends Serializable {
+    ClientOptions clientOptions();
+  }
+
+  /** The environment the key is read from; serializable so the step is. */
+  interface Environment extends Function<String, String>, Serializable {}
+
+  private final Options options;
+  private final Environment environment;
+  private transient volatile ChatClient client;
+
+  LazyChatClient(Options options, Environment environment) {
+    this.options = options;
+    this.environment = environment;
+  }
+
+  ChatClient get() {
+    ChatClient c = client;
+    if (c == null) {
+      synchronized (this) {
+        c = client;
+        if (c == null) {
+          c = ChatClient.open(options.clientOptions(), environment);
+          client = c;
+        }
+      }
+    }
+    return c;
+  }
+
+  /** A whole-number parameter of at least 1, or a one-line error naming the YAML key. */
+  static int positive(dev.refinery.filter.Params p, String name, String where) {
+    long v = p.getInt(name);
+    if (v < 1 || v > Integer.MAX_VALUE) {
+      throw new dev.refinery.RefineryException(where + "." + name + ": must be at least 1, was "
+          + v);
+    }
+    return (int) v;
+  }
+}
