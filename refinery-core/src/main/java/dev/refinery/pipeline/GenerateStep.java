@@ -45,9 +45,7 @@ final class GenerateStep implements Step {
 
     @Override
     public ClientOptions clientOptions() {
-      RetryPolicy d = RetryPolicy.DEFAULT;
-      return new ClientOptions(endpoint, apiKeyEnv, concurrency, timeout,
-          new RetryPolicy(maxAttempts, d.baseDelay(), d.maxDelay(), d.maxRetryAfter()));
+      return LazyChatClient.options(endpoint, apiKeyEnv, concurrency, timeout, maxAttempts);
     }
   }
 

@@ -44,6 +44,15 @@ final class LazyChatClient implements Serializable {
     return c;
   }
 
+  /** Client options with the default retry delays and {@code maxAttempts} attempts at most. */
+  static ClientOptions options(java.net.URI endpoint, String apiKeyEnv, int concurrency,
+      java.time.Duration timeout, int maxAttempts) {
+    dev.refinery.generate.RetryPolicy d = dev.refinery.generate.RetryPolicy.DEFAULT;
+    return new ClientOptions(endpoint, apiKeyEnv, concurrency, timeout,
+        new dev.refinery.generate.RetryPolicy(maxAttempts, d.baseDelay(), d.maxDelay(),
+            d.maxRetryAfter()));
+  }
+
   /** A whole-number parameter of at least 1, or a one-line error naming the YAML key. */
   static int positive(dev.refinery.filter.Params p, String name, String where) {
     long v = p.getInt(name);
