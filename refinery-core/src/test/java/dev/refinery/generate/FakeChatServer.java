@@ -83,6 +83,15 @@ public final class FakeChatServer implements AutoCloseable {
   private void handle(HttpExchange exchange) throws IOException {
     int now = inFlight.incrementAndGet();
     maxInFlight.accumulateAndGet(now, Math::max);
+    // A request stops counting as in flight when its answer starts: once the client has the
+    // answer it may send the next request, which must not find this one still counted.
+    java.util.concurrent.atomic.AtomicBoolean counted = new java.util.concurrent.atomic
+        .AtomicBoolean(true);
+    ANSWERING.set(() -> {
+      if (counted.getAndSet(false)) {
+        inFlight.decrementAndGet();
+      }
+    });
     try {
       String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
       CURRENT_BODY.set(body);
@@ -95,9 +104,13 @@ public final class FakeChatServer implements AutoCloseable {
     } catch (Exception e) {
       throw new IllegalStateException(e);
     } finally {
-      inFlight.decrementAndGet();
+      ANSWERING.get().run();
+      ANSWERING.remove();
     }
   }
+
+  /** Marks the current request as answered (no longer in flight); once per request. */
+  private static final ThreadLocal<Runnable> ANSWERING = ThreadLocal.withInitial(() -> () -> { });
 
   // ---- replies ----
 
@@ -120,6 +133,7 @@ public final class FakeChatServer implements AutoCloseable {
       }
       exchange.getResponseHeaders().add("Content-Type", "application/json");
       byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+      ANSWERING.get().run();
       exchange.sendResponseHeaders(code, bytes.length == 0 ? -1 : bytes.length);
       try (OutputStream out = exchange.getResponseBody()) {
         out.write(bytes);
@@ -138,6 +152,7 @@ public final class FakeChatServer implements AutoCloseable {
   public static Reply cutMidBody(String json) {
     return exchange -> {
       byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
+      ANSWERING.get().run();
       exchange.sendResponseHeaders(200, bytes.length * 2L);
       OutputStream out = exchange.getResponseBody();
       out.write(bytes);
