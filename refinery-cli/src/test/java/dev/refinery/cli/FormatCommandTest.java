@@ -69,7 +69,7 @@ class FormatCommandTest {
         "--rejects", rejects.toString());
     assertThat(r.status()).as(r.err()).isZero();
     assertThat(r.out()).startsWith("read 3, written 2, rejected 1 (template llama3;");
-    assertThat(r.err()).contains("sample t").contains("tools are not supported");
+    assertThat(r.err()).contains("sample t").contains("built-in templates cannot write");
     assertThat(jsonl(out)).extracting(m -> m.get("uuid")).containsExactly("a", "b");
     List<Map<String, Object>> bad = jsonl(rejects);
     assertThat(bad).hasSize(1);

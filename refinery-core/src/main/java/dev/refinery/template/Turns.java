@@ -34,7 +34,8 @@ final class Turns {
     };
     if (ToolDefinitions.any(sample.metadata())) {
       // Rendering without them would silently drop the tool definitions from the prompt.
-      throw fail(sample, template, "metadata.tools defines tools; tools are not supported yet");
+      throw fail(sample, template, "metadata.tools defines tools, which the built-in templates cannot write; render with "
+          + "the model's own chat template (its tokenizer_config.json) instead");
     }
     List<Turn> turns = new ArrayList<>(messages.size());
     for (int i = 0; i < messages.size(); i++) {
@@ -42,7 +43,8 @@ final class Turns {
       String role = m.role();
       if (Message.TOOL.equals(role) || m.hasToolCalls()) {
         throw fail(sample, template, "message " + i + " is a tool "
-            + (m.hasToolCalls() ? "call" : "reply") + "; tools are not supported yet");
+            + (m.hasToolCalls() ? "call" : "reply") + ", which the built-in templates cannot write; "
+            + "render with the model's own chat template (its tokenizer_config.json) instead");
       }
       if (!Message.SYSTEM.equals(role) && !m.isUser() && !m.isAssistant()) {
         throw fail(sample, template, "message " + i + " has role '" + role

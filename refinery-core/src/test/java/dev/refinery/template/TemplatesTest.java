@@ -158,7 +158,7 @@ class TemplatesTest {
     Sample tool = sample("off", "user", "x", "tool", "{}");
     for (String name : Templates.NAMES) {
       assertThatThrownBy(() -> render(name, tool, PLAIN)).isInstanceOf(RefineryException.class)
-          .hasMessageContaining("u-1").hasMessageContaining("tools are not supported");
+          .hasMessageContaining("u-1").hasMessageContaining("built-in templates cannot write");
     }
     Sample call = Sample.builder().uuid("u-2").messages(List.of(Message.of("user", "x"),
         new Message("assistant", null, List.of(ToolCall.of("c1", "f", "{}")), null))).build();
