@@ -1,11 +1,7 @@
 package dev.refinery.demo;
 
-import dev.refinery.RefineryException;
 import dev.refinery.internal.Json;
 import dev.refinery.io.AtomicFile;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -109,12 +105,6 @@ final class Readme {
   }
 
   private static void writeAtomically(Path target, String text) {
-    try {
-      AtomicFile file = new AtomicFile(target);
-      Files.writeString(file.temp(), text, StandardCharsets.UTF_8);
-      file.commit();
-    } catch (IOException e) {
-      throw new RefineryException(target + ": cannot write: " + dev.refinery.internal.IoErrors.reason(e), e);
-    }
+    AtomicFile.writeString(target, text);
   }
 }

@@ -311,9 +311,7 @@ public final class GenerationRun {
       }
       return;
     }
-    AtomicFile atomic = new AtomicFile(file);
-    Files.writeString(atomic.temp(), Json.write(now) + "\n", StandardCharsets.UTF_8);
-    atomic.commit();
+    AtomicFile.writeString(file, Json.write(now) + "\n");
   }
 
   /** Where the run stands now; safe to call from another thread while it runs. */
@@ -521,13 +519,7 @@ public final class GenerationRun {
     out.put("usage", usage);
     out.put("seconds", Math.round(stats.seconds() * 1000) / 1000.0);
     out.put("requests_per_second", Math.round(stats.requestsPerSecond() * 10) / 10.0);
-    try {
-      AtomicFile atomic = new AtomicFile(file);
-      Files.writeString(atomic.temp(), Json.write(out) + "\n", StandardCharsets.UTF_8);
-      atomic.commit();
-    } catch (IOException e) {
-      throw new RefineryException(file + ": cannot write: " + IoErrors.reason(e), e);
-    }
+    AtomicFile.writeString(file, Json.write(out) + "\n");
   }
 
   /** An append-only JSON Lines file, flushed after every line. */

@@ -22,6 +22,25 @@ public final class AtomicFile {
     Files.deleteIfExists(temp);
   }
 
+  /**
+   * Writes {@code text} (UTF-8) to {@code target} atomically; a failure is a one-line {@link
+   * dev.refinery.RefineryException} naming the file.
+   */
+  public static void writeString(Path target, String text) {
+    AtomicFile file = null;
+    try {
+      file = new AtomicFile(target);
+      Files.writeString(file.temp(), text, java.nio.charset.StandardCharsets.UTF_8);
+      file.commit();
+    } catch (IOException e) {
+      if (file != null) {
+        file.abort();
+      }
+      throw new dev.refinery.RefineryException(target + ": cannot write: "
+          + dev.refinery.internal.IoErrors.reason(e), e);
+    }
+  }
+
   public Path temp() {
     return temp;
   }

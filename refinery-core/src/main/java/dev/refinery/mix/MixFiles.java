@@ -1,13 +1,13 @@
 package dev.refinery.mix;
 
 import dev.refinery.RefineryException;
+import dev.refinery.internal.FileTrees;
 import dev.refinery.internal.IoErrors;
 import dev.refinery.internal.Json;
 import dev.refinery.io.AtomicFile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.stream.Stream;
 
 /** Small file chores of the mix commands: manifests written atomically, work folders removed. */
@@ -16,26 +16,15 @@ final class MixFiles {
 
   /** Writes {@code value} as one line of JSON; the file appears whole or not at all. */
   static void writeJson(Path target, Object value) {
-    try {
-      AtomicFile file = new AtomicFile(target);
-      Files.writeString(file.temp(), Json.write(value) + "\n");
-      file.commit();
-    } catch (IOException e) {
-      throw new RefineryException(target + ": cannot write: " + IoErrors.reason(e), e);
-    }
+    AtomicFile.writeString(target, Json.write(value) + "\n");
   }
 
   /** Deletes a work folder and everything in it; a leftover is visible and harmless. */
   static void deleteTree(Path dir) {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> walk = Files.walk(dir)) {
-      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    } catch (IOException e) {
-      // best effort: see above
+    try {
+      FileTrees.delete(dir);
+    } catch (java.io.UncheckedIOException e) {
+      // a leftover work folder is visible and harmless
     }
   }
 

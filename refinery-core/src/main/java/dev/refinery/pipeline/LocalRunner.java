@@ -144,7 +144,7 @@ public final class LocalRunner {
     writeStats(result, reports, tokenized, (System.nanoTime() - started) / 1e9);
     note(result.balance() + ": " + (result.conserved() ? "conserved" : "NOT CONSERVED"));
     flushLog();
-    deleteTree(work);
+    dev.refinery.internal.FileTrees.delete(work);
     return result;
   }
 
@@ -647,30 +647,7 @@ public final class LocalRunner {
   }
 
   static void writeAtomically(Path target, String text) {
-    try {
-      AtomicFile file = new AtomicFile(target);
-      Files.writeString(file.temp(), text);
-      file.commit();
-    } catch (IOException e) {
-      throw new RefineryException(target + ": cannot write: " + dev.refinery.internal.IoErrors.reason(e), e);
-    }
-  }
-
-  static void deleteTree(Path root) {
-    if (!Files.exists(root)) {
-      return;
-    }
-    try (Stream<Path> s = Files.walk(root)) {
-      s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> {
-        try {
-          Files.delete(p);
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      });
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    AtomicFile.writeString(target, text);
   }
 
   /** Counts rows for progress as the input stage reads them. */

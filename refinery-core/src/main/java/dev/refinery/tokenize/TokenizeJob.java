@@ -7,7 +7,6 @@ import dev.refinery.run.InOrder;
 import dev.refinery.sample.ContentUuid;
 import dev.refinery.sample.Sample;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -163,14 +162,7 @@ public final class TokenizeJob {
       packing.put("efficiency", Math.round(p.efficiency() * 1_000_000) / 1_000_000.0);
       m.put("packing", packing);
     }
-    AtomicFile file = new AtomicFile(target);
-    try {
-      Files.writeString(file.temp(), Json.write(m) + "\n");
-      file.commit();
-    } catch (IOException | RuntimeException e) {
-      file.abort();
-      throw e;
-    }
+    AtomicFile.writeString(target, Json.write(m) + "\n");
   }
 
   /** Either a tokenized sample or why it could not be tokenized. */
