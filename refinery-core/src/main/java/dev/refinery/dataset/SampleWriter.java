@@ -21,7 +21,8 @@ import java.nio.file.Path;
 public final class SampleWriter implements Closeable {
   private final AtomicFile file;
   private final Format format;
-  private final RowWriter rows;
+  /** Null once closed: a closed Parquet writer still holds its column buffers. */
+  private RowWriter rows;
   private long written;
   private boolean closed;
 
@@ -52,6 +53,9 @@ public final class SampleWriter implements Closeable {
    * sample does not fit the output file's schema.
    */
   public void write(Sample sample) {
+    if (closed) {
+      throw new IllegalStateException(file.target() + ": written after close");
+    }
     try {
       rows.write(format.encode(sample));
       written++;
@@ -77,6 +81,7 @@ public final class SampleWriter implements Closeable {
     closed = true;
     try {
       rows.close();
+      rows = null;
       file.commit();
     } catch (IOException e) {
       file.abort();
@@ -93,6 +98,7 @@ public final class SampleWriter implements Closeable {
       } catch (IOException | RuntimeException ignored) {
         // The temp file is deleted next either way.
       }
+      rows = null;
       file.abort();
     }
   }

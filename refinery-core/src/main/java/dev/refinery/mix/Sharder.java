@@ -150,10 +150,7 @@ public final class Sharder {
     return String.format("rank-%05d-of-%05d.%s", rank, worldSize, extension);
   }
 
-  /**
-   * Finishes rank r's file (an empty one if it got no rows) and lets go of its writer: a closed
-   * Parquet writer still holds its column buffers, 64 of them do not fit a small heap.
-   */
+  /** Finishes rank r's file, once (an empty file when the rank got no rows). */
   private static void closeOrCreate(SampleWriter[] writers, boolean[] finished, int r,
       List<Path> to, Format f) {
     if (finished[r]) {
