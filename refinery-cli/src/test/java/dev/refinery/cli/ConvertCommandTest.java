@@ -1,6 +1,6 @@
 package dev.refinery.cli;
 
-import dev.refinery.SharedData;
+import dev.refinery.TestData;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -34,7 +34,7 @@ class ConvertCommandTest {
 
   @Test
   void toColumnsWritesTheOutputUnderOtherNames() throws Exception {
-    Path in = SharedData.file("nemo-skills-samples/openmathinstruct2_100.jsonl");
+    Path in = TestData.file("nemo-skills-samples/openmathinstruct2_100.jsonl");
     Path nemotron = dir.resolve("omi.nemotron.jsonl");
     Cli read = Cli.run("convert", "--from", "alpaca", "--columns",
         "instruction=problem,output=generated_solution", "--to", "nemotron", in.toString(),
@@ -59,7 +59,7 @@ class ConvertCommandTest {
 
   @Test
   void aFileAutoDetectionCannotReadStopsWithOneLineAndWritesNothing() {
-    Path in = SharedData.file("nemo-skills-samples/openmathinstruct2_100.jsonl");
+    Path in = TestData.file("nemo-skills-samples/openmathinstruct2_100.jsonl");
     Path out = dir.resolve("out.jsonl");
     Cli cli = Cli.run("convert", "--to", "nemotron", in.toString(), out.toString());
     assertThat(cli.status()).isEqualTo(1);
@@ -68,7 +68,7 @@ class ConvertCommandTest {
         + "give --from/--format, and --columns if the names differ" + System.lineSeparator());
     assertThat(out).doesNotExist();
 
-    Cli validate = Cli.run("validate", SharedData.file("llamafactory-demo/c4_demo.jsonl")
+    Cli validate = Cli.run("validate", TestData.file("llamafactory-demo/c4_demo.jsonl")
         .toString());
     assertThat(validate.status()).isEqualTo(1);
     assertThat(validate.err()).contains("cannot tell the record format from the first record "
@@ -86,7 +86,7 @@ class ConvertCommandTest {
   void glaiveShareGptToNemotronKeepsToolCallsAndTools() throws Exception {
     Path out = dir.resolve("glaive.jsonl");
     Cli cli = Cli.run("convert", "--to", "nemotron",
-        SharedData.file("llamafactory-demo/glaive_toolcall_en_demo.json").toString(), out.toString());
+        TestData.file("llamafactory-demo/glaive_toolcall_en_demo.json").toString(), out.toString());
     assertThat(cli.status()).as(cli.err()).isZero();
     assertThat(cli.out()).startsWith("read 300, written 300, rejected 0 (sharegpt -> nemotron;");
 
@@ -109,7 +109,7 @@ class ConvertCommandTest {
 
   @Test
   void sameInputGivesByteIdenticalOutput() throws Exception {
-    Path in = SharedData.file("llamafactory-demo/reason_tool_use_demo_50.jsonl");
+    Path in = TestData.file("llamafactory-demo/reason_tool_use_demo_50.jsonl");
     Path a = dir.resolve("a.jsonl");
     Path b = dir.resolve("b.jsonl");
     assertThat(Cli.run("convert", "--to", "nemotron", in.toString(), a.toString()).status())

@@ -111,7 +111,7 @@ class FormatCommandTest {
         + "\\\"Current weather\\\", \\\"parameters\\\": {\\\"type\\\": \\\"object\\\", "
         + "\\\"properties\\\": {\\\"city\\\": {\\\"type\\\": \\\"string\\\"}}}}]}\"}";
     Path in = input(withTools, CHAT);
-    String qwen3 = dev.refinery.SharedData.file("tokenizers/qwen3").toString();
+    String qwen3 = dev.refinery.TestData.file("tokenizers/qwen3").toString();
     Cli without = Cli.run("format", in.toString(), dir.resolve("a.jsonl").toString(),
         "--template", qwen3);
     assertThat(without.status()).as(without.err()).isZero();

@@ -5,7 +5,7 @@ import static dev.refinery.generate.FakeChatServer.requestBody;
 import static dev.refinery.generate.FakeChatServer.status;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.refinery.SharedData;
+import dev.refinery.TestData;
 import dev.refinery.generate.FakeChatServer;
 import dev.refinery.internal.Json;
 import java.nio.file.Files;
@@ -58,7 +58,7 @@ class GenerateCommandTest {
 
   @Test
   void generatesBothModesForRealPromptsAndResumesWithoutDuplicates() throws Exception {
-    Path in = SharedData.file("nemo-skills-samples/openmathinstruct2_100.jsonl");
+    Path in = TestData.file("nemo-skills-samples/openmathinstruct2_100.jsonl");
     Set<String> seen = ConcurrentHashMap.newKeySet();
     // The first attempt of every other request fails with a 500 and Retry-After: retried.
     server.otherwise(exchange -> {

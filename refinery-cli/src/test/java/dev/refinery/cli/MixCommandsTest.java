@@ -2,7 +2,7 @@ package dev.refinery.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.refinery.SharedData;
+import dev.refinery.TestData;
 import dev.refinery.dataset.RejectHandler;
 import dev.refinery.dataset.SampleReader;
 import dev.refinery.demo.SampleData;
@@ -51,7 +51,7 @@ class MixCommandsTest {
         .contains("\"realized_samples\":600", "\"epochs\":");
     assertThat(uuids(mix.resolve("data"))).hasSize(900);
 
-    String tokenizer = SharedData.file("tokenizers/qwen3/tokenizer.json").toString();
+    String tokenizer = TestData.file("tokenizers/qwen3/tokenizer.json").toString();
     Path shards = dir.resolve("shards");
     Cli s = Cli.run("shard", mix.resolve("data").toString(), shards.toString(), "--world-size",
         "4", "--by", "tokens", "--tokenizer", tokenizer, "--template", "qwen3");

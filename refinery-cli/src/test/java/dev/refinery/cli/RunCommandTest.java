@@ -2,7 +2,7 @@ package dev.refinery.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.refinery.SharedData;
+import dev.refinery.TestData;
 import dev.refinery.internal.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,7 +24,7 @@ class RunCommandTest {
   @Test
   @SuppressWarnings("unchecked")
   void aPipelineDropsDuplicatesAndBenchmarkItemsAndAccountsForEveryRow() throws Exception {
-    Path gsm8k = SharedData.file("gsm8k/test.jsonl");
+    Path gsm8k = TestData.file("gsm8k/test.jsonl");
     List<String> questions = new ArrayList<>();
     for (String line : Files.readAllLines(gsm8k).subList(0, 3)) {
       questions.add((String) ((Map<String, Object>) Json.parse(line)).get("question"));

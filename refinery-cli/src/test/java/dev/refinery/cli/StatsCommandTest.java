@@ -1,6 +1,6 @@
 package dev.refinery.cli;
 
-import dev.refinery.SharedData;
+import dev.refinery.TestData;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -105,7 +105,7 @@ class StatsCommandTest {
 
   @Test
   void realOpenAiMessagesRows() throws IOException {
-    Path file = SharedData.file("nemo-skills-samples/small_sft_messages_5.jsonl");
+    Path file = TestData.file("nemo-skills-samples/small_sft_messages_5.jsonl");
     // Messages-only rows decode as nemotron rows without the metadata columns; once the openai
     // format is registered it must give the same numbers.
     List<String> formats = Formats.names().contains("openai")

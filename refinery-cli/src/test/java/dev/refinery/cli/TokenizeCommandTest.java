@@ -2,7 +2,7 @@ package dev.refinery.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.refinery.SharedData;
+import dev.refinery.TestData;
 import dev.refinery.demo.SampleData;
 import dev.refinery.internal.Json;
 import dev.refinery.io.FileKind;
@@ -41,7 +41,7 @@ class TokenizeCommandTest {
   }
 
   private static String llama3() {
-    return SharedData.file("tokenizers/llama3/tokenizer.json").toString();
+    return TestData.file("tokenizers/llama3/tokenizer.json").toString();
   }
 
   private static long count(String out, String regex) {
@@ -202,7 +202,7 @@ class TokenizeCommandTest {
   void writesParquetWithStatsFileAndCategoryTable() throws Exception {
     Path data = demo(60);
     Path out = dir.resolve("tok.parquet");
-    String qwen3 = SharedData.file("tokenizers/qwen3/tokenizer.json").toString();
+    String qwen3 = TestData.file("tokenizers/qwen3/tokenizer.json").toString();
     Cli r = Cli.run("tokenize", data.toString(), out.toString(), "--tokenizer", qwen3,
         "--template", "qwen3", "--max-length", "1024", "--pack", "--format", "parquet",
         "--labels", "--workers", "2");

@@ -1,6 +1,6 @@
 package dev.refinery.cli;
 
-import dev.refinery.SharedData;
+import dev.refinery.TestData;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -101,7 +101,7 @@ class ValidateCommandTest {
 
   @Test
   void readsRealDataThroughTheFormatRegistry() {
-    Path file = SharedData.file("nemo-skills-samples/small_sft_messages_5.jsonl");
+    Path file = TestData.file("nemo-skills-samples/small_sft_messages_5.jsonl");
     Cli cli = Cli.run("validate", file.toString(), "--format", "nemotron", "--json");
     assertThat(cli.status()).as(cli.err()).isZero();
     assertThat(cli.out()).contains("\"total_samples\":5,\"well_formed_samples\":5,");

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.refinery.RefineryException;
-import dev.refinery.SharedData;
+import dev.refinery.TestData;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -13,7 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class BenchmarksTest {
   private static List<BenchmarkItem> load(String relative) {
-    return Benchmarks.load(SharedBenchmarks.source(relative));
+    return Benchmarks.load(TestBenchmarks.source(relative));
   }
 
   @Test
@@ -37,20 +37,16 @@ class BenchmarksTest {
     assertThat(mbpp.id()).isEqualTo("Mbpp/2");
     assertThat(mbpp.text()).contains("Write a function to find the shared elements");
 
-    BenchmarkItem aime = load("math-competition-benchmarks/aime25.jsonl").get(0);
-    assertThat(aime.benchmark()).isEqualTo("math-competition-benchmarks/aime25");
-    assertThat(aime.id()).isEqualTo("aime25-0");
+    BenchmarkItem olympiad = load("qwen25math-eval/olympiadbench.jsonl").get(0);
+    assertThat(olympiad.benchmark()).isEqualTo("qwen25math-eval/olympiadbench");
+    assertThat(olympiad.id()).isEqualTo("1606");
 
     BenchmarkItem mmlu = load("qwen25math-eval/mmlu_stem.jsonl").get(0);
     assertThat(mmlu.text()).startsWith("Based on the characteristic population curves")
         .endsWith("increase the mortality rate");
 
-    BenchmarkItem asdiv = load("qwen25math-eval/asdiv.jsonl").get(0);
-    assertThat(asdiv.text()).isEqualTo("Seven red apples and two green apples are in the basket."
-        + "\nHow many apples are in the basket?");
     assertThat(load("qwen25math-eval/svamp.jsonl").get(0).text())
         .startsWith("There are 87 oranges").endsWith("How big is each group of bananas?");
-    assertThat(load("qwen25math-eval/sat_math.jsonl").get(0).text()).contains("A) $f(-6)=0$");
 
     BenchmarkItem ifeval = load("ifeval/input_data.jsonl").get(0);
     assertThat(ifeval.id()).isEqualTo("1000");
@@ -64,15 +60,15 @@ class BenchmarksTest {
 
   @Test
   void everySharedBenchmarkLoads() {
-    List<BenchmarkItem> all = Benchmarks.load(SharedBenchmarks.all());
-    assertThat(all).hasSize(15422);
+    List<BenchmarkItem> all = Benchmarks.load(TestBenchmarks.all());
+    assertThat(all).hasSize(9586);
     assertThat(all).allSatisfy(i -> assertThat(i.text()).isNotBlank());
-    assertThat(all.stream().map(BenchmarkItem::benchmark).distinct()).hasSize(25);
+    assertThat(all.stream().map(BenchmarkItem::benchmark).distinct()).hasSize(16);
   }
 
   @Test
   void aFileOfUnknownShapeNamesItsFieldsAndTheFix() {
-    Path answers = SharedData.file("bfcl/possible_answer/BFCL_v4_simple_python.json");
+    Path answers = TestData.file("bfcl/possible_answer/BFCL_v4_simple_python.json");
     assertThatThrownBy(() -> Benchmarks.load(BenchmarkSource.of(answers.toString())))
         .isInstanceOf(RefineryException.class)
         .hasMessageStartingWith(answers + ":1: cannot tell which field")
@@ -83,18 +79,18 @@ class BenchmarksTest {
 
   @Test
   void selectorsPickFieldsDottedPathsAndJoinSeveral() {
-    Path svamp = SharedData.file("qwen25math-eval/svamp.jsonl");
+    Path svamp = TestData.file("qwen25math-eval/svamp.jsonl");
     assertThat(Benchmarks.load(BenchmarkSource.of(svamp.toString()).withFields("Question"))
         .get(0).text()).isEqualTo("How big is each group of bananas?");
 
-    Path multiTurn = SharedData.file("bfcl/BFCL_v4_multi_turn_base.json");
+    Path multiTurn = TestData.file("bfcl/BFCL_v4_multi_turn_base.json");
     BenchmarkItem turns = Benchmarks.load(BenchmarkSource.of(multiTurn.toString())
         .withFields("question.content").named("bfcl-mt")).get(0);
     assertThat(turns.benchmark()).isEqualTo("bfcl-mt");
     assertThat(turns.text()).startsWith("Move 'final_report.pdf'")
         .contains("\nPerform a detailed search using grep");
 
-    Path mmlu = SharedData.file("qwen25math-eval/mmlu_stem.jsonl");
+    Path mmlu = TestData.file("qwen25math-eval/mmlu_stem.jsonl");
     assertThat(Benchmarks.load(BenchmarkSource.of(mmlu.toString())
         .withFields("type", "choices.3")).get(0).text())
         .isEqualTo("college_biology\nincrease the mortality rate");

@@ -26,7 +26,7 @@ public final class DecontamThroughput {
 
   public static void main(String[] args) throws Exception {
     long t0 = System.nanoTime();
-    List<BenchmarkItem> items = Benchmarks.load(SharedBenchmarks.all());
+    List<BenchmarkItem> items = Benchmarks.load(TestBenchmarks.all());
     Decontaminator d = Decontaminator.build(items);
     System.out.printf("index built in %.2f s: %s%n", (System.nanoTime() - t0) / 1e9, d.stats());
     Map<String, Integer> perBenchmark = new TreeMap<>();
@@ -34,7 +34,9 @@ public final class DecontamThroughput {
     perBenchmark.forEach((k, v) -> System.out.printf("  %-48s %,6d items%n", k, v));
 
     List<String> pieces = new ArrayList<>();
-    Path alpaca = dev.refinery.SharedData.root().resolve("llamafactory-demo/alpaca_en_demo.json");
+    // The Alpaca-GPT4 demo (non-commercial) is read from ../shared/data only, never from testdata/.
+    Path alpaca = Path.of(args.length > 0 ? args[0] : "../shared/data")
+        .resolve("llamafactory-demo/alpaca_en_demo.json");
     try (RowReader r = RowReaders.open(Inputs.resolve(alpaca.toString()).get(0))) {
       RawRow row;
       while ((row = r.next()) != null) {

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.refinery.RefineryException;
-import dev.refinery.SharedData;
+import dev.refinery.TestData;
 import dev.refinery.dataset.RejectHandler;
 import dev.refinery.dataset.SampleReader;
 import dev.refinery.internal.Json;
@@ -23,7 +23,7 @@ class ColumnMappingTest {
   @Test
   @SuppressWarnings("unchecked")
   void openMathInstructRowsReadAsAlpacaAndWriteBackUnchanged() throws Exception {
-    Path file = SharedData.file("nemo-skills-samples/openmathinstruct2_100.jsonl");
+    Path file = TestData.file("nemo-skills-samples/openmathinstruct2_100.jsonl");
     Format format = Formats.withColumns(Formats.byName("alpaca"), OPEN_MATH);
     List<Sample> samples = new ArrayList<>();
     try (SampleReader r = SampleReader.open(Inputs.resolve(file.toString()), format,

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.refinery.RefineryException;
-import dev.refinery.SharedData;
+import dev.refinery.TestData;
 import dev.refinery.io.Inputs;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,7 +17,6 @@ class FormatsTest {
 
   @ParameterizedTest
   @CsvSource({
-      "llamafactory-demo/alpaca_en_demo.json, alpaca",
       "llamafactory-demo/identity.json, alpaca",
       "axolotl-fixtures/alpaca.json, alpaca",
       "llamafactory-demo/glaive_toolcall_zh_demo.json, sharegpt",
@@ -27,7 +26,7 @@ class FormatsTest {
       // input (a string prompt) + output: the Llama-Nemotron layout, read as one user turn.
       "nemo-skills-samples/code_sft_10.jsonl, llama-nemotron"})
   void detectsRealFilesByTheirKeys(String file, String format) {
-    Path path = SharedData.path(file);
+    Path path = TestData.path(file);
     assertThat(Formats.detect(Inputs.resolve(path.toString()).get(0)).name()).isEqualTo(format);
   }
 
@@ -54,7 +53,7 @@ class FormatsTest {
           + "expected_answer, problem_source",
       "llamafactory-demo/c4_demo.jsonl | text"})
   void aFileNoRuleFitsIsAOneLineErrorNamingItsKeys(String file, String keys) {
-    Path path = SharedData.path(file);
+    Path path = TestData.path(file);
     assertThatThrownBy(() -> Formats.detect(Inputs.resolve(path.toString()).get(0)))
         .isInstanceOf(RefineryException.class)
         .hasMessage(path + ": cannot tell the record format from the first record (keys: "

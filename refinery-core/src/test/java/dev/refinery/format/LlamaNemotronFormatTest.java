@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A hand-written fixture in the nvidia/Llama-Nemotron-Post-Training-Dataset layout (the dataset
- * itself is not in shared/data).
+ * itself is not in testdata).
  */
 class LlamaNemotronFormatTest {
   private final Format format = Formats.byName("llama-nemotron");

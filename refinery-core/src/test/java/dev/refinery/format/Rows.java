@@ -3,7 +3,7 @@ package dev.refinery.format;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import dev.refinery.SharedData;
+import dev.refinery.TestData;
 import dev.refinery.internal.Json;
 import dev.refinery.io.Inputs;
 import dev.refinery.io.RawRow;
@@ -20,9 +20,9 @@ import java.util.Map;
 final class Rows {
   private Rows() {}
 
-  /** Every record of a file under shared/data; fails on a record that cannot be read. */
+  /** Every record of a file under testdata; fails on a record that cannot be read. */
   static List<Map<String, Object>> of(String relative) {
-    var file = Inputs.resolve(SharedData.path(relative).toString()).get(0);
+    var file = Inputs.resolve(TestData.path(relative).toString()).get(0);
     List<Map<String, Object>> rows = new ArrayList<>();
     try (RowReader reader = RowReaders.open(file)) {
       RawRow row;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
-import dev.refinery.SharedData;
+import dev.refinery.TestData;
 import dev.refinery.demo.SampleData;
 import dev.refinery.internal.Json;
 import dev.refinery.io.FileKind;
@@ -83,7 +83,7 @@ class ShareGptFormatTest {
   @Test
   void axolotlConversationHasTwelveHumanAndGptTurns() throws Exception {
     // A single pretty-printed JSON object, which the row readers do not take; parse it whole.
-    String text = Files.readString(SharedData.path("axolotl-fixtures/conversation.json"));
+    String text = Files.readString(TestData.path("axolotl-fixtures/conversation.json"));
     Map<String, Object> row = Rows.parse(text);
     Sample s = sharegpt.decode(row);
     assertThat(s.messages()).hasSize(12);

@@ -2,7 +2,7 @@ package dev.refinery.io;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.refinery.SharedData;
+import dev.refinery.TestData;
 import dev.refinery.dataset.RejectHandler;
 import dev.refinery.dataset.SampleReader;
 import dev.refinery.format.Formats;
@@ -46,7 +46,7 @@ class ForeignParquetTest {
     assertThat(call.toolCalls().get(0).arguments())
         .isEqualTo("{\"ingredients\": [\"chicken\", \"bell peppers\", \"rice\"]}");
 
-    Path source = SharedData.file("llamafactory-demo/glaive_toolcall_en_demo.json");
+    Path source = TestData.file("llamafactory-demo/glaive_toolcall_en_demo.json");
     List<Sample> original = new ArrayList<>();
     try (SampleReader r = SampleReader.open(Inputs.resolve(source.toString()),
         Formats.byName("sharegpt"), RejectHandler.FAIL)) {

@@ -125,7 +125,7 @@ class JsonlRowReaderTest {
 
   @Test
   void theRealAxolotlConversationFileIsOneRecord() throws IOException {
-    Path file = dev.refinery.SharedData.file("axolotl-fixtures/conversation.json");
+    Path file = dev.refinery.TestData.file("axolotl-fixtures/conversation.json");
     List<RawRow> rows = readAll(file);
     assertThat(rows).hasSize(1);
     assertThat((List<?>) rows.get(0).fields().get("conversations")).hasSize(12);

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.refinery.RefineryException;
-import dev.refinery.SharedData;
+import dev.refinery.TestData;
 import dev.refinery.dataset.RejectHandler;
 import dev.refinery.dataset.SampleReader;
 import dev.refinery.demo.SampleData;
@@ -154,7 +154,7 @@ class BlendStepTest {
 
   @Test
   void tokensAreMixedToTheRequestedSharesAndTheManifestCountsThem() throws Exception {
-    Path tokenizer = SharedData.file("tokenizers/qwen3/tokenizer.json");
+    Path tokenizer = TestData.file("tokenizers/qwen3/tokenizer.json");
     String blend = "{weights: {math: 3, code: 1}, total_tokens: 400000, tokenizer: "
         + dir.relativize(tokenizer.getParent()) + "}";
     LocalRunner.Result r = LocalRunner.run(Pipeline.compile(spec("t", blend, "", 3)),
@@ -198,7 +198,7 @@ class BlendStepTest {
 
   @Test
   void rowsTheTemplateCannotRenderAreDroppedWithAReasonAndCounted() throws Exception {
-    Path tokenizer = SharedData.file("tokenizers/qwen3/tokenizer.json");
+    Path tokenizer = TestData.file("tokenizers/qwen3/tokenizer.json");
     // Qwen3's template refuses the demo's tool_calling rows (and planted broken rows): a group
     // with rows but none countable is named as such.
     assertThatThrownBy(() -> LocalRunner.run(Pipeline.compile(spec("v", "{weights: {math: 1, "
@@ -229,7 +229,7 @@ class BlendStepTest {
   @Test
   void sharesOutOfReachOfWholeRowsAreFlaggedInTheManifest() throws Exception {
     // A thousand tokens split in two: rows of hundreds of tokens cannot hit 50% to 0.5%.
-    Path tokenizer = SharedData.file("tokenizers/qwen3/tokenizer.json");
+    Path tokenizer = TestData.file("tokenizers/qwen3/tokenizer.json");
     String blend = "{weights: {math: 1, code: 1}, total_tokens: 1000, tokenizer: "
         + dir.relativize(tokenizer) + "}";
     LocalRunner.Result r = LocalRunner.run(Pipeline.compile(spec("f", blend, "", 2)),
@@ -322,7 +322,7 @@ class BlendStepTest {
 
   @Test
   void theStepSerializesAndCountsRenderedTokensWhereItRuns() throws Exception {
-    Path tokenizer = SharedData.file("tokenizers/qwen3/tokenizer.json");
+    Path tokenizer = TestData.file("tokenizers/qwen3/tokenizer.json");
     Pipeline compiled = Pipeline.compile(spec("s", "{weights: {math: 1}, total_samples: 10, "
         + "tokenizer: " + tokenizer + ", template: qwen3}", "", 1));
     java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();

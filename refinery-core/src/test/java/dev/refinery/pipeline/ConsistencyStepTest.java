@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.refinery.RefineryException;
-import dev.refinery.SharedData;
+import dev.refinery.TestData;
 import dev.refinery.dataset.RejectHandler;
 import dev.refinery.dataset.SampleReader;
 import dev.refinery.dataset.SampleWriter;
@@ -51,7 +51,7 @@ class ConsistencyStepTest {
     Map<String, Boolean> correct = new TreeMap<>();
     int i = 0;
     for (String line : Files.readAllLines(
-        SharedData.file("nemo-skills-samples/math_generations_rs0_50.jsonl"))) {
+        TestData.file("nemo-skills-samples/math_generations_rs0_50.jsonl"))) {
       Map<String, Object> r = (Map<String, Object>) Json.parse(line);
       String problem = (String) r.get("problem");
       String expected = String.valueOf(r.get("expected_answer"));

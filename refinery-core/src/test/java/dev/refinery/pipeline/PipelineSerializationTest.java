@@ -2,7 +2,7 @@ package dev.refinery.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.refinery.SharedData;
+import dev.refinery.TestData;
 import dev.refinery.demo.SampleData;
 import dev.refinery.filter.FilterType;
 import dev.refinery.filter.FilterTypes;
@@ -32,12 +32,12 @@ class PipelineSerializationTest {
 
   @Test
   void everyStepOfTheExamplePipelineSerializes() throws Exception {
-    Path shared = SharedData.file("gsm8k/test.jsonl").getParent().getParent();
+    Path testdata = TestData.root();
     SampleData.write(dir.resolve("in"), SampleData.Spec.of(20, 1));
     String yaml = Files.readString(Path.of("../examples/curate.yaml"))
         .replace("../refinery-demo-curated", dir.resolve("out").toString())
         .replace("../refinery-demo", dir.resolve("in").toString())
-        .replace("../../shared/data", shared.toString());
+        .replace("../testdata", testdata.toString());
     Path file = dir.resolve("curate.yaml");
     Files.writeString(file, yaml);
     Pipeline pipeline = Pipeline.compile(PipelineSpec.read(file));

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.refinery.RefineryException;
-import dev.refinery.SharedData;
+import dev.refinery.TestData;
 import dev.refinery.demo.SampleData;
 import dev.refinery.internal.Json;
 import dev.refinery.io.ParquetFiles;
@@ -39,7 +39,7 @@ class TokenizeStepTest {
 
   /** The pipeline file, in {@code dir}, with the tokenizer path relative to it. */
   private PipelineSpec spec(String name, String tokenize) throws Exception {
-    Path tokenizer = SharedData.file("tokenizers/qwen3/tokenizer.json").getParent();
+    Path tokenizer = TestData.file("tokenizers/qwen3/tokenizer.json").getParent();
     Path yaml = dir.resolve(name + ".yaml");
     Files.writeString(yaml, """
         input: {path: %s}
@@ -133,7 +133,7 @@ class TokenizeStepTest {
 
   @Test
   void tokenizeMustBeTheLastStep() throws Exception {
-    Path tokenizer = SharedData.file("tokenizers/qwen3/tokenizer.json");
+    Path tokenizer = TestData.file("tokenizers/qwen3/tokenizer.json");
     Path yaml = dir.resolve("c.yaml");
     Files.writeString(yaml, """
         input: {path: %s}
@@ -148,8 +148,8 @@ class TokenizeStepTest {
 
   @Test
   void withoutATemplateTheTokenizerFoldersChatTemplateIsUsed() throws Exception {
-    Path qwen3 = SharedData.file("tokenizers/qwen3");
-    Path mistral = SharedData.file("tokenizers/mistral_v1");
+    Path qwen3 = TestData.file("tokenizers/qwen3");
+    Path mistral = TestData.file("tokenizers/mistral_v1");
     Path yaml = dir.resolve("e.yaml");
     Files.writeString(yaml, """
         input: {path: %s}

@@ -3,7 +3,7 @@ package dev.refinery.stats;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.entry;
 
-import dev.refinery.SharedData;
+import dev.refinery.TestData;
 import dev.refinery.dataset.Rejected;
 import dev.refinery.format.Formats;
 import dev.refinery.io.InputFile;
@@ -133,7 +133,7 @@ class StatsCollectorTest {
   @Test
   void realOpenAiMessagesFile() {
     // OpenAI "messages" rows decode as nemotron rows without the metadata columns.
-    Path file = SharedData.file("nemo-skills-samples/small_sft_messages_5.jsonl");
+    Path file = TestData.file("nemo-skills-samples/small_sft_messages_5.jsonl");
     DatasetStats s = StatsCollector.collect(Inputs.resolve(file.toString()), Formats.nemotron(),
         r -> { });
     assertThat(s.totalSamples()).isEqualTo(5);

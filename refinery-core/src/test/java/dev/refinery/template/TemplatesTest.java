@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.refinery.RefineryException;
-import dev.refinery.SharedData;
+import dev.refinery.TestData;
 import dev.refinery.internal.Json;
 import dev.refinery.sample.Message;
 import dev.refinery.sample.Sample;
@@ -48,7 +48,7 @@ class TemplatesTest {
 
   @Test
   void llama3ReproducesTheNemoSkillsRows() throws Exception {
-    var file = SharedData.file("nemo-skills-samples/small_sft_llama3_prompt_10.jsonl");
+    var file = TestData.file("nemo-skills-samples/small_sft_llama3_prompt_10.jsonl");
     String userHeader = "<|start_header_id|>user<|end_header_id|>\n\n";
     int rows = 0;
     for (String line : Files.readAllLines(file)) {
@@ -94,7 +94,7 @@ class TemplatesTest {
 
   @Test
   void mistralMatchesTheTransformersJsCase() throws Exception {
-    var file = SharedData.file("tokenizers/expected/transformersjs_mistral_v1_chat_template_case.json");
+    var file = TestData.file("tokenizers/expected/transformersjs_mistral_v1_chat_template_case.json");
     @SuppressWarnings("unchecked")
     Map<String, Object> c = (Map<String, Object>) Json.parse(Files.readString(file));
     List<String> flat = new ArrayList<>();

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.refinery.RefineryException;
-import dev.refinery.SharedData;
+import dev.refinery.TestData;
 import dev.refinery.sample.Message;
 import dev.refinery.sample.Sample;
 import dev.refinery.template.ChatTemplate;
@@ -49,7 +49,7 @@ class SampleTokenizerTest {
 
   private static Tokenizer real(String folder) {
     Tokenizer t = Tokenizers.open(
-        SharedData.file("tokenizers/" + folder + "/tokenizer.json").toString());
+        TestData.file("tokenizers/" + folder + "/tokenizer.json").toString());
     OPENED.add(t);
     return t;
   }
@@ -168,7 +168,7 @@ class SampleTokenizerTest {
   @Test
   void modelsOwnJinjaTemplatesGetAssistantMasksAndTheBuiltInsIds() {
     Tokenizer qwen = real("qwen3");
-    ChatTemplate jinja = Templates.resolve(SharedData.file("tokenizers/qwen3").toString());
+    ChatTemplate jinja = Templates.resolve(TestData.file("tokenizers/qwen3").toString());
     Sample multi = sample("off", "system", "Be brief.", "user", "First?", "assistant", "One.",
         "user", "Second?", "assistant", "<think>\nhmm\n</think>\n\nTwo: 2.");
     TokenizedSample t = new SampleTokenizer(qwen, jinja, RenderOptions.DEFAULT, Loss.ASSISTANT,
@@ -182,7 +182,7 @@ class SampleTokenizerTest {
 
     Tokenizer llama = real("llama3");
     ChatTemplate llamaJinja = Templates.resolve(
-        SharedData.file("tokenizers/llama3/tokenizer_config.json").toString());
+        TestData.file("tokenizers/llama3/tokenizer_config.json").toString());
     for (Sample s : samples()) {
       if (s.finalAssistant() == null) {
         continue;

@@ -3,7 +3,7 @@ package dev.refinery.tokenize;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.refinery.SharedData;
+import dev.refinery.TestData;
 import dev.refinery.dataset.RejectHandler;
 import dev.refinery.dataset.SampleReader;
 import dev.refinery.demo.SampleData;
@@ -62,7 +62,7 @@ class TokenLengthFilterTest {
   }
 
   private static Path tokenizerFolder() {
-    return SharedData.file("tokenizers/qwen3/tokenizer.json").getParent();
+    return TestData.file("tokenizers/qwen3/tokenizer.json").getParent();
   }
 
   @Test

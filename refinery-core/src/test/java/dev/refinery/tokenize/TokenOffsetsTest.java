@@ -2,7 +2,7 @@ package dev.refinery.tokenize;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.refinery.SharedData;
+import dev.refinery.TestData;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -24,12 +24,10 @@ class TokenOffsetsTest {
   static Stream<Arguments> tokenizers() {
     List<Arguments> out = new ArrayList<>();
     for (String folder : List.of("qwen3", "llama3", "mistral_v1")) {
-      if (SharedData.exists("tokenizers/" + folder + "/tokenizer.json")) {
-        Tokenizer t = Tokenizers.open(
-            SharedData.file("tokenizers/" + folder + "/tokenizer.json").toString());
-        OPENED.add(t);
-        out.add(Arguments.of(folder, t));
-      }
+      Tokenizer t = Tokenizers.open(
+          TestData.file("tokenizers/" + folder + "/tokenizer.json").toString());
+      OPENED.add(t);
+      out.add(Arguments.of(folder, t));
     }
     out.add(Arguments.of("cl100k_base", Tokenizers.open("cl100k_base")));
     out.add(Arguments.of("o200k_base", Tokenizers.open("o200k_base")));

@@ -2,7 +2,7 @@ package dev.refinery.tokenize;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.refinery.SharedData;
+import dev.refinery.TestData;
 import dev.refinery.dataset.RejectHandler;
 import dev.refinery.dataset.SampleReader;
 import dev.refinery.demo.SampleData;
@@ -49,7 +49,7 @@ class TokenizeJobTest {
 
   @BeforeAll
   static void open() {
-    qwen3 = Tokenizers.open(SharedData.file("tokenizers/qwen3/tokenizer.json").toString());
+    qwen3 = Tokenizers.open(TestData.file("tokenizers/qwen3/tokenizer.json").toString());
     demo = shared.resolve("demo");
     SampleData.write(demo, SampleData.Spec.of(300, 7).withFileKind(FileKind.JSONL));
   }

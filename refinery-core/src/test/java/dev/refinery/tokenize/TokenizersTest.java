@@ -2,12 +2,11 @@ package dev.refinery.tokenize;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assumptions.assumeThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.refinery.RefineryException;
-import dev.refinery.SharedData;
+import dev.refinery.TestData;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -40,7 +39,7 @@ class TokenizersTest {
   }
 
   static Tokenizer shared(String folder) {
-    return tokenizer(SharedData.file("tokenizers/" + folder + "/tokenizer.json").toString());
+    return tokenizer(TestData.file("tokenizers/" + folder + "/tokenizer.json").toString());
   }
 
   @AfterAll
@@ -53,11 +52,7 @@ class TokenizersTest {
 
   /** (model id, case name, text, ids) for every case of one model in an expected/ file. */
   static Stream<Arguments> cases(String file, String model) throws IOException {
-    Path path = SharedData.root() == null ? null
-        : SharedData.root().resolve("tokenizers/expected/" + file);
-    if (path == null || !Files.exists(path)) {
-      return Stream.of(Arguments.of(model, "(shared data absent)", null, null));
-    }
+    Path path = TestData.file("tokenizers/expected/" + file);
     JsonNode cases = JSON.readTree(path.toFile()).get(model);
     List<Arguments> out = new ArrayList<>();
     for (Iterator<Map.Entry<String, JsonNode>> it = cases.fields(); it.hasNext(); ) {
@@ -87,7 +82,6 @@ class TokenizersTest {
   @MethodSource("llama3WithBos")
   void llama3MatchesTransformersJsWithSpecialTokens(String model, String name, String text,
       int[] ids) {
-    assumeThat(text).as("shared data absent").isNotNull();
     assertThat(shared("llama3").encode(text, true)).as(name).containsExactly(ids);
   }
 
@@ -95,14 +89,12 @@ class TokenizersTest {
   @MethodSource("llama3WithoutBos")
   void llama3MatchesTransformersJsWithoutSpecialTokens(String model, String name, String text,
       int[] ids) {
-    assumeThat(text).as("shared data absent").isNotNull();
     assertThat(shared("llama3").encode(text)).as(name).containsExactly(ids);
   }
 
   @ParameterizedTest(name = "{0} {1}")
   @MethodSource("qwen2")
   void qwen3MatchesTransformersJsQwen2Cases(String model, String name, String text, int[] ids) {
-    assumeThat(text).as("shared data absent").isNotNull();
     assertThat(shared("qwen3").encode(text, true)).as(name).containsExactly(ids);
     assertThat(shared("qwen3").encode(text)).as(name).containsExactly(ids);
   }
@@ -125,7 +117,7 @@ class TokenizersTest {
   @Test
   void mistralChatTemplateCase() throws IOException {
     Path file =
-        SharedData.file("tokenizers/expected/transformersjs_mistral_v1_chat_template_case.json");
+        TestData.file("tokenizers/expected/transformersjs_mistral_v1_chat_template_case.json");
     JsonNode c = JSON.readTree(file.toFile());
     int[] ids = JSON.convertValue(c.get("ids"), int[].class);
     // The rendered string already holds <s> and </s>: encode it without adding special tokens.
@@ -143,8 +135,8 @@ class TokenizersTest {
 
   static synchronized Tokenizer gpt2Tokenizer() throws IOException {
     if (gpt2 == null) {
-      Path encoder = SharedData.file("tokenizers/gpt2/encoder.json");
-      Path merges = SharedData.file("tokenizers/gpt2/vocab.bpe");
+      Path encoder = TestData.file("tokenizers/gpt2/encoder.json");
+      Path merges = TestData.file("tokenizers/gpt2/vocab.bpe");
       Map<String, Object> byteLevel =
           Map.of("type", "ByteLevel", "add_prefix_space", false, "trim_offsets", true,
               "use_regex", true);
@@ -175,14 +167,12 @@ class TokenizersTest {
   @MethodSource("gpt2")
   void gpt2MatchesTransformersJs(String model, String name, String text, int[] ids)
       throws IOException {
-    assumeThat(text).as("shared data absent").isNotNull();
     assertThat(gpt2Tokenizer().encode(text, true)).as(name).containsExactly(ids);
   }
 
   @ParameterizedTest(name = "r50k_base {1}")
   @MethodSource("gpt2")
   void r50kBaseIsGpt2(String model, String name, String text, int[] ids) {
-    assumeThat(text).as("shared data absent").isNotNull();
     assertThat(tokenizer("r50k_base").encode(text)).as(name).containsExactly(ids);
   }
 
@@ -275,7 +265,7 @@ class TokenizersTest {
   @Test
   void survivesSerializationAndClose() throws Exception {
     for (Tokenizer t : List.of(
-        Tokenizers.open(SharedData.file("tokenizers/llama3").toString()),
+        Tokenizers.open(TestData.file("tokenizers/llama3").toString()),
         Tokenizers.open("o200k_base"))) {
       int[] ids = t.encode("serialize me");
       ByteArrayOutputStream bytes = new ByteArrayOutputStream();

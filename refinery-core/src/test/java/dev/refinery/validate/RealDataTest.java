@@ -2,7 +2,7 @@ package dev.refinery.validate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.refinery.SharedData;
+import dev.refinery.TestData;
 import dev.refinery.dataset.Rejected;
 import dev.refinery.format.Format;
 import dev.refinery.format.Formats;
@@ -14,7 +14,7 @@ import java.util.List;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
-/** The validator on real public data from shared/data. */
+/** The validator on real public data from testdata. */
 class RealDataTest {
 
   static ValidationReport validate(Path file, Format format, List<Rejected> rejects) {
@@ -29,7 +29,7 @@ class RealDataTest {
 
   @Test
   void nemoSkillsSftMessagesAreWellFormedMathWithoutIssues() {
-    Path file = SharedData.file("nemo-skills-samples/small_sft_messages_5.jsonl");
+    Path file = TestData.file("nemo-skills-samples/small_sft_messages_5.jsonl");
     List<Rejected> rejects = new ArrayList<>();
     // The rows are {"messages": [...]}: the nemotron decoder reads them, with no uuid or flags.
     ValidationReport r = validate(file, Formats.nemotron(), rejects);
@@ -46,7 +46,7 @@ class RealDataTest {
   void nemoSkillsSftMessagesThroughTheOpenAiFormat() {
     Format openai = registered("openai");
     ValidationReport r = validate(
-        SharedData.file("nemo-skills-samples/small_sft_messages_5.jsonl"), openai,
+        TestData.file("nemo-skills-samples/small_sft_messages_5.jsonl"), openai,
         new ArrayList<>());
     assertThat(r.totalSamples()).isEqualTo(5);
     assertThat(r.malformedSamples()).isZero();
@@ -56,22 +56,22 @@ class RealDataTest {
 
   @Test
   void typedContentPartsAreUndecodableForNemotronButValidationGoesOn() {
-    Path file = SharedData.file("llamafactory-demo/v1_sft_demo.jsonl");
+    Path file = TestData.file("llamafactory-demo/v1_sft_demo.jsonl");
     List<Rejected> rejects = Collections.synchronizedList(new ArrayList<>());
     ValidationReport r = validate(file, Formats.nemotron(), rejects);
-    assertThat(r.totalSamples()).isEqualTo(500);
-    assertThat(r.malformedSamples()).isEqualTo(500);
-    assertThat(r.malformedReasons()).containsEntry("undecodable", 500L);
-    assertThat(rejects).hasSize(500);
+    assertThat(r.totalSamples()).isEqualTo(50);
+    assertThat(r.malformedSamples()).isEqualTo(50);
+    assertThat(r.malformedReasons()).containsEntry("undecodable", 50L);
+    assertThat(rejects).hasSize(50);
     assertThat(rejects.get(0).reason()).contains("content");
     assertThat(r.avgInputLength()).isZero();
   }
 
   @Test
-  void ktoMessagesRowsAreCheckedTurnByTurn() {
-    Path file = SharedData.file("llamafactory-demo/kto_en_demo.json");
+  void messagesRowsAreCheckedTurnByTurn() {
+    Path file = TestData.file("nemo-skills-samples/small_sft_messages_5.jsonl");
     ValidationReport r = validate(file, Formats.nemotron(), new ArrayList<>());
-    assertThat(r.totalSamples()).isEqualTo(300);
+    assertThat(r.totalSamples()).isEqualTo(5);
     assertThat(r.malformedSamples()).isZero();
     assertThat(r.rule("no_assistant_turn").count()).isZero();
   }
@@ -80,7 +80,7 @@ class RealDataTest {
   void glaiveToolCallsThroughTheShareGptFormat() {
     Format sharegpt = registered("sharegpt");
     ValidationReport r = validate(
-        SharedData.file("llamafactory-demo/glaive_toolcall_en_demo.json"), sharegpt,
+        TestData.file("llamafactory-demo/glaive_toolcall_en_demo.json"), sharegpt,
         new ArrayList<>());
     assertThat(r.totalSamples()).isEqualTo(300);
     assertThat(r.wellFormedSamples()).isEqualTo(300);
@@ -89,7 +89,7 @@ class RealDataTest {
   @Test
   void identityRowsThroughTheAlpacaFormatKeepTheirTemplatePlaceholders() {
     Format alpaca = registered("alpaca");
-    ValidationReport r = validate(SharedData.file("llamafactory-demo/identity.json"), alpaca,
+    ValidationReport r = validate(TestData.file("llamafactory-demo/identity.json"), alpaca,
         new ArrayList<>());
     assertThat(r.totalSamples()).isEqualTo(91);
     // "I am {{name}}, an AI assistant developed by {{author}}" names no real model.

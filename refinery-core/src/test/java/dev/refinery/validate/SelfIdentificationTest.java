@@ -2,7 +2,7 @@ package dev.refinery.validate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.refinery.SharedData;
+import dev.refinery.TestData;
 import dev.refinery.internal.Json;
 import java.nio.file.Files;
 import java.util.ArrayList;
@@ -18,7 +18,7 @@ class SelfIdentificationTest {
   @Test
   void findsEveryFilledInIdentityRow() throws Exception {
     List<?> rows = (List<?>) Json.parse(
-        Files.readString(SharedData.file("llamafactory-demo/identity.json")));
+        Files.readString(TestData.file("llamafactory-demo/identity.json")));
     int withPlaceholders = 0;
     List<String> missed = new ArrayList<>();
     for (Object row : rows) {
@@ -36,17 +36,24 @@ class SelfIdentificationTest {
     assertThat(missed).isEmpty();
   }
 
-  /** Alpaca-GPT4 answers (en and zh) talk about many things, never about who wrote them. */
+  /** Glaive's assistant turns (en and zh) talk about many things, never about who wrote them. */
   @Test
   void findsNothingInGeneralInstructionData() throws Exception {
-    for (String file : List.of("alpaca_en_demo.json", "alpaca_zh_demo.json")) {
+    for (String file : List.of("glaive_toolcall_en_demo.json", "glaive_toolcall_zh_demo.json")) {
       List<?> rows = (List<?>) Json.parse(
-          Files.readString(SharedData.file("llamafactory-demo/" + file)));
-      assertThat(rows).hasSizeGreaterThan(900);
+          Files.readString(TestData.file("llamafactory-demo/" + file)));
+      assertThat(rows).hasSize(300);
+      int answers = 0;
       for (Object row : rows) {
-        String output = (String) ((Map<?, ?>) row).get("output");
-        assertThat(SelfIdentification.matches(output)).as(file + ": " + output).isFalse();
+        for (Object turn : (List<?>) ((Map<?, ?>) row).get("conversations")) {
+          if ("gpt".equals(((Map<?, ?>) turn).get("from"))) {
+            String output = (String) ((Map<?, ?>) turn).get("value");
+            assertThat(SelfIdentification.matches(output)).as(file + ": " + output).isFalse();
+            answers++;
+          }
+        }
       }
+      assertThat(answers).isGreaterThan(300);
     }
   }
 

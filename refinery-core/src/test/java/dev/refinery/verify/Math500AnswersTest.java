@@ -2,7 +2,7 @@ package dev.refinery.verify;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.refinery.SharedData;
+import dev.refinery.TestData;
 import dev.refinery.internal.Json;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -22,7 +22,7 @@ class Math500AnswersTest {
   @SuppressWarnings("unchecked")
   static List<Problem> problems() throws IOException {
     List<Problem> problems = new ArrayList<>();
-    for (String line : Files.readAllLines(SharedData.file("math500/test.jsonl"))) {
+    for (String line : Files.readAllLines(TestData.file("math500/test.jsonl"))) {
       Map<String, Object> row = (Map<String, Object>) Json.parse(line);
       problems.add(new Problem((String) row.get("unique_id"), (String) row.get("answer"),
           (String) row.get("solution")));

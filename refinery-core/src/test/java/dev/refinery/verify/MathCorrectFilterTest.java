@@ -2,7 +2,7 @@ package dev.refinery.verify;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.refinery.SharedData;
+import dev.refinery.TestData;
 import dev.refinery.filter.FilterTypes;
 import dev.refinery.filter.Verdict;
 import dev.refinery.internal.Json;
@@ -47,7 +47,7 @@ class MathCorrectFilterTest {
     int rows = 0;
     int agree = 0;
     for (String line : Files.readAllLines(
-        SharedData.file("nemo-skills-samples/math_generations_rs0_50.jsonl"))) {
+        TestData.file("nemo-skills-samples/math_generations_rs0_50.jsonl"))) {
       Map<String, Object> r = (Map<String, Object>) Json.parse(line);
       Sample s = sample((String) r.get("generation"), String.valueOf(r.get("expected_answer")))
           .toBuilder().messages(List.of(Message.of("user", (String) r.get("problem")),

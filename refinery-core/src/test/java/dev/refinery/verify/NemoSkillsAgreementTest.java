@@ -2,7 +2,7 @@ package dev.refinery.verify;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.refinery.SharedData;
+import dev.refinery.TestData;
 import dev.refinery.internal.Json;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -26,7 +26,7 @@ class NemoSkillsAgreementTest {
 
   @SuppressWarnings("unchecked")
   static List<Row> rows() throws IOException {
-    Path file = SharedData.file("nemo-skills-samples/math_generations_rs0_50.jsonl");
+    Path file = TestData.file("nemo-skills-samples/math_generations_rs0_50.jsonl");
     List<Row> rows = new ArrayList<>();
     int line = 0;
     for (String text : Files.readAllLines(file)) {
@@ -78,7 +78,7 @@ class NemoSkillsAgreementTest {
   @Test
   @SuppressWarnings("unchecked")
   void acceptsEveryOpenMathInstruct2Solution() throws IOException {
-    Path file = SharedData.file("nemo-skills-samples/openmathinstruct2_100.jsonl");
+    Path file = TestData.file("nemo-skills-samples/openmathinstruct2_100.jsonl");
     List<String> rejected = new ArrayList<>();
     int line = 0;
     for (String text : Files.readAllLines(file)) {

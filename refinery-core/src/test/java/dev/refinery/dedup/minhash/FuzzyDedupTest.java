@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.refinery.SharedData;
+import dev.refinery.TestData;
 import dev.refinery.dedup.DedupKey;
 import dev.refinery.dedup.DropList;
 import dev.refinery.sample.Message;
@@ -65,13 +65,15 @@ class FuzzyDedupTest {
   static List<String> realTexts() throws IOException {
     ObjectMapper json = new ObjectMapper();
     Set<String> texts = new LinkedHashSet<>();
-    for (String line : Files.readAllLines(SharedData.file("llamafactory-demo/c4_demo.jsonl"))) {
+    for (String line : Files.readAllLines(TestData.file("llamafactory-demo/c4_demo.jsonl"))) {
       texts.add(json.readTree(line).get("text").asText());
     }
-    texts.addAll(Files.readAllLines(SharedData.file("llamafactory-demo/wiki_demo.txt")));
-    for (JsonNode row : json.readTree(SharedData.file("llamafactory-demo/alpaca_en_demo.json")
-        .toFile())) {
-      texts.add(row.get("output").asText());
+    texts.addAll(Files.readAllLines(TestData.file("llamafactory-demo/wiki_demo.txt")));
+    // OlympiadBench's worked solutions: long, formula-heavy English, unlike the web texts.
+    for (String line : Files.readAllLines(TestData.file("qwen25math-eval/olympiadbench.jsonl"))) {
+      List<String> parts = new ArrayList<>();
+      json.readTree(line).get("solution").forEach(p -> parts.add(p.asText()));
+      texts.add(String.join("\n", parts));
     }
     Set<String> seen = new HashSet<>();
     return texts.stream().filter(t -> t.split("\\s+").length >= 100)

@@ -3,7 +3,7 @@ package dev.refinery.filter.heuristic;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
-import dev.refinery.SharedData;
+import dev.refinery.TestData;
 import dev.refinery.filter.Filter;
 import dev.refinery.filter.FilterTypes;
 import dev.refinery.filter.Params;
@@ -23,7 +23,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Every case extracted from NeMo Curator's own filter tests (shared/data/filter-test-vectors):
+ * Every case extracted from NeMo Curator's own filter tests (testdata/filter-test-vectors):
  * the filter built from the recorded constructor call keeps exactly the expected texts, in order.
  */
 class CuratorTestVectorsTest {
@@ -55,7 +55,7 @@ class CuratorTestVectorsTest {
 
   @SuppressWarnings("unchecked")
   static Map<String, Object> vectors() throws Exception {
-    Path file = SharedData.file(VECTORS);
+    Path file = TestData.file(VECTORS);
     return (Map<String, Object>) Json.parse(Files.readString(file));
   }
 

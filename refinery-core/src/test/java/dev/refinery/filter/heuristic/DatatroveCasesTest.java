@@ -3,7 +3,7 @@ package dev.refinery.filter.heuristic;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.refinery.SharedData;
+import dev.refinery.TestData;
 import dev.refinery.filter.Filter;
 import dev.refinery.filter.FilterType;
 import dev.refinery.filter.FilterTypes;
@@ -20,7 +20,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Every case of datatrove's own filter tests (shared/data/filter-test-vectors), verdict exact. */
+/** Every case of datatrove's own filter tests (testdata/filter-test-vectors), verdict exact. */
 class DatatroveCasesTest {
   private static final Map<String, String> NAMES = Map.of(
       "GopherQualityFilter", "gopher_quality",
@@ -34,7 +34,7 @@ class DatatroveCasesTest {
   @SuppressWarnings("unchecked")
   private static Map<String, Object> vectors() throws Exception {
     return (Map<String, Object>) Json.parse(Files.readString(
-        SharedData.file("filter-test-vectors/datatrove_filter_cases.json")));
+        TestData.file("filter-test-vectors/datatrove_filter_cases.json")));
   }
 
   @SuppressWarnings("unchecked")

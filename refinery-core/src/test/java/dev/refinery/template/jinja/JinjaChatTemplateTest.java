@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.refinery.RefineryException;
-import dev.refinery.SharedData;
+import dev.refinery.TestData;
 import dev.refinery.internal.Json;
 import dev.refinery.sample.Message;
 import dev.refinery.sample.Sample;
@@ -32,7 +32,7 @@ class JinjaChatTemplateTest {
   Path dir;
 
   static JinjaChatTemplate real(String model) {
-    return JinjaChatTemplate.fromTokenizerConfig(SharedData.file("tokenizers/" + model));
+    return JinjaChatTemplate.fromTokenizerConfig(TestData.file("tokenizers/" + model));
   }
 
   static JinjaChatTemplate mistral() throws Exception {
@@ -54,7 +54,7 @@ class JinjaChatTemplateTest {
   @Test
   void llama3ConfigReproducesTheNemoSkillsRows() throws Exception {
     JinjaChatTemplate llama3 = real("llama3");
-    var file = SharedData.file("nemo-skills-samples/small_sft_llama3_prompt_10.jsonl");
+    var file = TestData.file("nemo-skills-samples/small_sft_llama3_prompt_10.jsonl");
     String userHeader = "<|start_header_id|>user<|end_header_id|>\n\n";
     int rows = 0;
     for (String line : Files.readAllLines(file)) {
@@ -78,7 +78,7 @@ class JinjaChatTemplateTest {
   void mistralJinjaReproducesTheTransformersJsCase() throws Exception {
     @SuppressWarnings("unchecked")
     Map<String, Object> c = (Map<String, Object>) Json.parse(Files.readString(
-        SharedData.file("tokenizers/expected/transformersjs_mistral_v1_chat_template_case.json")));
+        TestData.file("tokenizers/expected/transformersjs_mistral_v1_chat_template_case.json")));
     @SuppressWarnings("unchecked")
     List<Map<String, Object>> messages = (List<Map<String, Object>>) c.get("messages");
     assertThat(mistral().render(messages, null, false, Map.of())).isEqualTo(c.get("rendered"));
@@ -248,7 +248,7 @@ class JinjaChatTemplateTest {
   @Test
   void resolvesNamesConfigsFoldersAndJinjaFiles() throws Exception {
     assertThat(Templates.resolve("qwen3").name()).isEqualTo("qwen3");
-    Path qwen = SharedData.file("tokenizers/qwen3");
+    Path qwen = TestData.file("tokenizers/qwen3");
     assertThat(Templates.resolve(qwen.toString()).name()).isEqualTo("qwen3/tokenizer_config.json");
     assertThat(Templates.resolve(qwen.resolve("tokenizer_config.json").toString())
         .render(sample("off", "user", "Hi"), PLAIN)).isEqualTo("<|im_start|>user\nHi<|im_end|>\n");
@@ -264,7 +264,7 @@ class JinjaChatTemplateTest {
         + "{{ pad_token is defined }}");
     assertThat(Templates.resolve(withTokens.toString()).render(sample("off", "user", "Hi"), PLAIN))
         .isEqualTo("<s>Hi</s>False");
-    Path mistralConfig = SharedData.file("tokenizers/mistral_v1/tokenizer_config.json");
+    Path mistralConfig = TestData.file("tokenizers/mistral_v1/tokenizer_config.json");
     assertThatThrownBy(() -> Templates.resolve(mistralConfig.toString()))
         .hasMessage(mistralConfig + ": no chat_template");
     assertThatThrownBy(() -> Templates.resolve(dir.resolve("none.json").toString()))
