@@ -219,7 +219,8 @@ class JudgeStepTest {
 
   @Test
   void theKeyIsOnlySentInTheAuthorizationHeader() {
-    server.then(status(401, "{\"error\":{\"message\":\"Incorrect API key provided: " + KEY
+    // A 400 fails the sample alone (a 401 stops the run, see below).
+    server.then(status(400, "{\"error\":{\"message\":\"Bad request with key " + KEY
         + "\"}}")).otherwise(ok(completion("GRADE: 9", null)));
     JudgeStep step = step("concurrency: 1");
     List<Sample> kept = run(step, List.of(row("a", "x"), row("b", "y")));
