@@ -36,6 +36,7 @@ public final class FakeChatServer implements AutoCloseable {
   private final HttpServer server;
   private final ExecutorService executor = Executors.newFixedThreadPool(32);
   private final ConcurrentLinkedQueue<Reply> script = new ConcurrentLinkedQueue<>();
+  private volatile boolean streamingOnly;
   private volatile Reply fallback = ok(completion("fallback answer", null));
   private final List<String> bodies = Collections.synchronizedList(new ArrayList<>());
   private final List<String> authorizations = Collections.synchronizedList(new ArrayList<>());
@@ -57,6 +58,12 @@ public final class FakeChatServer implements AutoCloseable {
 
   public FakeChatServer then(Reply... replies) {
     script.addAll(List.of(replies));
+    return this;
+  }
+
+  /** Every 200 chat completion goes out as an event stream, asked for or not. */
+  public FakeChatServer streamingOnly() {
+    streamingOnly = true;
     return this;
   }
 
@@ -96,6 +103,7 @@ public final class FakeChatServer implements AutoCloseable {
     try {
       String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
       CURRENT_BODY.set(body);
+      STREAMING_ONLY.set(streamingOnly);
       bodies.add(body);
       authorizations.add(exchange.getRequestHeaders().getFirst("Authorization"));
       Reply reply = script.poll();
@@ -117,6 +125,7 @@ public final class FakeChatServer implements AutoCloseable {
 
   // Exchange attributes are shared by the whole context, so the body rides with the thread.
   private static final ThreadLocal<String> CURRENT_BODY = new ThreadLocal<>();
+  private static final ThreadLocal<Boolean> STREAMING_ONLY = ThreadLocal.withInitial(() -> false);
 
   /** The body of the request a reply answers (replies run on the thread that read it). */
   public static String requestBody(HttpExchange exchange) {
@@ -130,8 +139,8 @@ public final class FakeChatServer implements AutoCloseable {
   public static Reply status(int code, String body, String... headerPairs) {
     return exchange -> {
       String request = CURRENT_BODY.get();
-      if (code == 200 && request != null && request.contains("\"stream\":true")
-          && isCompletion(body)) {
+      if (code == 200 && (STREAMING_ONLY.get()
+          || request != null && request.contains("\"stream\":true")) && isCompletion(body)) {
         sse(body).answer(exchange);
         return;
       }
