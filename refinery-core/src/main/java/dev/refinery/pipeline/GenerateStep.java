@@ -32,10 +32,16 @@ import java.util.NoSuchElementException;
  *
  * <p>Accounting: a prompt becomes {@code k = modes x n} planned rows, so the step reports {@code
  * k - 1} repeated rows per prompt; each (prompt, mode, index) that fails is dropped as {@code
- * generation_failed} with the client's reason (the dropped sample carries the uuid its row would
- * have had), so the run's {@code read + repeated = written + dropped + rejected} still holds and
- * every (prompt, mode, index) ends as one row or one drop. Resume comes from the runner: a
- * finished partition is not generated again.
+ * generation_failed} with a detail naming its kind, HTTP status, mode, sample index, prompt uuid
+ * and the client's reason (the dropped sample carries the uuid its row would have had), so the
+ * run's {@code read + repeated = written + dropped + rejected} still holds and every (prompt,
+ * mode, index) ends as one row or one drop. Resume comes from the runner: a finished partition is
+ * not generated again; one with {@code generation_failed} drops is worth running again, which
+ * regenerates the same uuids (and, with a seed, the same requests).
+ *
+ * <p>Failing loudly: a 401, 403, 404 or a server never reached throws (the run stops with that
+ * one error); so does a partition where more than {@code max_failure_rate} of the generations
+ * failed (from the 50th on), or all of them did.
  */
 final class GenerateStep implements Step {
   private static final long serialVersionUID = 1L;
