@@ -172,7 +172,7 @@ public final class ChatClient {
         }
         if (cause instanceof java.net.ConnectException && !answered) {
           throw new Failed(new GenerationException(GenerationException.Kind.UNREACHABLE, 0, 1,
-              "cannot reach " + uri + ": " + redact(describe(cause)) + "; check the endpoint "
+              "cannot reach " + uri + ": " + redact(unreachable(cause)) + "; check the endpoint "
               + "URL and that the server is running"), null);
         }
         throw new Failed(new GenerationException(GenerationException.Kind.CONNECTION, 0, 1,
@@ -222,6 +222,18 @@ public final class ChatClient {
   private GenerationException timeoutError() {
     return new GenerationException(GenerationException.Kind.TIMEOUT, 0, 1,
         "no response from " + uri + " within " + timeout.toMillis() + " ms");
+  }
+
+  /** Why a connection could not be opened; the JDK's ConnectException often has no message. */
+  private String unreachable(Throwable cause) {
+    for (Throwable t = cause; t != null; t = t.getCause()) {
+      if (t instanceof java.nio.channels.UnresolvedAddressException
+          || t instanceof java.net.UnknownHostException) {
+        return "unknown host " + uri.getHost();
+      }
+    }
+    String message = cause.getMessage();
+    return message == null || message.isBlank() ? "connection refused" : Errors.firstLine(cause);
   }
 
   private static String describe(Throwable cause) {

@@ -441,7 +441,8 @@ class GenerationRunTest {
 
     assertThatThrownBy(() -> run.run(prompts(50).iterator(), dir.resolve("nowhere")))
         .isInstanceOf(GenerationException.class)
-        .hasMessageStartingWith("cannot reach " + nowhere + "/chat/completions: ")
+        .hasMessageStartingWith("cannot reach " + nowhere + "/chat/completions: connection "
+            + "refused")
         .hasMessageEndingWith("; check the endpoint URL and that the server is running");
     assertThat(slept.get()).isZero(); // not retried
     assertThat(client.requestsSent()).isLessThanOrEqualTo(8);
