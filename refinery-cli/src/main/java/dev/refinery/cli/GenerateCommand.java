@@ -37,12 +37,14 @@ import picocli.CommandLine.Option;
         + "failures.jsonl, run.json.",
     footer = {"", "Rows are written in input order (prompt, mode, index), one flushed line each; "
         + "--resume after a crash or kill -9 skips the rows already written and retries the "
-        + "earlier failures. The API key is read from the variable --api-key-env names and is "
-        + "never printed or written.", "", "Examples:",
+        + "earlier failures. A 401/403/404 or an unreachable server stops the run at once; so do "
+        + "too many failures (--max-failure-rate). The API key is read from the variable "
+        + "--api-key-env names (OPENAI_API_KEY by default) and is never printed or written.", "",
+        "Examples:",
         "  refinery generate --prompts prompts.jsonl --out gen/ --endpoint "
             + "http://localhost:8000/v1 --model Qwen/Qwen3-8B --mode-style qwen3 --reasoning both",
         "  OPENAI_API_KEY=... refinery generate --prompts math.parquet --out gen/ --endpoint "
-            + "https://api.example.com/v1 --model m --api-key-env OPENAI_API_KEY --n 4 --resume"})
+            + "https://api.example.com/v1 --model m --n 4 --resume"})
 final class GenerateCommand implements Callable<Integer> {
 
   @Option(names = "--prompts", required = true, paramLabel = "IN",
@@ -73,8 +75,19 @@ final class GenerateCommand implements Callable<Integer> {
   String model;
 
   @Option(names = "--api-key-env", paramLabel = "NAME",
-      description = "Environment variable holding the API key (none sent without it).")
+      description = "Environment variable holding the API key (default: OPENAI_API_KEY when "
+          + "it is set, else none); NONE sends no key.")
   String apiKeyEnv;
+
+  @Option(names = "--stream",
+      description = "Ask for streamed answers (Server-Sent Events); the rows are the same. A "
+          + "server that streams unasked is read either way.")
+  boolean stream;
+
+  @Option(names = "--max-failure-rate", paramLabel = "R", defaultValue = "0.5",
+      description = "Stop once more than this share of the generations failed, counted from the "
+          + "50th on (default 0.5); a run where all failed always exits non-zero.")
+  double maxFailureRate;
 
   @Option(names = "--reasoning", paramLabel = "MODE", defaultValue = "on",
       description = "on (the default), off or both.")
@@ -163,11 +176,11 @@ final class GenerateCommand implements Callable<Integer> {
     try {
       options = new GenerationRun.Options(modes, n, concurrency, rateLimit,
           PromptOptions.parse(promptTemplate, systemPrompt, "none"), resume,
-          outputFormat.equals("parquet"), tokensPerMinute);
+          outputFormat.equals("parquet"), tokensPerMinute, maxFailureRate);
       clientOptions = new ClientOptions(URI.create(endpoint), apiKeyEnv, concurrency,
           Duration.ofSeconds(timeoutSeconds), new RetryPolicy(maxAttempts,
               RetryPolicy.DEFAULT.baseDelay(), RetryPolicy.DEFAULT.maxDelay(),
-              RetryPolicy.DEFAULT.maxRetryAfter()));
+              RetryPolicy.DEFAULT.maxRetryAfter()), stream);
     } catch (IllegalArgumentException e) {
       throw new RefineryException(e.getMessage());
     }

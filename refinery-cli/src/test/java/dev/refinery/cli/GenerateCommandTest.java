@@ -215,4 +215,132 @@ class GenerateCommandTest {
     org.assertj.core.api.Assertions.assertThat(GenerateCommand.eta(
         new dev.refinery.generate.GenerationRun.Stats(0, 0, 0, 0, 0, 0, 0, 0, 1.0), 10)).isEmpty();
   }
+
+  private Path barePrompts(String name, int count) throws Exception {
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < count; i++) {
+      b.append("{\"prompt\": \"What is ").append(name).append(' ').append(i).append("?\"}\n");
+    }
+    return Files.writeString(dir.resolve(name + ".jsonl"), b.toString());
+  }
+
+  /** The CLI in a child JVM whose environment holds OPENAI_API_KEY (a test cannot set its own). */
+  private Process child(String key, Path log, String... args) throws Exception {
+    List<String> command = new ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+        System.getProperty("java.class.path"), Main.class.getName()));
+    command.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
+        .redirectOutput(log.toFile());
+    pb.environment().put("OPENAI_API_KEY", key);
+    return pb.start();
+  }
+
+  @Test
+  void openAiApiKeyIsTheDefaultKeyNoneSendsNoneAndTheKeyIsNeverWritten() throws Exception {
+    server.otherwise(QWEN3);
+    Path in = barePrompts("key", 2);
+    String key = "sk-default-key-7f3e9a1c5b";
+    Path out = dir.resolve("gen");
+    Path log = dir.resolve("child.log");
+    Process withDefault = child(key, log, "generate", "--prompts", in.toString(), "--out",
+        out.toString(), "--endpoint", server.baseUrl().toString(), "--model", "m",
+        "--mode-style", "qwen3", "--verbose");
+    assertThat(withDefault.waitFor()).as(Files.readString(log)).isZero();
+    assertThat(server.authorizations()).containsExactly("Bearer " + key, "Bearer " + key);
+    assertThat(Files.readString(log)).contains("2 rows written").doesNotContain(key);
+    try (Stream<Path> files = Files.list(out)) {
+      List<Path> written = files.toList();
+      assertThat(written).extracting(p -> p.getFileName().toString())
+          .contains("rows.jsonl", "settings.json", "run.json");
+      for (Path f : written) {
+        assertThat(Files.readString(f)).doesNotContain(key);
+      }
+    }
+
+    Process none = child(key, log, "generate", "--prompts", in.toString(), "--out",
+        dir.resolve("none").toString(), "--endpoint", server.baseUrl().toString(), "--model",
+        "m", "--mode-style", "qwen3", "--api-key-env", "NONE");
+    assertThat(none.waitFor()).as(Files.readString(log)).isZero();
+    assertThat(server.authorizations().subList(2, 4)).containsExactly(null, null);
+  }
+
+  @Test
+  void theSamePromptsWithAndWithoutStreamGiveByteIdenticalRows() throws Exception {
+    server.otherwise(QWEN3);
+    Path in = SharedData.file("nemo-skills-samples/openmathinstruct2_100.jsonl");
+    List<String> args = List.of("generate", "--prompts", in.toString(), "--format", "alpaca",
+        "--columns", "instruction=problem,output=generated_solution", "--endpoint",
+        server.baseUrl().toString(), "--model", "m", "--mode-style", "qwen3", "--reasoning",
+        "both", "--seed", "9");
+    Cli whole = Cli.run(Stream.concat(args.stream(), Stream.of("--out",
+        dir.resolve("whole").toString())).toArray(String[]::new));
+    int before = server.requests();
+    Cli streamed = Cli.run(Stream.concat(args.stream(), Stream.of("--out",
+        dir.resolve("streamed").toString(), "--stream")).toArray(String[]::new));
+
+    assertThat(whole.status()).as(whole.err()).isZero();
+    assertThat(streamed.status()).as(streamed.err()).isZero();
+    assertThat(streamed.out()).contains("200 rows written, 0 failed");
+    assertThat(server.bodies().subList(before, server.requests()))
+        .allMatch(b -> b.contains("\"stream\":true"));
+    assertThat(Files.readAllBytes(dir.resolve("streamed").resolve("rows.jsonl")))
+        .isEqualTo(Files.readAllBytes(dir.resolve("whole").resolve("rows.jsonl")));
+  }
+
+  @Test
+  void aWrongKeyStopsAtOnceWithOneLineSayingWhatToCheck() throws Exception {
+    server.otherwise(status(401, "{\"error\": {\"message\": \"Incorrect API key provided\"}}"));
+    Path in = barePrompts("wrong", 200);
+    Cli cli = Cli.run("generate", "--prompts", in.toString(), "--out",
+        dir.resolve("o").toString(), "--endpoint", server.baseUrl().toString(), "--model", "m",
+        "--concurrency", "2");
+    assertThat(cli.status()).isEqualTo(1);
+    assertThat(cli.err().strip()).isEqualTo("error: HTTP 401 from " + server.baseUrl()
+        + "/chat/completions: Incorrect API key provided; check the API key (the variable "
+        + "--api-key-env or api_key_env names, OPENAI_API_KEY by default; NONE for none)");
+    assertThat(server.requests()).isLessThanOrEqualTo(8);
+  }
+
+  @Test
+  void everyGenerationFailedExitsNonZero() throws Exception {
+    server.otherwise(status(400, "{\"error\": {\"message\": \"max_tokens is too large\"}}"));
+    Cli cli = Cli.run("generate", "--prompts", barePrompts("fail", 3).toString(), "--out",
+        dir.resolve("o").toString(), "--endpoint", server.baseUrl().toString(), "--model", "m");
+    assertThat(cli.status()).isEqualTo(1);
+    assertThat(cli.err().strip()).startsWith("error: all 3 generations failed; the last: "
+        + "HTTP_STATUS: after 1 attempt: HTTP 400").contains("max_tokens is too large")
+        .endsWith("run again with --resume");
+  }
+
+  @Test
+  void aResumeWithAnotherPromptsFileIsRefusedAndNothingIsMixed() throws Exception {
+    server.otherwise(QWEN3);
+    Path first = barePrompts("first", 50);
+    Path out = dir.resolve("o");
+    String url = server.baseUrl().toString();
+    Cli run = Cli.run("generate", "--prompts", first.toString(), "--out", out.toString(),
+        "--endpoint", url, "--model", "m", "--mode-style", "qwen3");
+    assertThat(run.status()).as(run.err()).isZero();
+    byte[] rows = Files.readAllBytes(out.resolve("rows.jsonl"));
+    int before = server.requests();
+
+    Path other = barePrompts("other", 120);
+    Cli resumed = Cli.run("generate", "--prompts", other.toString(), "--out", out.toString(),
+        "--endpoint", url, "--model", "m", "--mode-style", "qwen3", "--resume");
+    assertThat(resumed.status()).isEqualTo(1);
+    assertThat(resumed.err()).startsWith("error: " + out.resolve("settings.json")
+        + ": --resume with another input than the earlier run: " + other).contains(first.toString());
+    assertThat(server.requests()).isEqualTo(before);
+    assertThat(Files.readAllBytes(out.resolve("rows.jsonl"))).isEqualTo(rows);
+  }
+
+  @Test
+  void streamInExtraPointsToTheStreamOption() throws Exception {
+    Cli cli = Cli.run("generate", "--prompts", barePrompts("x", 1).toString(), "--out",
+        dir.resolve("o").toString(), "--endpoint", server.baseUrl().toString(), "--model", "m",
+        "--extra", "{\"stream\": true}");
+    assertThat(cli.err().strip()).isEqualTo("error: --extra: extra request field 'stream' has "
+        + "its own option (--stream, or stream: true in a pipeline step); set it there");
+  }
 }

@@ -28,9 +28,15 @@ import java.util.function.Function;
  * a per-request timeout, and retries as {@link RetryPolicy} decides. Thread safe: many threads
  * may call {@link #complete} at once; those beyond the bound wait for a slot.
  *
- * <p>The API key is read once from the environment variable the options name and is only ever
- * sent in the {@code Authorization} header: it is cut out of server messages before they become
- * errors, and no exception, log or {@code toString} holds it.
+ * <p>The API key is read once from the environment variable the options name ({@code
+ * OPENAI_API_KEY} by default) and is only ever sent in the {@code Authorization} header: it is cut
+ * out of server messages before they become errors, and no exception, log or {@code toString}
+ * holds it.
+ *
+ * <p>Answers that say every other request would fail too (401, 403, 404, or a server never
+ * reached) are {@linkplain GenerationException#fatal() fatal}: thrown at once, without retries,
+ * with a message that says what to check. With {@link ClientOptions#stream()} the request asks for
+ * Server-Sent Events; an event stream is read whenever the server sends one, asked or not.
  */
 public final class ChatClient {
   private final URI uri;
@@ -43,6 +49,9 @@ public final class ChatClient {
   private final Clock clock;
   private final DoubleSupplier uniform;
   private final HttpClient http;
+  private final boolean stream;
+  /** Whether the server ever answered: a refused connection after that is a restart, retried. */
+  private volatile boolean answered;
   private final LongAdder sent = new LongAdder();
   private final LongAdder retries = new LongAdder();
 
@@ -65,6 +74,7 @@ public final class ChatClient {
       Clock clock, DoubleSupplier uniform) {
     this.uri = options.chatCompletionsUri();
     this.apiKey = readKey(options.apiKeyEnv(), environment);
+    this.stream = options.stream();
     this.timeout = options.requestTimeout();
     this.retry = options.retry();
     this.concurrency = options.concurrency();
@@ -79,8 +89,12 @@ public final class ChatClient {
   }
 
   private static String readKey(String variable, Function<String, String> environment) {
-    if (variable == null) {
+    if (ClientOptions.NO_API_KEY.equals(variable)) {
       return null;
+    }
+    if (variable == null) {
+      String key = environment.apply(ClientOptions.DEFAULT_API_KEY_ENV);
+      return key == null || key.isBlank() ? null : key.strip();
     }
     String key = environment.apply(variable);
     if (key == null || key.isBlank()) {
@@ -99,8 +113,9 @@ public final class ChatClient {
     HttpRequest.Builder builder = HttpRequest.newBuilder(uri)
         .timeout(timeout)
         .header("Content-Type", "application/json")
-        .header("Accept", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(request.toJson(), StandardCharsets.UTF_8));
+        .header("Accept", stream ? "text/event-stream" : "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(request.toJson(stream),
+            StandardCharsets.UTF_8));
     if (apiKey != null) {
       builder.header("Authorization", "Bearer " + apiKey);
     }
@@ -111,6 +126,9 @@ public final class ChatClient {
         return new Completion(send(httpRequest), attempt);
       } catch (Failed f) {
         failed = f;
+      }
+      if (failed.error.fatal()) {
+        throw failed.error;
       }
       if (!RetryPolicy.retryable(failed.error) || attempt >= retry.maxAttempts()) {
         throw failed.error.withAttempts(attempt);
@@ -152,31 +170,70 @@ public final class ChatClient {
         if (cause instanceof HttpTimeoutException) {
           throw new Failed(timeoutError(), null);
         }
+        if (cause instanceof java.net.ConnectException && !answered) {
+          throw new Failed(new GenerationException(GenerationException.Kind.UNREACHABLE, 0, 1,
+              "cannot reach " + uri + ": " + redact(unreachable(cause)) + "; check the endpoint "
+              + "URL and that the server is running"), null);
+        }
         throw new Failed(new GenerationException(GenerationException.Kind.CONNECTION, 0, 1,
             "connection to " + uri + " failed: " + redact(describe(cause))), null);
       }
     } finally {
       slots.release();
     }
+    answered = true;
     int status = response.statusCode();
     String body = response.body() == null ? "" : response.body();
     if (status / 100 == 2) {
       try {
-        return ChatResponse.parse(body);
+        return eventStream(response, body) ? ChatResponse.parseEventStream(body)
+            : ChatResponse.parse(body);
       } catch (GenerationException e) {
         throw new Failed(new GenerationException(GenerationException.Kind.UNPARSEABLE, status, 1,
             "unusable response from " + uri + ": " + redact(e.getMessage())), null);
       }
     }
     GenerationException error = new GenerationException(GenerationException.Kind.HTTP_STATUS,
-        status, 1, "HTTP " + status + " from " + uri + ": " + redact(serverMessage(body)));
+        status, 1, "HTTP " + status + " from " + uri + ": " + redact(serverMessage(body))
+        + hint(status));
     throw new Failed(error, RetryPolicy.parseRetryAfter(
         response.headers().firstValue("Retry-After").orElse(null), clock.instant()));
+  }
+
+  /** What to check when a status says every request will fail the same way. */
+  private static String hint(int status) {
+    return switch (status) {
+      case 401, 403 -> "; check the API key (the variable --api-key-env or api_key_env names, "
+          + ClientOptions.DEFAULT_API_KEY_ENV + " by default; " + ClientOptions.NO_API_KEY
+          + " for none)";
+      case 404 -> "; check the model name and the endpoint URL (the API base, /v1 included)";
+      default -> "";
+    };
+  }
+
+  /** Server-Sent Events, by content type or, from servers that do not say, by the body. */
+  private static boolean eventStream(HttpResponse<String> response, String body) {
+    String type = response.headers().firstValue("Content-Type").orElse("");
+    return type.toLowerCase(java.util.Locale.ROOT).startsWith("text/event-stream")
+        || !type.toLowerCase(java.util.Locale.ROOT).contains("json")
+        && body.stripLeading().startsWith("data:");
   }
 
   private GenerationException timeoutError() {
     return new GenerationException(GenerationException.Kind.TIMEOUT, 0, 1,
         "no response from " + uri + " within " + timeout.toMillis() + " ms");
+  }
+
+  /** Why a connection could not be opened; the JDK's ConnectException often has no message. */
+  private String unreachable(Throwable cause) {
+    for (Throwable t = cause; t != null; t = t.getCause()) {
+      if (t instanceof java.nio.channels.UnresolvedAddressException
+          || t instanceof java.net.UnknownHostException) {
+        return "unknown host " + uri.getHost();
+      }
+    }
+    String message = cause.getMessage();
+    return message == null || message.isBlank() ? "connection refused" : Errors.firstLine(cause);
   }
 
   private static String describe(Throwable cause) {
@@ -219,7 +276,8 @@ public final class ChatClient {
 
   @Override
   public String toString() {
-    return "ChatClient[" + uri + ", concurrency " + concurrency + ", key "
+    return "ChatClient[" + uri + ", concurrency " + concurrency + (stream ? ", streamed" : "")
+        + ", key "
         + (apiKey == null ? "none" : "set") + "]";
   }
 

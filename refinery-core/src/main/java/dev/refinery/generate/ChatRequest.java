@@ -31,7 +31,7 @@ public record ChatRequest(
 
   /** Request fields that have their own parameter; {@code extra} may not set them. */
   static final Set<String> NAMED_FIELDS = Set.of("model", "messages", "tools", "temperature",
-      "top_p", "max_tokens", "seed", "n", "stream");
+      "top_p", "max_tokens", "seed", "n", "stream", "stream_options");
 
   public ChatRequest {
     if (model == null || model.isBlank()) {
@@ -45,8 +45,9 @@ public record ChatRequest(
     extra = extra == null ? Map.of() : copyOrdered(extra);
     for (String key : extra.keySet()) {
       if (NAMED_FIELDS.contains(key)) {
-        throw new IllegalArgumentException(
-            "extra request field '" + key + "' has its own option; set it there");
+        throw new IllegalArgumentException("extra request field '" + key + "' has its own option"
+            + (key.startsWith("stream") ? " (--stream, or stream: true in a pipeline step)" : "")
+            + "; set it there");
       }
     }
   }
@@ -106,6 +107,14 @@ public record ChatRequest(
 
   /** The request body, fields in a fixed order so that the same request is the same bytes. */
   public String toJson() {
+    return toJson(false);
+  }
+
+  /**
+   * The same, asking for Server-Sent Events when {@code stream}, with the usage in the last
+   * chunk ({@code stream_options.include_usage}) so streamed rows carry it as the others do.
+   */
+  public String toJson(boolean stream) {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("model", model);
     List<Object> wire = new ArrayList<>(messages.size());
@@ -121,6 +130,10 @@ public record ChatRequest(
     putIfSet(body, "max_tokens", maxTokens);
     putIfSet(body, "seed", seed);
     body.put("n", 1);
+    if (stream) {
+      body.put("stream", true);
+      body.put("stream_options", Map.of("include_usage", true));
+    }
     body.putAll(extra);
     return Json.write(body);
   }

@@ -66,6 +66,10 @@ public record ChatResponse(
           + Errors.firstLine(e.getOriginalMessage() == null ? e.getMessage()
           : e.getOriginalMessage()));
     }
+    return of(root);
+  }
+
+  private static ChatResponse of(Object root) {
     if (!(root instanceof Map<?, ?> top)) {
       throw unparseable("response is not a JSON object");
     }
@@ -102,6 +106,186 @@ public record ChatResponse(
     }
     return new ChatResponse(answer, trace, state, toolCalls(message), string(choice,
         "finish_reason"), usage(top), string(top, "model"));
+  }
+
+  /**
+   * Parses a streamed response: Server-Sent Events whose {@code data:} lines hold {@code
+   * chat.completion.chunk} objects, then {@code [DONE]}. The first choice's deltas are joined
+   * ({@code content}, {@code reasoning_content} / {@code reasoning}, and the tool calls by their
+   * {@code index}, arguments concatenated), the usage taken from the chunk that carries it (the
+   * last one with {@code stream_options.include_usage}), and the result read as the non-streamed
+   * message would be, so both give the same row. A stream cut off before {@code [DONE]} and
+   * before any {@code finish_reason}, or one that carries an error, is {@link
+   * GenerationException.Kind#UNPARSEABLE}.
+   */
+  public static ChatResponse parseEventStream(String body) {
+    StreamJoin join = new StreamJoin();
+    StringBuilder data = null;
+    for (String line : body.split("\r\n|\r|\n", -1)) {
+      if (line.isEmpty()) {
+        if (data != null) {
+          join.event(data.toString());
+          data = null;
+        }
+        continue;
+      }
+      if (line.startsWith(":")) {
+        continue; // a comment (keep-alive)
+      }
+      int colon = line.indexOf(':');
+      String field = colon < 0 ? line : line.substring(0, colon);
+      String value = colon < 0 ? "" : line.substring(colon + 1);
+      if (value.startsWith(" ")) {
+        value = value.substring(1);
+      }
+      if (field.equals("data")) {
+        data = data == null ? new StringBuilder(value) : data.append('\n').append(value);
+      }
+    }
+    if (data != null) {
+      join.event(data.toString());
+    }
+    return of(join.completion());
+  }
+
+  /** The chunks of one event stream, joined into the body a non-streamed answer would have. */
+  private static final class StreamJoin {
+    private int chunks;
+    private boolean done;
+    private String model;
+    private Object usage;
+    private String finishReason;
+    private StringBuilder content;
+    private final Map<String, StringBuilder> reasoning = new java.util.LinkedHashMap<>();
+    private final java.util.TreeMap<Integer, Map<String, Object>> calls = new java.util.TreeMap<>();
+    private final java.util.TreeMap<Integer, StringBuilder> arguments = new java.util.TreeMap<>();
+
+    void event(String data) {
+      if (data.strip().equals("[DONE]")) {
+        done = true;
+        return;
+      }
+      if (done) {
+        return;
+      }
+      Object parsed = Json.parseOrNull(data);
+      if (!(parsed instanceof Map<?, ?> chunk)) {
+        throw unparseable("event " + (chunks + 1) + " of the stream is not a JSON object: "
+            + Errors.firstLine(data.length() > 200 ? data.substring(0, 200) + "…" : data));
+      }
+      chunks++;
+      if (chunk.get("error") != null) {
+        Object error = chunk.get("error");
+        throw unparseable("the event stream holds an error: " + Errors.firstLine(String.valueOf(
+            error instanceof Map<?, ?> m && m.get("message") != null ? m.get("message") : error)));
+      }
+      if (model == null && chunk.get("model") instanceof String m) {
+        model = m;
+      }
+      if (chunk.get("usage") instanceof Map<?, ?> u) {
+        usage = u;
+      }
+      if (!(chunk.get("choices") instanceof List<?> choices)) {
+        return;
+      }
+      for (Object c : choices) {
+        if (!(c instanceof Map<?, ?> choice)
+            || choice.get("index") instanceof Number n && n.intValue() != 0) {
+          continue; // n is always 1; only the first choice makes the row
+        }
+        if (choice.get("finish_reason") instanceof String f) {
+          finishReason = f;
+        }
+        if (choice.get("delta") instanceof Map<?, ?> delta) {
+          delta(delta);
+        }
+      }
+    }
+
+    private void delta(Map<?, ?> delta) {
+      if (delta.get("content") != null) {
+        content = (content == null ? new StringBuilder() : content).append(text(delta, "content"));
+      }
+      for (String key : new String[] {"reasoning_content", "reasoning"}) {
+        if (delta.get(key) != null) {
+          reasoning.computeIfAbsent(key, k -> new StringBuilder()).append(text(delta, key));
+        }
+      }
+      if (!(delta.get("tool_calls") instanceof List<?> list)) {
+        return;
+      }
+      for (int i = 0; i < list.size(); i++) {
+        if (!(list.get(i) instanceof Map<?, ?> part)) {
+          throw unparseable("a tool_calls delta is not an object");
+        }
+        int index = part.get("index") instanceof Number n ? n.intValue() : i;
+        Map<String, Object> call = calls.computeIfAbsent(index, k -> new java.util.LinkedHashMap<>());
+        if (call.get("id") == null && part.get("id") instanceof String id && !id.isEmpty()) {
+          call.put("id", id);
+        }
+        if (call.get("type") == null && part.get("type") instanceof String t && !t.isEmpty()) {
+          call.put("type", t);
+        }
+        if (part.get("function") instanceof Map<?, ?> fn) {
+          // The name comes whole in the call's first delta; the arguments come in pieces.
+          if (call.get("name") == null && fn.get("name") instanceof String name
+              && !name.isEmpty()) {
+            call.put("name", name);
+          }
+          Object args = fn.get("arguments");
+          if (args != null) {
+            arguments.computeIfAbsent(index, k -> new StringBuilder())
+                .append(args instanceof String a ? a : Json.write(args));
+          }
+        }
+      }
+    }
+
+    private static String text(Map<?, ?> delta, String key) {
+      if (delta.get(key) instanceof String t) {
+        return t;
+      }
+      throw unparseable("field '" + key + "' of a delta is not a string");
+    }
+
+    Map<String, Object> completion() {
+      if (chunks == 0) {
+        throw unparseable(done ? "the event stream has no chunks before [DONE]"
+            : "the event stream has no chunks");
+      }
+      if (!done && finishReason == null) {
+        throw unparseable("the event stream ended after " + chunks + " chunks without "
+            + "[DONE] or a finish_reason (cut off)");
+      }
+      Map<String, Object> message = new java.util.LinkedHashMap<>();
+      message.put("role", "assistant");
+      message.put("content", content == null ? null : content.toString());
+      reasoning.forEach((k, v) -> message.put(k, v.toString()));
+      if (!calls.isEmpty()) {
+        List<Object> list = new ArrayList<>();
+        calls.forEach((index, call) -> {
+          Map<String, Object> fn = new java.util.LinkedHashMap<>();
+          fn.put("name", call.get("name"));
+          StringBuilder args = arguments.get(index);
+          fn.put("arguments", args == null ? null : args.toString());
+          Map<String, Object> whole = new java.util.LinkedHashMap<>();
+          whole.put("id", call.get("id"));
+          whole.put("type", call.get("type"));
+          whole.put("function", fn);
+          list.add(whole);
+        });
+        message.put("tool_calls", list);
+      }
+      Map<String, Object> choice = new java.util.LinkedHashMap<>();
+      choice.put("index", 0);
+      choice.put("message", message);
+      choice.put("finish_reason", finishReason);
+      Map<String, Object> root = new java.util.LinkedHashMap<>();
+      root.put("model", model);
+      root.put("choices", List.of(choice));
+      root.put("usage", usage);
+      return root;
+    }
   }
 
   private static List<ToolCall> toolCalls(Map<?, ?> message) {

@@ -8,13 +8,28 @@ import java.time.Duration;
  *
  * @param baseUrl the API base, {@code /v1} included as with the OpenAI SDKs (e.g. {@code
  *     http://localhost:8000/v1}); requests go to {@code <baseUrl>/chat/completions}
- * @param apiKeyEnv the name of the environment variable that holds the API key, null for a server
- *     that needs none; the key itself is never part of the options
+ * @param apiKeyEnv the name of the environment variable that holds the API key (then it must be
+ *     set); null for the default, {@value #DEFAULT_API_KEY_ENV} when it is set and no key when it
+ *     is not (as the OpenAI SDKs do); {@value #NO_API_KEY} for no key at all. The key itself is
+ *     never part of the options
  * @param concurrency requests in flight at most (waits between retries do not hold a slot)
  * @param requestTimeout the longest one request may take, response body included
+ * @param stream ask for Server-Sent Events ({@code "stream": true}); the rows are the same either
+ *     way, and an event stream is read whether it was asked for or not
  */
 public record ClientOptions(URI baseUrl, String apiKeyEnv, int concurrency,
-                            Duration requestTimeout, RetryPolicy retry) {
+                            Duration requestTimeout, RetryPolicy retry, boolean stream) {
+
+  /** The variable the key is read from when none is named. */
+  public static final String DEFAULT_API_KEY_ENV = "OPENAI_API_KEY";
+  /** The {@code apiKeyEnv} that sends no key, whatever the environment holds. */
+  public static final String NO_API_KEY = "NONE";
+
+  /** Without streaming. */
+  public ClientOptions(URI baseUrl, String apiKeyEnv, int concurrency, Duration requestTimeout,
+      RetryPolicy retry) {
+    this(baseUrl, apiKeyEnv, concurrency, requestTimeout, retry, false);
+  }
 
   public ClientOptions {
     if (baseUrl == null || baseUrl.getScheme() == null
@@ -29,6 +44,9 @@ public record ClientOptions(URI baseUrl, String apiKeyEnv, int concurrency,
     }
     if (retry == null) {
       retry = RetryPolicy.DEFAULT;
+    }
+    if (apiKeyEnv != null && apiKeyEnv.isBlank()) {
+      apiKeyEnv = null;
     }
   }
 

@@ -18,7 +18,12 @@ public final class GenerationException extends RefineryException {
     /** The connection failed or was dropped (refused, reset, closed mid-body). */
     CONNECTION,
     /** A 2xx answer whose body is not a chat completion (truncated, invalid JSON, no choices). */
-    UNPARSEABLE
+    UNPARSEABLE,
+    /**
+     * The server was never reached (connection refused, unknown host) before it ever answered:
+     * a wrong URL or a server that is not running, the same for every request.
+     */
+    UNREACHABLE
   }
 
   private final Kind kind;
@@ -44,6 +49,15 @@ public final class GenerationException extends RefineryException {
   /** How many requests were sent, retries included. */
   public int attempts() {
     return attempts;
+  }
+
+  /**
+   * Whether every other request would fail the same way (a wrong key, model name or URL, a server
+   * that is not there), so the run should stop now rather than fail row after row.
+   */
+  public boolean fatal() {
+    return kind == Kind.UNREACHABLE
+        || kind == Kind.HTTP_STATUS && (status == 401 || status == 403 || status == 404);
   }
 
   GenerationException withAttempts(int sent) {

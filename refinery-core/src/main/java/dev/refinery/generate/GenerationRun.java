@@ -8,6 +8,7 @@ import dev.refinery.format.Formats;
 import dev.refinery.internal.IoErrors;
 import dev.refinery.internal.Json;
 import dev.refinery.io.AtomicFile;
+import dev.refinery.io.FileDigests;
 import dev.refinery.io.InputFile;
 import dev.refinery.io.Inputs;
 import dev.refinery.sample.ContentUuid;
@@ -33,6 +34,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -77,10 +79,20 @@ public final class GenerationRun {
    * @param parquet also write the rows as {@value #PARQUET} at the end
    * @param tokensPerMinute at most about this many tokens (prompt + completion, as the server
    *     reports them) a minute, 0 for no limit (see {@link TokenBudget})
+   * @param maxFailureRate the run stops once more than this share of its generations failed
+   *     (counted from the {@value FailureLimit#MIN_REQUESTS}th on; see {@link FailureLimit})
    */
   public record Options(List<ReasoningMode> modes, int samplesPerPrompt, int concurrency,
                         double requestsPerSecond, PromptOptions prompts, boolean resume,
-                        boolean parquet, double tokensPerMinute) {
+                        boolean parquet, double tokensPerMinute, double maxFailureRate) {
+
+    /** With the default failure rate limit. */
+    public Options(List<ReasoningMode> modes, int samplesPerPrompt, int concurrency,
+        double requestsPerSecond, PromptOptions prompts, boolean resume, boolean parquet,
+        double tokensPerMinute) {
+      this(modes, samplesPerPrompt, concurrency, requestsPerSecond, prompts, resume, parquet,
+          tokensPerMinute, FailureLimit.DEFAULT_MAX_RATE);
+    }
 
     /** Without a tokens-per-minute limit. */
     public Options(List<ReasoningMode> modes, int samplesPerPrompt, int concurrency,
@@ -105,6 +117,10 @@ public final class GenerationRun {
       }
       if (tokensPerMinute < 0 || Double.isNaN(tokensPerMinute)) {
         throw new IllegalArgumentException("--tokens-per-minute may not be negative");
+      }
+      if (!(maxFailureRate >= 0 && maxFailureRate <= 1)) {
+        throw new IllegalArgumentException("--max-failure-rate must be between 0 and 1, got "
+            + maxFailureRate);
       }
       prompts = prompts == null ? PromptOptions.NONE : prompts;
     }
@@ -198,8 +214,30 @@ public final class GenerationRun {
   /** Reads the prompts of {@code files} (in {@code format}, see {@link Formats}) and runs them. */
   public Stats run(List<InputFile> files, dev.refinery.format.Format format, Path out)
       throws InterruptedException {
+    Input input = Input.of(files);
     try (SampleReader reader = SampleReader.open(files, format, RejectHandler.FAIL)) {
-      return run(reader, out);
+      return run(reader, input, out);
+    }
+  }
+
+  /**
+   * The prompts' files and their digest (of the one file's bytes, or of the files' digests in
+   * order): what a resume must be given again.
+   */
+  private record Input(List<String> files, String sha256) {
+    static Input of(List<InputFile> files) {
+      List<String> names = new ArrayList<>();
+      List<String> digests = new ArrayList<>();
+      for (InputFile f : files) {
+        names.add(f.path().toString());
+        try {
+          digests.add(FileDigests.sha256(f.path()));
+        } catch (IOException e) {
+          throw new RefineryException(f.path() + ": cannot read: " + IoErrors.reason(e), e);
+        }
+      }
+      String digest = digests.size() == 1 ? digests.get(0) : GenerationRun.sha256(String.join("\n", digests));
+      return new Input(names, digest);
     }
   }
 
@@ -210,6 +248,11 @@ public final class GenerationRun {
    *     continues from there
    */
   public Stats run(Iterator<Sample> input, Path out) throws InterruptedException {
+    return run(input, null, out);
+  }
+
+  private Stats run(Iterator<Sample> input, Input inputFiles, Path out)
+      throws InterruptedException {
     started = System.nanoTime();
     Path rowsFile = out.resolve(ROWS);
     Path failuresFile = out.resolve(FAILURES);
@@ -220,7 +263,7 @@ public final class GenerationRun {
         throw new RefineryException(out + ": holds an earlier run (" + ROWS + " or " + FAILURES
             + "); pass --resume to continue it, or choose an empty folder");
       }
-      checkSettings(out.resolve(SETTINGS));
+      checkSettings(out.resolve(SETTINGS), inputFiles);
       done = options.resume() ? completedUuids(rowsFile) : Set.of();
       resumed = done.size();
       Files.deleteIfExists(out.resolve(PARQUET));
@@ -233,6 +276,8 @@ public final class GenerationRun {
       t.setDaemon(true);
       return t;
     });
+    FailureLimit limit = new FailureLimit(options.maxFailureRate(), "--max-failure-rate",
+        "; the rows so far are kept in " + out + ": fix the cause and run again with --resume");
     try (Lines rowsOut = new Lines(rowsFile, true);
          Lines failuresOut = new Lines(failuresFile, false)) {
       Iterator<Task> tasks = tasks(input, done);
@@ -253,7 +298,17 @@ public final class GenerationRun {
           rows.increment();
           countUsage(g.row());
         }
+        limit.count(g.failed(), g.failed() ? g.failure().kind() + ": " + g.failure().reason()
+            : null);
       }
+      limit.finish();
+    } catch (RefineryException stopped) {
+      try {
+        writeSummary(out.resolve(SUMMARY), stats());
+      } catch (RuntimeException e) {
+        stopped.addSuppressed(e);
+      }
+      throw stopped;
     } finally {
       pool.shutdownNow();
     }
@@ -266,31 +321,40 @@ public final class GenerationRun {
   }
 
   /**
-   * The settings that decide what a row is: model, sampling, seed, extra fields, modes, samples
-   * per prompt and prompt preparation. A resume with other settings would mix two runs in one
-   * file without a trace, so it is refused, naming what differs.
+   * The settings that decide what a row is: the input's digest, model, sampling, seed, extra
+   * fields, modes, samples per prompt and prompt preparation, as plain JSON with sorted keys. A
+   * resume with other settings would mix two runs in one file without a trace, so it is refused,
+   * naming what differs.
    */
-  Map<String, Object> settingsJson() {
-    Map<String, Object> m = new LinkedHashMap<>();
+  Map<String, Object> settingsJson(Input input) {
+    Map<String, Object> m = new TreeMap<>();
+    if (input != null) {
+      m.put("input_files", input.files());
+      m.put("input_sha256", input.sha256());
+    }
     m.put("model", settings.model());
     m.put("temperature", settings.temperature());
     m.put("top_p", settings.topP());
     m.put("max_tokens", settings.maxTokens());
     m.put("seed", settings.seed());
     m.put("extra", settings.extra());
-    List<String> modes = new ArrayList<>();
-    options.modes().forEach(x -> modes.add(x.style().name().toLowerCase(Locale.ROOT) + ":"
-        + x.reasoning()));
-    m.put("modes", modes);
+    m.put("modes", modeNames());
     m.put("samples_per_prompt", options.samplesPerPrompt());
-    m.put("prompts", String.valueOf(options.prompts()));
-    return m;
+    PromptOptions p = options.prompts();
+    Map<String, Object> prompts = new TreeMap<>();
+    prompts.put("system_prompt", p.systemPrompt());
+    prompts.put("template", p.templates() == null ? null : p.templates().name());
+    prompts.put("reasoning_toggle", p.toggle().name().toLowerCase(Locale.ROOT));
+    m.put("prompts", prompts);
+    return sorted(m);
   }
 
+  /** Where the files were named only, for the message; the digest is what is compared. */
+  private static final Set<String> NOT_COMPARED = Set.of("input_files");
+
   @SuppressWarnings("unchecked")
-  private void checkSettings(Path file) throws IOException {
-    // Through JSON text both ways, so numbers and maps compare as they are stored.
-    Map<String, Object> now = (Map<String, Object>) Json.parse(Json.write(settingsJson()));
+  private void checkSettings(Path file, Input input) throws IOException {
+    Map<String, Object> now = settingsJson(input);
     if (options.resume() && Files.exists(file)) {
       Map<String, Object> before;
       try {
@@ -299,10 +363,28 @@ public final class GenerationRun {
         throw new RefineryException(file + ": cannot read the earlier run's settings: "
             + IoErrors.reason(e instanceof IOException io ? io : new IOException(e)), e);
       }
+      if (before.get("prompts") instanceof String || input != null
+          && !before.containsKey("input_sha256")) {
+        // Written before the input's digest was kept (and prompt options were Java text).
+        throw new RefineryException(file + ": written by an earlier Refinery that did not record "
+            + "the input's digest, so this resume cannot be checked against the earlier run's "
+            + "prompts and settings; run with the same options into a new folder, or delete "
+            + SETTINGS + " to resume anyway");
+      }
+      if (input != null && !input.sha256().equals(before.get("input_sha256"))) {
+        throw new RefineryException(file + ": --resume with another input than the earlier "
+            + "run: " + String.join(", ", input.files()) + " (sha256 " + input.sha256()
+            + ") is not " + describeFiles(before.get("input_files")) + " (sha256 "
+            + before.get("input_sha256") + "); give the earlier prompts, or use a new folder");
+      }
       List<String> differ = new ArrayList<>();
-      for (String key : now.keySet()) {
-        if (!java.util.Objects.equals(now.get(key), before.get(key))) {
-          differ.add(key + " " + Json.write(before.get(key)) + " -> " + Json.write(now.get(key)));
+      // Through JSON text, so numbers and maps compare as they are stored.
+      Map<String, Object> stored = (Map<String, Object>) Json.parse(Json.write(now));
+      for (String key : stored.keySet()) {
+        if (!NOT_COMPARED.contains(key)
+            && !java.util.Objects.equals(stored.get(key), before.get(key))) {
+          differ.add(key + " " + Json.write(sorted(before.get(key))) + " -> "
+              + Json.write(stored.get(key)));
         }
       }
       if (!differ.isEmpty()) {
@@ -312,6 +394,43 @@ public final class GenerationRun {
       return;
     }
     AtomicFile.writeString(file, Json.write(now) + "\n");
+  }
+
+  private static String describeFiles(Object files) {
+    return files instanceof List<?> list && !list.isEmpty()
+        ? String.join(", ", list.stream().map(String::valueOf).toList()) : "the earlier input";
+  }
+
+  /** The value with every map's keys sorted, at every depth. */
+  @SuppressWarnings("unchecked")
+  private static <T> T sorted(T value) {
+    if (value instanceof Map<?, ?> map) {
+      Map<String, Object> out = new TreeMap<>();
+      map.forEach((k, v) -> out.put(String.valueOf(k), sorted(v)));
+      return (T) out;
+    }
+    if (value instanceof List<?> list) {
+      List<Object> out = new ArrayList<>(list.size());
+      list.forEach(v -> out.add(sorted(v)));
+      return (T) out;
+    }
+    return value;
+  }
+
+  private List<String> modeNames() {
+    List<String> modes = new ArrayList<>();
+    options.modes().forEach(x -> modes.add(x.style().name().toLowerCase(Locale.ROOT) + ":"
+        + x.reasoning()));
+    return modes;
+  }
+
+  private static String sha256(String text) {
+    try {
+      return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+          .digest(text.getBytes(StandardCharsets.UTF_8)));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /** Where the run stands now; safe to call from another thread while it runs. */
@@ -371,6 +490,8 @@ public final class GenerationRun {
         tokenBudget.debit(usedTokens(g.row()));
       }
       return g;
+    } catch (GenerationException fatal) {
+      throw fatal; // a wrong key, model or URL: the run stops with it
     } catch (RuntimeException e) {
       // A prompt the request cannot be made of (no user turn, say) fails alone, with its reason.
       return new Generation(null, new Generation.Failure(

@@ -20,6 +20,10 @@ import java.util.UUID;
  * base seed, each request's seed is derived from the base seed and that uuid, so the K samples of
  * a prompt differ from each other but each is reproducible.
  *
+ * <p>A 200 answer with neither an answer nor tool calls is a failure ({@value #EMPTY_ANSWER}),
+ * as is one that does not fit the mode; an answer that says every request would fail (a wrong
+ * key, model or URL: {@link GenerationException#fatal()}) is thrown, not recorded.
+ *
  * <p>The row keeps the prompt's messages (without the switch the mode put into the request; the
  * {@code reasoning} field says the mode) followed by the generated assistant turn in v1 form; its
  * {@code metadata} is the prompt's metadata object (tools included) plus a {@code generation}
@@ -29,6 +33,8 @@ import java.util.UUID;
 public final class Generator {
   /** {@code uuid5(NAMESPACE_URL, "https://refinery.dev/ns/generated-sample")}; never change. */
   public static final UUID NAMESPACE = UUID.fromString("d7fc359e-7d08-5a12-8684-443c7715011a");
+  /** The failure kind of a 200 answer without content or tool calls. */
+  public static final String EMPTY_ANSWER = "EMPTY_ANSWER";
 
   /** How every request is made, besides the prompt and the mode. */
   public record Settings(String model, Double temperature, Double topP, Integer maxTokens,
@@ -66,11 +72,20 @@ public final class Generator {
     try {
       completion = client.complete(request);
     } catch (GenerationException e) {
+      if (e.fatal()) {
+        throw e; // every other request would fail the same way: the run stops
+      }
       return new Generation(null, new Generation.Failure(uuid, promptUuid(prompt),
           mode.reasoning(), sampleIndex, e.kind().name(), e.status(), e.attempts(),
           e.getMessage()));
     }
     ChatResponse response = completion.response();
+    Optional<String> empty = emptyAnswer(response);
+    if (empty.isPresent()) {
+      return new Generation(null, new Generation.Failure(uuid, promptUuid(prompt),
+          mode.reasoning(), sampleIndex, EMPTY_ANSWER, 200, completion.attempts(),
+          empty.get()));
+    }
     Optional<String> mismatch = mode.mismatch(response);
     if (mismatch.isPresent()) {
       return new Generation(null, new Generation.Failure(uuid, promptUuid(prompt),
@@ -88,6 +103,19 @@ public final class Generator {
         .metadata(metadata(prompt, request, response, sampleIndex))
         .build();
     return new Generation(row, null);
+  }
+
+  /**
+   * Why a 200 answer makes no row: no content outside the trace (null, empty, or only a {@code
+   * <think>} block) and no tool calls. A row of it would teach an empty answer.
+   */
+  static Optional<String> emptyAnswer(ChatResponse response) {
+    if (!response.answer().isEmpty() || !response.toolCalls().isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of("the response has no answer and no tool calls (finish_reason "
+        + response.finishReason() + (response.hasTrace() ? "; only a reasoning trace of "
+        + response.trace().length() + " chars" : "") + ")");
   }
 
   /** A non-negative 31-bit seed: some servers take the seed as a signed 32-bit int. */

@@ -7,7 +7,9 @@ import dev.refinery.filter.Param;
 import dev.refinery.filter.Params;
 import dev.refinery.generate.ChatClient;
 import dev.refinery.generate.ClientOptions;
+import dev.refinery.generate.FailureLimit;
 import dev.refinery.generate.Generation;
+import dev.refinery.generate.GenerationException;
 import dev.refinery.generate.GenerationRun;
 import dev.refinery.generate.Generator;
 import dev.refinery.generate.ReasoningMode;
@@ -30,10 +32,16 @@ import java.util.NoSuchElementException;
  *
  * <p>Accounting: a prompt becomes {@code k = modes x n} planned rows, so the step reports {@code
  * k - 1} repeated rows per prompt; each (prompt, mode, index) that fails is dropped as {@code
- * generation_failed} with the client's reason (the dropped sample carries the uuid its row would
- * have had), so the run's {@code read + repeated = written + dropped + rejected} still holds and
- * every (prompt, mode, index) ends as one row or one drop. Resume comes from the runner: a
- * finished partition is not generated again.
+ * generation_failed} with a detail naming its kind, HTTP status, mode, sample index, prompt uuid
+ * and the client's reason (the dropped sample carries the uuid its row would have had), so the
+ * run's {@code read + repeated = written + dropped + rejected} still holds and every (prompt,
+ * mode, index) ends as one row or one drop. Resume comes from the runner: a finished partition is
+ * not generated again; one with {@code generation_failed} drops is worth running again, which
+ * regenerates the same uuids (and, with a seed, the same requests).
+ *
+ * <p>Failing loudly: a 401, 403, 404 or a server never reached throws (the run stops with that
+ * one error); so does a partition where more than {@code max_failure_rate} of the generations
+ * failed (from the 50th on), or all of them did.
  */
 final class GenerateStep implements Step {
   private static final long serialVersionUID = 1L;
@@ -41,20 +49,24 @@ final class GenerateStep implements Step {
 
   record Config(URI endpoint, String model, String apiKeyEnv, List<ReasoningMode> modes, int n,
                 int concurrency, Double temperature, Double topP, Integer maxTokens, Long seed,
-                Duration timeout, int maxAttempts) implements LazyChatClient.Options {
+                Duration timeout, int maxAttempts, boolean stream, double maxFailureRate)
+      implements LazyChatClient.Options {
 
     @Override
     public ClientOptions clientOptions() {
-      return LazyChatClient.options(endpoint, apiKeyEnv, concurrency, timeout, maxAttempts);
+      return LazyChatClient.options(endpoint, apiKeyEnv, concurrency, timeout, maxAttempts,
+          stream);
     }
   }
 
-  static final List<Param> PARAMS = List.of(
+  static final List<Param> PARAMS = params();
+
+  private static List<Param> params() {
+    List<Param> all = new ArrayList<>(List.of(
       Param.of("endpoint", Param.Type.STRING, null,
           "the server's API base, /v1 included (e.g. http://localhost:8000/v1)"),
       Param.of("model", Param.Type.STRING, null, "the model to generate with"),
-      Param.of("api_key_env", Param.Type.STRING, "",
-          "environment variable holding the API key (empty: send none)"),
+      LazyChatClient.API_KEY_ENV,
       Param.choice("reasoning", "on", "the modes each prompt is generated in", "on", "off",
           "both"),
       Param.choice("mode_style", "detailed-thinking", "how the model is switched",
@@ -68,7 +80,10 @@ final class GenerateStep implements Step {
           "base seed of the requests (-1: the pipeline's seed)"),
       Param.of("timeout", Param.Type.INT, 600L, "seconds one request may take"),
       Param.of("max_attempts", Param.Type.INT, (long) RetryPolicy.DEFAULT.maxAttempts(),
-          "requests per row at most, retries of 429/5xx/timeouts included"));
+          "requests per row at most, retries of 429/5xx/timeouts included")));
+    all.addAll(LazyChatClient.CLIENT_PARAMS);
+    return List.copyOf(all);
+  }
 
   private final Config config;
   private final LazyChatClient client;
@@ -107,13 +122,13 @@ final class GenerateStep implements Step {
     double topP = p.getDouble("top_p");
     long maxTokens = p.getInt("max_tokens");
     long seed = p.getInt("seed");
-    String keyEnv = p.getString("api_key_env").strip();
-    Config config = new Config(uri, model, keyEnv.isEmpty() ? null : keyEnv, modes,
+    Config config = new Config(uri, model, LazyChatClient.keyEnv(p), modes,
         positive(p, "n", where), positive(p, "concurrency", where),
         temperature < 0 ? null : temperature, topP < 0 ? null : topP,
         maxTokens <= 0 ? null : (int) Math.min(Integer.MAX_VALUE, maxTokens),
         seed < 0 ? null : seed, Duration.ofSeconds(positive(p, "timeout", where)),
-        positive(p, "max_attempts", where));
+        positive(p, "max_attempts", where), p.getBoolean("stream"),
+        LazyChatClient.maxFailureRate(p, where));
     ClientOptions options;
     try {
       options = config.clientOptions();
@@ -170,6 +185,7 @@ final class GenerateStep implements Step {
     };
     InOrder.Mapped<Done> done = InOrder.map(tasks, config.concurrency(),
         t -> new Done(t, generate(generator, t)));
+    FailureLimit limit = LazyChatClient.failureLimit(config.maxFailureRate(), name());
     return new Iterator<>() {
       private Sample next;
 
@@ -178,6 +194,7 @@ final class GenerateStep implements Step {
         while (next == null) {
           if (!done.hasNext()) {
             done.close();
+            limit.finish();
             return false;
           }
           Done d = done.next();
@@ -185,9 +202,15 @@ final class GenerateStep implements Step {
             context.repeated(d.task().prompt(), perPrompt - 1);
           }
           Generation g = d.generation();
+          try {
+            limit.count(g.failed(), g.failed() ? failure(g.failure()) : null);
+          } catch (RuntimeException stop) {
+            done.close();
+            throw stop;
+          }
           if (g.failed()) {
             context.drop(d.task().prompt().withUuid(g.failure().uuid()), FAILED,
-                g.failure().kind() + ": " + g.failure().reason());
+                failure(g.failure()));
           } else {
             next = g.row();
           }
@@ -207,12 +230,24 @@ final class GenerateStep implements Step {
     };
   }
 
+  /**
+   * The drop detail of a failed (prompt, mode, index): what a retry needs to know and the
+   * reason, e.g. {@code HTTP_STATUS 503, reasoning on, sample 2, prompt P: after 6 attempts:
+   * ...}.
+   */
+  static String failure(Generation.Failure f) {
+    return f.kind() + (f.status() > 0 ? " " + f.status() : "") + ", reasoning " + f.reasoning()
+        + ", sample " + f.sampleIndex() + ", prompt " + f.promptUuid() + ": " + f.reason();
+  }
+
   private static Generation generate(Generator generator, Task t) {
     try {
       return generator.generate(t.prompt(), t.mode(), t.index());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new RefineryException("interrupted while generating for " + t.prompt().uuid(), e);
+    } catch (GenerationException fatal) {
+      throw fatal; // a wrong key, model or URL: the run stops with it
     } catch (RuntimeException e) {
       // A prompt no request can be made of (no user turn, say) fails alone, with its reason.
       return new Generation(null, new Generation.Failure(

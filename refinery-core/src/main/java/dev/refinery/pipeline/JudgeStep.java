@@ -41,8 +41,11 @@ import java.util.regex.Pattern;
  * A sample without a user turn or an answer has nothing to judge and passes unchanged (counted).
  * With {@code score_only} graded samples are all kept and the grade goes to {@code
  * metadata.refinery_scores.judge}; unparseable and failed ones are still dropped (there is no
- * grade to write). The API key is read from {@code api_key_env} where the step runs and only
- * ever sent in the Authorization header.
+ * grade to write). The API key is read from {@code api_key_env} ({@code OPENAI_API_KEY} when
+ * empty and set, none with {@code NONE}) where the step runs and only ever sent in the
+ * Authorization header. A 401, 403, 404 or a server never reached stops the run with that error;
+ * so does a partition where more than {@code max_failure_rate} of the requests failed (from the
+ * 50th on) or every one did.
  */
 final class JudgeStep implements Step {
   private static final long serialVersionUID = 1L;
@@ -57,21 +60,25 @@ final class JudgeStep implements Step {
   /** The step's settings as checked values. */
   record Config(URI endpoint, String model, String apiKeyEnv, String rubric, double minGrade,
                 int scale, int concurrency, int maxTokens, double temperature,
-                boolean includeTrace, boolean scoreOnly, Duration timeout, int maxAttempts)
+                boolean includeTrace, boolean scoreOnly, Duration timeout, int maxAttempts,
+                boolean stream, double maxFailureRate)
       implements LazyChatClient.Options {
 
     @Override
     public ClientOptions clientOptions() {
-      return LazyChatClient.options(endpoint, apiKeyEnv, concurrency, timeout, maxAttempts);
+      return LazyChatClient.options(endpoint, apiKeyEnv, concurrency, timeout, maxAttempts,
+          stream);
     }
   }
 
-  static final List<Param> PARAMS = List.of(
+  static final List<Param> PARAMS = params();
+
+  private static List<Param> params() {
+    List<Param> all = new java.util.ArrayList<>(List.of(
       Param.of("endpoint", Param.Type.STRING, null,
           "the judge server's API base, /v1 included (e.g. http://localhost:8000/v1)"),
       Param.of("model", Param.Type.STRING, null, "the judge model"),
-      Param.of("api_key_env", Param.Type.STRING, "",
-          "environment variable holding the API key (empty: send none)"),
+      LazyChatClient.API_KEY_ENV,
       Param.of("rubric", Param.Type.STRING, null, "what makes a good response"),
       Param.of("min_grade", Param.Type.DOUBLE, null, "lowest grade kept"),
       Param.of("scale", Param.Type.INT, 10L, "grades go from 0 to scale"),
@@ -84,7 +91,10 @@ final class JudgeStep implements Step {
           "keep every graded row and write the grade into metadata.refinery_scores.judge"),
       Param.of("timeout", Param.Type.INT, 300L, "seconds one judge request may take"),
       Param.of("max_attempts", Param.Type.INT, (long) RetryPolicy.DEFAULT.maxAttempts(),
-          "requests per sample at most, retries of 429/5xx/timeouts included"));
+          "requests per sample at most, retries of 429/5xx/timeouts included")));
+    all.addAll(LazyChatClient.CLIENT_PARAMS);
+    return List.copyOf(all);
+  }
 
   private final Config config;
   private final LazyChatClient client;
@@ -127,11 +137,11 @@ final class JudgeStep implements Step {
       throw new RefineryException(where + ".temperature: may not be negative, was "
           + num(temperature));
     }
-    String keyEnv = p.getString("api_key_env").strip();
-    Config config = new Config(uri, model, keyEnv.isEmpty() ? null : keyEnv, rubric, minGrade,
+    Config config = new Config(uri, model, LazyChatClient.keyEnv(p), rubric, minGrade,
         scale, positive(p, "concurrency", where), positive(p, "max_tokens", where), temperature,
         p.getBoolean("include_trace"), p.getBoolean("score_only"),
-        Duration.ofSeconds(positive(p, "timeout", where)), positive(p, "max_attempts", where));
+        Duration.ofSeconds(positive(p, "timeout", where)), positive(p, "max_attempts", where),
+        p.getBoolean("stream"), LazyChatClient.maxFailureRate(p, where));
     ClientOptions options;
     try {
       options = config.clientOptions();
@@ -164,6 +174,8 @@ final class JudgeStep implements Step {
     ChatClient judge = client.get();
     InOrder.Mapped<Outcome> outcomes = InOrder.map(samples, config.concurrency(),
         s -> judge(judge, s));
+    dev.refinery.generate.FailureLimit limit =
+        LazyChatClient.failureLimit(config.maxFailureRate(), name());
     return new Iterator<>() {
       private Sample next;
 
@@ -172,9 +184,19 @@ final class JudgeStep implements Step {
         while (next == null) {
           if (!outcomes.hasNext()) {
             outcomes.close(); // the partition's request threads end with it
+            limit.finish();
             return false;
           }
-          next = decide(outcomes.next(), context);
+          Outcome o = outcomes.next();
+          if (o.grade() != null || o.dropReason() != null) { // a request was made
+            try {
+              limit.count(FAILED.equals(o.dropReason()), o.detail());
+            } catch (RuntimeException stop) {
+              outcomes.close();
+              throw stop;
+            }
+          }
+          next = decide(o, context);
         }
         return true;
       }
@@ -229,6 +251,9 @@ final class JudgeStep implements Step {
     try {
       reply = judge.complete(request).response().answer();
     } catch (GenerationException e) {
+      if (e.fatal()) {
+        throw e; // a wrong key, model or URL: the run stops with it
+      }
       return new Outcome(s, null, FAILED, e.getMessage());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

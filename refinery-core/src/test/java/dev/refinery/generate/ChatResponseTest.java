@@ -91,4 +91,48 @@ class ChatResponseTest {
     return catchThrowableOfType(() -> ChatResponse.parse(body), GenerationException.class)
         .getMessage();
   }
+
+  @Test
+  void anEventStreamJoinsDeltasAndToolCallArgumentsByIndex() {
+    // As vLLM and OpenAI stream: role first, a keep-alive comment, calls interleaved by index,
+    // arguments in pieces, CRLF line ends, the usage in a chunk of its own, then [DONE].
+    String body = String.join("\r\n",
+        "data: {\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\","
+            + "\"content\":\"\"}}]}", "",
+        ": keep-alive", "",
+        "data: {\"choices\":[{\"index\":0,\"delta\":{\"reasoning_content\":\"let me \"}}]}", "",
+        "data: {\"choices\":[{\"index\":0,\"delta\":{\"reasoning_content\":\"see\"}}]}", "",
+        "data: {\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,\"id\":\"a\","
+            + "\"type\":\"function\",\"function\":{\"name\":\"f\",\"arguments\":\"{\\\"x\"}}]}}]}",
+        "",
+        "data: {\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":1,\"id\":\"b\","
+            + "\"function\":{\"name\":\"g\",\"arguments\":\"{}\"}}]}}]}", "",
+        "data: {\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,\"function\":"
+            + "{\"arguments\":\"\\\": 1}\"}}]}}]}", "",
+        "data: {\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"tool_calls\"}]}", "",
+        "data: {\"choices\":[],\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":7}}", "",
+        "data: [DONE]", "", "");
+    ChatResponse r = ChatResponse.parseEventStream(body);
+    assertThat(r.trace()).isEqualTo("let me see");
+    assertThat(r.answer()).isEmpty();
+    assertThat(r.toolCalls()).extracting(c -> c.id() + " " + c.type() + " " + c.name() + " "
+        + c.arguments()).containsExactly("a function f {\"x\": 1}", "b function g {}");
+    assertThat(r.finishReason()).isEqualTo("tool_calls");
+    assertThat(r.usage()).isEqualTo(new ChatResponse.Usage(5, 7));
+    assertThat(r.model()).isEqualTo("m");
+  }
+
+  @Test
+  void aStreamCutOffOrCarryingAnErrorIsUnparseable() {
+    String cut = "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"The ans\"}}]}\n\n";
+    assertThat(catchThrowableOfType(() -> ChatResponse.parseEventStream(cut),
+        GenerationException.class)).hasMessage("the event stream ended after 1 chunks without "
+        + "[DONE] or a finish_reason (cut off)")
+        .extracting(GenerationException::kind).isEqualTo(GenerationException.Kind.UNPARSEABLE);
+    String error = cut + "data: {\"error\":{\"message\":\"engine died\"}}\n\ndata: [DONE]\n\n";
+    assertThat(catchThrowableOfType(() -> ChatResponse.parseEventStream(error),
+        GenerationException.class)).hasMessage("the event stream holds an error: engine died");
+    assertThat(catchThrowableOfType(() -> ChatResponse.parseEventStream("data: [DONE]\n\n"),
+        GenerationException.class)).hasMessage("the event stream has no chunks before [DONE]");
+  }
 }

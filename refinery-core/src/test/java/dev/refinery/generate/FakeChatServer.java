@@ -22,7 +22,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * An OpenAI-compatible test server on loopback (public: the CLI tests use it through the
  * test-jar): answers {@code POST /v1/chat/completions} with
  * scripted replies (in order, then the fallback), records what it received, and counts how many
- * requests it was handling at once.
+ * requests it was handling at once. A request with {@code "stream": true} gets its 200 chat
+ * completion as Server-Sent Events, cut into small deltas as vLLM and OpenAI send them.
  */
 public final class FakeChatServer implements AutoCloseable {
 
@@ -35,6 +36,7 @@ public final class FakeChatServer implements AutoCloseable {
   private final HttpServer server;
   private final ExecutorService executor = Executors.newFixedThreadPool(32);
   private final ConcurrentLinkedQueue<Reply> script = new ConcurrentLinkedQueue<>();
+  private volatile boolean streamingOnly;
   private volatile Reply fallback = ok(completion("fallback answer", null));
   private final List<String> bodies = Collections.synchronizedList(new ArrayList<>());
   private final List<String> authorizations = Collections.synchronizedList(new ArrayList<>());
@@ -56,6 +58,12 @@ public final class FakeChatServer implements AutoCloseable {
 
   public FakeChatServer then(Reply... replies) {
     script.addAll(List.of(replies));
+    return this;
+  }
+
+  /** Every 200 chat completion goes out as an event stream, asked for or not. */
+  public FakeChatServer streamingOnly() {
+    streamingOnly = true;
     return this;
   }
 
@@ -95,6 +103,7 @@ public final class FakeChatServer implements AutoCloseable {
     try {
       String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
       CURRENT_BODY.set(body);
+      STREAMING_ONLY.set(streamingOnly);
       bodies.add(body);
       authorizations.add(exchange.getRequestHeaders().getFirst("Authorization"));
       Reply reply = script.poll();
@@ -116,6 +125,7 @@ public final class FakeChatServer implements AutoCloseable {
 
   // Exchange attributes are shared by the whole context, so the body rides with the thread.
   private static final ThreadLocal<String> CURRENT_BODY = new ThreadLocal<>();
+  private static final ThreadLocal<Boolean> STREAMING_ONLY = ThreadLocal.withInitial(() -> false);
 
   /** The body of the request a reply answers (replies run on the thread that read it). */
   public static String requestBody(HttpExchange exchange) {
@@ -128,6 +138,12 @@ public final class FakeChatServer implements AutoCloseable {
 
   public static Reply status(int code, String body, String... headerPairs) {
     return exchange -> {
+      String request = CURRENT_BODY.get();
+      if (code == 200 && (STREAMING_ONLY.get()
+          || request != null && request.contains("\"stream\":true")) && isCompletion(body)) {
+        sse(body).answer(exchange);
+        return;
+      }
       for (int i = 0; i < headerPairs.length; i += 2) {
         exchange.getResponseHeaders().add(headerPairs[i], headerPairs[i + 1]);
       }
@@ -139,6 +155,109 @@ public final class FakeChatServer implements AutoCloseable {
         out.write(bytes);
       }
     };
+  }
+
+  /**
+   * Answers with {@code completionJson} as an event stream, asked for or not (a server that only
+   * streams): a role chunk, the reasoning and the content three code points at a time, each tool
+   * call's name then its arguments in pieces, the finish reason, the usage in a chunk of its own
+   * (as {@code stream_options.include_usage} asks), then {@code [DONE]}.
+   */
+  public static Reply sse(String completionJson) {
+    return exchange -> {
+      StringBuilder events = new StringBuilder();
+      for (Object chunk : chunks(completionJson)) {
+        events.append("data: ").append(dev.refinery.internal.Json.write(chunk)).append("\n\n");
+      }
+      events.append("data: [DONE]\n\n");
+      exchange.getResponseHeaders().add("Content-Type", "text/event-stream");
+      byte[] bytes = events.toString().getBytes(StandardCharsets.UTF_8);
+      ANSWERING.get().run();
+      exchange.sendResponseHeaders(200, 0); // chunked, as a streaming server sends
+      try (OutputStream out = exchange.getResponseBody()) {
+        out.write(bytes);
+      }
+    };
+  }
+
+  private static boolean isCompletion(String body) {
+    return dev.refinery.internal.Json.parseOrNull(body) instanceof java.util.Map<?, ?> m
+        && m.get("choices") instanceof List<?>;
+  }
+
+  /** The chunks a streaming server would send for this completion. */
+  static List<Object> chunks(String completionJson) {
+    java.util.Map<?, ?> top = (java.util.Map<?, ?>) dev.refinery.internal.Json.parseOrNull(
+        completionJson);
+    java.util.Map<?, ?> choice = (java.util.Map<?, ?>) ((List<?>) top.get("choices")).get(0);
+    java.util.Map<?, ?> message = (java.util.Map<?, ?>) choice.get("message");
+    List<Object> chunks = new ArrayList<>();
+    java.util.function.Function<java.util.Map<String, Object>, Object> chunk = delta -> {
+      java.util.Map<String, Object> c = new java.util.LinkedHashMap<>();
+      c.put("index", 0);
+      c.put("delta", delta);
+      c.put("finish_reason", null);
+      java.util.Map<String, Object> out = new java.util.LinkedHashMap<>();
+      out.put("id", top.get("id"));
+      out.put("object", "chat.completion.chunk");
+      out.put("model", top.get("model"));
+      out.put("choices", List.of(c));
+      return out;
+    };
+    chunks.add(chunk.apply(new java.util.LinkedHashMap<>(java.util.Map.of("role", "assistant",
+        "content", ""))));
+    for (String key : new String[] {"reasoning_content", "reasoning", "content"}) {
+      if (message.get(key) instanceof String text) {
+        for (String piece : pieces(text)) {
+          chunks.add(chunk.apply(new java.util.LinkedHashMap<>(java.util.Map.of(key, piece))));
+        }
+      }
+    }
+    if (message.get("tool_calls") instanceof List<?> calls) {
+      for (int i = 0; i < calls.size(); i++) {
+        java.util.Map<?, ?> call = (java.util.Map<?, ?>) calls.get(i);
+        java.util.Map<?, ?> fn = (java.util.Map<?, ?>) call.get("function");
+        java.util.Map<String, Object> first = new java.util.LinkedHashMap<>();
+        first.put("index", i);
+        first.put("id", call.get("id"));
+        first.put("type", "function");
+        first.put("function", java.util.Map.of("name", fn.get("name"), "arguments", ""));
+        chunks.add(chunk.apply(new java.util.LinkedHashMap<>(java.util.Map.of("tool_calls",
+            List.of(first)))));
+        Object args = fn.get("arguments");
+        for (String piece : pieces(args instanceof String a ? a
+            : dev.refinery.internal.Json.write(args))) {
+          chunks.add(chunk.apply(new java.util.LinkedHashMap<>(java.util.Map.of("tool_calls",
+              List.of(java.util.Map.of("index", i, "function",
+                  java.util.Map.of("arguments", piece)))))));
+        }
+      }
+    }
+    @SuppressWarnings("unchecked")
+    java.util.Map<String, Object> last = (java.util.Map<String, Object>) chunk.apply(
+        new java.util.LinkedHashMap<>());
+    ((java.util.Map<String, Object>) ((List<?>) last.get("choices")).get(0))
+        .put("finish_reason", choice.get("finish_reason"));
+    chunks.add(last);
+    if (top.get("usage") != null) {
+      java.util.Map<String, Object> usage = new java.util.LinkedHashMap<>();
+      usage.put("id", top.get("id"));
+      usage.put("object", "chat.completion.chunk");
+      usage.put("model", top.get("model"));
+      usage.put("choices", List.of());
+      usage.put("usage", top.get("usage"));
+      chunks.add(usage);
+    }
+    return chunks;
+  }
+
+  private static List<String> pieces(String text) {
+    List<String> out = new ArrayList<>();
+    int[] cps = text.codePoints().toArray();
+    for (int i = 0; i < cps.length; i += 3) {
+      out.add(new String(cps, i, Math.min(3, cps.length - i)));
+    }
+    return out;
   }
 
   /** Closes the connection without any answer (HttpServer drops it when a handler throws). */

@@ -13,6 +13,7 @@ import dev.refinery.dataset.RejectHandler;
 import dev.refinery.dataset.SampleReader;
 import dev.refinery.format.Formats;
 import dev.refinery.internal.Json;
+import dev.refinery.io.FileDigests;
 import dev.refinery.io.Inputs;
 import dev.refinery.sample.Message;
 import dev.refinery.sample.Sample;
@@ -31,6 +32,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -316,7 +319,8 @@ class GenerationRunTest {
   void theApiKeyIsSentButNeverWrittenEvenWhenTheServerEchoesIt() throws Exception {
     FakeChatServer server = server().otherwise(exchange -> {
       if (requestBody(exchange).contains("question 1")) {
-        status(401, "{\"error\":{\"message\":\"Incorrect API key provided: " + KEY + "\"}}")
+        // A 400 fails the row alone (a 401 would stop the run: see below).
+        status(400, "{\"error\":{\"message\":\"Bad request with key " + KEY + "\"}}")
             .answer(exchange);
       } else {
         MODEL.answer(exchange);
@@ -383,5 +387,233 @@ class GenerationRunTest {
         .isInstanceOf(RefineryException.class).hasMessageContaining("always reason");
     assertThatThrownBy(() -> GenerationRun.modes("gpt", "on"))
         .hasMessageContaining("unknown --mode-style 'gpt'");
+  }
+
+  private GenerationRun run(FakeChatServer server, boolean stream, boolean resume,
+      double maxFailureRate) {
+    ChatClient client = new ChatClient(new ClientOptions(server.baseUrl(), "TEST_KEY", 4,
+        Duration.ofSeconds(5), new RetryPolicy(2, Duration.ofMillis(1), Duration.ofMillis(5),
+        Duration.ofMillis(5)), stream), Map.of("TEST_KEY", KEY)::get, d -> { },
+        Clock.systemUTC(), () -> 0.5);
+    return new GenerationRun(client, new Generator.Settings("test/model", 0.6, 0.95, 512, 42L,
+        null), new GenerationRun.Options(BOTH, 3, 4, 0, null, resume, false, 0,
+        maxFailureRate));
+  }
+
+  @Test
+  void aWrongKeyOrModelStopsTheRunAtOnceSayingWhatToCheck() throws Exception {
+    FakeChatServer server = server().otherwise(status(401,
+        "{\"error\":{\"message\":\"Incorrect API key provided: " + KEY + "\"}}"));
+    List<Sample> prompts = prompts(30); // 180 generations
+
+    assertThatThrownBy(() -> run(server, 4, false, 3).run(prompts.iterator(), dir.resolve("k")))
+        .isInstanceOf(GenerationException.class)
+        .hasMessage("HTTP 401 from " + server.baseUrl() + "/chat/completions: Incorrect API key "
+            + "provided: [API key]; check the API key (the variable --api-key-env or api_key_env "
+            + "names, OPENAI_API_KEY by default; NONE for none)");
+    // No retries, and no more than the requests already on their way (4 x concurrency).
+    assertThat(server.requests()).isLessThanOrEqualTo(16);
+    assertThat(Files.readString(dir.resolve("k").resolve(GenerationRun.SUMMARY)))
+        .doesNotContain(KEY);
+
+    FakeChatServer noModel = server().otherwise(status(404,
+        "{\"error\":{\"message\":\"The model `test/model` does not exist.\"}}"));
+    assertThatThrownBy(() -> run(noModel, 4, false, 3).run(prompts.iterator(), dir.resolve("m")))
+        .hasMessageContaining("HTTP 404 from " + noModel.baseUrl() + "/chat/completions")
+        .hasMessageContaining("check the model name and the endpoint URL");
+    assertThat(noModel.requests()).isLessThanOrEqualTo(16);
+  }
+
+  @Test
+  void aServerThatIsNotThereStopsTheRunAtOnce() throws Exception {
+    int port;
+    try (java.net.ServerSocket free = new java.net.ServerSocket(0, 1,
+        java.net.InetAddress.getLoopbackAddress())) {
+      port = free.getLocalPort();
+    }
+    java.net.URI nowhere = java.net.URI.create("http://127.0.0.1:" + port + "/v1");
+    AtomicInteger slept = new AtomicInteger();
+    ChatClient client = new ChatClient(new ClientOptions(nowhere, null, 2,
+        Duration.ofSeconds(5), RetryPolicy.DEFAULT), k -> null, d -> slept.incrementAndGet(),
+        Clock.systemUTC(), () -> 0.5);
+    GenerationRun run = new GenerationRun(client, new Generator.Settings("m", null, null, null,
+        null, null), new GenerationRun.Options(BOTH, 1, 2, 0, null, false, false));
+
+    assertThatThrownBy(() -> run.run(prompts(50).iterator(), dir.resolve("nowhere")))
+        .isInstanceOf(GenerationException.class)
+        .hasMessageStartingWith("cannot reach " + nowhere + "/chat/completions: connection "
+            + "refused")
+        .hasMessageEndingWith("; check the endpoint URL and that the server is running");
+    assertThat(slept.get()).isZero(); // not retried
+    assertThat(client.requestsSent()).isLessThanOrEqualTo(8);
+  }
+
+  @Test
+  void moreFailuresThanTheMaxRateStopTheRunOnceFiftyAreDone() throws Exception {
+    // Prompts 0-2 of every 5 fail for good: 60% of the generations.
+    FakeChatServer server = server().otherwise(exchange -> {
+      Matcher m = Pattern.compile("question (\\d+)").matcher(requestBody(exchange));
+      m.find();
+      if (Integer.parseInt(m.group(1)) % 5 < 3) {
+        status(400, "{\"error\":{\"message\":\"bad request\"}}").answer(exchange);
+      } else {
+        MODEL.answer(exchange);
+      }
+    });
+    Path out = dir.resolve("rate");
+
+    assertThatThrownBy(() -> run(server, false, false, 0.5).run(prompts(40).iterator(), out))
+        .isInstanceOf(RefineryException.class)
+        .hasMessageStartingWith("stopped: 37 of 61 generations failed (61%), more than "
+            + "--max-failure-rate 0.5 allows; the last: HTTP_STATUS: ")
+        .hasMessageEndingWith("fix the cause and run again with --resume");
+    // Stopped at the 61st of 240: what was decided is on disk, the summary too.
+    assertThat(lines(out.resolve(GenerationRun.ROWS)).size()
+        + lines(out.resolve(GenerationRun.FAILURES)).size()).isEqualTo(61);
+    assertThat(Files.readString(out.resolve(GenerationRun.SUMMARY))).contains("\"failures\":37");
+
+    // A higher limit lets the same run finish, failures recorded.
+    GenerationRun.Stats stats = run(server, false, false, 0.7)
+        .run(prompts(40).iterator(), dir.resolve("rate2"));
+    assertThat(stats.failures()).isEqualTo(144);
+  }
+
+  @Test
+  void aRunWhereEveryGenerationFailedIsAnError() throws Exception {
+    FakeChatServer server = server().otherwise(status(400, "{\"error\":\"nope\"}"));
+    assertThatThrownBy(() -> run(server, false, false, 0.5).run(prompts(2).iterator(),
+        dir.resolve("all")))
+        .isInstanceOf(RefineryException.class)
+        .hasMessageStartingWith("all 12 generations failed; the last: HTTP_STATUS: ");
+    assertThat(lines(dir.resolve("all").resolve(GenerationRun.FAILURES))).hasSize(12);
+  }
+
+  @Test
+  void anAnswerWithoutContentOrToolCallsIsAFailureNotAnEmptyRow() throws Exception {
+    FakeChatServer server = server().otherwise(exchange -> {
+      if (requestBody(exchange).contains("question 1")) {
+        // What vLLM sends when max_tokens ran out inside the reasoning: content null.
+        boolean on = requestBody(exchange).contains("detailed thinking on");
+        status(200, completion(null, on ? "still thinking" : null)).answer(exchange);
+      } else {
+        MODEL.answer(exchange);
+      }
+    });
+    Path out = dir.resolve("null");
+    GenerationRun.Stats stats = run(server, false, false, 0.5).run(prompts(3).iterator(), out);
+
+    assertThat(stats.rows()).isEqualTo(12);
+    assertThat(stats.failures()).isEqualTo(6);
+    List<String> failures = lines(out.resolve(GenerationRun.FAILURES));
+    assertThat(failures).allSatisfy(l -> assertThat(l).contains("\"kind\":\"EMPTY_ANSWER\"")
+        .contains("\"status\":200").contains("the response has no answer and no tool calls "
+            + "(finish_reason stop"));
+    assertThat(failures.get(0)).contains("only a reasoning trace of 14 chars");
+    assertThat(Files.readString(out.resolve(GenerationRun.ROWS))).doesNotContain("question 1");
+  }
+
+  /** Content, a trace, or tool calls with arguments, as a model would answer each question. */
+  private static final FakeChatServer.Reply TOOLS_MODEL = exchange -> {
+    if (!requestBody(exchange).contains("question 2")) {
+      MODEL.answer(exchange);
+      return;
+    }
+    status(200, "{\"id\":\"c\",\"object\":\"chat.completion\",\"model\":\"test-model\","
+        + "\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":null,"
+        + "\"reasoning_content\":\"I should look it up. \u00e9\ud83d\ude00\","
+        + "\"tool_calls\":[{\"id\":\"call_1\",\"type\":\"function\",\"function\":{\"name\":"
+        + "\"lookup\",\"arguments\":\"{\\\"q\\\": \\\"question 2\\\", \\\"n\\\": 10}\"}},"
+        + "{\"id\":\"call_2\",\"type\":\"function\",\"function\":{\"name\":\"calc\","
+        + "\"arguments\":\"{\\\"expr\\\": \\\"2+2\\\"}\"}}]},\"finish_reason\":\"tool_calls\"}],"
+        + "\"usage\":{\"prompt_tokens\":20,\"completion_tokens\":30,\"total_tokens\":50}}")
+        .answer(exchange);
+  };
+
+  @Test
+  void streamedAnswersGiveTheRowsOfTheWholeAnswersByteForByte() throws Exception {
+    FakeChatServer server = server().otherwise(TOOLS_MODEL);
+    List<Sample> prompts = prompts(4);
+    run(server, false, false, 0.5).run(prompts.iterator(), dir.resolve("whole"));
+    int whole = server.requests();
+    run(server, true, false, 0.5).run(prompts.iterator(), dir.resolve("streamed"));
+    // A server that streams whether asked or not.
+    FakeChatServer onlyStreams = server().streamingOnly().otherwise(TOOLS_MODEL);
+    run(onlyStreams, false, false, 0.5).run(prompts.iterator(), dir.resolve("only"));
+
+    byte[] expected = Files.readAllBytes(dir.resolve("whole").resolve(GenerationRun.ROWS));
+    assertThat(new String(expected, StandardCharsets.UTF_8)).contains("\"name\":\"lookup\"")
+        .contains("\"call_2\"").contains("completion_tokens\\\":30");
+    assertThat(Files.readAllBytes(dir.resolve("streamed").resolve(GenerationRun.ROWS)))
+        .isEqualTo(expected);
+    assertThat(Files.readAllBytes(dir.resolve("only").resolve(GenerationRun.ROWS)))
+        .isEqualTo(expected);
+    assertThat(server.bodies().subList(whole, server.requests()))
+        .allMatch(b -> b.contains("\"stream\":true,\"stream_options\":{\"include_usage\":true}"));
+    assertThat(server.bodies().subList(0, whole)).noneMatch(b -> b.contains("stream"));
+  }
+
+  private static Path promptFile(Path file, int from, int count) throws IOException {
+    StringBuilder b = new StringBuilder();
+    for (int i = from; i < from + count; i++) {
+      b.append("{\"prompt\": \"question ").append(i).append("\"}\n");
+    }
+    Files.writeString(file, b.toString());
+    return file;
+  }
+
+  private GenerationRun.Stats runFile(FakeChatServer server, Path prompts, Path out,
+      boolean resume) throws Exception {
+    List<dev.refinery.io.InputFile> files = Inputs.resolve(prompts.toString());
+    return run(server, false, resume, 0.5).run(files, Formats.detect(files.get(0)), out);
+  }
+
+  @Test
+  void aResumeWithAnotherPromptsFileIsRefusedNamingBoth() throws Exception {
+    FakeChatServer server = server().otherwise(MODEL);
+    Path first = promptFile(dir.resolve("first.jsonl"), 0, 5);
+    Path out = dir.resolve("digest");
+    runFile(server, first, out, false);
+    int before = server.requests();
+    byte[] rows = Files.readAllBytes(out.resolve(GenerationRun.ROWS));
+
+    Path other = promptFile(dir.resolve("other.jsonl"), 100, 12);
+    assertThatThrownBy(() -> runFile(server, other, out, true))
+        .isInstanceOf(RefineryException.class)
+        .hasMessageContaining("settings.json: --resume with another input than the earlier run: "
+            + other + " (sha256 " + FileDigests.sha256(other) + ") is not " + first + " (sha256 "
+            + FileDigests.sha256(first) + ")");
+    assertThat(server.requests()).isEqualTo(before);
+    assertThat(Files.readAllBytes(out.resolve(GenerationRun.ROWS))).isEqualTo(rows);
+
+    // The same prompts under another name are the same input.
+    Path moved = Files.copy(first, dir.resolve("moved.jsonl"));
+    assertThat(runFile(server, moved, out, true).resumed()).isEqualTo(30);
+  }
+
+  @Test
+  void settingsAreSortedJsonAndOldJavaTextSettingsGetAClearMessage() throws Exception {
+    FakeChatServer server = server().otherwise(MODEL);
+    Path prompts = promptFile(dir.resolve("p.jsonl"), 0, 2);
+    Path out = dir.resolve("settings-json");
+    runFile(server, prompts, out, false);
+    String text = Files.readString(out.resolve(GenerationRun.SETTINGS));
+
+    assertThat(text).doesNotContain("PromptOptions[").doesNotContain(KEY);
+    Map<?, ?> settings = (Map<?, ?>) Json.parse(text);
+    assertThat(Json.write(settings.get("prompts")))
+        .isEqualTo("{\"reasoning_toggle\":\"none\",\"system_prompt\":null,\"template\":null}");
+    assertThat(settings.get("input_sha256")).isEqualTo(FileDigests.sha256(prompts));
+    assertThat(List.copyOf(settings.keySet())).isSorted();
+    assertThat(text).isEqualTo(Json.write(settings) + "\n");
+
+    // What an earlier Refinery wrote: prompt options as Java text and no input digest.
+    Files.writeString(out.resolve(GenerationRun.SETTINGS), "{\"model\":\"test/model\","
+        + "\"prompts\":\"PromptOptions[systemPrompt=null, templates=null, toggle=NONE]\"}\n");
+    assertThatThrownBy(() -> runFile(server, prompts, out, true))
+        .isInstanceOf(RefineryException.class)
+        .hasMessage(out.resolve(GenerationRun.SETTINGS) + ": written by an earlier Refinery that "
+            + "did not record the input's digest, so this resume cannot be checked against the "
+            + "earlier run's prompts and settings; run with the same options into a new folder, "
+            + "or delete settings.json to resume anyway");
   }
 }

@@ -126,4 +126,58 @@ class GenerateStepTest {
         .hasMessageContaining("b4.yaml:3 steps[0].generate.reasoning");
     assertThat(dir.resolve("b1")).doesNotExist();
   }
+
+  @Test
+  void aWrongKeyStopsTheRunWithTheServersAnswerAndWhatToCheck() throws Exception {
+    prompts(40);
+    server.otherwise(status(401, "{\"error\": {\"message\": \"Invalid API key\"}}"));
+    assertThatThrownBy(() -> run("k", "reasoning: off, concurrency: 2", 1))
+        .hasMessageContaining("HTTP 401 from " + server.baseUrl() + "/chat/completions: "
+            + "Invalid API key; check the API key");
+    assertThat(server.requests()).isLessThan(10); // not one request per prompt
+  }
+
+  @Test
+  void streamedAnswersGiveTheSameBytes() throws Exception {
+    prompts(6);
+    server.otherwise(exchange -> {
+      boolean on = FakeChatServer.requestBody(exchange).contains("detailed thinking on");
+      // The answer hangs on the request, less the streaming fields.
+      String asked = FakeChatServer.requestBody(exchange)
+          .replace(",\"stream\":true,\"stream_options\":{\"include_usage\":true}", "");
+      ok(completion((on ? "<think>\nhmm, let me see\n</think>\n\n" : "") + "It is "
+          + Math.floorMod(asked.hashCode(), 1000), null))
+          .answer(exchange);
+    });
+    LocalRunner.Result whole = run("whole", "reasoning: both, n: 2", 1);
+    int before = server.requests();
+    LocalRunner.Result streamed = run("streamed", "reasoning: both, n: 2, stream: true", 1);
+    assertThat(whole.written()).isEqualTo(24);
+    assertThat(server.bodies().subList(before, server.requests()))
+        .allMatch(b -> b.contains("\"stream\":true"));
+    assertThat(Files.readString(streamed.shards().get(0)))
+        .isEqualTo(Files.readString(whole.shards().get(0)));
+  }
+
+  @Test
+  void aPartitionWhereMostGenerationsFailStopsTheRun() throws Exception {
+    prompts(60);
+    AtomicInteger count = new AtomicInteger();
+    server.otherwise(exchange -> {
+      if (count.incrementAndGet() % 4 != 0) {
+        status(400, "{\"error\": {\"message\": \"bad request\"}}").answer(exchange);
+      } else {
+        ok(completion("It is 4.", null)).answer(exchange);
+      }
+    });
+    assertThatThrownBy(() -> run("rate", "reasoning: off, concurrency: 1", 1))
+        .hasMessageContaining("more than generate.max_failure_rate 0.5 allows; the last: "
+            + "HTTP_STATUS 400, reasoning off, sample 0, prompt ")
+        .hasMessageContaining("fix the cause and run again with --resume");
+    assertThat(run("rate-ok", "reasoning: off, concurrency: 1, max_failure_rate: 0.9", 1)
+        .dropped()).isEqualTo(45);
+    assertThatThrownBy(() -> run("rate-bad", "max_failure_rate: 1.5", 1))
+        .hasMessageContaining("rate-bad.yaml:3 steps[0].generate.max_failure_rate: must be "
+            + "between 0 and 1, was 1.5");
+  }
 }

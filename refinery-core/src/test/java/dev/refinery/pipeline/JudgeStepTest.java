@@ -219,7 +219,8 @@ class JudgeStepTest {
 
   @Test
   void theKeyIsOnlySentInTheAuthorizationHeader() {
-    server.then(status(401, "{\"error\":{\"message\":\"Incorrect API key provided: " + KEY
+    // A 400 fails the sample alone (a 401 stops the run, see below).
+    server.then(status(400, "{\"error\":{\"message\":\"Bad request with key " + KEY
         + "\"}}")).otherwise(ok(completion("GRADE: 9", null)));
     JudgeStep step = step("concurrency: 1");
     List<Sample> kept = run(step, List.of(row("a", "x"), row("b", "y")));
@@ -323,5 +324,38 @@ class JudgeStepTest {
       shards.add(all.toString());
     }
     assertThat(shards.get(1)).isEqualTo(shards.get(0));
+  }
+
+  private JudgeStep step(String params, JudgeStep.Environment env) {
+    PipelineSpec.StepSpec s = spec("{endpoint: \"" + server.baseUrl() + "\", model: judge-m, "
+        + "rubric: r, min_grade: 7" + params + "}").steps().get(0);
+    return JudgeStep.create(Params.resolve(JudgeStep.PARAMS, s.params(), s.where()), s.where(),
+        env);
+  }
+
+  @Test
+  void theKeyComesFromOpenAiApiKeyByDefaultAndNoneSendsNone() {
+    server.otherwise(ok(completion("GRADE: 9", null)));
+    JudgeStep.Environment env = Map.of("OPENAI_API_KEY", KEY)::get;
+    run(step("", env), List.of(row("a", "x")));
+    run(step(", api_key_env: NONE", env), List.of(row("b", "x")));
+    JudgeStep.Environment empty = name -> null;
+    run(step("", empty), List.of(row("c", "x")));
+    assertThat(server.authorizations()).containsExactly("Bearer " + KEY, null, null);
+  }
+
+  @Test
+  void aWrongKeyStopsTheRunInsteadOfFailingEverySample() {
+    server.otherwise(status(403, "{\"error\":{\"message\":\"Forbidden: " + KEY + "\"}}"));
+    List<Sample> rows = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      rows.add(row("r" + i, "answer 8"));
+    }
+    assertThatThrownBy(() -> run(step("concurrency: 2"), rows))
+        .hasMessage("HTTP 403 from " + server.baseUrl() + "/chat/completions: Forbidden: "
+            + "[API key]; check the API key (the variable --api-key-env or api_key_env names, "
+            + "OPENAI_API_KEY by default; NONE for none)");
+    assertThat(server.requests()).isLessThan(10);
+    assertThat(drops).isEmpty();
   }
 }
