@@ -268,7 +268,7 @@ class GenerateCommandTest {
   @Test
   void theSamePromptsWithAndWithoutStreamGiveByteIdenticalRows() throws Exception {
     server.otherwise(QWEN3);
-    Path in = SharedData.file("nemo-skills-samples/openmathinstruct2_100.jsonl");
+    Path in = TestData.file("nemo-skills-samples/openmathinstruct2_100.jsonl");
     List<String> args = List.of("generate", "--prompts", in.toString(), "--format", "alpaca",
         "--columns", "instruction=problem,output=generated_solution", "--endpoint",
         server.baseUrl().toString(), "--model", "m", "--mode-style", "qwen3", "--reasoning",
