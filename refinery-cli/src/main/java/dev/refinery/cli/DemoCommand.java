@@ -101,8 +101,7 @@ final class DemoCommand implements Callable<Integer> {
     out.println("  stats.json       " + LAUNCHER + " stats " + dir + " --json");
     out.println("  validate.json    " + LAUNCHER + " validate " + dir + " --json");
     out.println("  rejects.jsonl    undecodable records (none expected)");
-    out.println("Try next, from the repository root (what they write goes in " + dir
-        + ", which the next demo replaces):");
+    out.println("Try next (from the repository root; what they write stays in " + dir + "):");
     nextCommands(dir, data.files()).forEach(c -> out.println("  " + c));
     out.printf(Locale.ROOT, "demo finished in %.1f s%n", seconds);
     out.flush();
