@@ -117,6 +117,33 @@ class DedupRejectsTest {
   }
 
   @Test
+  void aRowLinkedThroughAnotherSaysSoBesideItsSimilarity() throws IOException {
+    // b is near a and c near b, but c is further from a than the threshold: one cluster kept as a.
+    String a = words(11, 120);
+    String b = changeWord(changeWord(changeWord(a, 10), 50), 90);
+    String c = changeWord(changeWord(changeWord(b, 30), 70), 110);
+    Path chain = Files.createDirectories(dir.resolve("chain"));
+    Files.writeString(chain.resolve("a.jsonl"), row("a", "first", a) + row("b", "second", b)
+        + row("c", "third", c));
+    PipelineSpec spec = PipelineSpec.parse("chain.yaml", """
+        input: {path: %s, format: nemotron}
+        steps:
+          - fuzzy_dedup: {key: answer, threshold: 0.8}
+        output: {path: %s, format: jsonl, shards: 1}
+        keep_dropped: true
+        """.formatted(chain, dir.resolve("chain-run")), dir);
+    LocalRunner.run(Pipeline.compile(spec),
+        new LocalRunner.Options(1, false, LocalRunner.Progress.NONE));
+
+    Map<String, String> drops = drops(dir.resolve("chain-run"));
+    assertThat(drops).containsOnlyKeys("b", "c");
+    assertThat(drops.get("b")).matches(
+        "fuzzy_dedup@answer: duplicate of a \\(estimated similarity 0\\.[89]\\d\\)");
+    assertThat(drops.get("c")).matches("fuzzy_dedup@answer: duplicate of a \\(estimated "
+        + "similarity 0\\.[0-7]\\d, linked through other rows of its cluster\\)");
+  }
+
+  @Test
   void theSameRecordsForAnyNumberOfWorkers() throws IOException {
     List<String> one = rejectLines(run("w1", 1, true));
     List<String> three = rejectLines(run("w3", 3, true));
