@@ -16,6 +16,7 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -40,7 +41,12 @@ final class DemoCommand implements Callable<Integer> {
   /** Marks a folder as the demo's own, so a re-run may clear it and nothing else. */
   static final String MARKER = ".refinery-demo";
 
-  @Option(names = "--dir", defaultValue = "refinery-demo", paramLabel = "DIR",
+  /** The folder the example pipelines and the README read; git ignores it. */
+  static final String DEFAULT_DIR = "refinery-demo";
+  /** How the README runs the CLI from the repository root. */
+  private static final String LAUNCHER = "bin/refinery";
+
+  @Option(names = "--dir", defaultValue = DEFAULT_DIR, paramLabel = "DIR",
       description = "Work folder (default: ${DEFAULT-VALUE}); a previous demo there is replaced.")
   Path dir;
 
@@ -92,14 +98,32 @@ final class DemoCommand implements Callable<Integer> {
     out.println("  data/            the dataset (Parquet, Hugging Face v1 layout)");
     out.println("  README.md        how it was made and what each split holds");
     out.println("  planted.json     the defects the generator planted, by kind");
-    out.println("  stats.json       refinery stats " + dir + " --json");
-    out.println("  validate.json    refinery validate " + dir + " --json");
+    out.println("  stats.json       " + LAUNCHER + " stats " + dir + " --json");
+    out.println("  validate.json    " + LAUNCHER + " validate " + dir + " --json");
     out.println("  rejects.jsonl    undecodable records (none expected)");
-    out.println("Next: refinery show " + dir + " --split tool --n 1   |   refinery convert "
-        + "--to sharegpt " + dir + "/data/chat-00000-of-00001.parquet chat.jsonl");
+    out.println("Try next (from the repository root; what they write stays in " + dir + "):");
+    nextCommands(dir, data.files()).forEach(c -> out.println("  " + c));
     out.printf(Locale.ROOT, "demo finished in %.1f s%n", seconds);
     out.flush();
     return found ? 0 : 1;
+  }
+
+  /**
+   * Commands to try on the demo's folder, runnable as printed from the repository root; what they
+   * write stays in the folder, so nothing lands untracked in the repository. The example
+   * pipelines read the default folder, so they are offered only for it.
+   */
+  static List<String> nextCommands(Path dir, List<Path> files) {
+    Path chat = files.stream().filter(f -> "chat".equals(Inputs.splitOf(f))).findFirst()
+        .orElse(files.get(0));
+    List<String> commands = new ArrayList<>(List.of(
+        LAUNCHER + " show " + dir + " --split tool --n 1",
+        LAUNCHER + " stats " + dir + " --split math,code",
+        LAUNCHER + " convert --to sharegpt " + chat + " " + dir.resolve("chat.jsonl")));
+    if (dir.equals(Path.of(DEFAULT_DIR))) {
+      commands.add(LAUNCHER + " run examples/prompts.yaml");
+    }
+    return commands;
   }
 
   /**

@@ -3,9 +3,13 @@ package dev.refinery.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.refinery.internal.Json;
+import dev.refinery.pipeline.PipelineSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,6 +36,55 @@ class DemoCommandTest {
     String firstStats = Files.readString(dir.resolve("stats.json"));
     assertThat(Cli.run("demo", "--dir", dir.toString(), "--rows", "400").status()).isZero();
     assertThat(Files.readString(dir.resolve("stats.json"))).isEqualTo(firstStats);
+  }
+
+  @Test
+  void theCommandsTheDemoSuggestsRunAsPrintedAndWriteOnlyInItsFolder() throws Exception {
+    Path dir = tmp.resolve("demo");
+    Cli demo = Cli.run("demo", "--dir", dir.toString(), "--rows", "400");
+    assertThat(demo.status()).as(demo.err()).isZero();
+    List<String> hints = new ArrayList<>();
+    boolean next = false;
+    for (String line : demo.out().lines().toList()) {
+      next |= line.startsWith("Try next");
+      if (next && line.startsWith("  ")) {
+        hints.add(line.strip());
+      }
+    }
+    assertThat(hints).hasSizeGreaterThanOrEqualTo(3).allMatch(h -> h.startsWith("bin/refinery "));
+
+    for (String hint : hints) {
+      String[] args = hint.substring("bin/refinery ".length()).split(" ");
+      for (String arg : args) {
+        if (arg.contains("/")) {
+          assertThat(arg).as(hint).startsWith(dir.toString());
+        }
+      }
+      Cli run = Cli.run(args);
+      assertThat(run.status()).as(hint + "\n" + run.err()).isZero();
+    }
+    assertThat(dir.resolve("chat.jsonl")).isNotEmptyFile();
+  }
+
+  @Test
+  void theExamplePipelinesReadTheDemoAndWriteInsideItsFolder() throws Exception {
+    Path root = Path.of("..").toAbsolutePath().normalize();
+    Path demo = root.resolve(DemoCommand.DEFAULT_DIR);
+    assertThat(DemoCommand.nextCommands(Path.of(DemoCommand.DEFAULT_DIR),
+        List.of(Path.of("refinery-demo/data/chat-00000-of-00001.parquet"))))
+        .contains("bin/refinery run examples/prompts.yaml");
+    List<Path> examples;
+    try (Stream<Path> s = Files.list(root.resolve("examples"))) {
+      examples = s.filter(p -> p.toString().endsWith(".yaml")).sorted().toList();
+    }
+    assertThat(examples).isNotEmpty();
+    for (Path example : examples) {
+      PipelineSpec spec = PipelineSpec.read(example);
+      assertThat(spec.input().path().normalize()).as(example.toString())
+          .isEqualTo(demo.resolve("data"));
+      assertThat(spec.output().path().normalize()).as(example.toString())
+          .startsWithRaw(demo).isNotEqualTo(demo);
+    }
   }
 
   @Test

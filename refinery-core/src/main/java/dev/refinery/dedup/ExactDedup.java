@@ -16,7 +16,8 @@ import java.util.List;
  * <ol>
  *   <li>{@link #keyWriter} (per partition, in parallel): each sample becomes a record
  *       {@code (128-bit hash of the normalized key, ordinal)}; records are sorted in runs of
- *       {@code recordsPerRun} and spilled to the run folder. Memory: one buffer of
+ *       {@code recordsPerRun} and spilled to the run folder; its uuid goes to the partition's
+ *       {@link RowIds}, so a drop can name the row kept in its place. Memory: one buffer of
  *       {@code 24 * recordsPerRun} bytes per partition being processed (24 MB at the default).
  *   <li>{@link #findDuplicates} (once): a k-way merge of all runs brings equal hashes together,
  *       smallest ordinal first; the others become {@code (dropped, kept)} records, sorted by
@@ -68,6 +69,7 @@ public final class ExactDedup implements Serializable {
   public final class KeyWriter {
     private final int partition;
     private final RecordSorter sorter;
+    private final RowIds.Writer ids;
     private final long[] hash = new long[2];
     private long samples;
     private long withoutKey;
@@ -75,11 +77,16 @@ public final class ExactDedup implements Serializable {
     private KeyWriter(Path runFolder, int partition) {
       this.partition = partition;
       this.sorter = new RecordSorter(runFolder, "exact-keys-" + partition, 3, recordsPerRun);
+      this.ids = new RowIds.Writer(runFolder, "exact", partition);
     }
 
-    /** @param ordinal the sample's position in the deterministic input order, unique per run */
+    /**
+     * @param ordinal the sample's position in the deterministic input order, unique per run and
+     *     consecutive within a partition
+     */
     public void add(long ordinal, Sample sample) {
       samples++;
+      ids.add(ordinal, sample.uuid());
       String text = key.text(sample);
       if (text == null) {
         withoutKey++;
@@ -91,13 +98,16 @@ public final class ExactDedup implements Serializable {
 
     public PartitionKeys finish() {
       List<String> runs = sorter.finish().stream().map(Path::toString).toList();
-      return new PartitionKeys(partition, runs, samples, withoutKey);
+      return new PartitionKeys(partition, runs, samples, withoutKey, ids.finish());
     }
   }
 
-  /** What stage 1 left for one partition: its sorted run files and counts. */
+  /**
+   * What stage 1 left for one partition: its sorted run files, counts, and the uuids of its rows
+   * (so a dropped row can name the row kept in its place).
+   */
   public record PartitionKeys(int partition, List<String> runFiles, long samples,
-                              long withoutKey) implements Serializable {
+                              long withoutKey, RowIds.Part ids) implements Serializable {
     public PartitionKeys {
       runFiles = List.copyOf(runFiles);
     }

@@ -3,6 +3,7 @@ package dev.refinery.pipeline;
 import dev.refinery.dedup.DedupKey;
 import dev.refinery.dedup.DropList;
 import dev.refinery.dedup.ExactDedup;
+import dev.refinery.dedup.RowIds;
 import dev.refinery.dedup.minhash.FuzzyDedup;
 import dev.refinery.dedup.minhash.MinHashConfig;
 import dev.refinery.filter.Param;
@@ -14,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /** {@code exact_dedup} and {@code fuzzy_dedup} as global steps over the dedup stages. */
@@ -54,8 +56,14 @@ final class DedupSteps {
                 .withSeed(p.getInt("seed")))));
   }
 
+  /** Says which row a dropped row duplicates, from their ordinals. */
+  @FunctionalInterface
+  private interface Describer {
+    String describe(long dropped, long kept);
+  }
+
   /** Drops answered from a drop list, one cursor per partition. */
-  private record ListDecision(DropList drops, Map<String, Object> report)
+  private record ListDecision(DropList drops, Map<String, Object> report, Describer describer)
       implements GlobalStep.Decision {
     @Override
     public GlobalStep.PartitionDrops open(long firstOrdinal) {
@@ -68,11 +76,24 @@ final class DedupSteps {
         }
 
         @Override
+        public String dropDetail(long ordinal) {
+          long kept = cursor.keptFor(ordinal);
+          return kept == DropList.NOT_DROPPED ? null : describer.describe(ordinal, kept);
+        }
+
+        @Override
         public void close() {
           cursor.close();
         }
       };
     }
+  }
+
+  /** The detail of a dedup drop: the uuid of the row kept in its place. */
+  private static String duplicateOf(List<RowIds.Part> ids, long kept) {
+    String uuid = RowIds.uuid(ids, kept);
+    return uuid == null ? "duplicate of row " + kept + " (it has no uuid)"
+        : "duplicate of " + uuid;
   }
 
   private record Exact(ExactDedup dedup) implements GlobalStep {
@@ -102,7 +123,8 @@ final class DedupSteps {
       report.put("without_key", r.withoutKey());
       report.put("distinct_keys", r.distinctKeys());
       report.put("dropped", r.dropped());
-      return new ListDecision(r.drops(), report);
+      List<RowIds.Part> ids = keys.stream().map(ExactDedup.PartitionKeys::ids).toList();
+      return new ListDecision(r.drops(), report, (dropped, kept) -> duplicateOf(ids, kept));
     }
   }
 
@@ -145,7 +167,14 @@ final class DedupSteps {
       s.clusterSizes().forEach((size, n) -> sizes.put(String.valueOf(size), n));
       report.put("cluster_sizes", sizes);
       report.put("dropped", s.documentsDropped());
-      return new ListDecision(r.drops(), report);
+      List<RowIds.Part> ids = parts.stream().map(FuzzyDedup.PartitionSignatures::ids).toList();
+      double threshold = dedup.config().threshold();
+      return new ListDecision(r.drops(), report, (dropped, kept) -> {
+        double similarity = dedup.similarity(parts, dropped, kept);
+        return duplicateOf(ids, kept) + String.format(Locale.ROOT,
+            " (estimated similarity %.2f%s)", similarity,
+            similarity < threshold ? ", linked through other rows of its cluster" : "");
+      });
     }
   }
 }

@@ -67,6 +67,15 @@ public interface GlobalStep extends Serializable {
       return 1;
     }
 
+    /**
+     * What the dropped row's record in {@code rejects/} says beside the reason (a duplicate: the
+     * row kept in its place), or null; asked right after {@link #dropReason} dropped
+     * {@code ordinal}, and only when the run keeps dropped rows.
+     */
+    default String dropDetail(long ordinal) {
+      return null;
+    }
+
     @Override
     void close();
   }

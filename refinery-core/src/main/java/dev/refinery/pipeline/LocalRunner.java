@@ -337,7 +337,8 @@ public final class LocalRunner {
       List<Step> own = new ArrayList<>();
       try (GlobalStep.PartitionDrops drops = decision.open(firstOrdinal[p]);
            SampleReader reader = readPart(stage - 1, p)) {
-        own.add(new DecisionStep(global.name(), drops, firstOrdinal[p]));
+        own.add(new DecisionStep(global.name(), drops, firstOrdinal[p],
+            pipeline.spec().keepDropped()));
         own.addAll(after);
         return runSteps(stage, p, reader, own, () -> 0L, () -> 0L);
       }
@@ -690,11 +691,15 @@ public final class LocalRunner {
     private final String name;
     private final GlobalStep.PartitionDrops drops;
     private final long firstOrdinal;
+    // A detail puts the row in rejects/ even without keep_dropped: asked only when it is kept.
+    private final boolean details;
 
-    DecisionStep(String name, GlobalStep.PartitionDrops drops, long firstOrdinal) {
+    DecisionStep(String name, GlobalStep.PartitionDrops drops, long firstOrdinal,
+        boolean details) {
       this.name = name;
       this.drops = drops;
       this.firstOrdinal = firstOrdinal;
+      this.details = details;
     }
 
     @Override
@@ -716,7 +721,7 @@ public final class LocalRunner {
             long at = ordinal++;
             String reason = drops.dropReason(at);
             if (reason != null) {
-              context.drop(s, reason);
+              context.drop(s, reason, details ? drops.dropDetail(at) : null);
               continue;
             }
             int copies = drops.copies(at);

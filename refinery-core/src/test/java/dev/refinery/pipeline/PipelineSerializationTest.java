@@ -35,8 +35,8 @@ class PipelineSerializationTest {
     Path testdata = TestData.root();
     SampleData.write(dir.resolve("in"), SampleData.Spec.of(20, 1));
     String yaml = Files.readString(Path.of("../examples/curate.yaml"))
-        .replace("../refinery-demo-curated", dir.resolve("out").toString())
-        .replace("../refinery-demo", dir.resolve("in").toString())
+        .replace("../refinery-demo/curated", dir.resolve("out").toString())
+        .replace("../refinery-demo/data", dir.resolve("in").toString())
         .replace("../testdata", testdata.toString());
     Path file = dir.resolve("curate.yaml");
     Files.writeString(file, yaml);

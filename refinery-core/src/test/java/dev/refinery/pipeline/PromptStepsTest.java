@@ -71,8 +71,8 @@ class PromptStepsTest {
   void theExamplePipelineTemplatesTogglesAndCountsOnDemoData() throws Exception {
     SampleData.write(dir.resolve("in"), SampleData.Spec.of(300, 5));
     String yaml = Files.readString(Path.of("../examples/prompts.yaml"))
-        .replace("../refinery-demo-prompts", dir.resolve("out").toString())
-        .replace("../refinery-demo", dir.resolve("in").toString());
+        .replace("../refinery-demo/prompts", dir.resolve("out").toString())
+        .replace("../refinery-demo/data", dir.resolve("in").toString());
     Path file = dir.resolve("prompts.yaml");
     Files.writeString(file, yaml);
     Pipeline pipeline = Pipeline.compile(PipelineSpec.read(file));
@@ -124,8 +124,8 @@ class PromptStepsTest {
     // Running the steps again over their own output changes nothing.
     Path again = dir.resolve("again.yaml");
     Files.writeString(again, Files.readString(Path.of("../examples/prompts.yaml"))
-        .replace("../refinery-demo-prompts", dir.resolve("out2").toString())
-        .replace("../refinery-demo", dir.resolve("out/data").toString()));
+        .replace("../refinery-demo/prompts", dir.resolve("out2").toString())
+        .replace("../refinery-demo/data", dir.resolve("out/data").toString()));
     LocalRunner.Result r2 = LocalRunner.run(Pipeline.compile(PipelineSpec.read(again)),
         new LocalRunner.Options(2, false, LocalRunner.Progress.NONE));
     for (StepStats s : r2.steps()) {

@@ -2,6 +2,7 @@ package dev.refinery.dedup.minhash;
 
 import dev.refinery.dedup.DedupKey;
 import dev.refinery.dedup.DropList;
+import dev.refinery.dedup.RowIds;
 import dev.refinery.internal.RecordMerger;
 import dev.refinery.internal.RecordSorter;
 import dev.refinery.io.AtomicFile;
@@ -26,7 +27,8 @@ import java.util.TreeMap;
  * <ol>
  *   <li>{@link #signatures} (per partition): the key text's signature is written to the
  *       partition's signature file, and for every band a record {@code (band hash, ordinal)} goes
- *       to that band's spilling sorter. Memory: one sort buffer per band, at most
+ *       to that band's spilling sorter; every sample's uuid goes to the partition's
+ *       {@link RowIds}, so a drop can name the row kept in its place. Memory: one sort buffer per band, at most
  *       {@code 16 * recordsPerRun} bytes each (14 x 4 MB at the defaults), grown on demand.
  *   <li>{@link #buckets} (per band): a k-way merge of the band's runs of all partitions brings
  *       documents with equal band hashes (a bucket) together in ordinal order. Each member is
@@ -99,6 +101,7 @@ public final class FuzzyDedup implements Serializable {
     private final AtomicFile file;
     private final DataOutputStream out;
     private final RecordSorter[] bandSorters;
+    private final RowIds.Writer ids;
     private final long[] sig = new long[config.numHashes()];
     private long samples;
     private long withoutText;
@@ -120,11 +123,13 @@ public final class FuzzyDedup implements Serializable {
         bandSorters[b] = new RecordSorter(runFolder, "minhash-band-" + b + "-part-" + partition,
             2, recordsPerRun);
       }
+      this.ids = new RowIds.Writer(runFolder, "minhash", partition);
     }
 
-    /** @param ordinal the sample's global position; strictly ascending within a partition */
+    /** @param ordinal the sample's global position; consecutive within a partition */
     public void add(long ordinal, Sample sample) {
       samples++;
+      ids.add(ordinal, sample.uuid());
       String text = key.text(sample);
       if (text == null || hasher.signature(text, sig) == 0) {
         withoutText++;
@@ -163,7 +168,7 @@ public final class FuzzyDedup implements Serializable {
         bandRuns.add(s.finish().stream().map(Path::toString).toList());
       }
       return new PartitionSignatures(partition, file.target().toString(), documents,
-          firstOrdinal, lastOrdinal, bandRuns, samples, withoutText);
+          firstOrdinal, lastOrdinal, bandRuns, samples, withoutText, ids.finish());
     }
   }
 
@@ -175,11 +180,12 @@ public final class FuzzyDedup implements Serializable {
    * @param bandRuns per band, the sorted {@code (band hash, ordinal)} run files
    * @param samples samples seen
    * @param withoutText samples with no key text or no word in it (never dropped)
+   * @param ids the uuids of all the partition's samples, so a dropped row can name its kept row
    */
   public record PartitionSignatures(int partition, String signatureFile, long documents,
                                     long firstOrdinal, long lastOrdinal,
                                     List<List<String>> bandRuns, long samples,
-                                    long withoutText) implements Serializable {
+                                    long withoutText, RowIds.Part ids) implements Serializable {
     public PartitionSignatures {
       bandRuns = bandRuns.stream().map(List::copyOf).toList();
     }
@@ -245,6 +251,32 @@ public final class FuzzyDedup implements Serializable {
     }
     List<String> pairRuns = verified.finish().stream().map(Path::toString).toList();
     return new BandPairs(band, pairRuns, candidates, verifiedCount);
+  }
+
+  /**
+   * The estimated Jaccard similarity of two documents' signatures, read from stage 1's files
+   * (only the partitions that hold them are opened). For a drop and the row kept in its place it
+   * may be below the threshold: a cluster links documents through others.
+   */
+  public double similarity(List<PartitionSignatures> partitions, long a, long b) {
+    long[] x = new long[config.numHashes()];
+    long[] y = new long[config.numHashes()];
+    readSignature(partitions, a, x);
+    readSignature(partitions, b, y);
+    return MinHasher.similarity(x, y);
+  }
+
+  private static void readSignature(List<PartitionSignatures> partitions, long ordinal,
+      long[] into) {
+    for (PartitionSignatures p : partitions) {
+      if (p.documents() > 0 && ordinal >= p.firstOrdinal() && ordinal <= p.lastOrdinal()) {
+        try (SignatureStore store = new SignatureStore(List.of(p), into.length)) {
+          readSignature(store, ordinal, into);
+          return;
+        }
+      }
+    }
+    throw new IllegalStateException("no signature for ordinal " + ordinal);
   }
 
   private static void readSignature(SignatureStore store, long ordinal, long[] into) {
