@@ -245,10 +245,12 @@ final class RunFolder {
     return m.get(key) instanceof Number n ? n.longValue() : 0;
   }
 
-  // The crash tests' seam: -Drefinery.test.pauseAt=N makes the Nth checkpoint of this process
-  // print a line and wait forever (to be killed with SIGKILL there); -1 counts checkpoints only.
+  // The crash and signal tests' seam: -Drefinery.test.pauseAt=N makes the Nth checkpoint of
+  // this process print a line and wait until the process is killed (SIGKILL) or shuts down (a
+  // signal: the run then stops as it would have there); -1 counts checkpoints only.
   private static final long PAUSE_AT = Long.getLong("refinery.test.pauseAt", 0);
   private static final AtomicLong CHECKPOINTS = new AtomicLong();
+  private static volatile boolean shuttingDown;
 
   static void checkpoint() {
     if (PAUSE_AT == 0) {
@@ -256,13 +258,14 @@ final class RunFolder {
     }
     long n = CHECKPOINTS.incrementAndGet();
     if (n == PAUSE_AT) {
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> shuttingDown = true));
       System.err.println("refinery-test: paused at checkpoint " + n);
       System.err.flush();
-      while (true) {
+      while (!shuttingDown) {
         try {
-          Thread.sleep(Long.MAX_VALUE);
+          Thread.sleep(10);
         } catch (InterruptedException e) {
-          // Only SIGKILL ends this.
+          // Only the end of the process ends the pause.
         }
       }
     }
