@@ -101,6 +101,10 @@ final class RunCommand implements Callable<Integer> {
       }
     }
     out.println(r.balance() + " (" + (r.conserved() ? "conserved" : "NOT CONSERVED") + ")");
+    if (r.failedRequests() > 0) {
+      out.println(r.failedRequests() + " requests failed (see rejects/); to send them again: "
+          + resumeCommand());
+    }
     boolean tokenized = java.nio.file.Files.isDirectory(r.runFolder().resolve("tokenized"));
     out.println("run folder: " + r.runFolder() + " (" + r.shards().size() + " shards in data/, "
         + (tokenized ? "tokenized/, " : "") + "stats.json, rejects/, run.log, manifest.json"

@@ -104,6 +104,11 @@ public final class LocalRunner {
       return read + repeated == written + dropped + rejected;
     }
 
+    /** Requests that failed (generation_failed, judge_failed): --resume sends them again. */
+    public long failedRequests() {
+      return retriable(steps);
+    }
+
     /** The conservation arithmetic as one line (with repeats only when there are any). */
     public String balance() {
       return String.format(java.util.Locale.ROOT,
@@ -262,10 +267,17 @@ public final class LocalRunner {
     Result result = summarize(stages, shards);
     checkpoint();
     note(result.balance() + ": " + (result.conserved() ? "conserved" : "NOT CONSERVED"));
+    long retriable = retriable(result.steps());
+    if (retriable > 0) {
+      note(retriable + " requests failed (" + String.join(", ", RETRIABLE) + "); --resume "
+          + "sends the partitions that had them again");
+    }
     // stats.json goes last: it marks the run finished (a crash before it is resumed).
     writeStats(result, reports, tokenized, (System.nanoTime() - started) / 1e9);
     checkpoint();
-    dev.refinery.internal.FileTrees.delete(work);
+    if (retriable == 0) {
+      dev.refinery.internal.FileTrees.delete(work);
+    }
     RunFolder.reportCheckpoints();
     return result;
   }
@@ -289,8 +301,19 @@ public final class LocalRunner {
       Path stats = run.resolve("stats.json");
       if (Files.exists(stats)) {
         if (!options.resume()) {
-          throw new RefineryException(run + ": a finished run is here (stats.json); choose a new "
-              + "output path or remove the folder");
+          long failed = retriable(RunFolder.finishedResult(run).steps());
+          throw new RefineryException(run + ": a finished run is here (stats.json); "
+              + (failed > 0 ? failed + " of its requests failed: --resume retries them; or "
+              : "") + "choose a new output path or remove the folder");
+        }
+        if (Files.exists(specCopy) && retriable(RunFolder.finishedResult(run).steps()) > 0) {
+          if (!Files.readString(specCopy).equals(fingerprint)) {
+            throw new RefineryException(run + ": --resume with a different pipeline or input "
+                + "than the run finished there; choose a new output path or remove the folder");
+          }
+          reopenForRetry();
+          Files.createDirectories(run.resolve("rejects"));
+          return null;
         }
         String recorded = RunFolder.recordedFingerprint(run.resolve("manifest.json"));
         if (recorded != null && !recorded.equals(RunFolder.sha256(fingerprint))) {
@@ -334,6 +357,62 @@ public final class LocalRunner {
     } catch (IOException e) {
       throw new RefineryException(run + ": cannot write the run folder: " + e.getMessage(), e);
     }
+  }
+
+  /** Drop reasons of requests that failed, which a resumed run sends again. */
+  static final List<String> RETRIABLE = List.of(GenerateStep.FAILED, JudgeStep.FAILED);
+
+  private static long retriable(List<StepStats> steps) {
+    long n = 0;
+    for (StepStats s : steps) {
+      for (String reason : RETRIABLE) {
+        n += s.dropped().getOrDefault(reason, 0L);
+      }
+    }
+    return n;
+  }
+
+  /**
+   * Makes a run that finished with failed requests unfinished again, so that resuming it redoes
+   * the partitions that had them and everything after. Each deletion leaves a state that resumes
+   * consistently: first the finished mark, then the outputs, then the later stages, last the
+   * failed partitions' markers. (A partition is sent again whole: the step does not yet reuse
+   * the answers it already had.)
+   */
+  private void reopenForRetry() throws IOException {
+    java.util.TreeMap<Integer, List<Integer>> failed = new java.util.TreeMap<>();
+    for (int stage = 0; Files.isDirectory(work.resolve("s" + stage)); stage++) {
+      for (int p = 0; Files.exists(marker(stage, p)); p++) {
+        PartitionStats stats;
+        try {
+          stats = PartitionStats.fromJson(Files.readString(marker(stage, p)));
+        } catch (Exception e) {
+          continue;
+        }
+        if (retriable(stats.steps()) > 0) {
+          failed.computeIfAbsent(stage, k -> new ArrayList<>()).add(p);
+        }
+      }
+    }
+    if (failed.isEmpty()) {
+      return;
+    }
+    int first = failed.firstKey();
+    long partitions = failed.values().stream().mapToLong(List::size).sum();
+    Files.delete(run.resolve("stats.json"));
+    dev.refinery.internal.FileTrees.delete(run.resolve("data"));
+    dev.refinery.internal.FileTrees.delete(run.resolve("tokenized"));
+    for (int stage = first + 1; Files.isDirectory(work.resolve("s" + stage)); stage++) {
+      dev.refinery.internal.FileTrees.delete(work.resolve("g" + stage));
+      dev.refinery.internal.FileTrees.delete(work.resolve("s" + stage));
+    }
+    for (Map.Entry<Integer, List<Integer>> e : failed.entrySet()) {
+      for (int p : e.getValue()) {
+        Files.deleteIfExists(marker(e.getKey(), p));
+      }
+    }
+    note("retrying the failed requests of " + partitions + " partition"
+        + (partitions == 1 ? "" : "s") + " of stage " + first + " (and every later stage)");
   }
 
   /**
