@@ -188,7 +188,6 @@ public final class LocalRunner {
     // Workers leave at their next row; wait (briefly) until none holds a file open.
     long deadline = System.nanoTime() + 3_000_000_000L;
     while (active.get() > 0 && System.nanoTime() < deadline) {
-      Thread.onSpinWait();
       try {
         Thread.sleep(5);
       } catch (InterruptedException e) {
