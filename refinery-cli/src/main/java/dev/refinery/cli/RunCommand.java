@@ -29,7 +29,8 @@ final class RunCommand implements Callable<Integer> {
   Path pipelineFile;
 
   @Option(names = "--resume", description = "Go on with an unfinished run in the output folder "
-      + "(after a crash or kill); finished partitions are skipped.")
+      + "(after a crash, kill or Ctrl-C); finished partitions are skipped. On a finished run: "
+      + "nothing to do, or its failed requests (generation_failed, judge_failed) are sent again.")
   boolean resume;
 
   @Option(names = "--workers", paramLabel = "N",
