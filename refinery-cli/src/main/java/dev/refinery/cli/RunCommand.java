@@ -29,7 +29,8 @@ final class RunCommand implements Callable<Integer> {
   Path pipelineFile;
 
   @Option(names = "--resume", description = "Go on with an unfinished run in the output folder "
-      + "(after a crash or kill); finished partitions are skipped.")
+      + "(after a crash, kill or Ctrl-C); finished partitions are skipped. On a finished run: "
+      + "nothing to do, or its failed requests (generation_failed, judge_failed) are sent again.")
   boolean resume;
 
   @Option(names = "--workers", paramLabel = "N",
@@ -39,14 +40,52 @@ final class RunCommand implements Callable<Integer> {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
+  /** Ctrl-C's conventional status (128 + SIGINT); the JVM itself exits with the signal's. */
+  private static final int STOPPED = 130;
+
+  /** The command line that goes on with this run, as the user would type it again. */
+  String resumeCommand() {
+    String launcher = System.getenv("REFINERY_LAUNCHER");
+    java.util.List<String> words = new java.util.ArrayList<>(java.util.List.of(
+        launcher == null || launcher.isBlank() ? "refinery" : launcher, "run",
+        pipelineFile.toString(), "--resume"));
+    if (spec.commandLine().getParseResult().hasMatchedOption("--workers")) {
+      words.add("--workers");
+      words.add(String.valueOf(workers));
+    }
+    return words.stream().map(RunCommand::shellQuoted).collect(Collectors.joining(" "));
+  }
+
+  private static String shellQuoted(String word) {
+    return word.matches("[A-Za-z0-9_./=:@%+,-]+") ? word : "'" + word.replace("'", "'\\''") + "'";
+  }
+
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PipelineSpec parsed = PipelineSpec.read(pipelineFile);
     Pipeline pipeline = Pipeline.compile(parsed);
     ProgressDisplay progress = ProgressDisplay.forStderr(spec.commandLine().getErr());
-    LocalRunner.Result r = LocalRunner.run(pipeline,
-        new LocalRunner.Options(Math.max(1, workers), resume, progress));
+    PrintWriter err = spec.commandLine().getErr();
+    LocalRunner.Result r;
+    try {
+      r = LocalRunner.run(pipeline, new LocalRunner.Options(Math.max(1, workers), resume,
+          progress, () -> {
+            err.println();
+            err.println("stopped: finished work is kept in " + parsed.output().path()
+                + "; to go on, run:");
+            err.println("  " + resumeCommand());
+            err.flush();
+          }));
+    } catch (LocalRunner.Stopped e) {
+      return STOPPED; // the JVM is exiting with the signal's status; the hint is printed
+    }
+    if (r.alreadyFinished()) {
+      out.println("run folder: " + r.runFolder() + " holds a finished run of this pipeline; "
+          + "nothing to do (" + r.balance() + ")");
+      out.flush();
+      return r.conserved() ? 0 : 1;
+    }
     out.println(String.format(Locale.ROOT, "%-40s %12s %12s  %s", "step", "in", "out",
         "dropped"));
     for (StepStats s : r.steps()) {
@@ -63,6 +102,10 @@ final class RunCommand implements Callable<Integer> {
       }
     }
     out.println(r.balance() + " (" + (r.conserved() ? "conserved" : "NOT CONSERVED") + ")");
+    if (r.failedRequests() > 0) {
+      out.println(r.failedRequests() + " requests failed (see rejects/); to send them again: "
+          + resumeCommand());
+    }
     boolean tokenized = java.nio.file.Files.isDirectory(r.runFolder().resolve("tokenized"));
     out.println("run folder: " + r.runFolder() + " (" + r.shards().size() + " shards in data/, "
         + (tokenized ? "tokenized/, " : "") + "stats.json, rejects/, run.log, manifest.json"

@@ -170,6 +170,78 @@ public final class Json {
     return out.toString();
   }
 
+  /**
+   * Writes {@code value} canonically: object keys sorted (by UTF-16 code units, as RFC 8785), sets
+   * as sorted arrays, every integer type as a plain integer, doubles and floats in their shortest
+   * round-trip form computed by Jackson (not by the JDK, whose {@code Double.toString} changed in
+   * Java 19), decimals without trailing zeros. The same value gives the same text in every JVM,
+   * whatever map implementation or iteration order built it: for fingerprints compared across
+   * runs, and for manifests and settings files meant to be compared or hashed.
+   */
+  public static String writeCanonical(Object value) {
+    StringWriter out = new StringWriter();
+    try (JsonGenerator g = CANONICAL.createGenerator(out)) {
+      write(g, canonical(value));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toString();
+  }
+
+  private static final JsonFactory CANONICAL = JsonFactory.builder()
+      .enable(StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN)
+      .enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER)
+      .build();
+
+  /** The value with maps as sorted maps, sets as sorted lists, numbers in one type per kind. */
+  private static Object canonical(Object value) {
+    if (value instanceof Map<?, ?> map) {
+      java.util.TreeMap<String, Object> sorted = new java.util.TreeMap<>();
+      for (Map.Entry<?, ?> e : map.entrySet()) {
+        String key = String.valueOf(e.getKey());
+        if (sorted.put(key, canonical(e.getValue())) != null) {
+          throw new IllegalArgumentException("two keys read as '" + key + "'");
+        }
+      }
+      return sorted;
+    }
+    if (value instanceof java.util.Set<?> set) {
+      List<Object> items = new ArrayList<>();
+      set.forEach(v -> items.add(canonical(v)));
+      items.sort(java.util.Comparator.comparing(Json::writeCanonical));
+      return items;
+    }
+    if (value instanceof Iterable<?> list) {
+      List<Object> items = new ArrayList<>();
+      list.forEach(v -> items.add(canonical(v)));
+      return items;
+    }
+    if (value instanceof Object[] array) {
+      return canonical(java.util.Arrays.asList(array));
+    }
+    if (value instanceof Integer || value instanceof Short || value instanceof Byte) {
+      return ((Number) value).longValue();
+    }
+    if (value instanceof BigInteger b && b.bitLength() < 64) {
+      return b.longValue();
+    }
+    if (value instanceof BigDecimal d) {
+      BigDecimal stripped = d.signum() == 0 ? BigDecimal.ZERO : d.stripTrailingZeros();
+      return stripped.scale() <= 0 ? canonical(stripped.toBigIntegerExact()) : stripped;
+    }
+    if (value instanceof Double d && d == 0) {
+      return 0.0; // -0.0 and 0.0 are one number
+    }
+    if (value instanceof Float f) {
+      return f == 0 ? 0.0f : f;
+    }
+    if (value instanceof Double || value instanceof Long || value instanceof BigInteger
+        || value instanceof Boolean || value instanceof String || value == null) {
+      return value;
+    }
+    return value.toString();
+  }
+
   public static void write(JsonGenerator g, Object value) throws IOException {
     if (value == null) {
       g.writeNull();

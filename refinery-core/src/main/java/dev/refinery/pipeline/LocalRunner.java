@@ -46,10 +46,29 @@ import java.util.stream.Stream;
 public final class LocalRunner {
   private static final String WORK = ".work";
 
-  /** Options of a run: worker threads, resume, and whom to tell of progress. */
-  public record Options(int workers, boolean resume, Progress progress) {
+  /**
+   * Options of a run: worker threads, resume, whom to tell of progress, and what to do once a run
+   * stopped by Ctrl-C or SIGTERM has cleaned up (the CLI prints how to resume); it runs on the
+   * thread that stops, before the JVM exits.
+   */
+  public record Options(int workers, boolean resume, Progress progress, Runnable onStop) {
+    public Options {
+      onStop = onStop == null ? () -> { } : onStop;
+    }
+
+    public Options(int workers, boolean resume, Progress progress) {
+      this(workers, resume, progress, null);
+    }
+
     public static Options defaults() {
       return new Options(InOrder.defaultThreads(), false, Progress.NONE);
+    }
+  }
+
+  /** Thrown by a run stopped by Ctrl-C or SIGTERM, after its temp files are gone. */
+  public static final class Stopped extends RefineryException {
+    Stopped(String message) {
+      super(message);
     }
   }
 
@@ -74,9 +93,20 @@ public final class LocalRunner {
    * one), so every written row is a read row or a counted repeat of one.
    */
   public record Result(long read, long written, long dropped, long rejected, long repeated,
-                       List<StepStats> steps, Path runFolder, List<Path> shards) {
+                       List<StepStats> steps, Path runFolder, List<Path> shards,
+                       boolean alreadyFinished) {
+    public Result(long read, long written, long dropped, long rejected, long repeated,
+        List<StepStats> steps, Path runFolder, List<Path> shards) {
+      this(read, written, dropped, rejected, repeated, steps, runFolder, shards, false);
+    }
+
     public boolean conserved() {
       return read + repeated == written + dropped + rejected;
+    }
+
+    /** Requests that failed (generation_failed, judge_failed): --resume sends them again. */
+    public long failedRequests() {
+      return retriable(steps);
     }
 
     /** The conservation arithmetic as one line (with repeats only when there are any). */
@@ -92,7 +122,14 @@ public final class LocalRunner {
   private final Options options;
   private final Path run;
   private final Path work;
-  private final List<String> log = new ArrayList<>();
+  private final Object logLock = new Object();
+  /** Why the run must stop (a signal), or null; every checkpoint looks. */
+  private volatile String stopping;
+  /** Tasks running on worker threads, so a stop can wait for them to let go of their files. */
+  private final java.util.concurrent.atomic.AtomicInteger active =
+      new java.util.concurrent.atomic.AtomicInteger();
+  /** Counted down when the run thread has finished, stopped or failed, and cleaned up. */
+  private final java.util.concurrent.CountDownLatch over = new java.util.concurrent.CountDownLatch(1);
 
   private LocalRunner(Pipeline pipeline, Options options) {
     this.pipeline = pipeline;
@@ -106,6 +143,86 @@ public final class LocalRunner {
   }
 
   private Result execute() {
+    Thread hook = new Thread(this::stopBySignal, "refinery-stop");
+    Runtime.getRuntime().addShutdownHook(hook);
+    try {
+      return executeWithinHook();
+    } catch (Stopped e) {
+      afterStop();
+      throw e;
+    } finally {
+      over.countDown();
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException shuttingDown) {
+        // The JVM is exiting (the hook is running): nothing to remove.
+      }
+    }
+  }
+
+  /**
+   * The shutdown hook: Ctrl-C or SIGTERM arrived. Workers stop at their next checkpoint; the run
+   * thread then removes temp files, logs the stop and tells {@link Options#onStop}. A step that
+   * does not reach a checkpoint (a long global decision) is given a few seconds, then the same
+   * clean-up happens from here; finished partitions are kept either way, so --resume goes on.
+   */
+  private void stopBySignal() {
+    stopping = "stopped by a signal (Ctrl-C or SIGTERM)";
+    try {
+      if (over.await(5, java.util.concurrent.TimeUnit.SECONDS)) {
+        return;
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    afterStop();
+  }
+
+  private final java.util.concurrent.atomic.AtomicBoolean stopHandled =
+      new java.util.concurrent.atomic.AtomicBoolean();
+
+  private void afterStop() {
+    if (!stopHandled.compareAndSet(false, true)) {
+      return;
+    }
+    // Workers leave at their next row; wait (briefly) until none holds a file open.
+    long deadline = System.nanoTime() + 3_000_000_000L;
+    while (active.get() > 0 && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(5);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    RunFolder.deleteTempFiles(run, ProcessHandle.current().pid());
+    note("stopped by a signal; finished partitions are kept in " + work
+        + "; go on with --resume");
+    options.onStop().run();
+  }
+
+  /** Throws {@link Stopped} when a signal asked the run to stop; a test seam may pause here. */
+  private void checkpoint() {
+    RunFolder.checkpoint();
+    if (stopping != null) {
+      throw new Stopped(run + ": " + stopping);
+    }
+  }
+
+  /** A worker task, counted while it runs so that a stop can wait for it. */
+  private <T, R> InOrder.Task<T, R> tracked(InOrder.Task<T, R> task) {
+    return (index, partition) -> {
+      active.incrementAndGet();
+      try {
+        checkpoint();
+        return task.run(index, partition);
+      } finally {
+        active.decrementAndGet();
+      }
+    };
+  }
+
+  private Result executeWithinHook() {
     PipelineSpec spec = pipeline.spec();
     List<InputFile> inputs = Inputs.resolve(spec.input().path().toString(), spec.input().splits());
     if ("auto".equals(spec.input().format()) && spec.input().columns() != null) {
@@ -114,7 +231,10 @@ public final class LocalRunner {
     }
     Format format = "auto".equals(spec.input().format()) ? Formats.detect(inputs.get(0))
         : Formats.withColumns(Formats.byName(spec.input().format()), spec.input().columns());
-    prepareRunFolder(inputs);
+    Result finished = prepareRunFolder(inputs);
+    if (finished != null) {
+      return finished;
+    }
     long started = System.nanoTime();
     note("run " + spec.source() + " -> " + run + " (" + inputs.size() + " input files, "
         + options.workers() + " workers" + (options.resume() ? ", resuming" : "") + ")");
@@ -131,7 +251,10 @@ public final class LocalRunner {
       List<Step> after = steps(segments.get(k).subList(1, segments.get(k).size()));
       List<PartitionStats> previous = stages.get(k - 1);
       GlobalStep.Decision decision = globalStage(k, global, previous);
-      reports.add(Map.of("step", global.name(), "report", decision.report()));
+      Map<String, Object> report = new LinkedHashMap<>();
+      report.put("step", global.name());
+      report.put("report", decision.report());
+      reports.add(report);
       decision.files().forEach((name, text) -> writeAtomically(run.resolve(name), text));
       stages.add(applyStage(k, global, decision, after, previous));
     }
@@ -141,10 +264,20 @@ public final class LocalRunner {
     Map<String, Object> tokenized = tokenize == null ? null
         : tokenizeStage(segments.size() - 1, last, tokenize);
     Result result = summarize(stages, shards);
-    writeStats(result, reports, tokenized, (System.nanoTime() - started) / 1e9);
+    checkpoint();
     note(result.balance() + ": " + (result.conserved() ? "conserved" : "NOT CONSERVED"));
-    flushLog();
-    dev.refinery.internal.FileTrees.delete(work);
+    long retriable = retriable(result.steps());
+    if (retriable > 0) {
+      note(retriable + " requests failed (" + String.join(", ", RETRIABLE) + "); --resume "
+          + "sends the partitions that had them again");
+    }
+    // stats.json goes last: it marks the run finished (a crash before it is resumed).
+    writeStats(result, reports, tokenized, (System.nanoTime() - started) / 1e9);
+    checkpoint();
+    if (retriable == 0) {
+      dev.refinery.internal.FileTrees.delete(work);
+    }
+    RunFolder.reportCheckpoints();
     return result;
   }
 
@@ -154,20 +287,55 @@ public final class LocalRunner {
     return steps;
   }
 
-  private void prepareRunFolder(List<InputFile> inputs) {
+  /**
+   * Makes the run folder ready, or returns the result of the run already finished there when
+   * asked to resume it (stats.json is written last, so its presence means finished).
+   */
+  private Result prepareRunFolder(List<InputFile> inputs) {
     try {
       Files.createDirectories(run);
       Path specCopy = work.resolve("spec.json");
-      String fingerprint = fingerprint(inputs);
+      RunFolder.Usage used = RunFolder.used(pipeline.spec());
+      String fingerprint = fingerprint(pipeline.spec(), inputs, used);
+      Path stats = run.resolve("stats.json");
+      if (Files.exists(stats)) {
+        if (!options.resume()) {
+          long failed = retriable(RunFolder.finishedResult(run).steps());
+          throw new RefineryException(run + ": a finished run is here (stats.json); "
+              + (failed > 0 ? failed + " of its requests failed: --resume retries them; or "
+              : "") + "choose a new output path or remove the folder");
+        }
+        if (Files.exists(specCopy) && retriable(RunFolder.finishedResult(run).steps()) > 0) {
+          if (!Files.readString(specCopy).equals(fingerprint)) {
+            throw new RefineryException(run + ": --resume with a different pipeline or input "
+                + "than the run finished there; choose a new output path or remove the folder");
+          }
+          reopenForRetry();
+          Files.createDirectories(run.resolve("rejects"));
+          return null;
+        }
+        String recorded = RunFolder.recordedFingerprint(run.resolve("manifest.json"));
+        if (recorded != null && !recorded.equals(RunFolder.sha256(fingerprint))) {
+          throw new RefineryException(run + ": --resume with a different pipeline or input than "
+              + "the run finished there; choose a new output path or remove the folder");
+        }
+        // A crash while the finished run cleaned up may have left its work folder.
+        dev.refinery.internal.FileTrees.delete(work);
+        note("run " + pipeline.spec().source() + " -> " + run + ": already finished, nothing to "
+            + "do");
+        return RunFolder.finishedResult(run);
+      }
       if (Files.exists(work)) {
         if (!options.resume()) {
           throw new RefineryException(run + ": an unfinished run is here; use --resume to go on "
               + "with it, or remove the folder");
         }
-        if (!Files.exists(specCopy) || !Files.readString(specCopy).equals(fingerprint)) {
+        if (Files.exists(specCopy) && !Files.readString(specCopy).equals(fingerprint)) {
           throw new RefineryException(run + ": --resume with a different pipeline or input than "
               + "the unfinished run; remove the folder to start over");
         }
+        // A run killed before its fingerprint was written has done nothing yet: start it here.
+        RunFolder.deleteStaleTempFiles(run);
       } else {
         try (Stream<Path> s = Files.list(run)) {
           if (s.anyMatch(p -> true)) {
@@ -176,59 +344,139 @@ public final class LocalRunner {
           }
         }
         Files.createDirectories(work);
-        Files.writeString(specCopy, fingerprint);
       }
+      if (!Files.exists(specCopy)) {
+        writeAtomically(specCopy, fingerprint);
+      }
+      checkpoint();
       Files.createDirectories(run.resolve("rejects"));
-      writeManifest(inputs);
+      writeManifest(inputs, used, fingerprint);
+      checkpoint();
+      return null;
     } catch (IOException e) {
       throw new RefineryException(run + ": cannot write the run folder: " + e.getMessage(), e);
     }
   }
 
-  /** What makes two runs the same run: the spec and the inputs' names, sizes and times. */
-  private String fingerprint(List<InputFile> inputs) throws IOException {
-    PipelineSpec spec = pipeline.spec();
+  /** Drop reasons of requests that failed, which a resumed run sends again. */
+  static final List<String> RETRIABLE = List.of(GenerateStep.FAILED, JudgeStep.FAILED);
+
+  private static long retriable(List<StepStats> steps) {
+    long n = 0;
+    for (StepStats s : steps) {
+      for (String reason : RETRIABLE) {
+        n += s.dropped().getOrDefault(reason, 0L);
+      }
+    }
+    return n;
+  }
+
+  /**
+   * Makes a run that finished with failed requests unfinished again, so that resuming it redoes
+   * the partitions that had them and everything after. Each deletion leaves a state that resumes
+   * consistently: first the finished mark, then the outputs, then the later stages, last the
+   * failed partitions' markers. (A partition is sent again whole: the step does not yet reuse
+   * the answers it already had.)
+   */
+  private void reopenForRetry() throws IOException {
+    java.util.TreeMap<Integer, List<Integer>> failed = new java.util.TreeMap<>();
+    for (int stage = 0; Files.isDirectory(work.resolve("s" + stage)); stage++) {
+      for (int p = 0; Files.exists(marker(stage, p)); p++) {
+        PartitionStats stats;
+        try {
+          stats = PartitionStats.fromJson(Files.readString(marker(stage, p)));
+        } catch (Exception e) {
+          continue;
+        }
+        if (retriable(stats.steps()) > 0) {
+          failed.computeIfAbsent(stage, k -> new ArrayList<>()).add(p);
+        }
+      }
+    }
+    if (failed.isEmpty()) {
+      return;
+    }
+    int first = failed.firstKey();
+    long partitions = failed.values().stream().mapToLong(List::size).sum();
+    Files.delete(run.resolve("stats.json"));
+    dev.refinery.internal.FileTrees.delete(run.resolve("data"));
+    dev.refinery.internal.FileTrees.delete(run.resolve("tokenized"));
+    for (int stage = first + 1; Files.isDirectory(work.resolve("s" + stage)); stage++) {
+      dev.refinery.internal.FileTrees.delete(work.resolve("g" + stage));
+      dev.refinery.internal.FileTrees.delete(work.resolve("s" + stage));
+    }
+    for (Map.Entry<Integer, List<Integer>> e : failed.entrySet()) {
+      for (int p : e.getValue()) {
+        Files.deleteIfExists(marker(e.getKey(), p));
+      }
+    }
+    note("retrying the failed requests of " + partitions + " partition"
+        + (partitions == 1 ? "" : "s") + " of stage " + first + " (and every later stage)");
+  }
+
+  /**
+   * What makes two runs the same run: the spec, the inputs' and the used files' names, sizes and
+   * times. Canonical JSON, so the same run has the same fingerprint in every JVM.
+   */
+  static String fingerprint(PipelineSpec spec, List<InputFile> inputs, RunFolder.Usage used)
+      throws IOException {
     Map<String, Object> m = new LinkedHashMap<>();
-    m.put("input", spec.input().toString());
-    List<Object> steps = new ArrayList<>();
-    spec.steps().forEach(s -> steps.add(Map.of("kind", s.kind(), "params", s.params())));
-    m.put("steps", steps);
-    m.put("output", spec.output().toString());
-    m.put("seed", spec.seed());
-    m.put("keep_dropped", spec.keepDropped());
+    m.put("spec", spec.asMap());
     List<Object> files = new ArrayList<>();
     for (InputFile f : inputs) {
       files.add(List.of(f.path().toString(), Files.size(f.path()),
           Files.getLastModifiedTime(f.path()).toMillis()));
     }
     m.put("files", files);
-    return Json.write(m);
+    List<Object> usedFiles = new ArrayList<>();
+    for (Path f : used.paths()) {
+      usedFiles.add(List.of(f.toString(), Files.size(f), Files.getLastModifiedTime(f).toMillis()));
+    }
+    m.put("used", usedFiles);
+    return Json.writeCanonical(m);
   }
 
-  private void writeManifest(List<InputFile> inputs) throws IOException {
+  /**
+   * The run's identity for audit and reproduction: the pipeline (its text and its resolved
+   * spec), the Refinery build, the seed, and the size and SHA-256 of every input and of every
+   * benchmark, tokenizer, template or other file a step names. Canonical JSON.
+   */
+  private void writeManifest(List<InputFile> inputs, RunFolder.Usage used, String fingerprint)
+      throws IOException {
     Path manifest = run.resolve("manifest.json");
     if (Files.exists(manifest)) {
       return;
     }
     PipelineSpec spec = pipeline.spec();
     List<Object> files = new ArrayList<>(inputs.size());
-    InOrder.run(inputs, options.workers(), (i, f) -> {
+    InOrder.run(inputs, options.workers(), tracked((i, f) -> {
       Map<String, Object> entry = new LinkedHashMap<>();
       entry.put("path", f.path().toString());
       entry.put("split", f.split());
-      try {
-        entry.put("bytes", Files.size(f.path()));
-        entry.put("sha256", dev.refinery.io.FileDigests.sha256(f.path()));
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
+      entry.put("bytes", RunFolder.size(f.path()));
+      entry.put("sha256", RunFolder.fileSha256(f.path()));
       return entry;
-    }, files::add);
+    }), files::add);
+    List<Object> usedFiles = new ArrayList<>();
+    InOrder.run(used.entries(), options.workers(), tracked((i, u) -> {
+      Map<String, Object> entry = new LinkedHashMap<>();
+      entry.put("step", u.step());
+      entry.put("param", u.param());
+      entry.put("path", u.path().toString());
+      entry.put("bytes", RunFolder.size(u.path()));
+      entry.put("sha256", RunFolder.fileSha256(u.path()));
+      return entry;
+    }), usedFiles::add);
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("pipeline", spec.source());
+    m.put("pipeline_yaml", RunFolder.textOrNull(Path.of(spec.source())));
+    m.put("spec", spec.asMap());
+    m.put("refinery", RunFolder.build());
     m.put("seed", spec.seed());
     m.put("inputs", files);
-    writeAtomically(manifest, Json.write(m) + "\n");
+    m.put("files_used", usedFiles);
+    m.put("fingerprint", RunFolder.sha256(fingerprint));
+    writeAtomically(manifest, Json.writeCanonical(m) + "\n");
   }
 
   private static long expectedRows(List<InputFile> inputs) {
@@ -258,7 +506,7 @@ public final class LocalRunner {
   private List<PartitionStats> inputStage(List<InputFile> inputs, Format format,
       List<Step> steps) {
     List<PartitionStats> stats = new ArrayList<>();
-    InOrder.run(inputs, options.workers(), (index, file) -> {
+    InOrder.run(inputs, options.workers(), tracked((index, file) -> {
       PartitionStats done = finished(0, index);
       if (done != null) {
         options.progress().rows(done.read());
@@ -274,7 +522,7 @@ public final class LocalRunner {
       } catch (IOException e) {
         throw new RefineryException(rejects + ": cannot write: " + dev.refinery.internal.IoErrors.reason(e), e);
       }
-    }, stats::add);
+    }), stats::add);
     dropEmptyRejects();
     return stats;
   }
@@ -285,7 +533,7 @@ public final class LocalRunner {
     Path observed = work.resolve("g" + stage);
     long[] firstOrdinal = firstOrdinals(previous);
     List<Serializable> observations = new ArrayList<>();
-    InOrder.run(indexes(previous.size()), options.workers(), (i, p) -> {
+    InOrder.run(indexes(previous.size()), options.workers(), tracked((i, p) -> {
       Path done = observed.resolve(String.format("part-%05d.observed", p));
       try {
         Files.createDirectories(observed);
@@ -294,18 +542,21 @@ public final class LocalRunner {
         }
         Serializable observation;
         try (SampleReader reader = readPart(stage - 1, p)) {
-          observation = global.observe(p, firstOrdinal[p], reader, observed);
+          observation = global.observe(p, firstOrdinal[p], new Checked(reader), observed);
         }
+        checkpoint();
         writeObject(done, observation);
         return observation;
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
-    }, observations::add);
+    }), observations::add);
     note("stage " + stage + ": " + global.name() + " observed " + previous.size()
         + " partitions");
-    return global.decide(observations, observed, options.workers(),
+    GlobalStep.Decision decision = global.decide(observations, observed, options.workers(),
         pipeline.spec().seed());
+    checkpoint();
+    return decision;
   }
 
   private static void writeObject(Path target, Serializable object) throws IOException {
@@ -329,7 +580,7 @@ public final class LocalRunner {
       GlobalStep.Decision decision, List<Step> after, List<PartitionStats> previous) {
     long[] firstOrdinal = firstOrdinals(previous);
     List<PartitionStats> stats = new ArrayList<>();
-    InOrder.run(indexes(previous.size()), options.workers(), (i, p) -> {
+    InOrder.run(indexes(previous.size()), options.workers(), tracked((i, p) -> {
       PartitionStats done = finished(stage, p);
       if (done != null) {
         return done;
@@ -342,7 +593,7 @@ public final class LocalRunner {
         own.addAll(after);
         return runSteps(stage, p, reader, own, () -> 0L, () -> 0L);
       }
-    }, stats::add);
+    }), stats::add);
     return stats;
   }
 
@@ -394,8 +645,10 @@ public final class LocalRunner {
     // keep_dropped adds every other dropped row, and the rows themselves.
     DroppedWriter keep = new DroppedWriter(dropped, keepAll);
     long written = 0;
-    try (SampleWriter writer = SampleWriter.create(out, Formats.nemotron())) {
-      Iterator<Sample> it = chain.apply(source, partition, pipeline.spec().seed(),
+    // A failed or stopped partition leaves no file under a final name: it is redone on resume.
+    SampleWriter writer = SampleWriter.create(out, Formats.nemotron());
+    try {
+      Iterator<Sample> it = chain.apply(new Checked(source), partition, pipeline.spec().seed(),
           (step, reason, detail, sample) -> {
             if (keepAll || detail != null) {
               keep.write(step, reason, detail, sample);
@@ -405,11 +658,16 @@ public final class LocalRunner {
         writer.write(it.next());
         written++;
       }
-    } finally {
+      writer.close();
       keep.close();
+    } catch (RuntimeException | Error e) {
+      writer.abort();
+      keep.abort();
+      throw e;
     }
     PartitionStats stats = new PartitionStats(read.getAsLong(), rejected.getAsLong(), written,
         chain.stats());
+    checkpoint();
     writeAtomically(marker(stage, partition), stats.toJson());
     return stats;
   }
@@ -425,14 +683,16 @@ public final class LocalRunner {
       shards.add(run.resolve("data").resolve(String.format("train-%05d-of-%05d.%s", s, n,
           output.format())));
     }
-    InOrder.run(indexes(n), options.workers(), (i, s) -> {
+    InOrder.run(indexes(n), options.workers(), tracked((i, s) -> {
       Path target = shards.get(s);
       if (Files.exists(target)) {
         return null;
       }
       long from = total * s / n;
       long to = total * (s + 1) / n;
-      try (SampleWriter writer = SampleWriter.create(target, Formats.nemotron())) {
+      // A shard is under its name only when whole: resume skips the shards it finds.
+      SampleWriter writer = SampleWriter.create(target, Formats.nemotron());
+      try {
         for (int p = 0; p < last.size() && first[p] < to; p++) {
           long pFirst = first[p];
           long pEnd = pFirst + last.get(p).written();
@@ -440,9 +700,10 @@ public final class LocalRunner {
             continue;
           }
           try (SampleReader reader = readPart(stage, p)) {
+            Iterator<Sample> rows = new Checked(reader);
             long ordinal = pFirst;
-            while (reader.hasNext() && ordinal < to) {
-              Sample sample = reader.next();
+            while (rows.hasNext() && ordinal < to) {
+              Sample sample = rows.next();
               if (ordinal >= from) {
                 writer.write(sample);
               }
@@ -450,9 +711,13 @@ public final class LocalRunner {
             }
           }
         }
+        writer.close();
+      } catch (RuntimeException | Error e) {
+        writer.abort();
+        throw e;
       }
       return null;
-    }, r -> { });
+    }), r -> { });
     return shards;
   }
 
@@ -525,6 +790,7 @@ public final class LocalRunner {
         if (nextPart == parts) {
           return false;
         }
+        checkpoint();
         current = readPart(stage, nextPart++);
       }
       return true;
@@ -617,22 +883,22 @@ public final class LocalRunner {
     note(String.format(java.util.Locale.ROOT, "finished in %.1f s", seconds));
   }
 
+  /**
+   * Appends a line to run.log at once (a run that is stopped or killed still has its log up to
+   * then) and tells the progress display.
+   */
   private void note(String line) {
-    String stamped = Instant.now() + " " + line;
-    synchronized (log) {
-      log.add(stamped);
+    String stamped = Instant.now() + " " + line + "\n";
+    synchronized (logLock) {
+      try {
+        Files.writeString(run.resolve("run.log"), stamped, StandardCharsets.UTF_8,
+            java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+      } catch (IOException e) {
+        throw new RefineryException(run.resolve("run.log") + ": cannot write: "
+            + dev.refinery.internal.IoErrors.reason(e), e);
+      }
     }
     options.progress().message(line);
-  }
-
-  private void flushLog() {
-    try {
-      Files.writeString(run.resolve("run.log"), String.join("\n", log) + "\n",
-          StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE,
-          java.nio.file.StandardOpenOption.APPEND);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 
   private void dropEmptyRejects() {
@@ -649,6 +915,29 @@ public final class LocalRunner {
 
   static void writeAtomically(Path target, String text) {
     AtomicFile.writeString(target, text);
+  }
+
+  /** Passes samples on, stopping at a checkpoint every 64 of them. */
+  private final class Checked implements Iterator<Sample> {
+    private final Iterator<Sample> source;
+    private int count;
+
+    Checked(Iterator<Sample> source) {
+      this.source = source;
+    }
+
+    @Override
+    public boolean hasNext() {
+      return source.hasNext();
+    }
+
+    @Override
+    public Sample next() {
+      if ((count++ & 63) == 0) {
+        checkpoint();
+      }
+      return source.next();
+    }
   }
 
   /** Counts rows for progress as the input stage reads them. */
@@ -785,6 +1074,18 @@ public final class LocalRunner {
         out.write('\n');
       } catch (IOException e) {
         throw new RefineryException(path + ": cannot write: " + dev.refinery.internal.IoErrors.reason(e), e);
+      }
+    }
+
+    void abort() {
+      if (out != null) {
+        try {
+          out.close();
+        } catch (IOException ignored) {
+          // The temp file goes next either way.
+        }
+        out = null;
+        file.abort();
       }
     }
 

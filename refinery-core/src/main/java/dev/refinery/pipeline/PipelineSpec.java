@@ -43,6 +43,40 @@ public record PipelineSpec(Input input, List<StepSpec> steps, Output output, lon
     steps = List.copyOf(steps);
   }
 
+  /**
+   * The spec as plain values, in the YAML's own shape ({@code input}, {@code steps} as one-key
+   * maps of kind to parameters, {@code output}, {@code seed}, {@code keep_dropped}) with paths
+   * resolved and {@code base} the folder relative step parameters are resolved against; no line
+   * numbers, so editing a comment changes nothing. Written canonically, it is the spec's identity.
+   */
+  public Map<String, Object> asMap() {
+    Map<String, Object> in = new LinkedHashMap<>();
+    in.put("path", input.path().toString());
+    in.put("format", input.format());
+    in.put("splits", input.splits());
+    if (input.columns() != null) {
+      in.put("columns", input.columns());
+    }
+    List<Object> stepList = new ArrayList<>();
+    for (StepSpec s : steps) {
+      Map<String, Object> step = new LinkedHashMap<>();
+      step.put(s.kind(), s.params());
+      stepList.add(step);
+    }
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("path", output.path().toString());
+    out.put("format", output.format());
+    out.put("shards", output.shards());
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("input", in);
+    m.put("steps", stepList);
+    m.put("output", out);
+    m.put("seed", seed);
+    m.put("keep_dropped", keepDropped);
+    m.put("base", baseDir == null ? null : baseDir.toString());
+    return m;
+  }
+
   public static PipelineSpec read(Path yaml) {
     YamlTree tree = YamlTree.read(yaml);
     Path base = yaml.toAbsolutePath().getParent();

@@ -1,0 +1,16 @@
+package dev.refinery.pipeline;
+
+import dev.refinery.io.Inputs;
+import java.nio.file.Path;
+
+/** Prints the run fingerprint of a pipeline file: run in fresh JVMs by {@link FingerprintTest}. */
+public final class PrintFingerprint {
+  private PrintFingerprint() {}
+
+  public static void main(String[] args) throws Exception {
+    PipelineSpec spec = PipelineSpec.read(Path.of(args[0]));
+    System.out.print(LocalRunner.fingerprint(spec,
+        Inputs.resolve(spec.input().path().toString(), spec.input().splits()),
+        RunFolder.used(spec)));
+  }
+}
