@@ -346,7 +346,7 @@ public final class GenerationRun {
     prompts.put("template", p.templates() == null ? null : p.templates().name());
     prompts.put("reasoning_toggle", p.toggle().name().toLowerCase(Locale.ROOT));
     m.put("prompts", prompts);
-    return sorted(m);
+    return m;
   }
 
   /** Where the files were named only, for the message; the digest is what is compared. */
@@ -379,12 +379,12 @@ public final class GenerationRun {
       }
       List<String> differ = new ArrayList<>();
       // Through JSON text, so numbers and maps compare as they are stored.
-      Map<String, Object> stored = (Map<String, Object>) Json.parse(Json.write(now));
+      Map<String, Object> stored = (Map<String, Object>) Json.parse(Json.writeCanonical(now));
       for (String key : stored.keySet()) {
         if (!NOT_COMPARED.contains(key)
             && !java.util.Objects.equals(stored.get(key), before.get(key))) {
-          differ.add(key + " " + Json.write(sorted(before.get(key))) + " -> "
-              + Json.write(stored.get(key)));
+          differ.add(key + " " + Json.writeCanonical(before.get(key)) + " -> "
+              + Json.writeCanonical(stored.get(key)));
         }
       }
       if (!differ.isEmpty()) {
@@ -393,28 +393,12 @@ public final class GenerationRun {
       }
       return;
     }
-    AtomicFile.writeString(file, Json.write(now) + "\n");
+    AtomicFile.writeString(file, Json.writeCanonical(now) + "\n");
   }
 
   private static String describeFiles(Object files) {
     return files instanceof List<?> list && !list.isEmpty()
         ? String.join(", ", list.stream().map(String::valueOf).toList()) : "the earlier input";
-  }
-
-  /** The value with every map's keys sorted, at every depth. */
-  @SuppressWarnings("unchecked")
-  private static <T> T sorted(T value) {
-    if (value instanceof Map<?, ?> map) {
-      Map<String, Object> out = new TreeMap<>();
-      map.forEach((k, v) -> out.put(String.valueOf(k), sorted(v)));
-      return (T) out;
-    }
-    if (value instanceof List<?> list) {
-      List<Object> out = new ArrayList<>(list.size());
-      list.forEach(v -> out.add(sorted(v)));
-      return (T) out;
-    }
-    return value;
   }
 
   private List<String> modeNames() {
