@@ -22,7 +22,8 @@ import java.util.Set;
  * ...}}. Text parts are joined; reasoning parts become a leading think block written as
  * LLaMA-Factory's Qwen3 renderer writes it ({@code "<think>\n" + reasoning + "\n</think>\n\n" +
  * text}); tool_call parts ({@code {"name", "arguments"}} JSON) become tool calls with ids {@code
- * call_<index>}. Encoding always writes string content and {@code tools} as a list, so typed-part
+ * call_<index>}; tool replies without a {@code tool_call_id} get the id of the call they answer
+ * (in order). Encoding always writes string content and {@code tools} as a list, so typed-part
  * records come back in plain OpenAI form.
  */
 final class OpenAiFormat implements Format {
@@ -44,7 +45,7 @@ final class OpenAiFormat implements Format {
       messages.add(decodeMessage(raw.get(i), "messages[" + i + "]", callIndex));
     }
     return Common.sampleFields(row)
-        .messages(messages)
+        .messages(Common.linkToolReplies(messages))
         .metadata(Common.metadata(row, row.get("tools")))
         .extra(Fields.rest(row, TOP))
         .build();
