@@ -237,4 +237,23 @@ class ConvertCommandTest {
         .containsEntry("name", "get_weather");
     assertThat(row).containsEntry("uuid", "u1").doesNotContainKey("metadata");
   }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void glaiveToOpenAiWritesToolsInOpenAiShapeAndCallTurnsWithEmptyContent() throws Exception {
+    Path out = dir.resolve("glaive-openai.jsonl");
+    Cli r = Cli.run("convert", "--to", "openai",
+        SharedData.file("llamafactory-demo/glaive_toolcall_en_demo.json").toString(),
+        out.toString());
+    assertThat(r.status()).as(r.err()).isZero();
+    Map<String, Object> first = jsonl(out).get(0);
+    // glaive's bare {"name", "description", "parameters"} become what the API and TRL expect.
+    Map<String, Object> tool = ((List<Map<String, Object>>) first.get("tools")).get(0);
+    assertThat(tool).containsOnlyKeys("type", "function").containsEntry("type", "function");
+    assertThat((Map<String, Object>) tool.get("function")).containsEntry("name", "search_recipes")
+        .containsKeys("description", "parameters");
+    List<Map<String, Object>> messages = (List<Map<String, Object>>) first.get("messages");
+    assertThat(messages.get(3)).containsEntry("content", "").containsKey("tool_calls");
+    assertThat(messages.get(4)).containsEntry("tool_call_id", "call_0");
+  }
 }

@@ -467,17 +467,6 @@ public final class JinjaChatTemplate implements ChatTemplate {
     if (raw.isEmpty()) {
       return null;
     }
-    List<Object> out = new ArrayList<>();
-    for (Object t : raw) {
-      if (wrap && t instanceof Map<?, ?> m && !m.containsKey("function") && m.containsKey("name")) {
-        Map<String, Object> wrapped = new LinkedHashMap<>();
-        wrapped.put("type", "function");
-        wrapped.put("function", m);
-        out.add(wrapped);
-      } else {
-        out.add(t);
-      }
-    }
-    return out;
+    return wrap ? ToolDefinitions.openAiShape(raw) : new ArrayList<>(raw);
   }
 }
