@@ -99,14 +99,15 @@ final class Common {
 
   /**
    * The metadata left once its tools are written elsewhere: null when nothing is left, the
-   * remaining object, or the text unchanged when it is not a JSON object.
+   * remaining object, or the text unchanged when it has no tools (or is not a JSON object).
    */
   static Object metadataWithoutTools(String metadata) {
     if (metadata == null) {
       return null;
     }
     Map<String, Object> m = metadataObject(metadata);
-    if (m == null) {
+    if (m == null || !m.containsKey("tools")) {
+      // Nothing was taken out: the text as it came, so "{}" stays "{}" (not dropped, not {}).
       return metadata;
     }
     Map<String, Object> rest = new LinkedHashMap<>(m);
