@@ -172,6 +172,29 @@ class TokenizeStepTest {
   }
 
   @Test
+  @SuppressWarnings("unchecked")
+  void theTokenizeExampleLosesNoToolRows() throws Exception {
+    // With template: qwen3 (the built-in, which cannot write tools) it dropped every tool row.
+    Path tokenizers = SharedData.file("tokenizers/qwen3").getParent();
+    String yaml = Files.readString(Path.of("../examples/tokenize.yaml"))
+        .replace("../refinery-demo-tokenized", dir.resolve("out").toString())
+        .replace("../refinery-demo", data.toString())
+        .replace("../../shared/data/tokenizers", tokenizers.toString());
+    Path file = dir.resolve("tokenize.yaml");
+    Files.writeString(file, yaml);
+    LocalRunner.Result r = LocalRunner.run(Pipeline.compile(PipelineSpec.read(file)),
+        options(false));
+    assertThat(r.conserved()).isTrue();
+    StepStats tokenize = r.steps().get(r.steps().size() - 1);
+    assertThat(tokenize.dropped()).doesNotContainKey("template_error");
+    Map<String, Object> stats = json(dir.resolve("out/tokenized/tokens.stats.json"));
+    Map<String, Object> tools = (Map<String, Object>) ((Map<String, Object>)
+        stats.get("by_category")).get("tool_calling");
+    assertThat(tools).isNotNull();
+    assertThat((Long) tools.get("written")).isPositive().isEqualTo(tools.get("read"));
+  }
+
+  @Test
   void aToolCallTheTemplateCannotWriteIsDroppedNamingTheCall() throws Exception {
     // Llama 3.0's own template would write the call turn as "None<|eot_id|>".
     Path in = dir.resolve("tools.jsonl");
