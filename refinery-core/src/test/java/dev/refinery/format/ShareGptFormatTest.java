@@ -193,6 +193,8 @@ class ShareGptFormatTest {
         .containsExactly(tuple("user", "Paris and Rome?"), tuple("assistant", null),
             tuple("tool", "{\"t\": 20}"), tuple("tool", "rain"),
             tuple("assistant", "Warm in Paris, rain in Rome."));
+    // The whole conversation comes back: call ids, and each reply the id of its call.
+    assertThat(sharegpt.decode(row).messages()).isEqualTo(s.messages());
   }
 
   /** Nemotron rows of sample-data's tool split: every conversation alternates as LLaMA-Factory
