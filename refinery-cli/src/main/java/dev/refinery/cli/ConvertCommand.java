@@ -45,7 +45,8 @@ final class ConvertCommand implements Callable<Integer> {
   String in;
 
   @Parameters(index = "1", paramLabel = "OUT",
-      description = "The output file; its name picks .parquet or .jsonl[.gz|.zst].")
+      description = "The output file; its name picks .parquet, .jsonl[.gz|.zst] or .json (a "
+          + "JSON array).")
   Path out;
 
   @Option(names = "--from", paramLabel = "FMT", defaultValue = "auto",

@@ -86,11 +86,8 @@ final class FormatCommand implements Callable<Integer> {
       description = "End every text with the header of an assistant turn.")
   boolean addGenerationPrompt;
 
-  @Option(names = "--tools",
-      description = "Render the tool definitions of metadata.tools into the prompt (Jinja "
-          + "templates that take tools). Without it a sample that defines tools is rejected, "
-          + "never rendered without them.")
-  boolean tools;
+  @Mixin
+  ToolOptions tools;
 
   @Option(names = "--rejects", paramLabel = "FILE",
       description = "Write records that cannot be read or rendered here (JSON Lines with file, "
@@ -114,8 +111,8 @@ final class FormatCommand implements Callable<Integer> {
     ChatTemplate chat = template == null ? null : template(template);
     PromptOptions prepare = prompts.options();
     PromptOptions.Tally prepared = new PromptOptions.Tally();
-    RenderOptions options = new RenderOptions(addGenerationPrompt,
-        RenderOptions.Reasoning.parse(reasoning), tools);
+    RenderOptions options = tools.options(addGenerationPrompt,
+        RenderOptions.Reasoning.parse(reasoning));
     String name = out.getFileName().toString();
     if (!name.endsWith(".jsonl") && !name.endsWith(".jsonl.gz") && !name.endsWith(".jsonl.zst")) {
       throw new RefineryException(out + ": the output is JSON Lines; name it .jsonl, .jsonl.gz "

@@ -2,6 +2,8 @@ package dev.refinery.cli;
 
 import dev.refinery.RefineryException;
 import dev.refinery.dataset.RejectHandler;
+import dev.refinery.dataset.Rejected;
+import dev.refinery.dataset.RejectsWriter;
 import dev.refinery.dataset.SampleReader;
 import dev.refinery.io.InputFile;
 import dev.refinery.run.InOrder;
@@ -132,8 +134,17 @@ final class TokenizeCommand implements Callable<Integer> {
           + "sharegpt, alpaca, llama-nemotron.")
   String inputFormat;
 
+  @Option(names = "--rejects", paramLabel = "FILE",
+      description = "Write records that cannot be read or rendered here (JSON Lines with file, "
+          + "line, reason and the raw record) and go on; every rejected uuid is also in the "
+          + "stats file (rejected_samples).")
+  Path rejects;
+
   @Mixin
   PromptOptionsMixin prompts;
+
+  @Mixin
+  ToolOptions tools;
 
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
@@ -141,7 +152,7 @@ final class TokenizeCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     ChatTemplate chat = FormatCommand.template(Templates.specFor(template, tokenizer));
-    RenderOptions options = new RenderOptions(false, RenderOptions.Reasoning.parse(reasoning));
+    RenderOptions options = tools.options(false, RenderOptions.Reasoning.parse(reasoning));
     LengthPolicy policy;
     try {
       policy = LengthPolicy.parse(overflow);
@@ -184,15 +195,23 @@ final class TokenizeCommand implements Callable<Integer> {
       PromptOptions.Tally prepared = new PromptOptions.Tally();
       long read;
       long undecodable;
-      try (SampleReader reader = input.open(files, RejectHandler.FAIL);
+      try (RejectsWriter rejectsWriter = rejects == null ? null : new RejectsWriter(rejects);
+           SampleReader reader = input.open(files,
+               rejectsWriter == null ? RejectHandler.FAIL : rejectsWriter);
            TokenizedWriter writer = TokenizedWriter.open(fmt, out, tok.vocabSize(), labels)) {
         long[] shown = {0};
         result = TokenizeJob.run(new WithSplit(reader, prepare, prepared), st, settings, writer,
-            (uuid, reason, message) -> {
+            (rejectedInput, reason, message) -> {
               if (++shown[0] <= SHOWN_REJECTS) {
                 err.println("rejected: " + message);
               } else if (shown[0] == SHOWN_REJECTS + 1) {
-                err.println("(further rejected samples not shown)");
+                err.println("(further rejected samples not shown; all of them are in the stats "
+                    + "file" + (rejectsWriter == null ? ", and with --rejects FILE their records)"
+                    : ")"));
+              }
+              if (rejectsWriter != null && rejectedInput.location() != null) {
+                rejectsWriter.reject(new Rejected(rejectedInput.location(), message,
+                    rejectedInput.raw()));
               }
             });
         read = reader.read();
@@ -224,6 +243,8 @@ final class TokenizeCommand implements Callable<Integer> {
     m.put("reasoning", reasoning);
     m.put("format", fmt.toString());
     m.put("labels", labels);
+    m.put("tools", tools.tools);
+    m.put("wrap_tools", tools.wrapTools);
     return m;
   }
 
@@ -248,7 +269,8 @@ final class TokenizeCommand implements Callable<Integer> {
     }
     line.append(" (template ").append(chat.name()).append("; output ")
         .append(fmt == TokenizedFormat.MEGATRON ? out + ".bin/.idx" : out.toString())
-        .append("; stats ").append(statsFile).append(')');
+        .append("; stats ").append(statsFile)
+        .append(rejects == null ? "" : "; rejects " + rejects).append(')');
     PrintWriter o = spec.commandLine().getOut();
     o.println(line);
     o.print(categoryTable(result.stats()));
@@ -309,7 +331,8 @@ final class TokenizeCommand implements Callable<Integer> {
     public TokenizeJob.Input next() {
       Sample s = prepare.apply(reader.next(), prepared);
       InputFile f = reader.currentFile();
-      return new TokenizeJob.Input(s, f == null ? null : f.split());
+      return new TokenizeJob.Input(s, f == null ? null : f.split(), reader.currentLocation(),
+          reader.currentRawText());
     }
   }
 }

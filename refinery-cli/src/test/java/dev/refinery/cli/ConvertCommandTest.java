@@ -237,4 +237,61 @@ class ConvertCommandTest {
         .containsEntry("name", "get_weather");
     assertThat(row).containsEntry("uuid", "u1").doesNotContainKey("metadata");
   }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void glaiveToOpenAiWritesToolsInOpenAiShapeAndCallTurnsWithEmptyContent() throws Exception {
+    Path out = dir.resolve("glaive-openai.jsonl");
+    Cli r = Cli.run("convert", "--to", "openai",
+        TestData.file("llamafactory-demo/glaive_toolcall_en_demo.json").toString(),
+        out.toString());
+    assertThat(r.status()).as(r.err()).isZero();
+    Map<String, Object> first = jsonl(out).get(0);
+    // glaive's bare {"name", "description", "parameters"} become what the API and TRL expect.
+    Map<String, Object> tool = ((List<Map<String, Object>>) first.get("tools")).get(0);
+    assertThat(tool).containsOnlyKeys("type", "function").containsEntry("type", "function");
+    assertThat((Map<String, Object>) tool.get("function")).containsEntry("name", "search_recipes")
+        .containsKeys("description", "parameters");
+    List<Map<String, Object>> messages = (List<Map<String, Object>>) first.get("messages");
+    assertThat(messages.get(3)).containsEntry("content", "").containsKey("tool_calls");
+    assertThat(messages.get(4)).containsEntry("tool_call_id", "call_0");
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void aJsonArrayFileIsWrittenAsItIsReadAndBackAgain() throws Exception {
+    Path glaive = TestData.file("llamafactory-demo/glaive_toolcall_en_demo.json");
+    Path out = dir.resolve("glaive-copy.json");
+    Cli r = Cli.run("convert", "--from", "sharegpt", "--to", "sharegpt", glaive.toString(),
+        out.toString());
+    assertThat(r.status()).as(r.err()).isZero();
+    assertThat(r.out()).startsWith("read 300, written 300, rejected 0");
+    assertThat(Files.readString(out)).startsWith("[\n{\"conversations\":").endsWith("}\n]\n");
+    // The same records as the original array (its turns, tools strings and order), plus the
+    // content uuid convert gives every row.
+    List<Map<String, Object>> written = new ArrayList<>();
+    for (Object o : (List<Object>) Json.parse(Files.readString(out))) {
+      Map<String, Object> row = new java.util.LinkedHashMap<>((Map<String, Object>) o);
+      assertThat(row.remove("uuid")).isNotNull();
+      written.add(row);
+    }
+    assertThat(written).isEqualTo(Json.parse(Files.readString(glaive)));
+    Path again = dir.resolve("again.jsonl");
+    assertThat(Cli.run("convert", "--to", "nemotron", out.toString(), again.toString()).out())
+        .startsWith("read 300, written 300, rejected 0 (sharegpt -> nemotron;");
+  }
+
+  @Test
+  void emptyMetadataObjectStaysTheStringItWas() throws Exception {
+    Path in = dir.resolve("m.jsonl");
+    Files.writeString(in, "{\"uuid\": \"x\", \"messages\": [{\"role\": \"user\", "
+        + "\"content\": \"a\"}, {\"role\": \"assistant\", \"content\": \"b\"}], "
+        + "\"metadata\": \"{}\"}\n");
+    for (String to : List.of("openai", "nemotron", "sharegpt", "alpaca")) {
+      Path out = dir.resolve("m-" + to + ".jsonl");
+      Cli r = Cli.run("convert", "--from", "openai", "--to", to, in.toString(), out.toString());
+      assertThat(r.status()).as(r.err()).isZero();
+      assertThat(jsonl(out).get(0)).as(to).containsEntry("metadata", "{}");
+    }
+  }
 }

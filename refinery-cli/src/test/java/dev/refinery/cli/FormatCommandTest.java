@@ -100,7 +100,7 @@ class FormatCommandTest {
   }
 
   @Test
-  void toolDefinitionsAreRenderedOnlyWithToolsAndNeverDroppedSilently() throws Exception {
+  void toolDefinitionsAreRenderedUnlessNoToolsAndNeverDroppedSilently() throws Exception {
     String withTools = "{\"uuid\": \"w\", \"category\": \"tool_calling\", \"reasoning\": "
         + "\"off\", \"messages\": [{\"role\": \"user\", \"content\": \"Weather in Oslo?\"}, "
         + "{\"role\": \"assistant\", \"content\": \"\", \"tool_calls\": [{\"id\": \"c1\", "
@@ -113,17 +113,35 @@ class FormatCommandTest {
     Path in = input(withTools, CHAT);
     String qwen3 = dev.refinery.TestData.file("tokenizers/qwen3").toString();
     Cli without = Cli.run("format", in.toString(), dir.resolve("a.jsonl").toString(),
-        "--template", qwen3);
+        "--template", qwen3, "--no-tools");
     assertThat(without.status()).as(without.err()).isZero();
     assertThat(without.out()).startsWith("read 2, written 1, rejected 1");
-    assertThat(without.err()).contains("sample w").contains("--tools");
+    assertThat(without.err()).contains("sample w").contains("--no-tools");
     Cli with = Cli.run("format", in.toString(), dir.resolve("b.jsonl").toString(),
-        "--template", qwen3, "--tools");
+        "--template", qwen3);
     assertThat(with.out()).startsWith("read 2, written 2, rejected 0");
     String text = (String) jsonl(dir.resolve("b.jsonl")).get(0).get("text");
     assertThat(text).contains("<tools>", "\"name\": \"get_weather\"",
         "<tool_call>\n{\"name\": \"get_weather\", \"arguments\": {\"city\": \"Oslo\"}}",
         "<tool_response>\n-3 C\n</tool_response>");
+  }
+
+  @Test
+  void aTemplateThatCannotWriteToolCallsRejectsTheRowInsteadOfLosingTheCall() throws Exception {
+    // Llama 3.0's own template writes a call turn's None content as "None" and no call; before,
+    // that row was written as "...None<|eot_id|>" with "rejected 0".
+    Path in = input(TOOL, CHAT);
+    String llama3 = dev.refinery.TestData.file("tokenizers/llama3").toString();
+    Path rejects = dir.resolve("rejects.jsonl");
+    Cli r = Cli.run("format", in.toString(), dir.resolve("out.jsonl").toString(), "--template",
+        llama3, "--rejects", rejects.toString());
+    assertThat(r.status()).as(r.err()).isZero();
+    assertThat(r.out()).startsWith("read 2, written 1, rejected 1");
+    assertThat(r.err()).contains("sample t: cannot render with llama3/tokenizer_config.json: "
+        + "message 1 calls tools, which this template does not write");
+    assertThat(Files.readString(dir.resolve("out.jsonl"))).doesNotContain("None<|eot_id|>");
+    assertThat(jsonl(rejects)).singleElement().satisfies(row ->
+        assertThat((String) row.get("reason")).startsWith("sample t: "));
   }
 
   @Test

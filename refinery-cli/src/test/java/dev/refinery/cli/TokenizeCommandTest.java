@@ -51,6 +51,44 @@ class TokenizeCommandTest {
   }
 
   @Test
+  void toolCallsTheTemplateCannotWriteAreRejectedIntoTheRejectsFileAndStats() throws Exception {
+    // Llama 3.0's own template turns a call turn into "None<|eot_id|>": before, 0 rejected.
+    List<String> lines = new ArrayList<>();
+    for (int i = 0; i < 12; i++) {
+      lines.add("{\"uuid\": \"t" + i + "\", \"messages\": [{\"role\": \"user\", "
+          + "\"content\": \"w?\"}, {\"role\": \"assistant\", \"content\": \"\", "
+          + "\"tool_calls\": [{\"id\": \"c\", \"type\": \"function\", \"function\": "
+          + "{\"name\": \"weather\", \"arguments\": \"{}\"}}]}]}");
+    }
+    lines.add("{\"uuid\": \"plain\", \"messages\": [{\"role\": \"user\", \"content\": "
+        + "\"Hi\"}, {\"role\": \"assistant\", \"content\": \"Hello\"}]}");
+    Path in = dir.resolve("tools.jsonl");
+    Files.write(in, lines);
+    Path out = dir.resolve("tok.jsonl");
+    Path rejects = dir.resolve("rejects.jsonl");
+    Path llama3Folder = TestData.file("tokenizers/llama3");
+    Cli r = Cli.run("tokenize", in.toString(), out.toString(), "--tokenizer",
+        llama3Folder.toString(), "--max-length", "512", "--rejects", rejects.toString());
+    assertThat(r.status()).as(r.err()).isZero();
+    assertThat(r.out()).contains("read 13, tokenized 1, rejected 12");
+    assertThat(r.err()).contains("sample t0: cannot render with llama3/tokenizer_config.json: "
+        + "message 1 calls tools, which this template does not write");
+    assertThat(jsonl(out)).singleElement().satisfies(row ->
+        assertThat(row.get("uuid")).isEqualTo("plain"));
+    List<Map<String, Object>> rejected = jsonl(rejects);
+    assertThat(rejected).hasSize(12);
+    assertThat(rejected.get(0)).containsEntry("line", 1L).containsKey("raw");
+    @SuppressWarnings("unchecked")
+    List<Map<String, Object>> listed = (List<Map<String, Object>>) ((Map<String, Object>)
+        Json.parse(Files.readString(dir.resolve("tok.jsonl.stats.json"))))
+        .get("rejected_samples");
+    assertThat(listed).hasSize(12).extracting(m -> m.get("uuid"))
+        .containsExactly("t0", "t1", "t2", "t3", "t4", "t5", "t6", "t7", "t8", "t9", "t10",
+            "t11");
+    assertThat(listed.get(11).get("message")).asString().contains("does not write");
+  }
+
+  @Test
   void writesIdsAndMasksPerSample() throws Exception {
     Path data = demo(20);
     Path out = dir.resolve("tok.jsonl");

@@ -36,7 +36,7 @@ public final class SampleWriter implements Closeable {
     FileKind kind = RowWriters.kindForTarget(target);
     if (kind == null) {
       throw new RefineryException(target + ": cannot tell the output format from the name; "
-          + "use .parquet, .jsonl, .jsonl.gz or .jsonl.zst");
+          + "use .parquet, .jsonl, .jsonl.gz, .jsonl.zst or .json (a JSON array)");
     }
     try {
       AtomicFile file = new AtomicFile(target);

@@ -1,6 +1,8 @@
 package dev.refinery.format;
 
 import dev.refinery.RefineryException;
+import dev.refinery.internal.Json;
+import dev.refinery.sample.Columns;
 import dev.refinery.sample.Sample;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -11,7 +13,10 @@ import org.apache.parquet.schema.MessageType;
  * A format read from (and written to) records whose columns have other names, as LLaMA-Factory's
  * {@code dataset_info.json} "columns" allow: {@code instruction=problem,output=generated_solution}
  * reads OpenMathInstruct-2 rows as Alpaca. The format's column on the left takes the record's
- * column on the right; other columns ride along unchanged, and encoding renames them back.
+ * column on the right; other columns ride along unchanged, and encoding renames them back. A
+ * left side {@code metadata.FIELD} moves the record's column into that field of the metadata
+ * ({@code metadata.expected_answer=answer} for a step that reads a reference there); encoding
+ * moves it back out.
  */
 final class ColumnMapping implements Format {
   private final Format format;
@@ -56,12 +61,58 @@ final class ColumnMapping implements Format {
 
   @Override
   public Sample decode(Map<String, Object> row) {
-    return format.decode(rename(row, recordToFormat));
+    Map<String, Object> renamed = rename(row, recordToFormat);
+    for (Map.Entry<String, String> e : formatToRecord.entrySet()) {
+      if (e.getKey().startsWith(Columns.METADATA_PREFIX) && renamed.containsKey(e.getKey())) {
+        Map<String, Object> meta = metadataOf(renamed);
+        String field = e.getKey().substring(Columns.METADATA_PREFIX.length());
+        if (meta.containsKey(field)) {
+          throw new SchemaException("metadata." + field + " is in the record and also mapped "
+              + "from column '" + e.getValue() + "' by --columns");
+        }
+        meta.put(field, renamed.remove(e.getKey()));
+        renamed.put("metadata", Json.write(meta));
+      }
+    }
+    return format.decode(renamed);
   }
 
   @Override
   public Map<String, Object> encode(Sample sample) {
-    return rename(format.encode(sample), formatToRecord);
+    Map<String, Object> row = format.encode(sample);
+    for (Map.Entry<String, String> e : formatToRecord.entrySet()) {
+      String field = e.getKey().startsWith(Columns.METADATA_PREFIX)
+          ? e.getKey().substring(Columns.METADATA_PREFIX.length()) : null;
+      if (field == null || !(row.get("metadata") instanceof String
+          || row.get("metadata") instanceof Map)) {
+        continue;
+      }
+      Map<String, Object> meta = metadataOf(row);
+      if (meta.containsKey(field)) {
+        Object value = meta.remove(field);
+        row = new LinkedHashMap<>(row);
+        if (meta.isEmpty()) {
+          row.remove("metadata");
+        } else {
+          row.put("metadata", row.get("metadata") instanceof String ? Json.write(meta) : meta);
+        }
+        row.put(e.getKey(), value);
+      }
+    }
+    return rename(row, formatToRecord);
+  }
+
+  /** A copy of the row's metadata object (JSON text or a map); empty when it has none. */
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> metadataOf(Map<String, Object> row) {
+    Object raw = row.get("metadata");
+    Object parsed = raw instanceof String text ? (text.isBlank() ? Map.of() : Json.parseOrNull(text))
+        : raw == null ? Map.of() : raw;
+    if (!(parsed instanceof Map<?, ?> m)) {
+      throw new SchemaException("metadata is not a JSON object, so --columns cannot put a field "
+          + "into it");
+    }
+    return new LinkedHashMap<>((Map<String, Object>) m);
   }
 
   @Override

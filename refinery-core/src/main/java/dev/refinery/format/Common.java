@@ -1,6 +1,7 @@
 package dev.refinery.format;
 
 import dev.refinery.internal.Json;
+import dev.refinery.sample.Message;
 import dev.refinery.sample.Sample;
 import dev.refinery.sample.ToolCall;
 import java.util.LinkedHashMap;
@@ -98,14 +99,15 @@ final class Common {
 
   /**
    * The metadata left once its tools are written elsewhere: null when nothing is left, the
-   * remaining object, or the text unchanged when it is not a JSON object.
+   * remaining object, or the text unchanged when it has no tools (or is not a JSON object).
    */
   static Object metadataWithoutTools(String metadata) {
     if (metadata == null) {
       return null;
     }
     Map<String, Object> m = metadataObject(metadata);
-    if (m == null) {
+    if (m == null || !m.containsKey("tools")) {
+      // Nothing was taken out: the text as it came, so "{}" stays "{}" (not dropped, not {}).
       return metadata;
     }
     Map<String, Object> rest = new LinkedHashMap<>(m);
@@ -128,9 +130,40 @@ final class Common {
     Object args = call.get("arguments");
     String arguments = args == null || args instanceof String ? (String) args
         : PythonJson.dumps(args);
-    Map<String, Object> rest = Fields.rest(call, Set.of("name", "arguments"));
-    return new ToolCall("call_" + index, "function",
+    Object id = call.get("id");
+    Map<String, Object> rest = Fields.rest(call, Set.of("name", "arguments", "id"));
+    return new ToolCall(id instanceof String given ? given : "call_" + index, "function",
         new ToolCall.Function(n, arguments, null), rest);
+  }
+
+  /**
+   * Gives each tool reply without a {@code tool_call_id} the id of the call it answers: the
+   * replies after an assistant turn with calls answer them in order. For layouts that pair
+   * replies with calls by position only (ShareGPT, LLaMA-Factory's typed parts).
+   */
+  static List<Message> linkToolReplies(List<Message> messages) {
+    List<Message> out = new java.util.ArrayList<>(messages.size());
+    List<ToolCall> pending = List.of();
+    int answered = 0;
+    for (Message m : messages) {
+      if (m.hasToolCalls()) {
+        pending = m.toolCalls();
+        answered = 0;
+      } else if (Message.TOOL.equals(m.role())) {
+        if (!m.extra().containsKey("tool_call_id") && answered < pending.size()
+            && pending.get(answered).id() != null) {
+          Map<String, Object> extra = new LinkedHashMap<>();
+          extra.put("tool_call_id", pending.get(answered).id());
+          extra.putAll(m.extra());
+          m = new Message(m.role(), m.content(), m.toolCalls(), extra);
+        }
+        answered++;
+      } else {
+        pending = List.of();
+      }
+      out.add(m);
+    }
+    return out;
   }
 
   /** The inverse of {@link #plainToolCall}: arguments as a JSON value when they parse. */

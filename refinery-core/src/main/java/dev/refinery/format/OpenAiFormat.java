@@ -22,8 +22,10 @@ import java.util.Set;
  * ...}}. Text parts are joined; reasoning parts become a leading think block written as
  * LLaMA-Factory's Qwen3 renderer writes it ({@code "<think>\n" + reasoning + "\n</think>\n\n" +
  * text}); tool_call parts ({@code {"name", "arguments"}} JSON) become tool calls with ids {@code
- * call_<index>}. Encoding always writes string content and {@code tools} as a list, so typed-part
- * records come back in plain OpenAI form.
+ * call_<index>}; tool replies without a {@code tool_call_id} get the id of the call they answer
+ * (in order). Encoding always writes string content and {@code tools} as a list, so typed-part
+ * records come back in plain OpenAI form, and bare tool entries ({@code {"name", "parameters"}},
+ * as glaive writes them) in OpenAI's {@code {"type": "function", "function": {...}}}.
  */
 final class OpenAiFormat implements Format {
   private static final Set<String> TOP = Common.known("messages", "tools", "metadata");
@@ -44,7 +46,7 @@ final class OpenAiFormat implements Format {
       messages.add(decodeMessage(raw.get(i), "messages[" + i + "]", callIndex));
     }
     return Common.sampleFields(row)
-        .messages(messages)
+        .messages(Common.linkToolReplies(messages))
         .metadata(Common.metadata(row, row.get("tools")))
         .extra(Fields.rest(row, TOP))
         .build();
@@ -171,7 +173,10 @@ final class OpenAiFormat implements Format {
     }
     Map<String, Object> row = new LinkedHashMap<>();
     row.put("messages", messages);
-    Common.putIfSet(row, "tools", Common.tools(s.metadata()));
+    // OpenAI's shape, which the API and TRL expect; glaive's bare entries are wrapped.
+    Object tools = Common.tools(s.metadata());
+    Common.putIfSet(row, "tools", tools instanceof List<?> list
+        ? dev.refinery.sample.ToolDefinitions.openAiShape(list) : tools);
     Common.putIfSet(row, "metadata", Common.metadataWithoutTools(s.metadata()));
     Common.putSampleFields(s, row);
     row.putAll(s.extra());

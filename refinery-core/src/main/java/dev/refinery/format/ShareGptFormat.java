@@ -37,8 +37,14 @@ import java.util.Set;
  *       call turn had one call and one reply came, else a JSON list of the reply strings, which
  *       decoding splits back into one tool message each when the {@code function_call} before it
  *       had several calls (a run of replies with extra keys gets the union of them on the turn);
- *   <li>tool call ids and {@code tool_call_id} are dropped: ShareGPT has no place for them, and
- *       decoding numbers the calls {@code call_0, call_1, ...} in order.
+ *   <li>a call's id rides in its {@code {"name", "arguments", "id"}} object (LLaMA-Factory reads
+ *       only name and arguments) unless it is the {@code call_<n>} that decoding gives a call
+ *       without one: calls are numbered {@code call_0, call_1, ...} over the conversation, and
+ *       each tool reply gets the {@code tool_call_id} of the call it answers (in order), so
+ *       OpenAI-style consumers can pair them;
+ *   <li>a tool-call turn without text decodes to content {@code ""}, not null, as chat templates
+ *       expect (Qwen3's tests {@code '<think>' in content}; Llama 3's writes null as "None"); a
+ *       null content is written back as {@code "content": null} so it survives a round trip.
  * </ul>
  */
 final class ShareGptFormat implements Format {
@@ -94,8 +100,9 @@ final class ShareGptFormat implements Format {
           List<ToolCall> toolCalls = functionCall(value, calls, where);
           calls += toolCalls.size();
           previousCalls = toolCalls.size();
-          messages.add(new Message(Message.ASSISTANT, Fields.string(turn, "content", where + "."),
-              toolCalls, extra));
+          String text = turn.containsKey("content")
+              ? Fields.string(turn, "content", where + ".") : "";
+          messages.add(new Message(Message.ASSISTANT, text, toolCalls, extra));
         }
         default -> throw new SchemaException(where + ".from is '" + f + "', which ShareGPT does "
             + "not define (expected human, user, gpt, assistant, model, system, function_call, "
@@ -103,7 +110,7 @@ final class ShareGptFormat implements Format {
       }
     }
     return Common.sampleFields(row)
-        .messages(messages)
+        .messages(Common.linkToolReplies(messages))
         .metadata(Common.metadata(row, row.get("tools")))
         .extra(Fields.rest(row, TOP))
         .build();
@@ -194,6 +201,7 @@ final class ShareGptFormat implements Format {
   public Map<String, Object> encode(Sample s) {
     List<Object> turns = new ArrayList<>(s.messages().size());
     String system = null;
+    int callsSoFar = 0;
     for (int i = 0; i < s.messages().size(); i++) {
       Message m = s.messages().get(i);
       if (i == 0 && Message.SYSTEM.equals(m.role()) && m.extra().isEmpty()
@@ -234,11 +242,16 @@ final class ShareGptFormat implements Format {
           }
           List<String> calls = new ArrayList<>();
           for (ToolCall c : m.toolCalls()) {
-            calls.add(callText(c));
+            calls.add(callText(c, "call_" + callsSoFar));
+            callsSoFar++;
           }
           Map<String, Object> t = turn("function_call",
               calls.size() == 1 ? calls.get(0) : "[" + String.join(", ", calls) + "]", Map.of());
-          Common.putIfSet(t, "content", m.content());
+          if (m.content() == null) {
+            t.put("content", null);
+          } else if (!m.content().isEmpty()) {
+            t.put("content", m.content());
+          }
           t.putAll(m.extra());
           turns.add(t);
         }
@@ -263,8 +276,11 @@ final class ShareGptFormat implements Format {
    * A call as Python's json.dumps writes {@code {"name", "arguments"}}, but with the arguments
    * text as it is when it is a JSON object or list, so that its spelling survives.
    */
-  private static String callText(ToolCall c) {
+  private static String callText(ToolCall c, String decodedId) {
     Map<String, Object> plain = Common.plainToolCall(c);
+    if (c.id() != null && !c.id().equals(decodedId)) {
+      plain.put("id", c.id());
+    }
     Object args = Json.parseOrNull(c.arguments());
     if (!(args instanceof Map || args instanceof List)) {
       return PythonJson.dumps(plain);

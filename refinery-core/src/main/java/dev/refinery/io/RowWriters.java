@@ -21,14 +21,15 @@ public final class RowWriters {
     return switch (kind) {
       case PARQUET -> new ParquetRowWriter(path, knownColumns, codec);
       case JSONL -> new JsonlRowWriter(compression.create(Files.newOutputStream(path)));
-      case JSON_ARRAY -> throw new IllegalArgumentException(
-          "writing JSON array files is not supported; use .jsonl");
+      case JSON_ARRAY -> new JsonArrayRowWriter(compression.create(Files.newOutputStream(path)));
     };
   }
 
-  /** The kind a target name asks for: .parquet or .jsonl(.gz|.zst); null for anything else. */
+  /**
+   * The kind a target name asks for: .parquet, .jsonl(.gz|.zst) or .json (a JSON array, as
+   * such files are read); null for anything else.
+   */
   public static FileKind kindForTarget(Path target) {
-    FileKind kind = FileKind.fromName(target);
-    return kind == FileKind.JSON_ARRAY ? null : kind;
+    return FileKind.fromName(target);
   }
 }

@@ -1,10 +1,9 @@
 package dev.refinery.mix;
 
 import dev.refinery.RefineryException;
-import dev.refinery.internal.Json;
+import dev.refinery.sample.Columns;
 import dev.refinery.sample.Sample;
 import java.io.Serializable;
-import java.util.Map;
 
 /**
  * What a stable split hashes: the part of a sample that its variants share, so that they land in
@@ -52,31 +51,9 @@ public final class SplitKey implements Serializable {
       }
       case "uuid":
         return sample.uuid();
-      default: {
-        Object meta = sample.metadata() == null ? null : Json.parseOrNull(sample.metadata());
-        if (!(meta instanceof Map<?, ?> map)) {
-          return null;
-        }
-        Object v = field(map, spec.substring("metadata.".length()));
-        return v == null ? null : v instanceof String str ? str : Json.write(v);
-      }
+      default:
+        return Columns.text(sample, spec);
     }
-  }
-
-  /** The field named {@code name}, else the nested field its dots spell, else null. */
-  private static Object field(Map<?, ?> map, String name) {
-    Object v = map.get(name);
-    if (v != null || !name.contains(".")) {
-      return v;
-    }
-    Object at = map;
-    for (String part : name.split("\\.", -1)) {
-      if (!(at instanceof Map<?, ?> m)) {
-        return null;
-      }
-      at = m.get(part);
-    }
-    return at;
   }
 
   /** Why a sample without the key is rejected. */

@@ -56,6 +56,9 @@ final class FilterStep implements Step {
         return withScores(s, scores);
       }
       Verdict v = filter.decide(scores);
+      if (v.note() != null) {
+        context.count(v.note());
+      }
       if (v.kept()) {
         return filter instanceof TextFormatter formatter ? rewrite(s, formatter) : s;
       }

@@ -37,11 +37,12 @@ final class TokenizeStep implements Step {
   /** The step's settings as checked values. */
   record Config(String tokenizer, String template, String reasoning, String loss, String turns,
                 int maxLength, LengthPolicy overflow, boolean pack, int packWindow,
-                TokenizedFormat format, boolean labels) implements java.io.Serializable {
+                TokenizedFormat format, boolean labels, boolean tools, boolean wrapTools)
+      implements java.io.Serializable {
 
     SampleTokenizer open(Tokenizer tok) {
       return new SampleTokenizer(tok, Templates.resolve(template),
-          new RenderOptions(false, RenderOptions.Reasoning.parse(reasoning)),
+          new RenderOptions(false, RenderOptions.Reasoning.parse(reasoning), tools, wrapTools),
           SampleTokenizer.Loss.parse(loss), SampleTokenizer.TrainedTurns.parse(turns));
     }
 
@@ -62,6 +63,8 @@ final class TokenizeStep implements Step {
       m.put("reasoning", reasoning);
       m.put("format", format.toString());
       m.put("labels", labels);
+      m.put("tools", tools);
+      m.put("wrap_tools", wrapTools);
       return m;
     }
   }
@@ -86,7 +89,12 @@ final class TokenizeStep implements Step {
       Param.choice("format", "parquet", "the tokenized file format", "parquet", "jsonl",
           "megatron"),
       Param.of("labels", Param.Type.BOOLEAN, false,
-          "write labels (id where trained, -100 elsewhere) instead of loss_mask"));
+          "write labels (id where trained, -100 elsewhere) instead of loss_mask"),
+      Param.of("tools", Param.Type.BOOLEAN, true, "render metadata.tools into the prompt; a "
+          + "template whose text would lack a row's tools or calls drops it (template_error); "
+          + "false drops every row that defines tools"),
+      Param.of("wrap_tools", Param.Type.BOOLEAN, true, "hand bare tool entries to the template "
+          + "as {type: function, function: {...}}, as transformers does"));
 
   private final Config config;
   /** The tokenizer and sample tokenizer, opened together where the step runs. */
@@ -149,7 +157,8 @@ final class TokenizeStep implements Step {
     Config config = new Config(tok, Templates.isBuiltIn(template)
         ? template.toLowerCase(Locale.ROOT) : template,
         p.getString("reasoning"), p.getString("loss"), p.getString("turns"), (int) maxLength,
-        overflow, pack, (int) window, format, p.getBoolean("labels"));
+        overflow, pack, (int) window, format, p.getBoolean("labels"), p.getBoolean("tools"),
+        p.getBoolean("wrap_tools"));
     // Open once now so a bad tokenizer file or a loss mode the template cannot place fails before
     // any work; the step itself opens its own lazily where it runs.
     try (Tokenizer tokenizer = Tokenizers.open(config.tokenizer())) {

@@ -39,6 +39,25 @@ public final class ToolDefinitions {
     return !tools(metadata).isEmpty();
   }
 
+  /**
+   * The entries in OpenAI's shape {@code {"type": "function", "function": {...}}}: a bare
+   * {@code {"name", ...}} entry is wrapped, anything else is kept as it is.
+   */
+  public static List<Object> openAiShape(List<?> tools) {
+    List<Object> out = new java.util.ArrayList<>(tools.size());
+    for (Object t : tools) {
+      if (t instanceof Map<?, ?> m && !m.containsKey("function") && m.containsKey("name")) {
+        Map<String, Object> wrapped = new LinkedHashMap<>();
+        wrapped.put("type", "function");
+        wrapped.put("function", m);
+        out.add(wrapped);
+      } else {
+        out.add(t);
+      }
+    }
+    return out;
+  }
+
   /** The tool entries as parsed JSON values, in definition order (empty when there are none). */
   public static List<?> tools(String metadata) {
     Object parsed = Json.parseOrNull(metadata);

@@ -7,9 +7,13 @@ import java.util.Locale;
  * How to render: whether to end with the header of an assistant turn for the model to complete,
  * what to do with the {@code <think>} block of assistant turns, and whether the tool definitions
  * of {@code metadata.tools} go into the prompt (templates that take {@code tools}). Without tools,
- * a sample that defines some fails to render rather than losing them silently.
+ * a sample that defines some fails to render rather than losing them silently. {@code
+ * wrapBareTools}: bare tool entries ({@code {"name", "description", "parameters"}}, as glaive
+ * writes them) reach a Jinja template in OpenAI's {@code {"type": "function", "function": {...}}}
+ * shape, as transformers passes tools; off, they reach it as written.
  */
-public record RenderOptions(boolean addGenerationPrompt, Reasoning reasoning, boolean tools) {
+public record RenderOptions(boolean addGenerationPrompt, Reasoning reasoning, boolean tools,
+                            boolean wrapBareTools) {
 
   public static final RenderOptions DEFAULT = new RenderOptions(false, Reasoning.KEEP, true);
 
@@ -17,6 +21,11 @@ public record RenderOptions(boolean addGenerationPrompt, Reasoning reasoning, bo
     if (reasoning == null) {
       reasoning = Reasoning.KEEP;
     }
+  }
+
+  /** Bare tool entries wrapped in OpenAI's shape. */
+  public RenderOptions(boolean addGenerationPrompt, Reasoning reasoning, boolean tools) {
+    this(addGenerationPrompt, reasoning, tools, true);
   }
 
   /** With tool definitions rendered. */

@@ -3,6 +3,7 @@ package dev.refinery.tokenize;
 import dev.refinery.RefineryException;
 import dev.refinery.internal.Json;
 import dev.refinery.io.AtomicFile;
+import dev.refinery.io.Location;
 import dev.refinery.run.InOrder;
 import dev.refinery.sample.ContentUuid;
 import dev.refinery.sample.Sample;
@@ -53,14 +54,25 @@ public final class TokenizeJob {
     }
   }
 
-  /** One input sample and the split it was read from (null when unknown). */
-  public record Input(Sample sample, String split) {}
+  /**
+   * One input sample, the split it was read from (null when unknown), and where it was read and
+   * its record as read (null when unknown), for a rejects file.
+   */
+  public record Input(Sample sample, String split, Location location, String raw) {
+    public Input(Sample sample, String split) {
+      this(sample, split, null, null);
+    }
+  }
 
   /** Told of each sample the template or tokenizer could not handle, in input order. */
   @FunctionalInterface
   public interface RejectListener {
-    void rejected(String uuid, String reason, String message);
+    /** {@code input}'s sample has its uuid (a content uuid when the row had none). */
+    void rejected(Input input, String reason, String message);
   }
+
+  /** A rejected sample as the statistics file lists it. */
+  public record RejectedSample(String uuid, String reason, String message) {}
 
   /**
    * What a run did.
@@ -70,9 +82,14 @@ public final class TokenizeJob {
    * @param written samples (unpacked) or sequences (packed) written
    * @param tokens tokens written
    * @param packing the packing figures, or null when not packed
+   * @param rejects every rejected sample, in input order
    */
   public record Result(TokenStats stats, LengthStats length, long written, long tokens,
-                       PackingStats packing) {
+                       PackingStats packing, List<RejectedSample> rejects) {
+    public Result {
+      rejects = List.copyOf(rejects);
+    }
+
     public long read() {
       return stats.total().read();
     }
@@ -114,9 +131,16 @@ public final class TokenizeJob {
     long written = 0;
     long tokens = 0;
     PackingStats packing = null;
+    List<RejectedSample> rejects = new ArrayList<>();
+    RejectListener listener = (in, reason, message) -> {
+      rejects.add(new RejectedSample(in.sample().uuid(), reason, message));
+      if (onReject != null) {
+        onReject.rejected(in, reason, message);
+      }
+    };
     try (InOrder.Mapped<List<Outcome>> outcomes = InOrder.map(new Batches(input),
         settings.workers(), batch -> tokenizeAll(batch, tokenizer))) {
-      Documents docs = new Documents(outcomes, settings.limit(), counter, recorder, onReject);
+      Documents docs = new Documents(outcomes, settings.limit(), counter, recorder, listener);
       if (settings.pack()) {
         Packer.Packing packed = new Packer(settings.limit().maxLength(), settings.packWindow())
             .pack(docs);
@@ -137,12 +161,16 @@ public final class TokenizeJob {
       }
     }
     out.commit();
-    Result result = new Result(recorder.snapshot(), counter.snapshot(), written, tokens, packing);
+    Result result = new Result(recorder.snapshot(), counter.snapshot(), written, tokens, packing,
+        rejects);
     result.checkConserved();
     return result;
   }
 
-  /** Writes the statistics file: settings, the totals, per split and per category, packing. */
+  /**
+   * Writes the statistics file: settings, the totals, per split and per category, packing, and
+   * every rejected sample ({@code rejected_samples}: uuid, reason, message).
+   */
   public static void writeStats(Path target, Result result, Map<String, Object> settings)
       throws IOException {
     int maxLength = ((Number) settings.getOrDefault("max_length", 0)).intValue();
@@ -162,6 +190,15 @@ public final class TokenizeJob {
       packing.put("efficiency", Math.round(p.efficiency() * 1_000_000) / 1_000_000.0);
       m.put("packing", packing);
     }
+    List<Object> rejected = new ArrayList<>(result.rejects().size());
+    for (RejectedSample r : result.rejects()) {
+      Map<String, Object> one = new LinkedHashMap<>();
+      one.put("uuid", r.uuid());
+      one.put("reason", r.reason());
+      one.put("message", r.message());
+      rejected.add(one);
+    }
+    m.put("rejected_samples", rejected);
     AtomicFile.writeString(target, Json.write(m) + "\n");
   }
 
@@ -174,7 +211,7 @@ public final class TokenizeJob {
       Sample s = in.sample();
       if (s.uuid() == null) {
         s = s.withUuid(ContentUuid.of(s));
-        in = new Input(s, in.split());
+        in = new Input(s, in.split(), in.location(), in.raw());
       }
       try {
         out.add(new Outcome(in, tokenizer.tokenize(s, in.split()), null, null));
@@ -244,9 +281,7 @@ public final class TokenizeJob {
         Sample s = o.input().sample();
         if (o.tokens() == null) {
           recorder.rejected(o.input().split(), s.category(), o.reason());
-          if (onReject != null) {
-            onReject.rejected(s.uuid(), o.reason(), o.message());
-          }
+          onReject.rejected(o.input(), o.reason(), o.message());
           continue;
         }
         TokenizedSample kept = limit.apply(o.tokens(), counter);

@@ -60,4 +60,22 @@ class ColumnMappingTest {
     assertThatThrownBy(() -> format.decode(row)).isInstanceOf(SchemaException.class)
         .hasMessageContaining("column 'instruction'");
   }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void aColumnCanBeMappedIntoAMetadataFieldAndBackOut() throws Exception {
+    Path file = TestData.file("nemo-skills-samples/openmathinstruct2_100.jsonl");
+    Format format = Formats.withColumns(Formats.byName("alpaca"),
+        OPEN_MATH + ",metadata.answer=expected_answer");
+    Map<String, Object> row = (Map<String, Object>) Json.parse(Files.readAllLines(file).get(0));
+    Sample s = format.decode(row);
+    assertThat(s.metadata()).isEqualTo("{\"answer\":\"2\"}");
+    assertThat(s.extra()).doesNotContainKey("expected_answer");
+    assertThat(dev.refinery.sample.Columns.text(s, "metadata.answer")).isEqualTo("2");
+    // Written back, the field is the column it came from and no metadata is left behind: the
+    // same record as without the mapping.
+    Format plain = Formats.withColumns(Formats.byName("alpaca"), OPEN_MATH);
+    assertThat(format.encode(s)).containsEntry("expected_answer", "2")
+        .doesNotContainKey("metadata").isEqualTo(plain.encode(plain.decode(row)));
+  }
 }

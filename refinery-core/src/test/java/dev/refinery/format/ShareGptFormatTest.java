@@ -37,13 +37,14 @@ class ShareGptFormatTest {
     assertThat(first.messages()).extracting(Message::role).containsExactly(
         "user", "assistant", "user", "assistant", "tool", "assistant", "user", "assistant");
     Message call = first.messages().get(3);
-    assertThat(call.content()).isNull();
+    assertThat(call.content()).isEmpty(); // not null: templates test and concatenate it
     assertThat(call.toolCalls()).singleElement().satisfies(c -> {
       assertThat(c.name()).isEqualTo("search_recipes");
       assertThat(c.arguments())
           .isEqualTo("{\"ingredients\": [\"chicken\", \"bell peppers\", \"rice\"]}");
       assertThat(c.id()).isEqualTo("call_0");
     });
+    assertThat(first.messages().get(4).extra()).containsEntry("tool_call_id", "call_0");
     assertThat(first.messages().get(4).content()).startsWith("{\"recipes\": [{\"name\": "
         + "\"Chicken and Bell Pepper Stir Fry\"");
     Map<?, ?> metadata = (Map<?, ?>) Json.parseOrNull(first.metadata());
@@ -143,11 +144,21 @@ class ShareGptFormatTest {
     Map<String, Object> row = sharegpt.encode(s);
     assertThat(Json.write(row.get("conversations"))).isEqualTo("[{\"from\":\"human\",\"value\":"
         + "\"hi\"},{\"from\":\"function_call\",\"value\":\"{\\\"name\\\": \\\"f\\\", "
-        + "\\\"arguments\\\": {\\\"a\\\":1}}\",\"content\":\"Let me look.\"}]");
-    // The assistant message comes back whole: text and call together, arguments as written.
+        + "\\\"arguments\\\": {\\\"a\\\":1}, \\\"id\\\": \\\"x\\\"}\",\"content\":\"Let me look.\"}]");
+    // The assistant message comes back whole: text and call together, arguments as written, id
+    // kept.
     Sample back = sharegpt.decode(Rows.parse(Json.write(row)));
     assertThat(back.messages().get(1)).isEqualTo(new Message("assistant", "Let me look.",
-        List.of(ToolCall.of("call_0", "f", "{\"a\":1}")), null));
+        List.of(ToolCall.of("x", "f", "{\"a\":1}")), null));
+  }
+
+  @Test
+  void nullContentOfACallTurnSurvivesARoundTrip() {
+    Sample s = Sample.builder().messages(List.of(Message.of("user", "hi"),
+        new Message("assistant", null, List.of(ToolCall.of("call_0", "f", "{}")), null)))
+        .build();
+    Sample back = sharegpt.decode(Rows.parse(Json.write(sharegpt.encode(s))));
+    assertThat(back.messages().get(1).content()).isNull();
   }
 
   @Test
@@ -174,14 +185,16 @@ class ShareGptFormatTest {
     assertThat(turns).extracting(t -> (Object) ((Map<?, ?>) t).get("from"))
         .containsExactly("human", "function_call", "observation", "gpt");
     assertThat(((Map<?, ?>) turns.get(1)).get("value")).isEqualTo("[{\"name\": \"w\", "
-        + "\"arguments\": {\"city\": \"Paris\"}}, {\"name\": \"w\", \"arguments\": "
-        + "{\"city\": \"Rome\"}}]");
+        + "\"arguments\": {\"city\": \"Paris\"}, \"id\": \"a\"}, {\"name\": \"w\", \"arguments\": "
+        + "{\"city\": \"Rome\"}, \"id\": \"b\"}]");
     assertThat(((Map<?, ?>) turns.get(2)).get("value"))
         .isEqualTo("[\"{\\\"t\\\": 20}\", \"rain\"]");
     assertThat(sharegpt.decode(row).messages()).extracting(Message::role, Message::content)
         .containsExactly(tuple("user", "Paris and Rome?"), tuple("assistant", null),
             tuple("tool", "{\"t\": 20}"), tuple("tool", "rain"),
             tuple("assistant", "Warm in Paris, rain in Rome."));
+    // The whole conversation comes back: call ids, and each reply the id of its call.
+    assertThat(sharegpt.decode(row).messages()).isEqualTo(s.messages());
   }
 
   /** Nemotron rows of sample-data's tool split: every conversation alternates as LLaMA-Factory

@@ -32,6 +32,11 @@ class FilterStepTest {
   }
 
   private static List<Sample> run(Step step, List<Sample> in, List<String> drops) {
+    return run(step, in, drops, new ArrayList<>());
+  }
+
+  private static List<Sample> run(Step step, List<Sample> in, List<String> drops,
+                                  List<String> counted) {
     List<Sample> out = new ArrayList<>();
     Iterator<Sample> it = step.apply(in.iterator(), new StepContext() {
       @Override
@@ -48,9 +53,26 @@ class FilterStepTest {
       public void drop(Sample sample, String reason, String detail) {
         drops.add(sample.uuid() + ":" + reason);
       }
+
+      @Override
+      public void count(String what) {
+        counted.add(what);
+      }
     });
     it.forEachRemaining(out::add);
     return out;
+  }
+
+  @Test
+  void mathCorrectCountsTheRowsItKeepsWithoutAReference() {
+    List<String> drops = new ArrayList<>();
+    List<String> counted = new ArrayList<>();
+    List<Sample> kept = run(step("{name: math_correct, reference: metadata.answer}"),
+        List.of(row("\\boxed{4}", "{\"answer\": \"4\"}"), row("\\boxed{5}", "{\"answer\": \"4\"}"),
+            row("\\boxed{6}", null)), drops, counted);
+    assertThat(kept).extracting(Sample::uuid).containsExactly("\\boxed{4}", "\\boxed{6}");
+    assertThat(drops).containsExactly("\\boxed{5}:wrong_answer");
+    assertThat(counted).containsExactly("kept_no_reference");
   }
 
   @Test

@@ -172,6 +172,63 @@ class TokenizeStepTest {
   }
 
   @Test
+  @SuppressWarnings("unchecked")
+  void theTokenizeExampleLosesNoToolRows() throws Exception {
+    // With template: qwen3 (the built-in, which cannot write tools) it dropped every tool row.
+    Path tokenizers = TestData.file("tokenizers/qwen3").getParent();
+    String yaml = Files.readString(Path.of("../examples/tokenize.yaml"))
+        .replace("../refinery-demo/tokenized", dir.resolve("out").toString())
+        .replace("../refinery-demo/data", data.toString())
+        .replace("../testdata/tokenizers", tokenizers.toString());
+    Path file = dir.resolve("tokenize.yaml");
+    Files.writeString(file, yaml);
+    LocalRunner.Result r = LocalRunner.run(Pipeline.compile(PipelineSpec.read(file)),
+        options(false));
+    assertThat(r.conserved()).isTrue();
+    StepStats tokenize = r.steps().get(r.steps().size() - 1);
+    assertThat(tokenize.dropped()).doesNotContainKey("template_error");
+    Map<String, Object> stats = json(dir.resolve("out/tokenized/tokens.stats.json"));
+    Map<String, Object> tools = (Map<String, Object>) ((Map<String, Object>)
+        stats.get("by_category")).get("tool_calling");
+    assertThat(tools).isNotNull();
+    assertThat((Long) tools.get("written")).isPositive().isEqualTo(tools.get("read"));
+  }
+
+  @Test
+  void aToolCallTheTemplateCannotWriteIsDroppedNamingTheCall() throws Exception {
+    // Llama 3.0's own template would write the call turn as "None<|eot_id|>".
+    Path in = dir.resolve("tools.jsonl");
+    Files.write(in, List.of("{\"uuid\": \"call\", \"messages\": [{\"role\": \"user\", "
+        + "\"content\": \"w?\"}, {\"role\": \"assistant\", \"content\": \"\", "
+        + "\"tool_calls\": [{\"id\": \"c\", \"type\": \"function\", \"function\": "
+        + "{\"name\": \"weather\", \"arguments\": \"{}\"}}]}]}",
+        "{\"uuid\": \"plain\", \"messages\": [{\"role\": \"user\", \"content\": \"Hi\"}, "
+        + "{\"role\": \"assistant\", \"content\": \"Hello\"}]}"));
+    Path yaml = dir.resolve("l.yaml");
+    Files.writeString(yaml, """
+        input: {path: %s}
+        steps:
+          - tokenize: {tokenizer: %s, max_length: 64}
+        output: {path: %s, format: jsonl}
+        keep_dropped: true
+        """.formatted(in, TestData.file("tokenizers/llama3"), dir.resolve("l")));
+    LocalRunner.Result r = LocalRunner.run(Pipeline.compile(PipelineSpec.read(yaml)),
+        options(false));
+    assertThat(r.conserved()).isTrue();
+    StepStats tokenize = r.steps().get(r.steps().size() - 1);
+    assertThat(tokenize.dropped()).containsExactly(Map.entry("template_error", 1L));
+    assertThat(r.written()).isEqualTo(1);
+    StringBuilder rejects = new StringBuilder();
+    try (Stream<Path> files = Files.list(dir.resolve("l/rejects"))) {
+      for (Path f : files.toList()) {
+        rejects.append(Files.readString(f));
+      }
+    }
+    assertThat(rejects.toString()).contains("\"uuid\":\"call\"")
+        .contains("message 1 calls tools, which this template does not write");
+  }
+
+  @Test
   void stepSerializesAndOpensItsTokenizerWhereItRuns() throws Exception {
     Pipeline p = Pipeline.compile(spec("d", "max_length: 128, format: jsonl"));
     Object step = p.steps().get(p.steps().size() - 1);

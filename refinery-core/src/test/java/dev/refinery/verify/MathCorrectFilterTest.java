@@ -33,11 +33,32 @@ class MathCorrectFilterTest {
     // A box only inside the trace is no answer.
     assertThat(f.apply(sample("<think>\n\\boxed{3/4}\n</think>\n\nThree quarters.", "3/4"))
         .dropReason()).isEqualTo("no_boxed_answer");
-    assertThat(f.apply(sample("\\boxed{3/4}", null))).isEqualTo(Verdict.KEEP);
+    // Kept, and counted: the step's line shows kept_no_reference.
+    assertThat(f.apply(sample("\\boxed{3/4}", null)))
+        .isEqualTo(Verdict.keepCounted("kept_no_reference"));
     assertThat(new MathCorrectFilter("expected_answer", true).apply(sample("\\boxed{3/4}", null))
         .dropReason()).isEqualTo("no_reference");
     assertThat(FilterTypes.byName("math_correct", "test").createWithDefaults())
         .isInstanceOf(MathCorrectFilter.class);
+  }
+
+  @Test
+  void theReferenceIsAnyTopLevelColumnOrAMetadataField() {
+    // NeMo-Skills rows keep expected_answer as a top-level column (it rides along in extra);
+    // before, only metadata was read and every such row was kept unchecked.
+    Sample topLevel = Sample.builder().uuid("u")
+        .messages(List.of(Message.of("user", "q"), Message.of("assistant", "\\boxed{2}")))
+        .extra(Map.of("expected_answer", "3", "answer_key", "2")).build();
+    assertThat(new MathCorrectFilter("expected_answer", false).apply(topLevel).dropReason())
+        .isEqualTo("wrong_answer");
+    assertThat(new MathCorrectFilter("answer_key", false).apply(topLevel)).isEqualTo(Verdict.KEEP);
+    Sample nested = Sample.builder().uuid("u")
+        .messages(List.of(Message.of("user", "q"), Message.of("assistant", "\\boxed{2}")))
+        .metadata("{\"source\": {\"answer\": 2}}").build();
+    assertThat(new MathCorrectFilter("metadata.source.answer", false).apply(nested))
+        .isEqualTo(Verdict.KEEP);
+    assertThat(new MathCorrectFilter("metadata.expected_answer", true).apply(topLevel)
+        .dropReason()).isEqualTo("no_reference");
   }
 
   @Test

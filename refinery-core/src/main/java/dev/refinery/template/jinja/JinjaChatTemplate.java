@@ -34,6 +34,7 @@ public final class JinjaChatTemplate implements ChatTemplate {
   private final Template template;
   private final Map<String, Object> variables;
   private volatile String generationPrompt;
+  private volatile ToolStyle toolStyle;
 
   private JinjaChatTemplate(String name, Template template, Map<String, Object> variables) {
     this.name = name;
@@ -210,12 +211,117 @@ public final class JinjaChatTemplate implements ChatTemplate {
     return generationPrompt;
   }
 
+  /**
+   * How this template takes tool calls, found once by rendering a small conversation with one call
+   * in each way transformers users pass it, and the first way whose text holds the call is used:
+   * arguments as a dict (what transformers documents, and what templates that iterate or
+   * {@code tojson} them need) or as the JSON string (templates that concatenate them, such as
+   * DeepSeek-V3's), and the content of a call turn without text as {@code ""} (templates that test
+   * {@code '<think>' in content}) or None (templates that write calls only when content is none,
+   * DeepSeek-V3's again). Also whether the template writes tool definitions at all.
+   *
+   * @param stringArguments pass arguments as the original JSON string, not a dict
+   * @param nullContent pass the empty content of a call turn as None, not ""
+   * @param writesCalls some way of passing a call puts it into the text
+   * @param writesTools the template writes the {@code tools} it is given
+   */
+  record ToolStyle(boolean stringArguments, boolean nullContent, boolean writesCalls,
+                   boolean writesTools) {}
+
+  private static final String PROBE_TOOL = "refinery_probe_lookup";
+  private static final String PROBE_ARG = "refinery_probe_city";
+  /** Nine alphanumerics: Mistral's templates refuse any other call id. */
+  private static final String PROBE_ID = "call12345";
+
+  ToolStyle toolStyle() {
+    ToolStyle style = toolStyle;
+    if (style == null) {
+      style = new ToolStyle(false, false, false, false);
+      for (boolean stringArgs : new boolean[] {false, true}) {
+        for (boolean nullContent : new boolean[] {false, true}) {
+          if (probeWritesCall(stringArgs, nullContent)) {
+            style = new ToolStyle(stringArgs, nullContent, true, false);
+            break;
+          }
+        }
+        if (style.writesCalls()) {
+          break;
+        }
+      }
+      style = new ToolStyle(style.stringArguments(), style.nullContent(), style.writesCalls(),
+          probeWritesTools());
+      toolStyle = style;
+    }
+    return style;
+  }
+
+  private boolean probeWritesCall(boolean stringArgs, boolean nullContent) {
+    Map<String, Object> fn = new LinkedHashMap<>();
+    fn.put("name", PROBE_TOOL);
+    fn.put("arguments", stringArgs ? "{\"" + PROBE_ARG + "\": \"Paris\"}"
+        : new LinkedHashMap<>(Map.of(PROBE_ARG, "Paris")));
+    Map<String, Object> call = new LinkedHashMap<>();
+    call.put("id", PROBE_ID);
+    call.put("type", "function");
+    call.put("function", fn);
+    Map<String, Object> assistant = new LinkedHashMap<>();
+    assistant.put("role", "assistant");
+    assistant.put("content", nullContent ? null : "");
+    assistant.put("tool_calls", List.of(call));
+    Map<String, Object> reply = new LinkedHashMap<>();
+    reply.put("role", "tool");
+    reply.put("content", "20 degrees");
+    reply.put("tool_call_id", PROBE_ID);
+    List<Map<String, Object>> messages = List.of(
+        new LinkedHashMap<>(Map.of("role", "user", "content", "Weather in Paris?")), assistant,
+        reply, new LinkedHashMap<>(Map.of("role", "assistant", "content", "Warm.")));
+    try {
+      String text = run(messages, null, false, Map.of(), new IdentityHashMap<>()).sb.toString();
+      return text.contains(PROBE_TOOL) && text.contains(PROBE_ARG);
+    } catch (JinjaException e) {
+      return false;
+    }
+  }
+
+  private boolean probeWritesTools() {
+    Map<String, Object> fn = new LinkedHashMap<>();
+    fn.put("name", PROBE_TOOL);
+    fn.put("description", "Looks up the weather.");
+    fn.put("parameters", Map.of("type", "object", "properties",
+        Map.of(PROBE_ARG, Map.of("type", "string"))));
+    Map<String, Object> tool = new LinkedHashMap<>();
+    tool.put("type", "function");
+    tool.put("function", fn);
+    List<Map<String, Object>> messages = List.of(
+        new LinkedHashMap<>(Map.of("role", "user", "content", "Weather in Paris?")));
+    try {
+      String text = run(messages, List.of(tool), false, Map.of(), new IdentityHashMap<>())
+          .sb.toString();
+      return text.contains(PROBE_TOOL);
+    } catch (JinjaException e) {
+      return false;
+    }
+  }
+
   @Override
   public List<Segment> segments(Sample sample, RenderOptions options) {
     List<Map<String, Object>> messages = templateMessages(sample, options);
-    List<Object> tools = templateTools(sample.metadata());
+    List<Object> tools = templateTools(sample.metadata(), options.wrapBareTools());
     if (tools != null && !options.tools()) {
-      throw fail(sample, "it defines tools in metadata.tools; render them with --tools");
+      throw fail(sample, "it defines tools in metadata.tools, which --no-tools leaves out");
+    }
+    ToolStyle style = toolStyle();
+    if (tools != null && !style.writesTools()) {
+      throw fail(sample, "it defines tools in metadata.tools, which this template does not write "
+          + "(its text would lack them)");
+    }
+    if (!style.writesCalls()) {
+      for (int i = 0; i < sample.messages().size(); i++) {
+        if (sample.messages().get(i).hasToolCalls()) {
+          throw fail(sample, "message " + i + " calls tools, which this template does not write "
+              + "(its text would lack the calls)");
+        }
+      }
     }
     IdentityHashMap<Object, Integer> index = new IdentityHashMap<>();
     for (int i = 0; i < messages.size(); i++) {
@@ -227,11 +333,43 @@ public final class JinjaChatTemplate implements ChatTemplate {
     } catch (JinjaException e) {
       throw fail(sample, e.getMessage());
     }
+    checkToolsWritten(sample, tools, out.sb);
     List<String> roles = new ArrayList<>();
     for (Map<String, Object> m : messages) {
       roles.add(String.valueOf(m.get("role")));
     }
     return Segments.of(out, roles, generationPrompt());
+  }
+
+  /**
+   * Rejects a render whose text lacks a call's name or argument names, or a defined tool's name:
+   * the template could write them in general but not in this conversation (say, a call turn that
+   * also has text, where DeepSeek-V3's template writes the text only).
+   */
+  private void checkToolsWritten(Sample sample, List<Object> tools, CharSequence rendered) {
+    String text = rendered.toString();
+    for (int i = 0; i < sample.messages().size(); i++) {
+      for (ToolCall c : sample.messages().get(i).toolCallsOrEmpty()) {
+        if (c.name() != null && !text.contains(c.name())) {
+          throw fail(sample, "message " + i + " calls " + c.name() + ", which the rendered text "
+              + "lacks");
+        }
+        if (Json.parseOrNull(c.arguments()) instanceof Map<?, ?> args) {
+          for (Object key : args.keySet()) {
+            if (!text.contains(String.valueOf(key))) {
+              throw fail(sample, "message " + i + " calls " + c.name() + " with argument '" + key
+                  + "', which the rendered text lacks");
+            }
+          }
+        }
+      }
+    }
+    for (String name : ToolDefinitions.names(tools == null ? null : Json.write(Map.of("tools",
+        tools)))) {
+      if (!text.contains(name)) {
+        throw fail(sample, "tool " + name + " of metadata.tools is not in the rendered text");
+      }
+    }
   }
 
   private RefineryException fail(Sample sample, String reason) {
@@ -251,6 +389,7 @@ public final class JinjaChatTemplate implements ChatTemplate {
     if (messages.isEmpty()) {
       throw fail(sample, "no messages");
     }
+    ToolStyle style = toolStyle();
     for (int i = 0; i < messages.size(); i++) {
       Message m = messages.get(i);
       Map<String, Object> d = new LinkedHashMap<>();
@@ -267,6 +406,9 @@ public final class JinjaChatTemplate implements ChatTemplate {
               + " has a stray think tag; cannot strip it");
         };
       }
+      if (m.hasToolCalls() && (content == null || content.isEmpty())) {
+        content = style.nullContent() ? null : "";
+      }
       d.put("content", content == null ? null : TStr.whole(content, i));
       if (m.toolCalls() != null) {
         List<Object> calls = new ArrayList<>();
@@ -275,7 +417,8 @@ public final class JinjaChatTemplate implements ChatTemplate {
           fn.put("name", c.name() == null ? null : TStr.whole(c.name(), i));
           String args = c.arguments();
           Object parsed = Json.parseOrNull(args);
-          fn.put("arguments", taint(parsed instanceof Map<?, ?> ? parsed : args, i));
+          fn.put("arguments", taint(parsed instanceof Map<?, ?> && !style.stringArguments()
+              ? parsed : args, i));
           Map<String, Object> call = new LinkedHashMap<>();
           if (c.id() != null) {
             call.put("id", c.id());
@@ -314,23 +457,16 @@ public final class JinjaChatTemplate implements ChatTemplate {
     return v;
   }
 
-  /** metadata.tools as OpenAI-style {@code {"type":"function","function":{...}}}, or null. */
-  static List<Object> templateTools(String metadata) {
+  /**
+   * metadata.tools as the template's {@code tools}, or null: bare {@code {"name", ...}} entries
+   * (glaive's) wrapped as OpenAI's {@code {"type":"function","function":{...}}} when {@code wrap},
+   * which is what transformers turns a tool into and what templates index.
+   */
+  static List<Object> templateTools(String metadata, boolean wrap) {
     List<?> raw = ToolDefinitions.tools(metadata);
     if (raw.isEmpty()) {
       return null;
     }
-    List<Object> out = new ArrayList<>();
-    for (Object t : raw) {
-      if (t instanceof Map<?, ?> m && !m.containsKey("function") && m.containsKey("name")) {
-        Map<String, Object> wrapped = new LinkedHashMap<>();
-        wrapped.put("type", "function");
-        wrapped.put("function", m);
-        out.add(wrapped);
-      } else {
-        out.add(t);
-      }
-    }
-    return out;
+    return wrap ? ToolDefinitions.openAiShape(raw) : new ArrayList<>(raw);
   }
 }

@@ -273,4 +273,26 @@ class JinjaChatTemplateTest {
     assertThatThrownBy(() -> Templates.resolve(empty.toString()))
         .hasMessage(empty + ": no tokenizer_config.json in this folder");
   }
+
+  @Test
+  void bareToolsAreWrappedInOpenAisShapeUnlessTurnedOff() {
+    // A template that writes each tool as it gets it.
+    JinjaChatTemplate t = JinjaChatTemplate.of("t", "{% for tool in tools %}{{ tool | tojson }}\n"
+        + "{% endfor %}{% for m in messages %}{{ m.role }}: {{ m.content }}\n{% endfor %}",
+        Map.of());
+    Sample s = Sample.builder().uuid("u").messages(List.of(Message.of("user", "hi")))
+        .metadata("{\"tools\": [{\"name\": \"f\", \"parameters\": {}}]}").build();
+    assertThat(t.render(s, new RenderOptions(false, Reasoning.KEEP, true, true))).isEqualTo(
+        "{\"type\": \"function\", \"function\": {\"name\": \"f\", \"parameters\": {}}}\n"
+            + "user: hi\n");
+    assertThat(t.render(s, new RenderOptions(false, Reasoning.KEEP, true, false)))
+        .isEqualTo("{\"name\": \"f\", \"parameters\": {}}\nuser: hi\n");
+    // A template that ignores tools cannot lose them: the row is rejected.
+    JinjaChatTemplate plain = JinjaChatTemplate.of("plain",
+        "{% for m in messages %}{{ m.role }}: {{ m.content }}\n{% endfor %}", Map.of());
+    assertThatThrownBy(() -> plain.render(s, RenderOptions.DEFAULT))
+        .isInstanceOf(RefineryException.class).hasMessage("sample u: cannot render with plain: "
+            + "it defines tools in metadata.tools, which this template does not write (its text "
+            + "would lack them)");
+  }
 }

@@ -58,6 +58,8 @@ class JinjaSampleGoldenTest {
     List<Object> tools = (List<Object>) f.get("tools");
     int rendered = 0;
     int failedAlike = 0;
+    int rejectedNotLost = 0;
+    int adapted = 0;
     List<String> problems = new ArrayList<>();
     for (Map<String, Object> c : (List<Map<String, Object>>) f.get("cases")) {
       String conv = (String) c.get("conversation");
@@ -75,10 +77,17 @@ class JinjaSampleGoldenTest {
           Boolean.TRUE.equals(c.get("add_generation_prompt")), Reasoning.KEEP);
       String id = tname + "/" + conv + " " + options;
       List<Segment> segments;
+      boolean toolLossInPython = conv.startsWith("tool_call")
+          && lacksToolsOrCalls((String) c.get("expected"), messages,
+              Boolean.TRUE.equals(c.get("tools")) ? tools : List.of());
       try {
         segments = template.segments(s, options);
       } catch (RefineryException e) {
-        if (c.get("expected") != null) {
+        if (toolLossInPython && (e.getMessage().contains("does not write")
+            || e.getMessage().contains("rendered text lacks")
+            || e.getMessage().contains("is not in the rendered text"))) {
+          rejectedNotLost++; // transformers' text would lack a call or tool: rejected instead
+        } else if (c.get("expected") != null) {
           problems.add(id + ": " + e.getMessage());
         } else {
           assertThat(e.getMessage()).startsWith("sample s-" + conv + ": cannot render with "
@@ -88,6 +97,13 @@ class JinjaSampleGoldenTest {
         continue;
       }
       String text = Segment.join(segments);
+      if (toolLossInPython && !lacksToolsOrCalls(text, messages,
+          Boolean.TRUE.equals(c.get("tools")) ? tools : List.of())) {
+        // Passed as this template needs them (string arguments, None content), the calls are
+        // in the text where transformers, given them as stored, lost them or failed.
+        adapted++;
+        continue;
+      }
       if (!text.equals(c.get("expected"))) {
         problems.add(id + ": render differs: " + Py.repr(text));
         continue;
@@ -116,8 +132,38 @@ class JinjaSampleGoldenTest {
       }
     }
     System.out.println("sample goldens: " + rendered + " rendered identically, " + failedAlike
-        + " failed like Jinja2, " + problems.size() + " problems");
+        + " failed like Jinja2, " + rejectedNotLost + " rejected where Jinja2 lost tool calls, "
+        + adapted + " with their tool calls where Jinja2 lost them, " + problems.size()
+        + " problems");
     assertThat(problems).isEmpty();
     assertThat(rendered).isGreaterThan(150);
+    assertThat(rejectedNotLost).isPositive();
+    assertThat(adapted).isPositive();
+  }
+
+  /** True when text is null (no render) or lacks a call's name or a tool's description. */
+  @SuppressWarnings("unchecked")
+  private static boolean lacksToolsOrCalls(String text, List<Map<String, Object>> messages,
+                                           List<Object> tools) {
+    if (text == null) {
+      return true;
+    }
+    for (Map<String, Object> m : messages) {
+      if (m.get("tool_calls") instanceof List<?> calls) {
+        for (Object c : calls) {
+          Map<String, Object> fn = (Map<String, Object>) ((Map<String, Object>) c).get("function");
+          if (!text.contains((String) fn.get("name"))) {
+            return true;
+          }
+        }
+      }
+    }
+    for (Object t : tools) {
+      Map<String, Object> fn = (Map<String, Object>) ((Map<String, Object>) t).get("function");
+      if (!text.contains((String) fn.get("description"))) {
+        return true;
+      }
+    }
+    return false;
   }
 }
