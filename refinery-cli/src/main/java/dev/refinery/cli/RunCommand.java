@@ -1,5 +1,7 @@
 package dev.refinery.cli;
 
+import dev.refinery.io.Inputs;
+import dev.refinery.io.OutputFolder;
 import dev.refinery.pipeline.LocalRunner;
 import dev.refinery.pipeline.Pipeline;
 import dev.refinery.pipeline.PipelineSpec;
@@ -45,8 +47,16 @@ final class RunCommand implements Callable<Integer> {
     PipelineSpec parsed = PipelineSpec.read(pipelineFile);
     Pipeline pipeline = Pipeline.compile(parsed);
     ProgressDisplay progress = ProgressDisplay.forStderr(spec.commandLine().getErr());
-    LocalRunner.Result r = LocalRunner.run(pipeline,
-        new LocalRunner.Options(Math.max(1, workers), resume, progress));
+    Path output = parsed.output().path();
+    String input = parsed.input().path().toString();
+    OutputFolder.checkApart(output, Outputs.inputs(input, Inputs.resolve(input,
+        parsed.input().splits())));
+    LocalRunner.Result r;
+    // The run folder's own .work/ marks it unfinished until the run ends.
+    try (OutputFolder lock = Outputs.lock(spec, output)) {
+      r = LocalRunner.run(pipeline,
+          new LocalRunner.Options(Math.max(1, workers), resume, progress));
+    }
     out.println(String.format(Locale.ROOT, "%-40s %12s %12s  %s", "step", "in", "out",
         "dropped"));
     for (StepStats s : r.steps()) {

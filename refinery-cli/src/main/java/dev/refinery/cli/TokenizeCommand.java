@@ -3,7 +3,9 @@ package dev.refinery.cli;
 import dev.refinery.RefineryException;
 import dev.refinery.dataset.RejectHandler;
 import dev.refinery.dataset.SampleReader;
+import dev.refinery.internal.IoErrors;
 import dev.refinery.io.InputFile;
+import dev.refinery.io.OutputFolder;
 import dev.refinery.run.InOrder;
 import dev.refinery.sample.Sample;
 import dev.refinery.template.ChatTemplate;
@@ -179,12 +181,14 @@ final class TokenizeCommand implements Callable<Integer> {
       input.splits = splits;
       input.format = inputFormat;
       List<InputFile> files = input.files();
+      OutputFolder.checkApart(out, Outputs.inputs(in, files));
       TokenizeJob.Result result;
       PromptOptions prepare = prompts.options();
       PromptOptions.Tally prepared = new PromptOptions.Tally();
       long read;
       long undecodable;
-      try (SampleReader reader = input.open(files, RejectHandler.FAIL);
+      try (OutputFolder lock = Outputs.lockFile(spec, out);
+           SampleReader reader = input.open(files, RejectHandler.FAIL);
            TokenizedWriter writer = TokenizedWriter.open(fmt, out, tok.vocabSize(), labels)) {
         long[] shown = {0};
         result = TokenizeJob.run(new WithSplit(reader, prepare, prepared), st, settings, writer,
@@ -197,6 +201,10 @@ final class TokenizeCommand implements Callable<Integer> {
             });
         read = reader.read();
         undecodable = reader.rejected();
+      } catch (IOException e) {
+        // Disk full and the like: the temp files are gone (the writer's close), the message
+        // names the output.
+        throw new RefineryException(out + ": cannot write: " + IoErrors.reason(e), e);
       }
       if (read != result.read() + undecodable) {
         throw new IllegalStateException("counts do not add up: read " + read + ", tokenized "
