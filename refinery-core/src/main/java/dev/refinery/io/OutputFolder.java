@@ -11,7 +11,6 @@ import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -19,7 +18,6 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.stream.Stream;
 
 /**
@@ -29,7 +27,8 @@ import java.util.stream.Stream;
  *   <li>A lock file ({@code OUT/.refinery.lock}, or {@code .NAME.refinery.lock} beside a
  *       single-file output) held with {@link FileChannel#tryLock}: a second process on the same
  *       output stops at once, told which process (pid and command) writes there. The operating
- *       system lets go of the lock when the process dies, kill -9 included.
+ *       system lets go of the lock when the process dies, kill -9 included; the (hidden) file
+ *       stays and is reused.
  *   <li>An incomplete marker ({@code OUT/.refinery-incomplete}) while a folder is being written:
  *       {@link Inputs} refuses to read a folder that has one (or a run folder with its {@code
  *       .work/}), so a killed or failed command never passes for a finished dataset.
@@ -37,7 +36,7 @@ import java.util.stream.Stream;
  *       input.
  * </ul>
  *
- * <p>A folder made by {@link #create} for a command without resume is removed again when the
+ * <p>A folder taken by {@link #create} for a command without resume is emptied again when the
  * command fails before {@link #commit} (it was empty, so all in it is the command's own).
  */
 public final class OutputFolder implements AutoCloseable {
@@ -50,18 +49,17 @@ public final class OutputFolder implements AutoCloseable {
   private final Path target;
   private final Path lockFile;
   private final boolean folder;
-  private final boolean created;
   private FileChannel channel;
   private FileLock lock;
+  private String holder;
   private boolean marked;
   private boolean committed;
   private boolean cleanOnFailure;
 
-  private OutputFolder(Path target, Path lockFile, boolean folder, boolean created) {
+  private OutputFolder(Path target, Path lockFile, boolean folder) {
     this.target = target;
     this.lockFile = lockFile;
     this.folder = folder;
-    this.created = created;
   }
 
   /**
@@ -76,13 +74,12 @@ public final class OutputFolder implements AutoCloseable {
       throw new RefineryException(dir + ": is a file, not a folder; choose a folder for the "
           + "output");
     }
-    boolean created = !Files.exists(d);
     try {
       Files.createDirectories(d);
     } catch (IOException e) {
       throw new RefineryException(dir + ": cannot create: " + IoErrors.reason(e), e);
     }
-    OutputFolder o = new OutputFolder(dir, d.resolve(LOCK), true, created);
+    OutputFolder o = new OutputFolder(dir, d.resolve(LOCK), true);
     o.acquire(command);
     return o;
   }
@@ -99,14 +96,14 @@ public final class OutputFolder implements AutoCloseable {
       throw new RefineryException(f.getParent() + ": cannot create: " + IoErrors.reason(e), e);
     }
     OutputFolder o = new OutputFolder(file, f.resolveSibling("." + f.getFileName() + LOCK),
-        false, false);
+        false);
     o.acquire(command);
     return o;
   }
 
   /**
    * Locks {@code dir} for a command without resume: it must be absent or empty; it is marked
-   * incomplete until {@link #commit}, and emptied (removed, if made here) when the command fails.
+   * incomplete until {@link #commit}, and emptied when the command fails.
    */
   public static OutputFolder create(Path dir, String command) {
     OutputFolder o = lock(dir, command);
@@ -122,55 +119,40 @@ public final class OutputFolder implements AutoCloseable {
   }
 
   private void acquire(String command) {
-    Path key = lockFile;
+    String holder = "pid " + ProcessHandle.current().pid() + ": " + command;
     synchronized (HELD) {
-      OutputFolder other = HELD.get(key);
+      // Checked before any channel is opened: on POSIX systems closing any descriptor of the
+      // file drops every lock this process holds on it, so the holder never opens it twice.
+      OutputFolder other = HELD.get(lockFile);
       if (other != null) {
-        throw busy(describeHolder(other.lockFile));
+        throw busy(other.holder);
       }
-      // Open, lock, then check the path still names the file we locked: a holder deletes its
-      // lock file while it still holds it, so a stale handle on a deleted file must not win.
-      for (int attempt = 0; attempt < 100; attempt++) {
-        String nonce = "pid " + ProcessHandle.current().pid() + ": " + command + " ["
-            + UUID.randomUUID() + "]";
-        FileChannel ch = null;
+      FileChannel ch = null;
+      try {
+        ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.READ,
+            StandardOpenOption.WRITE);
+        FileLock l;
         try {
-          ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.READ,
-              StandardOpenOption.WRITE);
-          FileLock l;
-          try {
-            l = ch.tryLock();
-          } catch (OverlappingFileLockException e) {
-            l = null;
-          }
-          if (l == null) {
-            ch.close();
-            throw busy(describeHolder(lockFile));
-          }
-          ch.truncate(0);
-          ch.write(ByteBuffer.wrap((nonce + "\n").getBytes(StandardCharsets.UTF_8)), 0);
-          ch.force(false);
-          String now;
-          try {
-            now = Files.readString(lockFile, StandardCharsets.UTF_8).strip();
-          } catch (NoSuchFileException gone) {
-            now = null;
-          }
-          if (nonce.equals(now)) {
-            channel = ch;
-            lock = l;
-            HELD.put(key, this);
-            return;
-          }
-          l.release();
-          ch.close();
-        } catch (IOException e) {
-          closeQuietly(ch);
-          throw new RefineryException(lockFile + ": cannot lock the output: "
-              + IoErrors.reason(e), e);
+          l = ch.tryLock();
+        } catch (OverlappingFileLockException e) {
+          l = null;
         }
+        if (l == null) {
+          ch.close();
+          throw busy(describeHolder(lockFile));
+        }
+        ch.truncate(0);
+        ch.write(ByteBuffer.wrap((holder + "\n").getBytes(StandardCharsets.UTF_8)), 0);
+        ch.force(false);
+        channel = ch;
+        lock = l;
+        this.holder = holder;
+        HELD.put(lockFile, this);
+      } catch (IOException e) {
+        closeQuietly(ch);
+        throw new RefineryException(lockFile + ": cannot lock the output: "
+            + IoErrors.reason(e), e);
       }
-      throw busy(describeHolder(lockFile));
     }
   }
 
@@ -180,12 +162,10 @@ public final class OutputFolder implements AutoCloseable {
         + "); wait for it to finish, or choose another output");
   }
 
-  /** "pid 123: refinery blend ..." from a lock file, without the nonce; null if unreadable. */
+  /** "pid 123: refinery blend ..." from another process's lock file; null if not written yet. */
   private static String describeHolder(Path lockFile) {
     try {
       String s = Files.readString(lockFile, StandardCharsets.UTF_8).strip();
-      int nonce = s.lastIndexOf(" [");
-      s = nonce > 0 ? s.substring(0, nonce) : s;
       return s.isEmpty() ? null : s;
     } catch (IOException e) {
       return null;
@@ -341,8 +321,9 @@ public final class OutputFolder implements AutoCloseable {
   }
 
   /**
-   * Lets go of the output. Uncommitted, a folder from {@link #create} is emptied (and removed if
-   * made here); the lock file is deleted while still held, so no one locks a stale one.
+   * Lets go of the output. Uncommitted, a folder from {@link #create} is emptied. The lock file
+   * stays: deleting it would let a process that opened it just before lock the deleted file
+   * while a third locks a new one.
    */
   @Override
   public void close() {
@@ -363,11 +344,6 @@ public final class OutputFolder implements AutoCloseable {
         }
       }
       try {
-        Files.deleteIfExists(lockFile);
-      } catch (IOException e) {
-        // A stale lock file is harmless: the next process locks and reuses it.
-      }
-      try {
         lock.release();
       } catch (IOException e) {
         // Closing the channel below releases it too.
@@ -376,13 +352,6 @@ public final class OutputFolder implements AutoCloseable {
       lock = null;
       channel = null;
       HELD.remove(lockFile);
-      if (!committed && cleanOnFailure && created) {
-        try {
-          Files.deleteIfExists(dir);
-        } catch (IOException e) {
-          // Not empty after all (someone else's file): leave it.
-        }
-      }
     }
   }
 
