@@ -36,8 +36,9 @@ import java.util.stream.Stream;
  *       input.
  * </ul>
  *
- * <p>A folder taken by {@link #create} for a command without resume is emptied again when the
- * command fails before {@link #commit} (it was empty, so all in it is the command's own).
+ * <p>A folder taken by {@link #create} for a command without resume is emptied again (removed,
+ * if made here) when the command fails before {@link #commit} (it was empty, so all in it is the
+ * command's own).
  */
 public final class OutputFolder implements AutoCloseable {
   public static final String LOCK = ".refinery.lock";
@@ -49,6 +50,8 @@ public final class OutputFolder implements AutoCloseable {
   private final Path target;
   private final Path lockFile;
   private final boolean folder;
+  /** Made by this process (so a refused or failed command leaves no folder behind). */
+  private final boolean created;
   private FileChannel channel;
   private FileLock lock;
   private String holder;
@@ -56,10 +59,11 @@ public final class OutputFolder implements AutoCloseable {
   private boolean committed;
   private boolean cleanOnFailure;
 
-  private OutputFolder(Path target, Path lockFile, boolean folder) {
+  private OutputFolder(Path target, Path lockFile, boolean folder, boolean created) {
     this.target = target;
     this.lockFile = lockFile;
     this.folder = folder;
+    this.created = created;
   }
 
   /**
@@ -74,12 +78,13 @@ public final class OutputFolder implements AutoCloseable {
       throw new RefineryException(dir + ": is a file, not a folder; choose a folder for the "
           + "output");
     }
+    boolean created = !Files.exists(d);
     try {
       Files.createDirectories(d);
     } catch (IOException e) {
       throw new RefineryException(dir + ": cannot create: " + IoErrors.reason(e), e);
     }
-    OutputFolder o = new OutputFolder(dir, d.resolve(LOCK), true);
+    OutputFolder o = new OutputFolder(dir, d.resolve(LOCK), true, created);
     o.acquire(command);
     return o;
   }
@@ -96,14 +101,14 @@ public final class OutputFolder implements AutoCloseable {
       throw new RefineryException(f.getParent() + ": cannot create: " + IoErrors.reason(e), e);
     }
     OutputFolder o = new OutputFolder(file, f.resolveSibling("." + f.getFileName() + LOCK),
-        false);
+        false, false);
     o.acquire(command);
     return o;
   }
 
   /**
    * Locks {@code dir} for a command without resume: it must be absent or empty; it is marked
-   * incomplete until {@link #commit}, and emptied when the command fails.
+   * incomplete until {@link #commit}, and emptied (removed, if made here) when the command fails.
    */
   public static OutputFolder create(Path dir, String command) {
     OutputFolder o = lock(dir, command);
@@ -321,9 +326,11 @@ public final class OutputFolder implements AutoCloseable {
   }
 
   /**
-   * Lets go of the output. Uncommitted, a folder from {@link #create} is emptied. The lock file
-   * stays: deleting it would let a process that opened it just before lock the deleted file
-   * while a third locks a new one.
+   * Lets go of the output. Uncommitted, a folder from {@link #create} is emptied, and removed
+   * with its lock file when this process made it. Otherwise the lock file stays: deleting it
+   * would let a process that opened it just before lock the deleted file while a third locks a
+   * new one (for a folder made and given up here, that needs three processes within
+   * microseconds, and the second then finds the folder gone).
    */
   @Override
   public void close() {
@@ -348,10 +355,25 @@ public final class OutputFolder implements AutoCloseable {
       } catch (IOException e) {
         // Closing the channel below releases it too.
       }
+      boolean remove = !committed && cleanOnFailure && created;
+      if (remove) {
+        try {
+          Files.deleteIfExists(lockFile);
+        } catch (IOException e) {
+          remove = false;
+        }
+      }
       closeQuietly(channel);
       lock = null;
       channel = null;
       HELD.remove(lockFile);
+      if (remove) {
+        try {
+          Files.deleteIfExists(dir);
+        } catch (IOException e) {
+          // Someone else's file is in it now: leave it.
+        }
+      }
     }
   }
 
