@@ -33,7 +33,7 @@ final class ShardCommand implements Callable<Integer> {
   @Mixin
   InputOptions input;
 
-  @Parameters(index = "1", paramLabel = "OUTDIR", description = "The folder for the shards.")
+  @Parameters(index = "1", paramLabel = "OUTDIR", description = "A new (or empty) folder for the shards.")
   Path outDir;
 
   @Option(names = "--world-size", paramLabel = "N", required = true,

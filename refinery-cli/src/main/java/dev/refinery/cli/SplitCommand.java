@@ -31,7 +31,7 @@ final class SplitCommand implements Callable<Integer> {
   InputOptions input;
 
   @Parameters(index = "1", paramLabel = "OUTDIR",
-      description = "The folder for one file per split (NAME.parquet).")
+      description = "A new (or empty) folder for one file per split (NAME.parquet).")
   Path outDir;
 
   @Option(names = "--fractions", paramLabel = "NAME=F,...", required = true,
