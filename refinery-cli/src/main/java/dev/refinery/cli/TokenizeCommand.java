@@ -174,21 +174,22 @@ final class TokenizeCommand implements Callable<Integer> {
         new TokenizeJob.Settings(new LengthLimit(policy, maxLength), pack, threads);
     Path statsFile = stats != null ? stats : fmt.defaultStats(out);
 
-    try (Tokenizer tok = Tokenizers.open(tokenizer)) {
+    InputOptions input = new InputOptions();
+    input.path = in;
+    input.splits = splits;
+    input.format = inputFormat;
+    List<InputFile> files = input.files();
+    OutputFolder.checkApart(out, Outputs.inputs(in, files));
+    // Held until the statistics beside the output are written too.
+    try (OutputFolder lock = Outputs.lockFile(spec, out);
+         Tokenizer tok = Tokenizers.open(tokenizer)) {
       SampleTokenizer st = new SampleTokenizer(tok, chat, options, lossMode, turnsMode);
-      InputOptions input = new InputOptions();
-      input.path = in;
-      input.splits = splits;
-      input.format = inputFormat;
-      List<InputFile> files = input.files();
-      OutputFolder.checkApart(out, Outputs.inputs(in, files));
       TokenizeJob.Result result;
       PromptOptions prepare = prompts.options();
       PromptOptions.Tally prepared = new PromptOptions.Tally();
       long read;
       long undecodable;
-      try (OutputFolder lock = Outputs.lockFile(spec, out);
-           SampleReader reader = input.open(files, RejectHandler.FAIL);
+      try (SampleReader reader = input.open(files, RejectHandler.FAIL);
            TokenizedWriter writer = TokenizedWriter.open(fmt, out, tok.vocabSize(), labels)) {
         long[] shown = {0};
         result = TokenizeJob.run(new WithSplit(reader, prepare, prepared), st, settings, writer,
