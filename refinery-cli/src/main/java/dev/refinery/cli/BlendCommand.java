@@ -87,7 +87,7 @@ final class BlendCommand implements Callable<Integer> {
     Map<String, Double> w = parseWeights(weights);
     List<Path> inputs = new ArrayList<>();
     specs.forEach(s -> inputs.addAll(Outputs.inputs(s.path(), List.of())));
-    OutputFolder.checkApart(out, inputs);
+    Outputs.apart(inputs, out, output.rejects);
     TokenCounter counter = tokens.open();
     long memory = Runtime.getRuntime().maxMemory() / 4;
     Blender.Result r;

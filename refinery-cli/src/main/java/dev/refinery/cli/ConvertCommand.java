@@ -91,7 +91,7 @@ final class ConvertCommand implements Callable<Integer> {
     }
     Format source = Formats.withColumns(
         "auto".equals(from) ? Formats.detect(files.get(0)) : Formats.byName(from), columns);
-    OutputFolder.checkApart(out, Outputs.inputs(in, files));
+    Outputs.apart(Outputs.inputs(in, files), out, rejects);
     OutputFolder lock = Outputs.lockFile(spec, out);
     RejectsWriter rejectsWriter = null;
     long written;

@@ -124,7 +124,7 @@ final class FormatCommand implements Callable<Integer> {
     }
     List<InputFile> files = input.files();
     PrintWriter err = spec.commandLine().getErr();
-    OutputFolder.checkApart(out, Outputs.inputs(input.path, files));
+    Outputs.apart(Outputs.inputs(input.path, files), out, rejects);
     OutputFolder lock = Outputs.lockFile(spec, out);
     RejectsWriter rejectsWriter = null;
     long read;

@@ -86,7 +86,7 @@ final class InterleaveCommand implements Callable<Integer> {
     }
     List<Path> inputs = new ArrayList<>();
     specs.forEach(s -> inputs.addAll(Outputs.inputs(s.path(), List.of())));
-    OutputFolder.checkApart(out, inputs);
+    Outputs.apart(inputs, out, output.rejects);
     Interleaver.Result r;
     try (OutputFolder folder = Outputs.create(spec, out)) {
       RejectsWriter rejectsWriter = output.openRejects();

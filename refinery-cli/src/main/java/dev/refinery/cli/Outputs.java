@@ -33,6 +33,15 @@ final class Outputs {
     return OutputFolder.lockFile(file, command(spec));
   }
 
+  /** Refuses outputs (the data, a rejects file; null for none) that are or hold an input. */
+  static void apart(List<Path> inputs, Path... outputs) {
+    for (Path out : outputs) {
+      if (out != null) {
+        OutputFolder.checkApart(out, inputs);
+      }
+    }
+  }
+
   /** The inputs as named (a file or folder; a glob names none) and as resolved. */
   static List<Path> inputs(String named, List<InputFile> files) {
     List<Path> all = new ArrayList<>();

@@ -65,7 +65,7 @@ final class ShardCommand implements Callable<Integer> {
       throw new RefineryException("--by tokens needs --tokenizer");
     }
     List<InputFile> files = input.files();
-    OutputFolder.checkApart(outDir, Outputs.inputs(input.path, files));
+    Outputs.apart(Outputs.inputs(input.path, files), outDir, output.rejects);
     TokenCounter counter = tokens.open();
     Sharder.Result r;
     try (OutputFolder folder = Outputs.create(spec, outDir)) {

@@ -49,7 +49,7 @@ final class ShuffleCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     List<InputFile> files = input.files();
-    OutputFolder.checkApart(out, Outputs.inputs(input.path, files));
+    Outputs.apart(Outputs.inputs(input.path, files), out, rejects);
     long memory = memoryMb != null ? memoryMb << 20 : Runtime.getRuntime().maxMemory() / 4;
     Shuffler.Result r;
     try (OutputFolder lock = Outputs.lockFile(spec, out)) {

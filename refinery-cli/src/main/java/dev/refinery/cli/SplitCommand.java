@@ -59,7 +59,7 @@ final class SplitCommand implements Callable<Integer> {
     SplitKey splitKey = SplitKey.parse(key);
     String ext = output.extension();
     List<InputFile> files = input.files();
-    OutputFolder.checkApart(outDir, Outputs.inputs(input.path, files));
+    Outputs.apart(Outputs.inputs(input.path, files), outDir, output.rejects);
     Splitter.Result r;
     try (OutputFolder folder = Outputs.create(spec, outDir)) {
       RejectsWriter rejectsWriter = output.openRejects();

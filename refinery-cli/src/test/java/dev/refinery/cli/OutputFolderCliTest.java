@@ -208,6 +208,12 @@ class OutputFolderCliTest {
     assertThat(same.status()).isEqualTo(1);
     assertThat(same.err().strip()).isEqualTo("error: " + in + ": is also the input; choose "
         + "another output");
+    byte[] input = Files.readAllBytes(in);
+    Cli rejects = Cli.run("convert", in.toString(), dir.resolve("c.jsonl").toString(), "--to",
+        "openai", "--rejects", in.toString());
+    assertThat(rejects.status()).isEqualTo(1);
+    assertThat(rejects.err()).contains(in + ": is also the input");
+    assertThat(Files.readAllBytes(in)).isEqualTo(input);
     Cli inside = Cli.run("shuffle", outy.toString(), outy.resolve("s.jsonl").toString(),
         "--seed", "1");
     assertThat(inside.status()).isEqualTo(1);
