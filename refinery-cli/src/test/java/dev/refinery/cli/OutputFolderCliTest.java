@@ -143,6 +143,19 @@ class OutputFolderCliTest {
         + "this output (pid " + writer.pid() + ": refinery blend (half-way test writer)); wait "
         + "for it to finish, or choose another output");
 
+    // A resumed run beside a live one both printed "conserved" and lost rows.
+    Files.writeString(dir.resolve("p.yaml"), """
+        input: {path: src.jsonl, format: nemotron}
+        steps: []
+        output: {path: mix, format: jsonl}
+        """);
+    Cli run = Cli.run("run", dir.resolve("p.yaml").toString(), "--resume");
+    assertThat(run.status()).isEqualTo(1);
+    assertThat(run.err()).contains("another process is writing this output (pid "
+        + writer.pid() + ": refinery blend (half-way test writer))");
+    Cli shard = Cli.run("shard", src.toString(), mix.toString(), "--world-size", "2");
+    assertThat(shard.err()).contains("(pid " + writer.pid() + ": ");
+
     writer.destroyForcibly().waitFor(); // SIGKILL: nothing runs in the writer any more
     Cli stats = Cli.run("stats", mix.toString());
     assertThat(stats.status()).isEqualTo(1);
