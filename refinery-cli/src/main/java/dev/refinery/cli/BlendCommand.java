@@ -2,6 +2,7 @@ package dev.refinery.cli;
 
 import dev.refinery.RefineryException;
 import dev.refinery.dataset.RejectsWriter;
+import dev.refinery.io.OutputFolder;
 import dev.refinery.mix.BlendPlan;
 import dev.refinery.mix.Blender;
 import dev.refinery.tokenize.TokenCounter;
@@ -84,19 +85,26 @@ final class BlendCommand implements Callable<Integer> {
       specs.add(Blender.SourceSpec.parse(s));
     }
     Map<String, Double> w = parseWeights(weights);
+    List<Path> inputs = new ArrayList<>();
+    specs.forEach(s -> inputs.addAll(Outputs.inputs(s.path(), List.of())));
+    Outputs.apart(inputs, out, output.rejects);
     TokenCounter counter = tokens.open();
-    RejectsWriter rejectsWriter = output.openRejects();
     long memory = Runtime.getRuntime().maxMemory() / 4;
     Blender.Result r;
-    try {
-      r = Blender.blend(specs, w, out, new Blender.Options(unit,
-          unit == BlendPlan.Unit.SAMPLES ? totalSamples : totalTokens, seed,
-          counter == null ? null : counter::count, tokens.describe(), !noShuffle, shards, ext,
-          memory), MixOutput.handler(rejectsWriter));
-    } finally {
-      if (rejectsWriter != null) {
-        rejectsWriter.close();
+    try (OutputFolder folder = Outputs.create(spec, out)) {
+      RejectsWriter rejectsWriter = output.openRejects();
+      try {
+        r = Blender.blend(specs, w, out, new Blender.Options(unit,
+            unit == BlendPlan.Unit.SAMPLES ? totalSamples : totalTokens, seed,
+            counter == null ? null : counter::count, tokens.describe(), !noShuffle, shards, ext,
+            memory), MixOutput.handler(rejectsWriter));
+      } finally {
+        if (rejectsWriter != null) {
+          rejectsWriter.close();
+        }
       }
+      folder.commit();
+    } finally {
       if (counter != null) {
         counter.tokenizer().close();
       }

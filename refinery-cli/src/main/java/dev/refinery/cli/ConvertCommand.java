@@ -10,6 +10,7 @@ import dev.refinery.format.Format;
 import dev.refinery.format.Formats;
 import dev.refinery.format.SchemaException;
 import dev.refinery.io.InputFile;
+import dev.refinery.io.OutputFolder;
 import dev.refinery.io.Inputs;
 import dev.refinery.io.RowSchemaMismatchException;
 import dev.refinery.sample.ContentUuid;
@@ -91,12 +92,15 @@ final class ConvertCommand implements Callable<Integer> {
     }
     Format source = Formats.withColumns(
         "auto".equals(from) ? Formats.detect(files.get(0)) : Formats.byName(from), columns);
-    RejectsWriter rejectsWriter = rejects == null ? null : new RejectsWriter(rejects);
-    RejectHandler onReject = rejectsWriter == null ? RejectHandler.FAIL : rejectsWriter;
+    Outputs.apart(Outputs.inputs(in, files), out, rejects);
+    OutputFolder lock = Outputs.lockFile(spec, out);
+    RejectsWriter rejectsWriter = null;
     long written;
     long read;
     long rejected;
     try {
+      rejectsWriter = rejects == null ? null : new RejectsWriter(rejects);
+      RejectHandler onReject = rejectsWriter == null ? RejectHandler.FAIL : rejectsWriter;
       SampleWriter writer = SampleWriter.create(out, target);
       long notWritten = 0;
       try (SampleReader reader = SampleReader.open(files, source, onReject)) {
@@ -126,6 +130,7 @@ final class ConvertCommand implements Callable<Integer> {
       if (rejectsWriter != null) {
         rejectsWriter.close();
       }
+      lock.close();
     }
     if (read != written + rejected) {
       throw new IllegalStateException("counts do not add up: read " + read + ", written "

@@ -2,6 +2,8 @@ package dev.refinery.cli;
 
 import dev.refinery.RefineryException;
 import dev.refinery.internal.Errors;
+import dev.refinery.internal.IoErrors;
+import java.io.IOException;
 import java.io.UncheckedIOException;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.ParseResult;
@@ -30,6 +32,14 @@ final class ErrorHandler implements IExecutionExceptionHandler {
     }
     if (e instanceof UncheckedIOException io) {
       err.println("error: " + Errors.firstLine(String.valueOf(io.getCause().getMessage())));
+      if (verbose) {
+        e.printStackTrace(err);
+      }
+      return USER_ERROR;
+    }
+    if (e instanceof IOException io) {
+      // Disk full, permissions, a vanished file: the machine's state, not a bug.
+      err.println("error: " + Errors.firstLine(IoErrors.reason(io)));
       if (verbose) {
         e.printStackTrace(err);
       }

@@ -11,6 +11,7 @@ import dev.refinery.internal.Json;
 import dev.refinery.io.AtomicFile;
 import dev.refinery.io.Compression;
 import dev.refinery.io.InputFile;
+import dev.refinery.io.OutputFolder;
 import dev.refinery.sample.ContentUuid;
 import dev.refinery.sample.Sample;
 import dev.refinery.template.ChatTemplate;
@@ -120,12 +121,15 @@ final class FormatCommand implements Callable<Integer> {
     }
     List<InputFile> files = input.files();
     PrintWriter err = spec.commandLine().getErr();
-    RejectsWriter rejectsWriter = rejects == null ? null : new RejectsWriter(rejects);
-    RejectHandler onReject = rejectsWriter == null ? RejectHandler.FAIL : rejectsWriter;
+    Outputs.apart(Outputs.inputs(input.path, files), out, rejects);
+    OutputFolder lock = Outputs.lockFile(spec, out);
+    RejectsWriter rejectsWriter = null;
     long read;
     long written = 0;
     long rejected;
     try {
+      rejectsWriter = rejects == null ? null : new RejectsWriter(rejects);
+      RejectHandler onReject = rejectsWriter == null ? RejectHandler.FAIL : rejectsWriter;
       AtomicFile file = new AtomicFile(out);
       long notRendered = 0;
       try (OutputStream os = Compression.of(out).create(Files.newOutputStream(file.temp()));
@@ -176,6 +180,7 @@ final class FormatCommand implements Callable<Integer> {
       if (rejectsWriter != null) {
         rejectsWriter.close();
       }
+      lock.close();
     }
     if (read != written + rejected) {
       throw new IllegalStateException("counts do not add up: read " + read + ", written "

@@ -13,6 +13,7 @@ import dev.refinery.generate.RetryPolicy;
 import dev.refinery.internal.Json;
 import dev.refinery.io.InputFile;
 import dev.refinery.io.Inputs;
+import dev.refinery.io.OutputFolder;
 import dev.refinery.sample.Message;
 import dev.refinery.template.prompt.PromptOptions;
 import java.io.PrintWriter;
@@ -185,6 +186,7 @@ final class GenerateCommand implements Callable<Integer> {
       throw new RefineryException(e.getMessage());
     }
     List<InputFile> files = Inputs.resolve(prompts);
+    OutputFolder.checkApart(out, Outputs.inputs(prompts, files));
     if (columns != null && "auto".equals(format)) {
       throw new RefineryException("--columns needs --format: which format's columns are named?");
     }
@@ -201,7 +203,7 @@ final class GenerateCommand implements Callable<Integer> {
     Thread progress = progressThread(run, err, System.console() != null, total);
     progress.start();
     GenerationRun.Stats stats;
-    try {
+    try (OutputFolder lock = Outputs.lock(spec, out)) {
       stats = run.run(files, input, out);
     } finally {
       progress.interrupt();

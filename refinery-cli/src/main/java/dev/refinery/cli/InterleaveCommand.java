@@ -2,6 +2,7 @@ package dev.refinery.cli;
 
 import dev.refinery.RefineryException;
 import dev.refinery.dataset.RejectsWriter;
+import dev.refinery.io.OutputFolder;
 import dev.refinery.mix.Blender;
 import dev.refinery.mix.Interleave;
 import dev.refinery.mix.Interleaver;
@@ -83,15 +84,21 @@ final class InterleaveCommand implements Callable<Integer> {
             + "', which is not a source");
       }
     }
-    RejectsWriter rejectsWriter = output.openRejects();
+    List<Path> inputs = new ArrayList<>();
+    specs.forEach(s -> inputs.addAll(Outputs.inputs(s.path(), List.of())));
+    Outputs.apart(inputs, out, output.rejects);
     Interleaver.Result r;
-    try {
-      r = Interleaver.interleave(specs, p, strategy, seed, out, ext, shards,
-          MixOutput.handler(rejectsWriter));
-    } finally {
-      if (rejectsWriter != null) {
-        rejectsWriter.close();
+    try (OutputFolder folder = Outputs.create(spec, out)) {
+      RejectsWriter rejectsWriter = output.openRejects();
+      try {
+        r = Interleaver.interleave(specs, p, strategy, seed, out, ext, shards,
+            MixOutput.handler(rejectsWriter));
+      } finally {
+        if (rejectsWriter != null) {
+          rejectsWriter.close();
+        }
       }
+      folder.commit();
     }
     StringBuilder line = new StringBuilder("written ").append(r.written()).append(" rows (");
     for (int i = 0; i < specs.size(); i++) {

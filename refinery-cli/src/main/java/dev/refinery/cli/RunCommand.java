@@ -1,5 +1,7 @@
 package dev.refinery.cli;
 
+import dev.refinery.io.Inputs;
+import dev.refinery.io.OutputFolder;
 import dev.refinery.pipeline.LocalRunner;
 import dev.refinery.pipeline.Pipeline;
 import dev.refinery.pipeline.PipelineSpec;
@@ -67,8 +69,13 @@ final class RunCommand implements Callable<Integer> {
     Pipeline pipeline = Pipeline.compile(parsed);
     ProgressDisplay progress = ProgressDisplay.forStderr(spec.commandLine().getErr());
     PrintWriter err = spec.commandLine().getErr();
+    Path output = parsed.output().path();
+    String input = parsed.input().path().toString();
+    OutputFolder.checkApart(output, Outputs.inputs(input, Inputs.resolve(input,
+        parsed.input().splits())));
     LocalRunner.Result r;
-    try {
+    // The run folder's own .work/ marks it unfinished until the run ends.
+    try (OutputFolder lock = Outputs.lock(spec, output)) {
       r = LocalRunner.run(pipeline, new LocalRunner.Options(Math.max(1, workers), resume,
           progress, () -> {
             err.println();

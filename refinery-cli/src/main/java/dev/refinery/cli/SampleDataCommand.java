@@ -3,6 +3,7 @@ package dev.refinery.cli;
 import dev.refinery.demo.Plant;
 import dev.refinery.demo.SampleData;
 import dev.refinery.io.FileKind;
+import dev.refinery.io.OutputFolder;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -52,8 +53,11 @@ final class SampleDataCommand implements Callable<Integer> {
     SampleData.Spec request = new SampleData.Spec(rows, seed,
         fileFormat == FileFormat.parquet ? FileKind.PARQUET : FileKind.JSONL, shardRows);
     long started = System.nanoTime();
-    SampleData.Summary summary = SampleData.write(outDir, request,
-        (file, n) -> out.println("  wrote " + outDir.relativize(file) + " (" + n + " rows)"));
+    SampleData.Summary summary;
+    try (OutputFolder lock = Outputs.lock(spec, outDir)) {
+      summary = SampleData.write(outDir, request,
+          (file, n) -> out.println("  wrote " + outDir.relativize(file) + " (" + n + " rows)"));
+    }
     double seconds = (System.nanoTime() - started) / 1e9;
 
     out.println("Wrote " + summary.totalRows() + " rows in " + summary.files().size()

@@ -3,6 +3,7 @@ package dev.refinery.cli;
 import dev.refinery.RefineryException;
 import dev.refinery.dataset.RejectsWriter;
 import dev.refinery.io.InputFile;
+import dev.refinery.io.OutputFolder;
 import dev.refinery.mix.ShardAssigner;
 import dev.refinery.mix.Sharder;
 import dev.refinery.tokenize.TokenCounter;
@@ -32,7 +33,7 @@ final class ShardCommand implements Callable<Integer> {
   @Mixin
   InputOptions input;
 
-  @Parameters(index = "1", paramLabel = "OUTDIR", description = "The folder for the shards.")
+  @Parameters(index = "1", paramLabel = "OUTDIR", description = "A new (or empty) folder for the shards.")
   Path outDir;
 
   @Option(names = "--world-size", paramLabel = "N", required = true,
@@ -64,17 +65,22 @@ final class ShardCommand implements Callable<Integer> {
       throw new RefineryException("--by tokens needs --tokenizer");
     }
     List<InputFile> files = input.files();
+    Outputs.apart(Outputs.inputs(input.path, files), outDir, output.rejects);
     TokenCounter counter = tokens.open();
-    RejectsWriter rejectsWriter = output.openRejects();
     Sharder.Result r;
-    try {
-      r = Sharder.shard(files, input.format(files), outDir, worldSize, balance, strided, ext,
-          counter == null ? null : counter::count,
-          MixOutput.handler(rejectsWriter));
-    } finally {
-      if (rejectsWriter != null) {
-        rejectsWriter.close();
+    try (OutputFolder folder = Outputs.create(spec, outDir)) {
+      RejectsWriter rejectsWriter = output.openRejects();
+      try {
+        r = Sharder.shard(files, input.format(files), outDir, worldSize, balance, strided, ext,
+            counter == null ? null : counter::count,
+            MixOutput.handler(rejectsWriter));
+      } finally {
+        if (rejectsWriter != null) {
+          rejectsWriter.close();
+        }
       }
+      folder.commit();
+    } finally {
       if (counter != null) {
         counter.tokenizer().close();
       }

@@ -3,6 +3,7 @@ package dev.refinery.cli;
 import dev.refinery.dataset.RejectHandler;
 import dev.refinery.dataset.RejectsWriter;
 import dev.refinery.io.InputFile;
+import dev.refinery.io.OutputFolder;
 import dev.refinery.mix.Shuffler;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -48,15 +49,18 @@ final class ShuffleCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     List<InputFile> files = input.files();
+    Outputs.apart(Outputs.inputs(input.path, files), out, rejects);
     long memory = memoryMb != null ? memoryMb << 20 : Runtime.getRuntime().maxMemory() / 4;
-    RejectsWriter rejectsWriter = rejects == null ? null : new RejectsWriter(rejects);
     Shuffler.Result r;
-    try {
-      r = Shuffler.shuffle(files, input.format(files), out, seed, memory,
-          rejectsWriter == null ? RejectHandler.FAIL : rejectsWriter);
-    } finally {
-      if (rejectsWriter != null) {
-        rejectsWriter.close();
+    try (OutputFolder lock = Outputs.lockFile(spec, out)) {
+      RejectsWriter rejectsWriter = rejects == null ? null : new RejectsWriter(rejects);
+      try {
+        r = Shuffler.shuffle(files, input.format(files), out, seed, memory,
+            rejectsWriter == null ? RejectHandler.FAIL : rejectsWriter);
+      } finally {
+        if (rejectsWriter != null) {
+          rejectsWriter.close();
+        }
       }
     }
     spec.commandLine().getOut().printf(Locale.ROOT,

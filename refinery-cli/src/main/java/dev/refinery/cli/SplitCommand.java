@@ -2,6 +2,7 @@ package dev.refinery.cli;
 
 import dev.refinery.dataset.RejectsWriter;
 import dev.refinery.io.InputFile;
+import dev.refinery.io.OutputFolder;
 import dev.refinery.mix.SplitKey;
 import dev.refinery.mix.Splitter;
 import dev.refinery.mix.StableSplit;
@@ -30,7 +31,7 @@ final class SplitCommand implements Callable<Integer> {
   InputOptions input;
 
   @Parameters(index = "1", paramLabel = "OUTDIR",
-      description = "The folder for one file per split (NAME.parquet).")
+      description = "A new (or empty) folder for one file per split (NAME.parquet).")
   Path outDir;
 
   @Option(names = "--fractions", paramLabel = "NAME=F,...", required = true,
@@ -58,15 +59,19 @@ final class SplitCommand implements Callable<Integer> {
     SplitKey splitKey = SplitKey.parse(key);
     String ext = output.extension();
     List<InputFile> files = input.files();
-    RejectsWriter rejectsWriter = output.openRejects();
+    Outputs.apart(Outputs.inputs(input.path, files), outDir, output.rejects);
     Splitter.Result r;
-    try {
-      r = Splitter.split(files, input.format(files), outDir, split, splitKey, ext,
-          MixOutput.handler(rejectsWriter));
-    } finally {
-      if (rejectsWriter != null) {
-        rejectsWriter.close();
+    try (OutputFolder folder = Outputs.create(spec, outDir)) {
+      RejectsWriter rejectsWriter = output.openRejects();
+      try {
+        r = Splitter.split(files, input.format(files), outDir, split, splitKey, ext,
+            MixOutput.handler(rejectsWriter));
+      } finally {
+        if (rejectsWriter != null) {
+          rejectsWriter.close();
+        }
       }
+      folder.commit();
     }
     StringBuilder line = new StringBuilder();
     long written = 0;

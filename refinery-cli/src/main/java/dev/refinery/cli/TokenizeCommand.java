@@ -5,7 +5,9 @@ import dev.refinery.dataset.RejectHandler;
 import dev.refinery.dataset.Rejected;
 import dev.refinery.dataset.RejectsWriter;
 import dev.refinery.dataset.SampleReader;
+import dev.refinery.internal.IoErrors;
 import dev.refinery.io.InputFile;
+import dev.refinery.io.OutputFolder;
 import dev.refinery.run.InOrder;
 import dev.refinery.sample.Sample;
 import dev.refinery.template.ChatTemplate;
@@ -183,13 +185,16 @@ final class TokenizeCommand implements Callable<Integer> {
         new TokenizeJob.Settings(new LengthLimit(policy, maxLength), pack, threads);
     Path statsFile = stats != null ? stats : fmt.defaultStats(out);
 
-    try (Tokenizer tok = Tokenizers.open(tokenizer)) {
+    InputOptions input = new InputOptions();
+    input.path = in;
+    input.splits = splits;
+    input.format = inputFormat;
+    List<InputFile> files = input.files();
+    OutputFolder.checkApart(out, Outputs.inputs(in, files));
+    // Held until the statistics beside the output are written too.
+    try (OutputFolder lock = Outputs.lockFile(spec, out);
+         Tokenizer tok = Tokenizers.open(tokenizer)) {
       SampleTokenizer st = new SampleTokenizer(tok, chat, options, lossMode, turnsMode);
-      InputOptions input = new InputOptions();
-      input.path = in;
-      input.splits = splits;
-      input.format = inputFormat;
-      List<InputFile> files = input.files();
       TokenizeJob.Result result;
       PromptOptions prepare = prompts.options();
       PromptOptions.Tally prepared = new PromptOptions.Tally();
@@ -216,6 +221,10 @@ final class TokenizeCommand implements Callable<Integer> {
             });
         read = reader.read();
         undecodable = reader.rejected();
+      } catch (IOException e) {
+        // Disk full and the like: the temp files are gone (the writer's close), the message
+        // names the output.
+        throw new RefineryException(out + ": cannot write: " + IoErrors.reason(e), e);
       }
       if (read != result.read() + undecodable) {
         throw new IllegalStateException("counts do not add up: read " + read + ", tokenized "

@@ -9,8 +9,9 @@ import dev.refinery.internal.IoErrors;
 import dev.refinery.internal.Json;
 import dev.refinery.io.AtomicFile;
 import dev.refinery.io.FileDigests;
+import dev.refinery.io.FileKind;
 import dev.refinery.io.InputFile;
-import dev.refinery.io.Inputs;
+import dev.refinery.io.OutputFolder;
 import dev.refinery.sample.ContentUuid;
 import dev.refinery.sample.Sample;
 import dev.refinery.template.prompt.PromptOptions;
@@ -267,6 +268,7 @@ public final class GenerationRun {
       done = options.resume() ? completedUuids(rowsFile) : Set.of();
       resumed = done.size();
       Files.deleteIfExists(out.resolve(PARQUET));
+      OutputFolder.mark(out, "refinery generate", "run the same command with --resume");
     } catch (IOException e) {
       throw new RefineryException(out + ": cannot prepare the output folder: "
           + IoErrors.reason(e), e);
@@ -317,6 +319,7 @@ public final class GenerationRun {
     }
     Stats stats = stats();
     writeSummary(out.resolve(SUMMARY), stats);
+    OutputFolder.unmark(out);
     return stats;
   }
 
@@ -592,7 +595,9 @@ public final class GenerationRun {
 
   private void writeParquet(Path rowsFile, Path parquet) {
     SampleWriter writer = SampleWriter.create(parquet, Formats.nemotron());
-    try (SampleReader reader = SampleReader.open(Inputs.resolve(rowsFile.toString()), Formats.nemotron(),
+    // Read directly: the folder is still marked incomplete, which Inputs would refuse.
+    try (SampleReader reader = SampleReader.open(
+        List.of(new InputFile(rowsFile, null, FileKind.JSONL)), Formats.nemotron(),
         RejectHandler.FAIL)) {
       while (reader.hasNext()) {
         writer.write(reader.next());

@@ -74,6 +74,7 @@ public final class Inputs {
       throw new RefineryException(spec + ": no data files (.parquet, .jsonl, .json, "
           + ".jsonl.gz, .jsonl.zst) found");
     }
+    OutputFolder.checkComplete(result.stream().map(InputFile::path).toList());
     return result;
   }
 

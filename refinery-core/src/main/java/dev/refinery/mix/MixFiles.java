@@ -5,6 +5,7 @@ import dev.refinery.internal.FileTrees;
 import dev.refinery.internal.IoErrors;
 import dev.refinery.internal.Json;
 import dev.refinery.io.AtomicFile;
+import dev.refinery.io.OutputFolder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,7 +33,9 @@ final class MixFiles {
   static void checkEmptyOutput(Path out) {
     if (Files.exists(out)) {
       try (Stream<Path> list = Files.list(out)) {
-        if (list.findAny().isPresent()) {
+        // The lock and incomplete marker of this command's own OutputFolder are not content.
+        if (list.map(p -> p.getFileName().toString()).anyMatch(
+            n -> !n.equals(OutputFolder.LOCK) && !n.equals(OutputFolder.INCOMPLETE))) {
           throw new RefineryException(out + ": exists and is not empty; choose a new folder");
         }
       } catch (IOException e) {

@@ -7,8 +7,8 @@ import dev.refinery.dataset.SampleWriter;
 import dev.refinery.format.Format;
 import dev.refinery.format.Formats;
 import dev.refinery.internal.IoErrors;
+import dev.refinery.io.FileKind;
 import dev.refinery.io.InputFile;
-import dev.refinery.io.Inputs;
 import dev.refinery.sample.Sample;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -165,7 +165,9 @@ public final class Sharder {
   }
 
   private static void convert(Path from, Path to, Format format) {
-    try (SampleReader in = SampleReader.open(Inputs.resolve(from.toString()), Formats.nemotron(),
+    // Read directly: the staging folder lies in the output, marked incomplete until the end.
+    try (SampleReader in = SampleReader.open(
+        List.of(new InputFile(from, null, FileKind.fromName(from))), Formats.nemotron(),
         RejectHandler.FAIL); SampleWriter out = SampleWriter.create(to, format)) {
       while (in.hasNext()) {
         out.write(in.next());

@@ -11,6 +11,7 @@ import dev.refinery.internal.Json;
 import dev.refinery.io.AtomicFile;
 import dev.refinery.io.InputFile;
 import dev.refinery.io.Inputs;
+import dev.refinery.io.OutputFolder;
 import dev.refinery.run.InOrder;
 import dev.refinery.sample.Sample;
 import java.io.IOException;
@@ -338,7 +339,8 @@ public final class LocalRunner {
         RunFolder.deleteStaleTempFiles(run);
       } else {
         try (Stream<Path> s = Files.list(run)) {
-          if (s.anyMatch(p -> true)) {
+          // The lock of the process writing here (this one) is not content.
+          if (s.anyMatch(p -> !p.getFileName().toString().equals(OutputFolder.LOCK))) {
             throw new RefineryException(run + ": the run folder is not empty; choose a new "
                 + "output path or remove it");
           }
@@ -675,8 +677,14 @@ public final class LocalRunner {
   /** Cuts the last stage's partitions into shards of (nearly) equal size, by global order. */
   private List<Path> writeShards(int stage, List<PartitionStats> last) {
     PipelineSpec.Output output = pipeline.spec().output();
-    int n = output.shards();
     long total = last.stream().mapToLong(PartitionStats::written).sum();
+    // More shards than rows would be empty files (100,000 of them for 2,000 rows): one row each
+    // at most, and one file when nothing is left.
+    int n = (int) Math.min(output.shards(), Math.max(1, total));
+    if (n < output.shards()) {
+      note("output.shards " + output.shards() + " is more than the " + total
+          + " rows written; wrote " + n + " shards");
+    }
     long[] first = firstOrdinals(last);
     List<Path> shards = new ArrayList<>();
     for (int s = 0; s < n; s++) {
