@@ -25,15 +25,8 @@ class GenerateCommandTest {
   @TempDir
   Path dir;
 
-  private final FakeChatServer server = start();
+  private final FakeChatServer server = new FakeChatServer();
 
-  private static FakeChatServer start() {
-    try {
-      return new FakeChatServer();
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
-  }
 
   @AfterEach
   void stop() {

@@ -29,16 +29,9 @@ class OutputFolderCliTest {
   @TempDir
   Path dir;
 
-  private final FakeChatServer server = start();
+  private final FakeChatServer server = new FakeChatServer();
   private final List<Process> children = new ArrayList<>();
 
-  private static FakeChatServer start() {
-    try {
-      return new FakeChatServer();
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
-  }
 
   @AfterEach
   void stop() throws Exception {

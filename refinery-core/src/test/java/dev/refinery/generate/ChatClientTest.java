@@ -36,16 +36,9 @@ class ChatClientTest {
   private static final RetryPolicy RETRY = new RetryPolicy(4, Duration.ofMillis(100),
       Duration.ofSeconds(10), Duration.ofSeconds(60));
 
-  private final FakeChatServer server = startServer();
+  private final FakeChatServer server = new FakeChatServer();
   private final List<Duration> sleeps = Collections.synchronizedList(new ArrayList<>());
 
-  private static FakeChatServer startServer() {
-    try {
-      return new FakeChatServer();
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
-  }
 
   @AfterEach
   void stop() {

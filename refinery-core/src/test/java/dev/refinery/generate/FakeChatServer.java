@@ -45,8 +45,13 @@ public final class FakeChatServer implements AutoCloseable {
   /** Slow replies wait for this; close() lets them go. */
   private final CountDownLatch released = new CountDownLatch(1);
 
-  public FakeChatServer() throws IOException {
-    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
+  /** A server on a free loopback port; unchecked, so tests can start one in a field. */
+  public FakeChatServer() {
+    try {
+      server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
     server.setExecutor(executor);
     server.createContext("/v1/chat/completions", this::handle);
     server.start();

@@ -30,15 +30,8 @@ class GeneratorTest {
           Message.of("assistant", "an old answer")))
       .build();
 
-  private final FakeChatServer server = start();
+  private final FakeChatServer server = new FakeChatServer();
 
-  private static FakeChatServer start() {
-    try {
-      return new FakeChatServer();
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
-  }
 
   @AfterEach
   void stop() {

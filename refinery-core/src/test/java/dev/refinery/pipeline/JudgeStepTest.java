@@ -36,17 +36,10 @@ class JudgeStepTest {
   /** The grade a sample asks for rides in its answer ("answer 7"): the judge below reads it. */
   private static final Pattern WANTED = Pattern.compile("answer (\\d+)");
 
-  private final FakeChatServer server = startServer();
+  private final FakeChatServer server = new FakeChatServer();
   private final List<String> drops = Collections.synchronizedList(new ArrayList<>());
   private final List<String> counted = Collections.synchronizedList(new ArrayList<>());
 
-  private static FakeChatServer startServer() {
-    try {
-      return new FakeChatServer();
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
-  }
 
   @AfterEach
   void stop() {
