@@ -53,13 +53,8 @@ final class LazyChatClient implements Serializable {
             d.maxRetryAfter()));
   }
 
-  /** A whole-number parameter of at least 1, or a one-line error naming the YAML key. */
+  /** A whole-number parameter declared from 1 to Integer.MAX_VALUE (Params checked it). */
   static int positive(dev.refinery.filter.Params p, String name, String where) {
-    long v = p.getInt(name);
-    if (v < 1 || v > Integer.MAX_VALUE) {
-      throw new dev.refinery.RefineryException(where + "." + name + ": must be at least 1, was "
-          + v);
-    }
-    return (int) v;
+    return Math.toIntExact(p.getInt(name));
   }
 }

@@ -117,7 +117,7 @@ class GenerateStepTest {
   void badParametersFailBeforeAnyWorkNamingTheLine() throws Exception {
     prompts(1);
     assertThatThrownBy(() -> run("b1", "n: 0", 1))
-        .hasMessageContaining("b1.yaml:3 steps[0].generate.n: must be at least 1");
+        .hasMessageContaining("b1.yaml:3 steps[0].generate.n: expected an integer from 1 to ");
     assertThatThrownBy(() -> run("b2", "reasoning: maybe", 1))
         .hasMessageContaining("b2.yaml:3 steps[0].generate.reasoning");
     assertThatThrownBy(() -> run("b3", "api_key_env: REFINERY_SURELY_UNSET", 1))
