@@ -58,6 +58,10 @@ final class JsonlRowReader implements RowReader {
         if (!(value instanceof Map)) {
           return RawRow.bad(text(start, end), location, "line is not a JSON object");
         }
+        String surrogate = TextCheck.unpairedSurrogate(value);
+        if (surrogate != null) {
+          return RawRow.bad(text(start, end), location, TextCheck.reason(surrogate));
+        }
         @SuppressWarnings("unchecked")
         Map<String, Object> fields = (Map<String, Object>) value;
         return RawRow.ok(fields, location);
