@@ -69,6 +69,16 @@ final class HfTokenizer implements Tokenizer {
     return pool == null ? 0 : pool.opened;
   }
 
+  /** Handles lent out right now: calls in progress. */
+  synchronized int handlesBusy() {
+    if (pool == null) {
+      return 0;
+    }
+    synchronized (pool) {
+      return pool.opened - pool.idle.size();
+    }
+  }
+
   private synchronized Pool pool() {
     if (pool == null) {
       pool = new Pool();

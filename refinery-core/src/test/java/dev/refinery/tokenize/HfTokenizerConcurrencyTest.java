@@ -91,4 +91,37 @@ class HfTokenizerConcurrencyTest {
     assertThat(tok.encode("again")).isNotEmpty();
     tok.close();
   }
+
+  /**
+   * Closing the tokenizer while a call is in the native library (a run stopping on an error while
+   * workers still tokenize) used to free the handle under that call; now the call finishes and
+   * its handle is closed when it comes back.
+   */
+  @Test
+  void closingWhileACallRunsWaitsForThatCallsHandle() throws Exception {
+    Path file = SharedData.file("tokenizers/qwen3/tokenizer.json");
+    String text = "Solve 12 + 30 = ? The answer is \\boxed{42}. 数学 🙂\n".repeat(40_000);
+    HfTokenizer reference = (HfTokenizer) Tokenizers.open(file.toString());
+    int[] expected;
+    try {
+      expected = reference.encode(text);
+    } finally {
+      reference.close();
+    }
+
+    HfTokenizer tok = (HfTokenizer) Tokenizers.open(file.toString());
+    ExecutorService pool = Executors.newSingleThreadExecutor();
+    try {
+      Future<int[]> call = pool.submit(() -> tok.encode(text));
+      while (tok.handlesBusy() == 0 && !call.isDone()) {
+        Thread.onSpinWait();
+      }
+      tok.close();
+      assertThat(call.get()).isEqualTo(expected);
+      assertThat(tok.handlesOpened()).isZero();
+    } finally {
+      pool.shutdown();
+      tok.close();
+    }
+  }
 }
