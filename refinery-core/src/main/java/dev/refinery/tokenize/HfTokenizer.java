@@ -21,14 +21,18 @@ import java.util.function.Function;
  * A Hugging Face {@code tokenizer.json} run by the Rust tokenizers library through DJL. Holds only
  * the path; native handles are opened lazily and are transient.
  *
- * <p>A native handle is never used by two threads at once. DJL's binding turns the handle into a
- * {@code &'static mut Tokenizer} on every call, so two worker threads encoding with one handle
- * hold two mutable references to one Rust object at once, which Rust leaves undefined (a run of
- * {@code tokenize --workers 2} with Qwen3 once died of SIGSEGV in Oniguruma's {@code match_at}
- * inside {@code TokenizersLibrary.encode}). Each call borrows a handle from a pool, opening one
- * more when all are busy (at most one per thread that tokenizes at once), and gives it back; the
- * handle stays strongly reachable until the native call returns, so DJL's finalizer cannot free it
- * under the call either.
+ * <p>A native handle is used by one thread at a time and is never freed under a call. Freeing
+ * it while a call runs (closing the tokenizer as a run stops on an error while workers still
+ * tokenize) kills the JVM with SIGSEGV in Oniguruma's {@code match_at} inside {@code
+ * TokenizersLibrary.encode}: the signature of the crash seen once in 9 runs of {@code tokenize
+ * --pack --format megatron} with Qwen3 (HfTokenizerConcurrencyTest's close-while-busy case died
+ * so on the old code). And DJL's binding
+ * turns the handle into a {@code &'static mut Tokenizer} on every call, so two threads sharing one
+ * hold two mutable references to one Rust object, which Rust leaves undefined. So each call
+ * borrows a handle from a pool, opening one more when all are busy (at most one per thread that
+ * tokenizes at once, about 0.5 s and 70 MB each for Qwen3), and gives it back; {@link #close()}
+ * closes a busy handle only when its call gives it back, and the handle stays strongly reachable
+ * until the native call returns, so DJL's finalizer cannot free it under the call either.
  */
 final class HfTokenizer implements Tokenizer {
   private static final long serialVersionUID = 1L;
