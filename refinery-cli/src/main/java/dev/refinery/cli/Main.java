@@ -65,6 +65,14 @@ public final class Main implements Runnable {
       err.println("error: out of memory (heap limit " + Runtime.getRuntime().maxMemory() / (1 << 20)
           + " MB); give the JVM more, e.g. REFINERY_JAVA_OPTS=-Xmx2g, or use fewer --workers");
       status = ErrorHandler.INTERNAL_ERROR;
+    } catch (StackOverflowError e) {
+      // Input nested past what a reader bounds should never get here; if it does, one line, not
+      // a thousand stack frames.
+      err.println("internal error: stack overflow (run with --verbose for details)");
+      if (java.util.Arrays.asList(args).contains("--verbose")) {
+        e.printStackTrace(err);
+      }
+      status = ErrorHandler.INTERNAL_ERROR;
     }
     out.flush();
     err.flush();

@@ -44,7 +44,8 @@ final class StepsCommand implements Callable<Integer> {
     for (Param p : params) {
       String type = p.type().name().toLowerCase(java.util.Locale.ROOT);
       String def = p.required() ? "required" : "default " + p.defaultValue();
-      String choices = p.choices().isEmpty() ? "" : " (" + String.join(" | ", p.choices()) + ")";
+      String choices = !p.choices().isEmpty() ? " (" + String.join(" | ", p.choices()) + ")"
+          : p.range() != null && p.range().bounded() ? " (" + p.range() + ")" : "";
       out.println(String.format("      %-22s %-12s %-20s %s%s", p.name(), type, def,
           p.description(), choices));
     }

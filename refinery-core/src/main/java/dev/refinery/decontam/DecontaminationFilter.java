@@ -59,9 +59,9 @@ public final class DecontaminationFilter implements Filter<Sample> {
       Param.of("fields", Param.Type.STRING_LIST, List.of(),
           "field(s) holding the benchmark text, dotted paths allowed; empty: pick by file shape"),
       Param.of("ngram", Param.Type.INT, (long) NgramOptions.DEFAULTS.n(),
-          "n-gram length in normalized words"),
+          "n-gram length in normalized words").between(1, 1000),
       Param.of("min_words", Param.Type.INT, (long) NgramOptions.DEFAULTS.minWords(),
-          "benchmark items with fewer words are ignored; shorter than ngram: matched whole"),
+          "benchmark items with fewer words are ignored; shorter than ngram: matched whole").between(1, 1000),
       Param.choice("target", "prompt", "turns checked", "prompt", "answer",
           "prompt_and_answer"));
 

@@ -16,15 +16,15 @@ public final class LengthFilters {
     return List.of(
         new FilterType("length", "characters (code points) and words of the target text "
             + "within limits", Input.TEXT, List.of(
-            Param.of("min_chars", Type.INT, 0L, "fewest characters (0: no limit)"),
-            Param.of("max_chars", Type.INT, 0L, "most characters (0: no limit)"),
-            Param.of("min_words", Type.INT, 0L, "fewest whitespace-separated words (0: no limit)"),
-            Param.of("max_words", Type.INT, 0L, "most words (0: no limit)")),
+            Param.of("min_chars", Type.INT, 0L, "fewest characters (0: no limit)").atLeast(0),
+            Param.of("max_chars", Type.INT, 0L, "most characters (0: no limit)").atLeast(0),
+            Param.of("min_words", Type.INT, 0L, "fewest whitespace-separated words (0: no limit)").atLeast(0),
+            Param.of("max_words", Type.INT, 0L, "most words (0: no limit)").atLeast(0)),
             p -> new TextLength(p.getInt("min_chars"), p.getInt("max_chars"),
                 p.getInt("min_words"), p.getInt("max_words"))),
         new FilterType("turns", "number of messages within limits", Input.SAMPLE, List.of(
-            Param.of("min_turns", Type.INT, 0L, "fewest messages (0: no limit)"),
-            Param.of("max_turns", Type.INT, 0L, "most messages (0: no limit)")),
+            Param.of("min_turns", Type.INT, 0L, "fewest messages (0: no limit)").atLeast(0),
+            Param.of("max_turns", Type.INT, 0L, "most messages (0: no limit)").atLeast(0)),
             p -> new Turns(p.getInt("min_turns"), p.getInt("max_turns"))));
   }
 

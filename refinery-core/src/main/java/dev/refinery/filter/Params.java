@@ -7,11 +7,13 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /**
  * Parameter values checked against their declarations: every given name is declared, every value
- * has the declared type (ints widen to doubles), missing ones take their defaults. Errors name the
- * parameter and the valid choices, and start with {@code where} (e.g. the YAML key path).
+ * has the declared type (ints widen to doubles) and lies in the declared range, missing ones take
+ * their defaults. Errors name the parameter and the valid choices or range, and start with {@code
+ * where} (e.g. the YAML line and key path).
  */
 public final class Params implements Serializable {
   private final Map<String, Object> values;
@@ -21,11 +23,21 @@ public final class Params implements Serializable {
   }
 
   public static Params resolve(List<Param> declared, Map<String, ?> given, String where) {
+    return resolve(declared, given, where, name -> where + "." + name);
+  }
+
+  /**
+   * As {@link #resolve(List, Map, String)}, with {@code whereOf} naming where a given parameter's
+   * value is (its own YAML line and key path) for errors about that value.
+   */
+  public static Params resolve(List<Param> declared, Map<String, ?> given, String where,
+      UnaryOperator<String> whereOf) {
     Map<String, Param> byName = new LinkedHashMap<>();
     declared.forEach(p -> byName.put(p.name(), p));
     for (String name : given.keySet()) {
       if (!byName.containsKey(name)) {
-        throw new RefineryException(where + ": unknown parameter '" + name + "'; valid: "
+        throw new RefineryException(whereOf.apply(name) + ": unknown parameter '" + name
+            + "'; valid: "
             + (byName.isEmpty() ? "(none)" : String.join(", ", byName.keySet())));
       }
     }
@@ -36,7 +48,8 @@ public final class Params implements Serializable {
         throw new RefineryException(where + ": parameter '" + p.name() + "' is required ("
             + p.description() + ")");
       }
-      values.put(p.name(), convert(p, v, where));
+      values.put(p.name(), convert(p, v, given.containsKey(p.name()) ? whereOf.apply(p.name())
+          : where + "." + p.name()));
     }
     return new Params(values);
   }
@@ -46,17 +59,16 @@ public final class Params implements Serializable {
     return resolve(declared, Map.of(), "defaults");
   }
 
-  private static Object convert(Param p, Object v, String where) {
-    String at = where + "." + p.name();
+  private static Object convert(Param p, Object v, String at) {
     switch (p.type()) {
       case INT:
         if (v instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue())) {
-          return n.longValue();
+          return inRange(p, at, "an integer", n.longValue(), v);
         }
         throw bad(at, "an integer", v);
       case DOUBLE:
         if (v instanceof Number n) {
-          return n.doubleValue();
+          return inRange(p, at, "a number", n.doubleValue(), v);
         }
         throw bad(at, "a number", v);
       case BOOLEAN:
@@ -105,7 +117,8 @@ public final class Params implements Serializable {
             if (!(e.getValue() instanceof Number n)) {
               throw bad(at + "." + e.getKey(), "a number", e.getValue());
             }
-            out.put(String.valueOf(e.getKey()), n.doubleValue());
+            out.put(String.valueOf(e.getKey()),
+                inRange(p, at + "." + e.getKey(), "a number", n.doubleValue(), e.getValue()));
           }
           return Collections.unmodifiableMap(out);
         }
@@ -113,6 +126,14 @@ public final class Params implements Serializable {
       default:
         throw new IllegalStateException(p.type().toString());
     }
+  }
+
+  private static <N extends Number> N inRange(Param p, String at, String kind, N value,
+      Object given) {
+    if (p.range() != null && !p.range().contains(value.doubleValue())) {
+      throw bad(at, kind + " " + p.range(), given);
+    }
+    return value;
   }
 
   private static RefineryException bad(String at, String expected, Object v) {

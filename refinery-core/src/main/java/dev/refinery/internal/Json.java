@@ -25,12 +25,20 @@ import java.util.Map;
  * Refinery should depend on it.
  */
 public final class Json {
+  /**
+   * How deep arrays and objects may nest. Readers recurse once per level, so a line of 100,000
+   * nested arrays would overflow the stack; past this depth Jackson throws a {@link
+   * com.fasterxml.jackson.core.exc.StreamConstraintsException} (a parse error) instead, which
+   * readers report as a bad record. 1000 is Jackson's own default; real data nests a few levels.
+   */
+  public static final int MAX_NESTING_DEPTH = 1000;
+
   public static final JsonFactory FACTORY = JsonFactory.builder()
       .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
       .enable(StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN)
       .streamReadConstraints(StreamReadConstraints.builder()
           .maxStringLength(Integer.MAX_VALUE)
-          .maxNestingDepth(10_000)
+          .maxNestingDepth(MAX_NESTING_DEPTH)
           .maxNumberLength(10_000)
           .build())
       .build();

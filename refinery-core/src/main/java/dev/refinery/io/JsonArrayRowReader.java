@@ -61,6 +61,10 @@ final class JsonArrayRowReader implements RowReader {
       if (!(value instanceof Map)) {
         return RawRow.bad(Json.write(value), location, array ? "array element is not a JSON object" : "value is not a JSON object");
       }
+      String surrogate = TextCheck.unpairedSurrogate(value);
+      if (surrogate != null) {
+        return RawRow.bad(Json.write(value), location, TextCheck.reason(surrogate));
+      }
       @SuppressWarnings("unchecked")
       Map<String, Object> fields = (Map<String, Object>) value;
       return RawRow.ok(fields, location);

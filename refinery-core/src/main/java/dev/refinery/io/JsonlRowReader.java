@@ -1,6 +1,7 @@
 package dev.refinery.io;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import dev.refinery.internal.Json;
 import java.io.IOException;
 import java.io.InputStream;
@@ -57,6 +58,10 @@ final class JsonlRowReader implements RowReader {
         if (!(value instanceof Map)) {
           return RawRow.bad(text(start, end), location, "line is not a JSON object");
         }
+        String surrogate = TextCheck.unpairedSurrogate(value);
+        if (surrogate != null) {
+          return RawRow.bad(text(start, end), location, TextCheck.reason(surrogate));
+        }
         @SuppressWarnings("unchecked")
         Map<String, Object> fields = (Map<String, Object>) value;
         return RawRow.ok(fields, location);
@@ -74,6 +79,10 @@ final class JsonlRowReader implements RowReader {
       Pattern.compile("\\s*\\(start marker at \\[Source:[^\\]]*\\]\\)|\\s*\\[Source:[^\\]]*\\]");
 
   static String describe(JsonProcessingException e) {
+    if (e instanceof StreamConstraintsException && e.getMessage() != null
+        && e.getMessage().contains("nesting depth")) {
+      return "nested deeper than " + Json.MAX_NESTING_DEPTH + " arrays or objects";
+    }
     String message = e.getOriginalMessage();
     if (message == null) {
       message = e.getClass().getSimpleName();

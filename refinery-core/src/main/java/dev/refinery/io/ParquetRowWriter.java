@@ -601,11 +601,13 @@ final class ParquetRowWriter implements RowWriter {
     void validate(Object v) {
       switch (kind) {
         case STRING:
-          if (!(v instanceof String)) {
+          if (!(v instanceof String s)) {
             throw mismatch(path, "a string", v);
           }
+          unpaired(path, v);
           return;
         case JSON:
+          unpaired(path, v);
           return;
         case INT32:
           if (!isIntegral(v) || !fits(v, Integer.MIN_VALUE, Integer.MAX_VALUE)) {
@@ -631,6 +633,16 @@ final class ParquetRowWriter implements RowWriter {
         default:
           throw new RowSchemaMismatchException(
               "field '" + path + "' has a Parquet type Refinery cannot write");
+      }
+    }
+
+    /** UTF-8 would store an unpaired surrogate as '?': refuse the row instead. */
+    private static void unpaired(String path, Object v) {
+      String found = TextCheck.unpairedSurrogate(v);
+      if (found != null) {
+        throw new RowSchemaMismatchException("field '" + path + "' holds an unpaired surrogate "
+            + found.replace(" at ", " (at ") + (found.contains(" at ") ? ")" : "")
+            + ", which UTF-8 cannot store");
       }
     }
 

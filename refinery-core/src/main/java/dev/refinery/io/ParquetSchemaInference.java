@@ -18,9 +18,18 @@ import org.apache.parquet.schema.Types;
  * fixed type wins; a fixed group also gains the keys of the record it lacks. Other types are
  * inferred: strings, int64, double, boolean, groups (fields of all maps seen at that place, in
  * first-seen order), 3-level lists (element from all elements seen); nothing to go on gives a
- * string. Every inferred field is optional.
+ * string. Every inferred field is optional. Values nested deeper than {@link #MAX_DEPTH} are kept
+ * as JSON text.
  */
 final class ParquetSchemaInference {
+  /**
+   * Maps and lists nested deeper than this become one JSON text column: parquet-java walks a
+   * schema recursively (each list is three levels), so a record of 1,000 nested arrays, which the
+   * JSON reader accepts, would overflow the stack when the file's footer is written, and reading
+   * 64 levels back already took 30 s for one row. Real records nest a few levels.
+   */
+  static final int MAX_DEPTH = 16;
+
   private ParquetSchemaInference() {}
 
   /** The schema of all {@code rows} together: columns in first-seen order, then fixed ones. */
@@ -29,7 +38,7 @@ final class ParquetSchemaInference {
     Map<String, List<Object>> byKey = fieldsOf(new ArrayList<>(rows));
     for (Map.Entry<String, List<Object>> e : byKey.entrySet()) {
       Type k = known != null && known.containsField(e.getKey()) ? known.getType(e.getKey()) : null;
-      fields.add(infer(e.getKey(), e.getValue(), k));
+      fields.add(infer(e.getKey(), e.getValue(), k, 1));
     }
     if (known != null) {
       for (Type k : known.getFields()) {
@@ -79,12 +88,13 @@ final class ParquetSchemaInference {
   }
 
   /** The type of a field named {@code name} from its non-null values seen so far. */
-  private static Type infer(String name, List<Object> samples, Type known) {
+  private static Type infer(String name, List<Object> samples, Type known, int depth) {
     if (known != null) {
-      return refineKnown(known, samples);
+      return refineKnown(known, samples, depth);
     }
     Shape shape = shapeOf(samples);
-    if (shape == Shape.MIXED) {
+    if (shape == Shape.MIXED
+        || (depth > MAX_DEPTH && (shape == Shape.MAP || shape == Shape.LIST))) {
       return json(name);
     }
     if (shape == Shape.MAP) {
@@ -93,12 +103,12 @@ final class ParquetSchemaInference {
         return json(name); // Parquet has no empty groups: {} is kept as JSON text
       }
       List<Type> fields = new ArrayList<>();
-      byKey.forEach((k, values) -> fields.add(infer(k, values, null)));
+      byKey.forEach((k, values) -> fields.add(infer(k, values, null, depth + 1)));
       return new GroupType(Type.Repetition.OPTIONAL, name, fields);
     }
     switch (shape) {
       case LIST:
-        return list(name, infer("element", elementsOf(samples), null));
+        return list(name, infer("element", elementsOf(samples), null, depth + 1));
       case INTEGRAL:
         return Types.optional(PrimitiveTypeName.INT64).named(name);
       case NUMBER:
@@ -110,7 +120,7 @@ final class ParquetSchemaInference {
     }
   }
 
-  private static Type refineKnown(Type known, List<Object> samples) {
+  private static Type refineKnown(Type known, List<Object> samples, int depth) {
     if (known.isPrimitive()) {
       return known;
     }
@@ -121,7 +131,7 @@ final class ParquetSchemaInference {
           && g.getType(0).isRepetition(Type.Repetition.REPEATED)
           && !ParquetRowMaterializer.repeatedIsElement(g.getType(0), g.getName())) {
         GroupType repeated = g.getType(0).asGroupType();
-        Type element = refineKnown(repeated.getType(0), elementsOf(samples));
+        Type element = refineKnown(repeated.getType(0), elementsOf(samples), depth + 1);
         return g.withNewFields(repeated.withNewFields(element));
       }
       return known;
@@ -133,9 +143,9 @@ final class ParquetSchemaInference {
     List<Type> fields = new ArrayList<>();
     for (Type f : g.getFields()) {
       List<Object> values = byKey.remove(f.getName());
-      fields.add(refineKnown(f, values == null ? List.of() : values));
+      fields.add(refineKnown(f, values == null ? List.of() : values, depth + 1));
     }
-    byKey.forEach((k, values) -> fields.add(infer(k, values, null)));
+    byKey.forEach((k, values) -> fields.add(infer(k, values, null, depth + 1)));
     return g.withNewFields(fields);
   }
 

@@ -53,11 +53,11 @@ final class BlendStep implements GlobalStep {
   static final List<Param> PARAMS = List.of(
       Param.choice("by", "category", "what the weights name: the rows' category", "category"),
       Param.of("weights", Param.Type.DOUBLE_MAP, null, "a weight per group, any scale (shares "
-          + "are weight / sum), e.g. {math: 0.4, code: 0.6}; rows of other groups are dropped"),
+          + "are weight / sum), e.g. {math: 0.4, code: 0.6}; rows of other groups are dropped").atLeast(0),
       Param.of("total_samples", Param.Type.INT, 0L, "samples in the mixture (0: not given; "
-          + "give this or total_tokens)"),
+          + "give this or total_tokens)").atLeast(0),
       Param.of("total_tokens", Param.Type.INT, 0L, "tokens in the mixture, weights being shares "
-          + "of tokens (0: not given; needs tokenizer)"),
+          + "of tokens (0: not given; needs tokenizer)").atLeast(0),
       Param.of("tokenizer", Param.Type.PATH, "", "count tokens with this tokenizer.json, folder "
           + "(relative to the pipeline file) or cl100k_base / o200k_base; empty: no token counts"),
       Param.of("template", Param.Type.STRING, "", "count the conversation rendered with this chat "
@@ -93,12 +93,7 @@ final class BlendStep implements GlobalStep {
       throw new RefineryException(where + ".weights: give at least one group's weight");
     }
     double sum = 0;
-    for (Map.Entry<String, Double> e : weights.entrySet()) {
-      double w = e.getValue();
-      if (!Double.isFinite(w) || w < 0) {
-        throw new RefineryException(where + ".weights." + e.getKey() + ": the weight must be a "
-            + "number at least 0, was " + w);
-      }
+    for (double w : weights.values()) {
       sum += w;
     }
     if (!(sum > 0)) {
@@ -107,10 +102,6 @@ final class BlendStep implements GlobalStep {
     }
     long samples = p.getInt("total_samples");
     long tokens = p.getInt("total_tokens");
-    if (samples < 0 || tokens < 0) {
-      throw new RefineryException(where + "." + (samples < 0 ? "total_samples" : "total_tokens")
-          + ": must be at least 1, was " + Math.min(samples, tokens));
-    }
     if ((samples > 0) == (tokens > 0)) {
       throw new RefineryException(where + ": give exactly one of total_samples and "
           + "total_tokens" + (samples > 0 ? " (both given)" : ""));

@@ -62,9 +62,9 @@ final class ConsistencyStep implements GlobalStep {
           + "prompt (first user turn, stripped), uuid, or metadata.FIELD (dots walk nested "
           + "objects, e.g. metadata.generation.prompt_uuid as refinery generate writes it)"),
       Param.of("min_agreement", Param.Type.DOUBLE, 0.5, "share of a group's responses (answered "
-          + "or not) that must agree with the majority answer, in [0, 1]"),
+          + "or not) that must agree with the majority answer, in [0, 1]").between(0, 1),
       Param.of("min_responses", Param.Type.INT, 2L, "groups with fewer responses are dropped "
-          + "as " + TOO_FEW));
+          + "as " + TOO_FEW).between(1, Integer.MAX_VALUE));
 
   record Config(SplitKey key, double minAgreement, int minResponses) implements Serializable {}
 
@@ -94,16 +94,8 @@ final class ConsistencyStep implements GlobalStep {
       throw new RefineryException(where + ".key: unknown key '" + p.getString("key")
           + "'; use prompt, uuid or metadata.FIELD", e);
     }
-    double min = p.getDouble("min_agreement");
-    if (!(min >= 0 && min <= 1)) {
-      throw new RefineryException(where + ".min_agreement: must be in [0, 1], was " + min);
-    }
-    long responses = p.getInt("min_responses");
-    if (responses < 1 || responses > Integer.MAX_VALUE) {
-      throw new RefineryException(where + ".min_responses: must be at least 1, was "
-          + responses);
-    }
-    return new ConsistencyStep(new Config(key, min, (int) responses));
+    return new ConsistencyStep(new Config(key, p.getDouble("min_agreement"),
+        (int) p.getInt("min_responses")));
   }
 
   Config config() {

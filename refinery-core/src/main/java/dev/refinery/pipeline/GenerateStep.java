@@ -71,16 +71,16 @@ final class GenerateStep implements Step {
           "both"),
       Param.choice("mode_style", "detailed-thinking", "how the model is switched",
           "detailed-thinking", "slash-think", "qwen3", "deepseek-r1"),
-      Param.of("n", Param.Type.INT, 1L, "responses per prompt and mode"),
-      Param.of("concurrency", Param.Type.INT, 8L, "requests in flight per partition"),
-      Param.of("temperature", Param.Type.DOUBLE, -1.0, "sampling temperature (-1: the server's)"),
-      Param.of("top_p", Param.Type.DOUBLE, -1.0, "nucleus sampling (-1: the server's)"),
-      Param.of("max_tokens", Param.Type.INT, 0L, "most tokens per response (0: the server's)"),
+      Param.of("n", Param.Type.INT, 1L, "responses per prompt and mode").between(1, Integer.MAX_VALUE),
+      Param.of("concurrency", Param.Type.INT, 8L, "requests in flight per partition").between(1, Integer.MAX_VALUE),
+      Param.of("temperature", Param.Type.DOUBLE, -1.0, "sampling temperature (-1: the server's)").atLeast(-1),
+      Param.of("top_p", Param.Type.DOUBLE, -1.0, "nucleus sampling (-1: the server's)").between(-1, 1),
+      Param.of("max_tokens", Param.Type.INT, 0L, "most tokens per response (0: the server's)").atLeast(0),
       Param.of("seed", Param.Type.INT, -1L,
-          "base seed of the requests (-1: the pipeline's seed)"),
-      Param.of("timeout", Param.Type.INT, 600L, "seconds one request may take"),
+          "base seed of the requests (-1: the pipeline's seed)").atLeast(-1),
+      Param.of("timeout", Param.Type.INT, 600L, "seconds one request may take").between(1, Integer.MAX_VALUE),
       Param.of("max_attempts", Param.Type.INT, (long) RetryPolicy.DEFAULT.maxAttempts(),
-          "requests per row at most, retries of 429/5xx/timeouts included")));
+          "requests per row at most, retries of 429/5xx/timeouts included").between(1, Integer.MAX_VALUE)));
     all.addAll(LazyChatClient.CLIENT_PARAMS);
     return List.copyOf(all);
   }

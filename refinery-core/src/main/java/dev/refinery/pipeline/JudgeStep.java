@@ -80,18 +80,18 @@ final class JudgeStep implements Step {
       Param.of("model", Param.Type.STRING, null, "the judge model"),
       LazyChatClient.API_KEY_ENV,
       Param.of("rubric", Param.Type.STRING, null, "what makes a good response"),
-      Param.of("min_grade", Param.Type.DOUBLE, null, "lowest grade kept"),
-      Param.of("scale", Param.Type.INT, 10L, "grades go from 0 to scale"),
-      Param.of("concurrency", Param.Type.INT, 8L, "judge requests in flight per partition"),
-      Param.of("max_tokens", Param.Type.INT, 512L, "most tokens of a judge reply"),
-      Param.of("temperature", Param.Type.DOUBLE, 0.0, "judge sampling temperature"),
+      Param.of("min_grade", Param.Type.DOUBLE, null, "lowest grade kept").atLeast(0),
+      Param.of("scale", Param.Type.INT, 10L, "grades go from 0 to scale").between(1, Integer.MAX_VALUE),
+      Param.of("concurrency", Param.Type.INT, 8L, "judge requests in flight per partition").between(1, Integer.MAX_VALUE),
+      Param.of("max_tokens", Param.Type.INT, 512L, "most tokens of a judge reply").between(1, Integer.MAX_VALUE),
+      Param.of("temperature", Param.Type.DOUBLE, 0.0, "judge sampling temperature").atLeast(0),
       Param.of("include_trace", Param.Type.BOOLEAN, false,
           "show the judge the answer's <think> trace too"),
       Param.of("score_only", Param.Type.BOOLEAN, false,
           "keep every graded row and write the grade into metadata.refinery_scores.judge"),
-      Param.of("timeout", Param.Type.INT, 300L, "seconds one judge request may take"),
+      Param.of("timeout", Param.Type.INT, 300L, "seconds one judge request may take").between(1, Integer.MAX_VALUE),
       Param.of("max_attempts", Param.Type.INT, (long) RetryPolicy.DEFAULT.maxAttempts(),
-          "requests per sample at most, retries of 429/5xx/timeouts included")));
+          "requests per sample at most, retries of 429/5xx/timeouts included").between(1, Integer.MAX_VALUE)));
     all.addAll(LazyChatClient.CLIENT_PARAMS);
     return List.copyOf(all);
   }
@@ -133,10 +133,6 @@ final class JudgeStep implements Step {
           + scale + "), was " + num(minGrade));
     }
     double temperature = p.getDouble("temperature");
-    if (temperature < 0) {
-      throw new RefineryException(where + ".temperature: may not be negative, was "
-          + num(temperature));
-    }
     Config config = new Config(uri, model, LazyChatClient.keyEnv(p), rubric, minGrade,
         scale, positive(p, "concurrency", where), positive(p, "max_tokens", where), temperature,
         p.getBoolean("include_trace"), p.getBoolean("score_only"),

@@ -1,8 +1,15 @@
 package dev.refinery.pipeline;
 
+import dev.refinery.filter.Param;
+import dev.refinery.filter.Params;
 import dev.refinery.generate.ChatClient;
 import dev.refinery.generate.ClientOptions;
+import dev.refinery.generate.FailureLimit;
+import dev.refinery.generate.RetryPolicy;
 import java.io.Serializable;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
 import java.util.function.Function;
 
 /**
@@ -45,58 +52,46 @@ final class LazyChatClient implements Serializable {
   }
 
   /** Client options with the default retry delays and {@code maxAttempts} attempts at most. */
-  static ClientOptions options(java.net.URI endpoint, String apiKeyEnv, int concurrency,
-      java.time.Duration timeout, int maxAttempts, boolean stream) {
-    dev.refinery.generate.RetryPolicy d = dev.refinery.generate.RetryPolicy.DEFAULT;
+  static ClientOptions options(URI endpoint, String apiKeyEnv, int concurrency,
+      Duration timeout, int maxAttempts, boolean stream) {
+    RetryPolicy d = RetryPolicy.DEFAULT;
     return new ClientOptions(endpoint, apiKeyEnv, concurrency, timeout,
-        new dev.refinery.generate.RetryPolicy(maxAttempts, d.baseDelay(), d.maxDelay(),
-            d.maxRetryAfter()), stream);
+        new RetryPolicy(maxAttempts, d.baseDelay(), d.maxDelay(), d.maxRetryAfter()), stream);
   }
 
   /** The parameters every step that calls a model server has besides its own. */
-  static final java.util.List<dev.refinery.filter.Param> CLIENT_PARAMS = java.util.List.of(
-      dev.refinery.filter.Param.of("stream", dev.refinery.filter.Param.Type.BOOLEAN, false,
+  static final List<Param> CLIENT_PARAMS = List.of(
+      Param.of("stream", Param.Type.BOOLEAN, false,
           "ask for Server-Sent Events (the rows are the same)"),
-      dev.refinery.filter.Param.of("max_failure_rate", dev.refinery.filter.Param.Type.DOUBLE,
-          dev.refinery.generate.FailureLimit.DEFAULT_MAX_RATE, "the run stops once more than "
-          + "this share of a partition's requests failed (from the "
-          + dev.refinery.generate.FailureLimit.MIN_REQUESTS + "th on), or all of them did"));
+      Param.of("max_failure_rate", Param.Type.DOUBLE, FailureLimit.DEFAULT_MAX_RATE,
+          "the run stops once more than this share of a partition's requests failed (from the "
+          + FailureLimit.MIN_REQUESTS + "th on), or all of them did").between(0, 1));
 
   /** Where the key comes from; after {@code model} in every such step. */
-  static final dev.refinery.filter.Param API_KEY_ENV = dev.refinery.filter.Param.of("api_key_env",
-      dev.refinery.filter.Param.Type.STRING, "", "environment variable holding the API key "
+  static final Param API_KEY_ENV = Param.of("api_key_env", Param.Type.STRING, "",
+      "environment variable holding the API key "
       + "(empty: " + ClientOptions.DEFAULT_API_KEY_ENV + " when it is set; "
       + ClientOptions.NO_API_KEY + ": send none)");
 
   /** The {@code api_key_env} parameter: null (the default variable) when empty. */
-  static String keyEnv(dev.refinery.filter.Params p) {
+  static String keyEnv(Params p) {
     String v = p.getString("api_key_env").strip();
     return v.isEmpty() ? null : v;
   }
 
-  /** The {@code max_failure_rate} parameter, checked. */
-  static double maxFailureRate(dev.refinery.filter.Params p, String where) {
-    double v = p.getDouble("max_failure_rate");
-    if (!(v >= 0 && v <= 1)) {
-      throw new dev.refinery.RefineryException(where + ".max_failure_rate: must be between 0 "
-          + "and 1, was " + v);
-    }
-    return v;
+  /** The {@code max_failure_rate} parameter (declared from 0 to 1; Params checked it). */
+  static double maxFailureRate(Params p, String where) {
+    return p.getDouble("max_failure_rate");
   }
 
   /** A partition's failure limit; the message says how to go on. */
-  static dev.refinery.generate.FailureLimit failureLimit(double maxRate, String step) {
-    return new dev.refinery.generate.FailureLimit(maxRate, step + ".max_failure_rate",
+  static FailureLimit failureLimit(double maxRate, String step) {
+    return new FailureLimit(maxRate, step + ".max_failure_rate",
         " (" + step + " step); fix the cause and run again with --resume");
   }
 
-  /** A whole-number parameter of at least 1, or a one-line error naming the YAML key. */
-  static int positive(dev.refinery.filter.Params p, String name, String where) {
-    long v = p.getInt(name);
-    if (v < 1 || v > Integer.MAX_VALUE) {
-      throw new dev.refinery.RefineryException(where + "." + name + ": must be at least 1, was "
-          + v);
-    }
-    return (int) v;
+  /** A whole-number parameter declared from 1 to Integer.MAX_VALUE (Params checked it). */
+  static int positive(Params p, String name, String where) {
+    return Math.toIntExact(p.getInt(name));
   }
 }

@@ -34,8 +34,25 @@ public record PipelineSpec(Input input, List<StepSpec> steps, Output output, lon
   /** Where they go: {@code format} is the file format (parquet or jsonl). */
   public record Output(Path path, String format, int shards) {}
 
-  /** One step as written: its kind ({@code filter}, {@code exact_dedup}, ...) and parameters. */
-  public record StepSpec(String kind, Map<String, Object> params, String where) {}
+  /**
+   * One step as written: its kind ({@code filter}, {@code exact_dedup}, ...) and parameters;
+   * {@code where} names the step's line and key path, {@code paramWhere} each parameter's own.
+   */
+  public record StepSpec(String kind, Map<String, Object> params, String where,
+                         Map<String, String> paramWhere) {
+    public StepSpec {
+      paramWhere = paramWhere == null ? Map.of() : Map.copyOf(paramWhere);
+    }
+
+    public StepSpec(String kind, Map<String, Object> params, String where) {
+      this(kind, params, where, Map.of());
+    }
+
+    /** {@code file:LINE key} of the parameter {@code name}, for errors about its value. */
+    public String where(String name) {
+      return paramWhere.getOrDefault(name, where + "." + name);
+    }
+  }
 
   private static final Set<String> TOP = Set.of("input", "steps", "output", "seed", "keep_dropped");
 
@@ -132,7 +149,9 @@ public record PipelineSpec(Input input, List<StepSpec> steps, Output output, lon
         String where = path + "." + e.getKey();
         Map<String, Object> params = e.getValue() == null ? Map.of() : map(tree, e.getValue(), where);
         Map<String, Object> resolved = new LinkedHashMap<>(params);
-        steps.add(new StepSpec(e.getKey(), resolved, tree.where(where)));
+        Map<String, String> paramWhere = new LinkedHashMap<>();
+        params.keySet().forEach(k -> paramWhere.put(k, tree.where(where + "." + k)));
+        steps.add(new StepSpec(e.getKey(), resolved, tree.where(where), paramWhere));
       }
     }
     long seed = top.containsKey("seed") ? integer(tree, top.get("seed"), "seed") : 42;

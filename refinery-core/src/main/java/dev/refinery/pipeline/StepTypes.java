@@ -65,14 +65,25 @@ public final class StepTypes {
     if (type.name().equals("filter")) {
       return compileFilter(spec, base);
     }
-    Params params = Params.resolve(type.params(), spec.params(), spec.where());
+    Params params = Params.resolve(type.params(), spec.params(), spec.where(), spec::where);
     try {
       return type.factory().create(params, base, spec.where());
-    } catch (RefineryException e) {
-      // Name the YAML line too, when the step's own error (a missing file...) does not.
-      throw e.getMessage().startsWith(spec.where()) ? e
-          : new RefineryException(spec.where() + ": " + e.getMessage(), e);
+    } catch (RefineryException | IllegalArgumentException e) {
+      throw atStep(spec, e);
     }
+  }
+
+  /**
+   * A step's own error (a missing file, parameters that do not fit together) with the YAML line
+   * too, when it does not name it. An IllegalArgumentException from a factory is about the values
+   * the user gave, never an internal error.
+   */
+  private static RefineryException atStep(PipelineSpec.StepSpec spec, RuntimeException e) {
+    String message = String.valueOf(e.getMessage());
+    if (e instanceof RefineryException r && message.startsWith(spec.where())) {
+      return r;
+    }
+    return new RefineryException(spec.where() + ": " + message, e);
   }
 
   private static Step compileFilter(PipelineSpec.StepSpec spec, Path base) {
@@ -87,23 +98,22 @@ public final class StepTypes {
     List<Param> declared = new ArrayList<>(FILTER_COMMON.stream()
         .filter(p -> !ownNames.contains(p.name())).toList());
     declared.addAll(type.params());
-    Params params = Params.resolve(declared, spec.params(), spec.where());
+    Params params = Params.resolve(declared, spec.params(), spec.where(), spec::where);
     Map<String, Object> own = new LinkedHashMap<>(params.asMap());
     FILTER_COMMON.stream().filter(p -> !ownNames.contains(p.name()))
         .forEach(p -> own.remove(p.name()));
     for (Param p : type.params()) {
       if (p.type() == Param.Type.PATH && own.get(p.name()) instanceof String value
           && !value.isBlank()) {
-        own.put(p.name(), resolvePath(value, base, spec.where() + "." + p.name()));
+        own.put(p.name(), resolvePath(value, base, spec.where(p.name())));
       }
     }
     boolean text = type.input() == FilterType.Input.TEXT;
     Object filter;
     try {
-      filter = type.create(Params.resolve(type.params(), own, spec.where()));
-    } catch (RefineryException e) {
-      throw e.getMessage().startsWith(spec.where()) ? e
-          : new RefineryException(spec.where() + ": " + e.getMessage(), e);
+      filter = type.create(Params.resolve(type.params(), own, spec.where(), spec::where));
+    } catch (RefineryException | IllegalArgumentException e) {
+      throw atStep(spec, e);
     }
     return new FilterStep((dev.refinery.filter.Filter<?>) filter, text,
         Target.of(params.getString("target")), params.getBoolean("score_only"));

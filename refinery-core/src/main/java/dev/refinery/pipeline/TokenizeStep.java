@@ -76,11 +76,11 @@ final class TokenizeStep implements Step {
           Templates.NAMES) + ", or a tokenizer_config.json / folder / .jinja file (relative to "
           + "the pipeline file); empty: the chat_template beside the tokenizer"),
       Param.of("max_length", Param.Type.INT, null, "most tokens per sample (and per packed "
-          + "sequence)"),
+          + "sequence)").between(1, Integer.MAX_VALUE),
       Param.of("pack", Param.Type.BOOLEAN, false, "pack samples into sequences of max_length "
           + "tokens (across all partitions)"),
       Param.of("pack_window", Param.Type.INT, (long) Packer.DEFAULT_WINDOW,
-          "samples packed together (best-fit decreasing within each window)"),
+          "samples packed together (best-fit decreasing within each window)").between(1, Integer.MAX_VALUE),
       Param.choice("loss", "assistant", "tokens trained on", "assistant", "all"),
       Param.choice("turns", "all", "with loss assistant: every assistant turn or the last",
           "all", "last"),
@@ -124,13 +124,7 @@ final class TokenizeStep implements Step {
       tok = path.toString();
     }
     long maxLength = p.getInt("max_length");
-    if (maxLength < 1 || maxLength > Integer.MAX_VALUE) {
-      throw new RefineryException(where + ".max_length: must be at least 1, was " + maxLength);
-    }
     long window = p.getInt("pack_window");
-    if (window < 1 || window > Integer.MAX_VALUE) {
-      throw new RefineryException(where + ".pack_window: must be at least 1, was " + window);
-    }
     String template;
     try {
       String given = p.getString("template");

@@ -47,7 +47,7 @@ final class YamlTree {
     Map<String, Integer> lines = new HashMap<>();
     try (JsonParser p = FACTORY.createParser(text)) {
       JsonToken t = p.nextToken();
-      Object root = t == null ? null : read(p, t, "", lines);
+      Object root = t == null ? null : read(file, p, t, "", lines);
       return new YamlTree(file, root, lines);
     } catch (JsonProcessingException e) {
       int line = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
@@ -60,17 +60,24 @@ final class YamlTree {
     }
   }
 
-  private static Object read(JsonParser p, JsonToken t, String path, Map<String, Integer> lines)
-      throws IOException {
-    lines.put(path, p.currentTokenLocation().getLineNr());
+  private static Object read(String file, JsonParser p, JsonToken t, String path,
+      Map<String, Integer> lines) throws IOException {
+    // A mapping's value starts below its key in block style; errors name the key's line.
+    lines.putIfAbsent(path, p.currentTokenLocation().getLineNr());
     switch (t) {
       case START_OBJECT: {
         Map<String, Object> map = new LinkedHashMap<>();
         while (p.nextToken() == JsonToken.FIELD_NAME) {
           String key = p.currentName();
           String child = path.isEmpty() ? key : path + "." + key;
-          lines.put(child, p.currentTokenLocation().getLineNr());
-          map.put(key, read(p, p.nextToken(), child, lines));
+          int line = p.currentTokenLocation().getLineNr();
+          if (map.containsKey(key)) {
+            // YAML says keys are unique; SnakeYAML would silently keep the last one.
+            throw new RefineryException(file + ":" + line + " " + child + ": duplicate key '"
+                + key + "' (first on line " + lines.get(child) + ")");
+          }
+          lines.put(child, line);
+          map.put(key, read(file, p, p.nextToken(), child, lines));
         }
         return map;
       }
@@ -78,7 +85,7 @@ final class YamlTree {
         List<Object> list = new ArrayList<>();
         JsonToken next;
         while ((next = p.nextToken()) != JsonToken.END_ARRAY) {
-          list.add(read(p, next, path + "[" + list.size() + "]", lines));
+          list.add(read(file, p, next, path + "[" + list.size() + "]", lines));
         }
         return list;
       }

@@ -9,13 +9,30 @@ import com.fasterxml.jackson.core.JsonToken;
 import dev.refinery.RefineryException;
 import dev.refinery.internal.Errors;
 import java.io.IOException;
+import java.lang.ref.Reference;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * A Hugging Face {@code tokenizer.json} run by the Rust tokenizers library through DJL. Holds only
- * the path; the native handle is opened lazily and is transient.
+ * the path; native handles are opened lazily and are transient.
+ *
+ * <p>A native handle is used by one thread at a time and is never freed under a call. Freeing
+ * it while a call runs (closing the tokenizer as a run stops on an error while workers still
+ * tokenize) kills the JVM with SIGSEGV in Oniguruma's {@code match_at} inside {@code
+ * TokenizersLibrary.encode}: the signature of the crash seen once in 9 runs of {@code tokenize
+ * --pack --format megatron} with Qwen3 (HfTokenizerConcurrencyTest's close-while-busy case died
+ * so on the old code). And DJL's binding
+ * turns the handle into a {@code &'static mut Tokenizer} on every call, so two threads sharing one
+ * hold two mutable references to one Rust object, which Rust leaves undefined. So each call
+ * borrows a handle from a pool, opening one more when all are busy (at most one per thread that
+ * tokenizes at once, about 0.5 s and 70 MB each for Qwen3), and gives it back; {@link #close()}
+ * closes a busy handle only when its call gives it back, and the handle stays strongly reachable
+ * until the native call returns, so DJL's finalizer cannot free it under the call either.
  */
 final class HfTokenizer implements Tokenizer {
   private static final long serialVersionUID = 1L;
@@ -33,7 +50,7 @@ final class HfTokenizer implements Tokenizer {
           "addSpecialTokens", "false");
 
   private final String path;
-  private transient volatile HuggingFaceTokenizer handle;
+  private transient Pool pool;
   private transient volatile Map<String, Integer> vocab;
   private transient int vocabSize;
 
@@ -46,36 +63,113 @@ final class HfTokenizer implements Tokenizer {
     return path;
   }
 
-  HuggingFaceTokenizer handle() {
-    HuggingFaceTokenizer h = handle;
-    if (h == null) {
+  /** Opens the first handle now, so that a bad file fails with its path before any work. */
+  void check() {
+    use(h -> null);
+  }
+
+  /** Native handles opened so far (and not closed): one per thread that tokenized at once. */
+  synchronized int handlesOpened() {
+    return pool == null ? 0 : pool.opened;
+  }
+
+  /** Handles lent out right now: calls in progress. */
+  synchronized int handlesBusy() {
+    if (pool == null) {
+      return 0;
+    }
+    synchronized (pool) {
+      return pool.opened - pool.idle.size();
+    }
+  }
+
+  private synchronized Pool pool() {
+    if (pool == null) {
+      pool = new Pool();
+    }
+    return pool;
+  }
+
+  /** Runs {@code call} with a handle no other thread is using. */
+  private <T> T use(Function<HuggingFaceTokenizer, T> call) {
+    Pool p = pool();
+    HuggingFaceTokenizer h = p.borrow();
+    try {
+      return call.apply(h);
+    } finally {
+      // The handle must outlive the native call: DJL frees it in finalize().
+      Reference.reachabilityFence(h);
+      p.giveBack(h);
+    }
+  }
+
+  /** Idle handles; a borrowed one is the borrower's alone until given back. */
+  private final class Pool {
+    private final ArrayDeque<HuggingFaceTokenizer> idle = new ArrayDeque<>();
+    private int opened;
+    private boolean closed;
+
+    HuggingFaceTokenizer borrow() {
       synchronized (this) {
-        h = handle;
-        if (h == null) {
-          Tokenizers.prepareNativeCache();
-          try {
-            h = HuggingFaceTokenizer.newInstance(Path.of(path), OPTIONS);
-          } catch (IOException | RuntimeException | UnsatisfiedLinkError e) {
-            throw new RefineryException(
-                "not a Hugging Face tokenizer: " + path + " (" + Errors.firstLine(e) + ")", e);
-          }
-          if (!"DO_NOT_TRUNCATE".equalsIgnoreCase(h.getTruncation())
-              || !"DO_NOT_PAD".equalsIgnoreCase(h.getPadding())) {
-            String state = h.getTruncation() + "/" + h.getPadding();
-            h.close();
-            throw new IllegalStateException(
-                "DJL left truncation/padding on for " + path + ": " + state);
-          }
-          handle = h;
+        HuggingFaceTokenizer h = idle.pollFirst();
+        if (h != null) {
+          return h;
+        }
+        opened++;
+      }
+      try {
+        return open();
+      } catch (RuntimeException | Error e) {
+        synchronized (this) {
+          opened--;
+        }
+        throw e;
+      }
+    }
+
+    void giveBack(HuggingFaceTokenizer h) {
+      synchronized (this) {
+        if (!closed) {
+          idle.addFirst(h);
+          return;
         }
       }
+      h.close(); // the tokenizer was closed while this call ran
+    }
+
+    void close() {
+      List<HuggingFaceTokenizer> toClose;
+      synchronized (this) {
+        closed = true;
+        toClose = List.copyOf(idle);
+        idle.clear();
+      }
+      toClose.forEach(HuggingFaceTokenizer::close);
+    }
+  }
+
+  private HuggingFaceTokenizer open() {
+    Tokenizers.prepareNativeCache();
+    HuggingFaceTokenizer h;
+    try {
+      h = HuggingFaceTokenizer.newInstance(Path.of(path), OPTIONS);
+    } catch (IOException | RuntimeException | UnsatisfiedLinkError e) {
+      throw new RefineryException(
+          "not a Hugging Face tokenizer: " + path + " (" + Errors.firstLine(e) + ")", e);
+    }
+    if (!"DO_NOT_TRUNCATE".equalsIgnoreCase(h.getTruncation())
+        || !"DO_NOT_PAD".equalsIgnoreCase(h.getPadding())) {
+      String state = h.getTruncation() + "/" + h.getPadding();
+      h.close();
+      throw new IllegalStateException(
+          "DJL left truncation/padding on for " + path + ": " + state);
     }
     return h;
   }
 
   @Override
   public int[] encode(String text, boolean addSpecialTokens) {
-    Encoding encoding = handle().encode(text, addSpecialTokens, false);
+    Encoding encoding = use(h -> h.encode(text, addSpecialTokens, false));
     long[] ids = encoding.getIds();
     int[] out = new int[ids.length];
     for (int i = 0; i < ids.length; i++) {
@@ -86,7 +180,7 @@ final class HfTokenizer implements Tokenizer {
 
   @Override
   public TokenOffsets encodeWithOffsets(String text) {
-    Encoding encoding = handle().encode(text, false, false);
+    Encoding encoding = use(h -> h.encode(text, false, false));
     long[] ids = encoding.getIds();
     CharSpan[] spans = encoding.getCharTokenSpans();
     int n = ids.length;
@@ -110,7 +204,7 @@ final class HfTokenizer implements Tokenizer {
     for (int i = 0; i < ids.length; i++) {
       longs[i] = ids[i];
     }
-    return handle().decode(longs, false);
+    return use(h -> h.decode(longs, false));
   }
 
   @Override
@@ -211,12 +305,16 @@ final class HfTokenizer implements Tokenizer {
   }
 
 
+  /** Closes every idle handle, and each busy one when its call returns; reopens on next use. */
   @Override
-  public synchronized void close() {
-    HuggingFaceTokenizer h = handle;
-    handle = null;
-    if (h != null) {
-      h.close();
+  public void close() {
+    Pool p;
+    synchronized (this) {
+      p = pool;
+      pool = null;
+    }
+    if (p != null) {
+      p.close();
     }
   }
 

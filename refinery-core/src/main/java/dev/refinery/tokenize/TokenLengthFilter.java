@@ -33,8 +33,8 @@ public final class TokenLengthFilter implements Filter<Sample> {
               + "tokenizer_config.json / folder / .jinja file); empty: count "
               + "the target text"),
           Param.choice("target", "answer", "the text counted without a template", "prompt", "answer", "reasoning", "conversation", "url"),
-          Param.of("min_tokens", Param.Type.INT, 0L, "fewest tokens (0: no limit)"),
-          Param.of("max_tokens", Param.Type.INT, 0L, "most tokens (0: no limit)")),
+          Param.of("min_tokens", Param.Type.INT, 0L, "fewest tokens (0: no limit)").atLeast(0),
+          Param.of("max_tokens", Param.Type.INT, 0L, "most tokens (0: no limit)").atLeast(0)),
       p -> new TokenLengthFilter(p.getString("tokenizer"), p.getString("template"),
           Target.of(p.getString("target")), p.getInt("min_tokens"), p.getInt("max_tokens")));
 

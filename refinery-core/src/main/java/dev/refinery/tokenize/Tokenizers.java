@@ -45,7 +45,7 @@ public final class Tokenizers {
               + " one of " + String.join(", ", ENCODINGS) + ")");
     }
     HfTokenizer tokenizer = new HfTokenizer(file.toString());
-    tokenizer.handle(); // fail now, with the path, rather than at the first encode
+    tokenizer.check(); // fail now, with the path, rather than at the first encode
     return tokenizer;
   }
 

@@ -52,7 +52,7 @@ public final class PostTrainingFilters {
         new FilterType("prompt_repeated", "the answer repeats the prompt verbatim (whitespace "
             + "and case aside)", Input.SAMPLE, List.of(
                 Param.of("min_chars", Type.INT, 20L,
-                    "prompts shorter than this are not checked")),
+                    "prompts shorter than this are not checked").atLeast(0)),
             p -> {
               long min = p.getInt("min_chars");
               return new Check("prompt_repeated", "prompt_repeated", List.of(),
@@ -60,9 +60,9 @@ public final class PostTrainingFilters {
             }),
         new FilterType("reasoning_length", "the reasoning trace runs past a cap (code points)",
             Input.SAMPLE, List.of(Param.of("max_chars", Type.INT, 32_000L,
-                "longest trace kept"),
+                "longest trace kept").atLeast(0),
                 Param.of("max_ratio", Type.DOUBLE, 0.0,
-                    "longest trace as a multiple of the answer (0: no ratio limit)")),
+                    "longest trace as a multiple of the answer (0: no ratio limit)").atLeast(0)),
             p -> new ReasoningLength(p.getInt("max_chars"), p.getDouble("max_ratio"))));
   }
 

@@ -259,22 +259,23 @@ class BlendStepTest {
   @CsvSource(delimiter = '|', value = {
       "{weights: {math: x}, total_samples: 10}|steps[0].blend.weights.math: expected a number",
       "{weights: [1, 2], total_samples: 10}|steps[0].blend.weights: expected a map of numbers",
-      "{weights: {math: -1, code: 2}, total_samples: 10}|steps[0].blend.weights.math: the weight "
-          + "must be a number at least 0",
+      "{weights: {math: -1, code: 2}, total_samples: 10}|steps[0].blend.weights.math: expected "
+          + "a number >= 0, got -1",
       "{weights: {math: 0, code: 0}, total_samples: 10}|steps[0].blend.weights: the weights sum "
           + "to 0",
       "{weights: {}, total_samples: 10}|steps[0].blend.weights: give at least one",
       "{weights: {math: 1}}|steps[0].blend: give exactly one of total_samples and total_tokens",
       "{weights: {math: 1}, total_samples: 5, total_tokens: 9}|steps[0].blend: give exactly one",
-      "{weights: {math: 1}, total_samples: -5}|steps[0].blend.total_samples: must be at least 1",
+      "{weights: {math: 1}, total_samples: -5}|steps[0].blend.total_samples: expected an "
+          + "integer >= 0, got -5",
       "{weights: {math: 1}, total_tokens: 100}|steps[0].blend.total_tokens: blending by tokens "
           + "needs tokenizer",
       "{weights: {math: 1}, total_samples: 10, tokenizer: nowhere/}|steps[0].blend.tokenizer: "
           + "tokenizer not found",
       "{weights: {math: 1}, total_samples: 10, by: split}|steps[0].blend.by: 'split' is not one "
           + "of category",
-      "{weights: {math: 1}, total_samples: 10, ratio: 2}|steps[0].blend: unknown parameter "
-          + "'ratio'",
+      "{weights: {math: 1}, total_samples: 10, ratio: 2}|steps[0].blend.ratio: unknown "
+          + "parameter 'ratio'",
   })
   void badYamlFailsBeforeAnyWorkNamingTheLineAndKey(String blend, String message)
       throws Exception {

@@ -280,7 +280,7 @@ class ConsistencyStepTest {
     assertThatThrownBy(() -> Pipeline.compile(spec("b1", in, "{min_agreement: 1.5}")))
         .isInstanceOf(RefineryException.class)
         .hasMessageContaining("b1.yaml:3").hasMessageContaining("min_agreement")
-        .hasMessageContaining("[0, 1]");
+        .hasMessageContaining("from 0 to 1");
     assertThatThrownBy(() -> Pipeline.compile(spec("b2", in, "{min_responses: 0}")))
         .hasMessageContaining("b2.yaml:3").hasMessageContaining("min_responses");
     assertThatThrownBy(() -> Pipeline.compile(spec("b3", in, "{key: answer}")))

@@ -110,7 +110,7 @@ class GenerateStepTest {
   void badParametersFailBeforeAnyWorkNamingTheLine() throws Exception {
     prompts(1);
     assertThatThrownBy(() -> run("b1", "n: 0", 1))
-        .hasMessageContaining("b1.yaml:3 steps[0].generate.n: must be at least 1");
+        .hasMessageContaining("b1.yaml:3 steps[0].generate.n: expected an integer from 1 to ");
     assertThatThrownBy(() -> run("b2", "reasoning: maybe", 1))
         .hasMessageContaining("b2.yaml:3 steps[0].generate.reasoning");
     assertThatThrownBy(() -> run("b3", "api_key_env: REFINERY_SURELY_UNSET", 1))
@@ -170,7 +170,7 @@ class GenerateStepTest {
     assertThat(run("rate-ok", "reasoning: off, concurrency: 1, max_failure_rate: 0.9", 1)
         .dropped()).isEqualTo(45);
     assertThatThrownBy(() -> run("rate-bad", "max_failure_rate: 1.5", 1))
-        .hasMessageContaining("rate-bad.yaml:3 steps[0].generate.max_failure_rate: must be "
-            + "between 0 and 1, was 1.5");
+        .hasMessageContaining("rate-bad.yaml:3 steps[0].generate.max_failure_rate: expected a "
+            + "number from 0 to 1, got 1.5");
   }
 }

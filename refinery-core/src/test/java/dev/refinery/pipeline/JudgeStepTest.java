@@ -253,7 +253,8 @@ class JudgeStepTest {
   void badSettingsFailBeforeWorkWithTheYamlLine() {
     String ok = "endpoint: \"http://127.0.0.1:9/v1\", model: m, rubric: r, min_grade: 7";
     assertThatThrownBy(() -> compile("{" + ok + ", min_grad: 3}"))
-        .hasMessageStartingWith("p.yaml:3 steps[0].judge: unknown parameter 'min_grad'; valid: "
+        .hasMessageStartingWith("p.yaml:3 steps[0].judge.min_grad: unknown parameter 'min_grad'; "
+            + "valid: "
             + "endpoint, model, api_key_env, rubric, min_grade");
     assertThatThrownBy(() -> compile("{endpoint: \"http://127.0.0.1:9/v1\", model: m, "
         + "min_grade: 7}"))
@@ -265,7 +266,8 @@ class JudgeStepTest {
         .hasMessage("p.yaml:3 steps[0].judge.endpoint: the endpoint must be an http(s) URL, got "
             + "ftp://127.0.0.1:9/v1");
     assertThatThrownBy(() -> compile("{" + ok + ", concurrency: 0}"))
-        .hasMessage("p.yaml:3 steps[0].judge.concurrency: must be at least 1, was 0");
+        .hasMessage("p.yaml:3 steps[0].judge.concurrency: expected an integer from 1 to "
+            + Integer.MAX_VALUE + ", got 0");
     assertThatThrownBy(() -> compile("{" + ok + ", scale: ten}"))
         .hasMessage("p.yaml:3 steps[0].judge.scale: expected an integer, got 'ten'");
     assertThatThrownBy(() -> compile("{" + ok + ", api_key_env: REFINERY_NO_SUCH_VAR}"))

@@ -50,8 +50,8 @@ class PromptStepsTest {
             + "no {prompt} placeholder");
     assertThatThrownBy(() -> compileOnly(spec(
         "  - prompt_template: {category: math, tempalte: \"{prompt}\"}\n")))
-        .hasMessageStartingWith("p.yaml:3 steps[0].prompt_template: unknown parameter "
-            + "'tempalte'; valid: use, category, template, instruction, system");
+        .hasMessageStartingWith("p.yaml:3 steps[0].prompt_template.tempalte: unknown "
+            + "parameter 'tempalte'; valid: use, category, template, instruction, system");
     assertThatThrownBy(() -> compileOnly(spec("  - prompt_template: {use: maths}\n")))
         .hasMessageStartingWith("p.yaml:3 steps[0].prompt_template.use: 'maths' is not one of");
     assertThatThrownBy(() -> compileOnly(spec("  - prompt_template: {category: math}\n")))

@@ -5,7 +5,6 @@ import static dev.refinery.filter.Param.Type.DOUBLE;
 import static dev.refinery.filter.Param.Type.INT;
 import static dev.refinery.filter.Param.Type.STRING;
 
-import dev.refinery.RefineryException;
 import dev.refinery.filter.Filter;
 import dev.refinery.filter.FilterType;
 import dev.refinery.filter.FilterType.Input;
@@ -45,8 +44,8 @@ public final class CuratorFilters {
     return List.of(
         text("word_count", "Drops texts with fewer than min_words or more than max_words words",
             List.of(
-                Param.of("min_words", INT, 50L, "fewest words kept"),
-                Param.of("max_words", INT, 100_000L, "most words kept"),
+                Param.of("min_words", INT, 50L, "fewest words kept").atLeast(0),
+                Param.of("max_words", INT, 100_000L, "most words kept").atLeast(0),
                 lang()),
             p -> {
               CuratorWordSplitter words = splitter("word_count", p.getString("lang"));
@@ -56,14 +55,14 @@ public final class CuratorFilters {
         text("non_alpha_numeric",
             "Drops texts where too many characters are outside [a-zA-Z0-9\\n?!,.]",
             List.of(Param.of("max_non_alpha_numeric_to_text_ratio", DOUBLE, 0.25,
-                "highest share of other characters kept")),
+                "highest share of other characters kept").between(0, 1)),
             p -> CuratorFilter.atMost("non_alpha_numeric", "non_alpha_numeric_to_text_ratio",
                 p.getDouble("max_non_alpha_numeric_to_text_ratio"),
                 CuratorScorers::nonAlphaNumericRatio)),
         text("symbols_to_words",
             "Drops texts where too many words are an ellipsis or mostly '#' symbols",
             List.of(Param.of("max_symbol_to_word_ratio", DOUBLE, 0.1,
-                "highest share of symbol words kept"), lang()),
+                "highest share of symbol words kept").between(0, 1), lang()),
             p -> {
               CuratorWordSplitter words = splitter("symbols_to_words", p.getString("lang"));
               return CuratorFilter.atMost("symbols_to_words", "symbol_to_word_ratio",
@@ -72,12 +71,12 @@ public final class CuratorFilters {
             }),
         text("numbers", "Drops texts where too many characters are digits",
             List.of(Param.of("max_number_to_text_ratio", DOUBLE, 0.15,
-                "highest share of digits kept")),
+                "highest share of digits kept").between(0, 1)),
             p -> CuratorFilter.atMost("numbers", "number_to_text_ratio",
                 p.getDouble("max_number_to_text_ratio"), CuratorScorers::numberToTextRatio)),
         text("urls", "Drops texts where too many characters are in URLs",
             List.of(Param.of("max_url_to_text_ratio", DOUBLE, 0.2,
-                "highest share of URL characters kept"), urlRegex()),
+                "highest share of URL characters kept").between(0, 1), urlRegex()),
             p -> {
               CuratorUrls urls = CuratorUrls.of("urls", p.getString("url_regex"));
               return CuratorFilter.atMost("urls", "url_to_text_ratio",
@@ -86,21 +85,21 @@ public final class CuratorFilters {
             }),
         text("bullets", "Drops texts where too many lines start with a bullet",
             List.of(Param.of("max_bullet_lines_ratio", DOUBLE, 0.9,
-                "highest share of bullet lines kept")),
+                "highest share of bullet lines kept").between(0, 1)),
             p -> CuratorFilter.atMost("bullets", "bullet_lines_ratio",
                 p.getDouble("max_bullet_lines_ratio"), CuratorScorers::bulletLinesRatio)),
         text("white_space", "Drops texts where too many characters are white space",
             List.of(Param.of("max_white_space_ratio", DOUBLE, 0.25,
-                "highest share of tabs, newlines, carriage returns, backspaces and spaces kept")),
+                "highest share of tabs, newlines, carriage returns, backspaces and spaces kept").between(0, 1)),
             p -> CuratorFilter.atMost("white_space", "white_space_ratio",
                 p.getDouble("max_white_space_ratio"), CuratorScorers::whiteSpaceRatio)),
         text("parentheses", "Drops texts where too many characters are brackets",
             List.of(Param.of("max_parentheses_ratio", DOUBLE, 0.1,
-                "highest share of ()[]{}⟨⟩ kept")),
+                "highest share of ()[]{}⟨⟩ kept").between(0, 1)),
             p -> CuratorFilter.atMost("parentheses", "parentheses_ratio",
                 p.getDouble("max_parentheses_ratio"), CuratorScorers::parenthesesRatio)),
         text("long_word", "Drops texts with a word longer than max_word_length (or no word)",
-            List.of(Param.of("max_word_length", INT, 1000L, "longest word kept, in characters"),
+            List.of(Param.of("max_word_length", INT, 1000L, "longest word kept, in characters").atLeast(0),
                 lang()),
             p -> {
               CuratorWordSplitter words = splitter("long_word", p.getString("lang"));
@@ -114,14 +113,14 @@ public final class CuratorFilters {
                 Param.of("remove_if_at_top_or_bottom", BOOLEAN, true,
                     "accepted for compatibility; unused, as in NeMo Curator"),
                 Param.of("max_boilerplate_string_ratio", DOUBLE, 0.4,
-                    "highest share of boilerplate paragraphs kept")),
+                    "highest share of boilerplate paragraphs kept").between(0, 1)),
             p -> CuratorFilter.atMost("boilerplate_string", "boilerplate_string_ratio",
                 p.getDouble("max_boilerplate_string_ratio"),
                 CuratorScorers::boilerplateStringRatio)),
         text("mean_word_length", "Drops texts whose mean word length is outside a range",
             List.of(
-                Param.of("min_mean_word_length", DOUBLE, 3.0, "shortest mean kept"),
-                Param.of("max_mean_word_length", DOUBLE, 10.0, "longest mean kept"),
+                Param.of("min_mean_word_length", DOUBLE, 3.0, "shortest mean kept").atLeast(0),
+                Param.of("max_mean_word_length", DOUBLE, 10.0, "longest mean kept").atLeast(0),
                 lang()),
             p -> {
               CuratorWordSplitter words = splitter("mean_word_length", p.getString("lang"));
@@ -131,34 +130,34 @@ public final class CuratorFilters {
             }),
         text("repeated_lines", "Drops texts where too few lines are distinct",
             List.of(Param.of("max_repeated_line_fraction", DOUBLE, 0.7,
-                "lowest share of distinct lines kept (despite its NeMo Curator name)")),
+                "lowest share of distinct lines kept (despite its NeMo Curator name)").between(0, 1)),
             p -> CuratorFilter.atLeast("repeated_lines", "unique_line_ratio",
                 p.getDouble("max_repeated_line_fraction"), CuratorScorers::uniqueLineRatio)),
         text("repeated_paragraphs", "Drops texts where too few paragraphs are distinct",
             List.of(Param.of("max_repeated_paragraphs_ratio", DOUBLE, 0.7,
-                "lowest share of distinct paragraphs kept (despite its NeMo Curator name)")),
+                "lowest share of distinct paragraphs kept (despite its NeMo Curator name)").between(0, 1)),
             p -> CuratorFilter.atLeast("repeated_paragraphs", "unique_paragraph_ratio",
                 p.getDouble("max_repeated_paragraphs_ratio"),
                 CuratorScorers::uniqueParagraphRatio)),
         text("repeated_lines_by_char",
             "Drops texts where too few characters are in distinct lines",
             List.of(Param.of("max_repeated_lines_char_ratio", DOUBLE, 0.8,
-                "lowest share of characters in distinct lines kept")),
+                "lowest share of characters in distinct lines kept").between(0, 1)),
             p -> CuratorFilter.atLeast("repeated_lines_by_char", "unique_line_char_ratio",
                 p.getDouble("max_repeated_lines_char_ratio"),
                 CuratorScorers::uniqueLineCharRatio)),
         text("repeated_paragraphs_by_char",
             "Drops texts where too few characters are in distinct paragraphs",
             List.of(Param.of("max_repeated_paragraphs_char_ratio", DOUBLE, 0.8,
-                "lowest share of characters in distinct paragraphs kept")),
+                "lowest share of characters in distinct paragraphs kept").between(0, 1)),
             p -> CuratorFilter.atLeast("repeated_paragraphs_by_char",
                 "unique_paragraph_char_ratio", p.getDouble("max_repeated_paragraphs_char_ratio"),
                 CuratorScorers::uniqueParagraphCharRatio)),
         text("repeating_top_ngrams",
             "Drops texts where the most frequent word n-gram covers too many characters",
-            List.of(Param.of("n", INT, 2L, "words per n-gram"),
+            List.of(Param.of("n", INT, 2L, "words per n-gram").between(1, 1000),
                 Param.of("max_repeating_ngram_ratio", DOUBLE, 0.2,
-                    "highest share of characters in the top n-gram kept"),
+                    "highest share of characters in the top n-gram kept").between(0, 1),
                 lang()),
             p -> {
               CuratorWordSplitter words = splitter("repeating_top_ngrams", p.getString("lang"));
@@ -169,9 +168,9 @@ public final class CuratorFilters {
             }),
         text("repeating_duplicate_ngrams",
             "Drops texts where repeated word n-grams cover too many characters",
-            List.of(Param.of("n", INT, 2L, "words per n-gram"),
+            List.of(Param.of("n", INT, 2L, "words per n-gram").between(1, 1000),
                 Param.of("max_repeating_duplicate_ngram_ratio", DOUBLE, 0.2,
-                    "highest share of characters in repeated n-grams kept"),
+                    "highest share of characters in repeated n-grams kept").between(0, 1),
                 lang()),
             p -> {
               CuratorWordSplitter words =
@@ -183,19 +182,19 @@ public final class CuratorFilters {
             }),
         text("punctuation", "Drops texts where too many lines lack an end mark (. ? ! \" ')",
             List.of(Param.of("max_num_sentences_without_endmark_ratio", DOUBLE, 0.85,
-                "highest share of lines without an end mark kept")),
+                "highest share of lines without an end mark kept").between(0, 1)),
             p -> CuratorFilter.atMost("punctuation", "sentences_without_endmark_ratio",
                 p.getDouble("max_num_sentences_without_endmark_ratio"),
                 CuratorScorers::sentencesWithoutEndmarkRatio)),
         text("ellipsis", "Drops texts where too many lines end with an ellipsis",
             List.of(Param.of("max_num_lines_ending_with_ellipsis_ratio", DOUBLE, 0.3,
-                "highest share of lines ending with an ellipsis kept")),
+                "highest share of lines ending with an ellipsis kept").between(0, 1)),
             p -> CuratorFilter.atMost("ellipsis", "lines_ending_with_ellipsis_ratio",
                 p.getDouble("max_num_lines_ending_with_ellipsis_ratio"),
                 CuratorScorers::linesEndingWithEllipsisRatio)),
         text("common_english_words",
             "Drops texts with fewer than min_num_common_words of: the be to of and that have with",
-            List.of(Param.of("min_num_common_words", INT, 2L, "fewest common words kept"),
+            List.of(Param.of("min_num_common_words", INT, 2L, "fewest common words kept").atLeast(0),
                 Param.of("stop_at_false", BOOLEAN, true,
                     "stop counting once min_num_common_words is reached")),
             p -> {
@@ -207,7 +206,7 @@ public final class CuratorFilters {
         text("words_without_alphabets",
             "Drops texts where too few words contain an alphabetic character",
             List.of(Param.of("min_words_with_alphabets", DOUBLE, 0.8,
-                "lowest share of words with a letter kept"), lang()),
+                "lowest share of words with a letter kept").between(0, 1), lang()),
             p -> {
               CuratorWordSplitter words =
                   splitter("words_without_alphabets", p.getString("lang"));
@@ -241,11 +240,8 @@ public final class CuratorFilters {
     return CuratorWordSplitter.forLanguage(filter, lang);
   }
 
+  /** {@code n}, declared from 1 to 1000 words. */
   private static int ngramSize(String filter, long n) {
-    if (n < 1 || n > 1000) {
-      throw new RefineryException(filter + ".n: expected a number of words from 1 to 1000, got "
-          + n);
-    }
-    return (int) n;
+    return Math.toIntExact(n);
   }
 }

@@ -1,0 +1,72 @@
+package dev.refinery.io;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Finds a UTF-16 surrogate without its pair in a record: JSON can spell one ("\ud800", or the
+ * CESU-8 bytes ED A0 80, which Jackson reads the same way), but it is no Unicode character, so
+ * UTF-8 (Parquet) would store it as '?' and a tokenizer as U+FFFD. Readers reject such records
+ * and writers refuse them, so no format ever changes the text silently.
+ */
+final class TextCheck {
+  private TextCheck() {}
+
+  /** "\ud800 at messages[0].content" for the first unpaired surrogate in {@code value}, or null. */
+  static String unpairedSurrogate(Object value) {
+    return find(value, "");
+  }
+
+  private static String find(Object value, String path) {
+    if (value instanceof String s) {
+      int at = unpaired(s);
+      return at < 0 ? null : String.format(Locale.ROOT, "\\u%04x", (int) s.charAt(at))
+          + (path.isEmpty() ? "" : " at " + path);
+    }
+    if (value instanceof Map<?, ?> map) {
+      for (Map.Entry<?, ?> e : map.entrySet()) {
+        String key = String.valueOf(e.getKey());
+        String child = path.isEmpty() ? key : path + "." + key;
+        String found = find(key, path.isEmpty() ? "a key" : "a key in " + path);
+        if (found == null) {
+          found = find(e.getValue(), child);
+        }
+        if (found != null) {
+          return found;
+        }
+      }
+    } else if (value instanceof List<?> list) {
+      for (int i = 0; i < list.size(); i++) {
+        String found = find(list.get(i), path + "[" + i + "]");
+        if (found != null) {
+          return found;
+        }
+      }
+    }
+    return null;
+  }
+
+  /** The index of the first unpaired surrogate in {@code s}, or -1. */
+  static int unpaired(String s) {
+    for (int i = 0, n = s.length(); i < n; i++) {
+      char c = s.charAt(i);
+      if (Character.isHighSurrogate(c)) {
+        if (i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+          i++;
+        } else {
+          return i;
+        }
+      } else if (Character.isLowSurrogate(c)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** The reason a reader gives for a record holding an unpaired surrogate. */
+  static String reason(String found) {
+    return "invalid Unicode: unpaired surrogate " + found
+        + " (no UTF-8 text can hold it; fix or drop the record)";
+  }
+}
