@@ -1,6 +1,7 @@
 package dev.refinery.generate;
 
 import dev.refinery.internal.Json;
+import dev.refinery.internal.TextCheck;
 import dev.refinery.sample.ContentUuid;
 import dev.refinery.sample.Message;
 import dev.refinery.sample.Sample;
@@ -35,6 +36,8 @@ public final class Generator {
   public static final UUID NAMESPACE = UUID.fromString("d7fc359e-7d08-5a12-8684-443c7715011a");
   /** The failure kind of a 200 answer without content or tool calls. */
   public static final String EMPTY_ANSWER = "EMPTY_ANSWER";
+  /** The failure kind of an answer holding text no UTF-8 file can store (a lone surrogate). */
+  public static final String INVALID_UNICODE = "INVALID_UNICODE";
 
   /** How every request is made, besides the prompt and the mode. */
   public record Settings(String model, Double temperature, Double topP, Integer maxTokens,
@@ -92,8 +95,18 @@ public final class Generator {
           mode.reasoning(), sampleIndex, "MODE_MISMATCH", 200, completion.attempts(),
           mismatch.get()));
     }
+    String content = mode.v1Content(response);
+    String unpaired = TextCheck.unpairedSurrogate(java.util.Arrays.asList(content,
+        response.toolCalls().stream().map(c -> c.function().name() + c.function().arguments())
+            .toList()));
+    if (unpaired != null) {
+      // No UTF-8 file can hold it, so no row can: a failure, as for an unreadable answer.
+      return new Generation(null, new Generation.Failure(uuid, promptUuid(prompt),
+          mode.reasoning(), sampleIndex, INVALID_UNICODE, 200, completion.attempts(),
+          "the response holds an unpaired surrogate " + unpaired.replaceFirst(" at .*", "")));
+    }
     List<Message> messages = new ArrayList<>(base.messages());
-    messages.add(new Message(Message.ASSISTANT, mode.v1Content(response),
+    messages.add(new Message(Message.ASSISTANT, content,
         response.toolCalls().isEmpty() ? null : response.toolCalls(), null));
     Sample row = prompt.toBuilder()
         .uuid(uuid)

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.refinery.RefineryException;
 import dev.refinery.internal.Json;
+import dev.refinery.internal.TextCheck;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;

@@ -3,6 +3,7 @@ package dev.refinery.io;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import dev.refinery.internal.Json;
+import dev.refinery.internal.TextCheck;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

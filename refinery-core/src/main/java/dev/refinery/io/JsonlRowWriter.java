@@ -2,6 +2,7 @@ package dev.refinery.io;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.refinery.internal.Json;
+import dev.refinery.internal.TextCheck;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.Map;

@@ -512,6 +512,28 @@ class GenerationRunTest {
     assertThat(Files.readString(out.resolve(GenerationRun.ROWS))).doesNotContain("question 1");
   }
 
+  @Test
+  void anAnswerHoldingALoneSurrogateIsAFailureNotARowNoFileCouldHold() throws Exception {
+    FakeChatServer server = server().otherwise(exchange -> {
+      if (requestBody(exchange).contains("question 1")) {
+        // JSON may spell a lone surrogate; no UTF-8 file (JSONL, Parquet) can store it.
+        boolean on = requestBody(exchange).contains("detailed thinking on");
+        status(200, completion("PLACEHOLDER", on ? "thinking" : null)
+            .replace("PLACEHOLDER", "broken \\ud800 text")).answer(exchange);
+      } else {
+        MODEL.answer(exchange);
+      }
+    });
+    Path out = dir.resolve("surrogate");
+    GenerationRun.Stats stats = run(server, false, false, 0.5).run(prompts(3).iterator(), out);
+
+    assertThat(stats.rows()).isEqualTo(12);
+    assertThat(stats.failures()).isEqualTo(6);
+    assertThat(lines(out.resolve(GenerationRun.FAILURES))).allSatisfy(l -> assertThat(l)
+        .contains("\"kind\":\"INVALID_UNICODE\"").contains("unpaired surrogate \\\\ud800"));
+    assertThat(Files.readString(out.resolve(GenerationRun.ROWS))).doesNotContain("question 1");
+  }
+
   /** Content, a trace, or tool calls with arguments, as a model would answer each question. */
   private static final FakeChatServer.Reply TOOLS_MODEL = exchange -> {
     if (!requestBody(exchange).contains("question 2")) {

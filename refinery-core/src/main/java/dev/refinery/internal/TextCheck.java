@@ -1,4 +1,4 @@
-package dev.refinery.io;
+package dev.refinery.internal;
 
 import java.util.List;
 import java.util.Locale;
@@ -10,11 +10,11 @@ import java.util.Map;
  * UTF-8 (Parquet) would store it as '?' and a tokenizer as U+FFFD. Readers reject such records
  * and writers refuse them, so no format ever changes the text silently.
  */
-final class TextCheck {
+public final class TextCheck {
   private TextCheck() {}
 
   /** "\ud800 at messages[0].content" for the first unpaired surrogate in {@code value}, or null. */
-  static String unpairedSurrogate(Object value) {
+  public static String unpairedSurrogate(Object value) {
     return find(value, "");
   }
 
@@ -48,7 +48,7 @@ final class TextCheck {
   }
 
   /** The index of the first unpaired surrogate in {@code s}, or -1. */
-  static int unpaired(String s) {
+  public static int unpaired(String s) {
     for (int i = 0, n = s.length(); i < n; i++) {
       char c = s.charAt(i);
       if (Character.isHighSurrogate(c)) {
@@ -65,7 +65,7 @@ final class TextCheck {
   }
 
   /** The reason a reader gives for a record holding an unpaired surrogate. */
-  static String reason(String found) {
+  public static String reason(String found) {
     return "invalid Unicode: unpaired surrogate " + found
         + " (no UTF-8 text can hold it; fix or drop the record)";
   }
