@@ -52,6 +52,11 @@ final class DecontaminateStep implements Step {
   }
 
   @Override
+  public boolean idempotent() {
+    return true;
+  }
+
+  @Override
   public Iterator<Sample> apply(Iterator<Sample> samples, StepContext context) {
     return new Admitting(samples, s -> {
       Optional<Match> m = filter.match(s);

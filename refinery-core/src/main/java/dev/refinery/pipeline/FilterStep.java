@@ -36,6 +36,12 @@ final class FilterStep implements Step {
     return "filter:" + filter.name() + (textFilter ? "@" + target.key() : "");
   }
 
+  /** A text the filter rewrites (C4's line removal) might be rewritten again; scores are not. */
+  @Override
+  public boolean idempotent() {
+    return scoreOnly || !(filter instanceof TextFormatter);
+  }
+
   @SuppressWarnings("unchecked")
   private Scores score(Sample s) {
     if (textFilter) {

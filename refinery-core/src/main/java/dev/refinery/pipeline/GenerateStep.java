@@ -36,8 +36,11 @@ import java.util.NoSuchElementException;
  * and the client's reason (the dropped sample carries the uuid its row would have had), so the
  * run's {@code read + repeated = written + dropped + rejected} still holds and every (prompt,
  * mode, index) ends as one row or one drop. Resume comes from the runner: a finished partition is
- * not generated again; one with {@code generation_failed} drops is worth running again, which
- * regenerates the same uuids (and, with a seed, the same requests).
+ * not generated again; one with {@code generation_failed} drops is worth running again: a row
+ * already in the stage's earlier output ({@link StepContext#earlierRows()}, found by its
+ * deterministic uuid) is passed on as it was, and only the rest is requested, with the same
+ * uuids (and, with a seed, the same requests). Reused rows count as generations that succeeded,
+ * for the accounting and the failure limit alike, as in the run that made them.
  *
  * <p>Failing loudly: a 401, 403, 404 or a server never reached throws (the run stops with that
  * one error); so does a partition where more than {@code max_failure_rate} of the generations
@@ -148,8 +151,12 @@ final class GenerateStep implements Step {
     return "generate";
   }
 
-  /** One planned row: the prompt, its mode and index, and whether it opens the prompt's rows. */
-  private record Task(Sample prompt, ReasoningMode mode, int index, boolean first) {}
+  /**
+   * One planned row: the prompt, its mode and index, whether it opens the prompt's rows, and the
+   * row an earlier run made for it (null: request it).
+   */
+  private record Task(Sample prompt, ReasoningMode mode, int index, boolean first,
+                      Sample earlier) {}
 
   private record Done(Task task, Generation generation) {}
 
@@ -159,6 +166,7 @@ final class GenerateStep implements Step {
         config.temperature(), config.topP(), config.maxTokens(),
         config.seed() != null ? config.seed() : context.seed(), null));
     int perPrompt = config.modes().size() * config.n();
+    StepContext.EarlierRows earlier = context.earlierRows();
     Iterator<Task> tasks = new Iterator<>() {
       private final List<Task> pending = new ArrayList<>();
 
@@ -168,7 +176,9 @@ final class GenerateStep implements Step {
           Sample p = prompts.next();
           for (ReasoningMode m : config.modes()) {
             for (int i = 0; i < config.n(); i++) {
-              pending.add(new Task(p, m, i, pending.isEmpty()));
+              // Looked up here, on the one thread that pulls tasks in order.
+              pending.add(new Task(p, m, i, pending.isEmpty(),
+                  earlier.find(Generator.rowUuid(p, m, i))));
             }
           }
         }
@@ -184,7 +194,8 @@ final class GenerateStep implements Step {
       }
     };
     InOrder.Mapped<Done> done = InOrder.map(tasks, config.concurrency(),
-        t -> new Done(t, generate(generator, t)));
+        t -> new Done(t, t.earlier() != null ? new Generation(t.earlier(), null)
+            : generate(generator, t)));
     FailureLimit limit = LazyChatClient.failureLimit(config.maxFailureRate(), name());
     return new Iterator<>() {
       private Sample next;

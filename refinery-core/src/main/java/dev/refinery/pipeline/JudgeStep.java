@@ -46,6 +46,12 @@ import java.util.regex.Pattern;
  * Authorization header. A 401, 403, 404 or a server never reached stops the run with that error;
  * so does a partition where more than {@code max_failure_rate} of the requests failed (from the
  * 50th on) or every one did.
+ *
+ * <p>A resumed retry of a partition with {@code judge_failed} drops asks again only for what has
+ * no grade yet: a sample whose row is in the stage's earlier output ({@link
+ * StepContext#earlierRows()}), exactly as this step would pass it on with the grade found there,
+ * is passed on as it was (counted as a request that succeeded). Samples the earlier run dropped
+ * (a low grade) are not in that output, so they are asked again.
  */
 final class JudgeStep implements Step {
   private static final long serialVersionUID = 1L;
@@ -162,14 +168,45 @@ final class JudgeStep implements Step {
     return "judge";
   }
 
-  /** What the judge said about one sample; decided on the consuming thread, in order. */
-  private record Outcome(Sample sample, Double grade, String dropReason, String detail) {}
+  /** A kept row is passed on as it came, or with its grade written again under the same key. */
+  @Override
+  public boolean idempotent() {
+    return true;
+  }
+
+  /**
+   * What the judge said about one sample; decided on the consuming thread, in order. A reused
+   * outcome's sample is the row an earlier run passed on, kept as it is.
+   */
+  private record Outcome(Sample sample, Double grade, String dropReason, String detail,
+                         boolean reused) {
+    Outcome(Sample sample, Double grade, String dropReason, String detail) {
+      this(sample, grade, dropReason, detail, false);
+    }
+  }
+
+  /** A sample to judge and its row from an earlier run, or null. */
+  private record Asked(Sample sample, Sample earlier) {}
 
   @Override
   public Iterator<Sample> apply(Iterator<Sample> samples, StepContext context) {
     ChatClient judge = client.get();
-    InOrder.Mapped<Outcome> outcomes = InOrder.map(samples, config.concurrency(),
-        s -> judge(judge, s));
+    StepContext.EarlierRows earlier = context.earlierRows();
+    // Looked up as samples are pulled: on one thread, in order.
+    Iterator<Asked> asked = new Iterator<>() {
+      @Override
+      public boolean hasNext() {
+        return samples.hasNext();
+      }
+
+      @Override
+      public Asked next() {
+        Sample s = samples.next();
+        return new Asked(s, earlier.find(s.uuid()));
+      }
+    };
+    InOrder.Mapped<Outcome> outcomes = InOrder.map(asked, config.concurrency(),
+        a -> judge(judge, a));
     dev.refinery.generate.FailureLimit limit =
         LazyChatClient.failureLimit(config.maxFailureRate(), name());
     return new Iterator<>() {
@@ -184,7 +221,7 @@ final class JudgeStep implements Step {
             return false;
           }
           Outcome o = outcomes.next();
-          if (o.grade() != null || o.dropReason() != null) { // a request was made
+          if (o.grade() != null || o.dropReason() != null || o.reused()) { // a request was made
             try {
               limit.count(FAILED.equals(o.dropReason()), o.detail());
             } catch (RuntimeException stop) {
@@ -211,6 +248,9 @@ final class JudgeStep implements Step {
 
   /** The sample to pass on, or null when it is dropped (the context told why). */
   private Sample decide(Outcome o, StepContext context) {
+    if (o.reused()) {
+      return o.sample();
+    }
     if (o.dropReason() != null) {
       context.drop(o.sample(), o.dropReason(), o.detail());
       return null;
@@ -232,11 +272,15 @@ final class JudgeStep implements Step {
     return null;
   }
 
-  private Outcome judge(ChatClient judge, Sample s) {
+  private Outcome judge(ChatClient judge, Asked asked) {
+    Sample s = asked.sample();
     String prompt = Target.PROMPT.text(s);
     String answer = Target.ANSWER.text(s);
     if (prompt == null || answer == null) {
       return new Outcome(s, null, null, null);
+    }
+    if (asked.earlier() != null && reusable(s, asked.earlier())) {
+      return new Outcome(asked.earlier(), null, null, null, true);
     }
     String trace = config.includeTrace() ? Target.REASONING.text(s) : null;
     ChatRequest request = ChatRequest.of(config.model(),
@@ -263,6 +307,38 @@ final class JudgeStep implements Step {
           : first.length() > 200 ? first.substring(0, 200) + "…" : first));
     }
     return new Outcome(s, grade, null, null);
+  }
+
+  /**
+   * Whether {@code earlier} is exactly what this step passes on for {@code s} with the grade
+   * found in it: then the judge was asked already, and kept it. A later step of the stage that
+   * changed the row (another score) makes it differ: the sample is asked again.
+   */
+  private boolean reusable(Sample s, Sample earlier) {
+    Sample expected = s;
+    if (config.scoreOnly()) {
+      Object grade = scoreOf(earlier);
+      if (!(grade instanceof Number n)) {
+        return false;
+      }
+      Map<String, Object> scores = new LinkedHashMap<>();
+      scores.put("grade", n.doubleValue());
+      expected = FilterStep.withScores(s, "judge", scores);
+    }
+    var v1 = dev.refinery.format.Formats.nemotron();
+    return dev.refinery.internal.Json.write(v1.encode(expected))
+        .equals(dev.refinery.internal.Json.write(v1.encode(earlier)));
+  }
+
+  /** The grade in a row's {@code metadata.refinery_scores.judge}, or null. */
+  private static Object scoreOf(Sample row) {
+    Object meta = row.metadata() == null ? null
+        : dev.refinery.internal.Json.parseOrNull(row.metadata());
+    if (meta instanceof Map<?, ?> m && m.get(FilterStep.SCORES_KEY) instanceof Map<?, ?> all
+        && all.get("judge") instanceof Map<?, ?> judge) {
+      return judge.get("grade");
+    }
+    return null;
   }
 
   /** The judge's one user message. */

@@ -270,7 +270,7 @@ public final class LocalRunner {
     long retriable = retriable(result.steps());
     if (retriable > 0) {
       note(retriable + " requests failed (" + String.join(", ", RETRIABLE) + "); --resume "
-          + "sends the partitions that had them again");
+          + "sends them again");
     }
     // stats.json goes last: it marks the run finished (a crash before it is resumed).
     writeStats(result, reports, tokenized, (System.nanoTime() - started) / 1e9);
@@ -375,10 +375,15 @@ public final class LocalRunner {
 
   /**
    * Makes a run that finished with failed requests unfinished again, so that resuming it redoes
-   * the partitions that had them and everything after. Each deletion leaves a state that resumes
-   * consistently: first the finished mark, then the outputs, then the later stages, last the
-   * failed partitions' markers. (A partition is sent again whole: the step does not yet reuse
-   * the answers it already had.)
+   * the partitions that had them and everything after, sending only the failed requests: the
+   * output those partitions and every partition of the later stages had is kept aside in {@code
+   * .work/earlier/}, and their steps reuse the rows found there by uuid ({@link EarlierOutput},
+   * {@link StepContext#earlierRows()}). What is not there is requested again: the failures, and
+   * the rows a later step of the same stage dropped (a generated row the judge graded low is
+   * generated and judged again: the stage output does not hold it). Each step leaves a state that
+   * resumes consistently: first the finished mark, then the outputs, then the later stages (their
+   * observations, markers, then parts set aside), last the failed partitions' outputs are copied
+   * aside and their markers deleted.
    */
   private void reopenForRetry() throws IOException {
     java.util.TreeMap<Integer, List<Integer>> failed = new java.util.TreeMap<>();
@@ -399,21 +404,43 @@ public final class LocalRunner {
       return;
     }
     int first = failed.firstKey();
-    long partitions = failed.values().stream().mapToLong(List::size).sum();
+    long partitions = failed.get(first).size();
     Files.delete(run.resolve("stats.json"));
     dev.refinery.internal.FileTrees.delete(run.resolve("data"));
     dev.refinery.internal.FileTrees.delete(run.resolve("tokenized"));
+    long kept = 0;
     for (int stage = first + 1; Files.isDirectory(work.resolve("s" + stage)); stage++) {
       dev.refinery.internal.FileTrees.delete(work.resolve("g" + stage));
+      List<Path> files;
+      try (Stream<Path> s = Files.list(work.resolve("s" + stage))) {
+        files = s.sorted().toList();
+      }
+      for (Path f : files) {
+        if (f.getFileName().toString().endsWith(".done.json")) {
+          Files.delete(f);
+        }
+      }
+      for (int p = 0; Files.exists(part(stage, p)); p++) {
+        Files.createDirectories(earlier(stage, p).getParent());
+        Files.move(part(stage, p), earlier(stage, p),
+            java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        kept++;
+      }
       dev.refinery.internal.FileTrees.delete(work.resolve("s" + stage));
     }
-    for (Map.Entry<Integer, List<Integer>> e : failed.entrySet()) {
-      for (int p : e.getValue()) {
-        Files.deleteIfExists(marker(e.getKey(), p));
-      }
+    // Failures of later stages are in the later stages' outputs just set aside.
+    for (int p : failed.get(first)) {
+      Path aside = earlier(first, p);
+      Files.createDirectories(aside.getParent());
+      AtomicFile copy = new AtomicFile(aside);
+      Files.copy(part(first, p), copy.temp(), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      copy.commit();
+      kept++;
+      Files.deleteIfExists(marker(first, p));
     }
     note("retrying the failed requests of " + partitions + " partition"
-        + (partitions == 1 ? "" : "s") + " of stage " + first + " (and every later stage)");
+        + (partitions == 1 ? "" : "s") + " of stage " + first + " (and every later stage; the "
+        + "rows of " + kept + " earlier partition outputs are reused)");
   }
 
   /**
@@ -498,6 +525,12 @@ public final class LocalRunner {
 
   private Path part(int stage, int partition) {
     return work.resolve("s" + stage).resolve(String.format("part-%05d.jsonl.zst", partition));
+  }
+
+  /** A partition's output from before a retry, kept aside for its steps to reuse. */
+  private Path earlier(int stage, int partition) {
+    return work.resolve("earlier").resolve("s" + stage)
+        .resolve(String.format("part-%05d.jsonl.zst", partition));
   }
 
   private Path marker(int stage, int partition) {
@@ -600,8 +633,12 @@ public final class LocalRunner {
   }
 
   private SampleReader readPart(int stage, int partition) {
-    return SampleReader.open(new InputFile(part(stage, partition), null,
-        dev.refinery.io.FileKind.JSONL), Formats.nemotron(), RejectHandler.FAIL);
+    return readRows(part(stage, partition));
+  }
+
+  private static SampleReader readRows(Path file) {
+    return SampleReader.open(new InputFile(file, null, dev.refinery.io.FileKind.JSONL),
+        Formats.nemotron(), RejectHandler.FAIL);
   }
 
   private static long[] firstOrdinals(List<PartitionStats> partitions) {
@@ -647,15 +684,17 @@ public final class LocalRunner {
     // keep_dropped adds every other dropped row, and the rows themselves.
     DroppedWriter keep = new DroppedWriter(dropped, keepAll);
     long written = 0;
+    Path aside = earlier(stage, partition);
     // A failed or stopped partition leaves no file under a final name: it is redone on resume.
     SampleWriter writer = SampleWriter.create(out, Formats.nemotron());
-    try {
+    try (EarlierOutput earlier = Files.exists(aside)
+        ? new EarlierOutput(aside, LocalRunner::readRows) : null) {
       Iterator<Sample> it = chain.apply(new Checked(source), partition, pipeline.spec().seed(),
           (step, reason, detail, sample) -> {
             if (keepAll || detail != null) {
               keep.write(step, reason, detail, sample);
             }
-          });
+          }, earlier);
       while (it.hasNext()) {
         writer.write(it.next());
         written++;
@@ -671,6 +710,12 @@ public final class LocalRunner {
         chain.stats());
     checkpoint();
     writeAtomically(marker(stage, partition), stats.toJson());
+    // The new output holds every row the earlier one had that is still wanted.
+    try {
+      Files.deleteIfExists(aside);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
     return stats;
   }
 

@@ -119,6 +119,12 @@ final class PromptSteps {
       return name;
     }
 
+    /** Templates and toggles are never applied twice (see the step types' descriptions). */
+    @Override
+    public boolean idempotent() {
+      return true;
+    }
+
     @Override
     public Iterator<Sample> apply(Iterator<Sample> samples, StepContext context) {
       return new Admitting(samples, s -> options.apply(s, context::count));

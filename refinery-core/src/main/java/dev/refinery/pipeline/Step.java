@@ -16,4 +16,14 @@ public interface Step extends Serializable {
 
   /** Maps a partition's samples; drops go through {@link StepContext#drop}, never silently. */
   Iterator<Sample> apply(Iterator<Sample> samples, StepContext context);
+
+  /**
+   * Whether the step, given a row it passed on, passes that row on unchanged (or drops it): a
+   * filter, a score written again under the same key, an idempotent prompt template. A resumed
+   * retry reuses earlier rows of a stage only for steps whose later steps are all idempotent, so
+   * a reused row comes out as it did the first time.
+   */
+  default boolean idempotent() {
+    return false;
+  }
 }

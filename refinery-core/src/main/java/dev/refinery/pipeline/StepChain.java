@@ -35,13 +35,23 @@ final class StepChain {
   /**
    * @param onDrop told of every dropped sample with the step's name and the reason (to keep it
    *     aside when the run keeps dropped rows)
+   * @param earlier this partition's output from an earlier run of the stage, or null
    */
   Iterator<Sample> apply(Iterator<Sample> source, int partition, long seed,
-      TriConsumer onDrop) {
+      TriConsumer onDrop, EarlierOutput earlier) {
+    // A step's rows reappear unchanged in the stage output only when every later step is
+    // idempotent; other steps are not offered the earlier rows (they ask the server again).
+    boolean[] offered = new boolean[steps.size()];
+    boolean laterIdempotent = earlier != null;
+    for (int i = steps.size() - 1; i >= 0; i--) {
+      offered[i] = laterIdempotent;
+      laterIdempotent &= steps.get(i).idempotent();
+    }
     Iterator<Sample> it = new Timed(source, -1);
     for (int i = 0; i < steps.size(); i++) {
       int index = i;
       Step step = steps.get(i);
+      StepContext.EarlierRows rows = offered[i] ? earlier.cursor() : StepContext.EarlierRows.NONE;
       Iterator<Sample> counted = new Counting(it, in, index);
       StepContext context = new StepContext() {
         @Override
@@ -68,6 +78,11 @@ final class StepChain {
         @Override
         public void repeated(Sample sample, int extra) {
           repeated[index] += extra;
+        }
+
+        @Override
+        public EarlierRows earlierRows() {
+          return rows;
         }
       };
       it = new Timed(new Counting(step.apply(counted, context), out, index), index);

@@ -32,4 +32,26 @@ public interface StepContext {
    * (a blend repeating a row by epochs); the run adds these to its conservation arithmetic.
    */
   default void repeated(Sample sample, int extra) {}
+
+  /**
+   * The rows this stage wrote for this partition in an earlier run whose requests partly failed,
+   * found by uuid, so that a resumed retry reuses what a step already had instead of asking a
+   * server again; {@link EarlierRows#NONE} otherwise. Runners offer them to a step only when
+   * every later step of its stage is {@link Step#idempotent()}, so an earlier row is what the
+   * step itself would pass on again.
+   */
+  default EarlierRows earlierRows() {
+    return EarlierRows.NONE;
+  }
+
+  /**
+   * A read-only, forward-only lookup of earlier rows: asked on one thread in the order of the
+   * step's own output (the order the stage wrote them in); a row passed over is not found again.
+   */
+  interface EarlierRows {
+    EarlierRows NONE = uuid -> null;
+
+    /** The earlier row with this uuid, or null when there is none (or it was passed over). */
+    Sample find(String uuid);
+  }
 }

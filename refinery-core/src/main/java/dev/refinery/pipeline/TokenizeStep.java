@@ -189,6 +189,11 @@ final class TokenizeStep implements Step {
   }
 
   @Override
+  public boolean idempotent() {
+    return true;
+  }
+
+  @Override
   public Iterator<Sample> apply(Iterator<Sample> samples, StepContext context) {
     SampleTokenizer st = opened().sampleTokenizer();
     return new Admitting(samples, s -> {

@@ -11,42 +11,29 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A run whose generate step dropped rows as generation_failed finished, but its failures can be
- * sent again: --resume redoes the partitions that had them (and every later stage), and ends
- * as a run whose server never failed would have. It said "the run folder is not empty" before.
+ * A run whose generate or judge step dropped rows as generation_failed / judge_failed finished,
+ * but its failures can be sent again: --resume sends only the failed requests (the rows the
+ * earlier run had are reused) and ends byte for byte as a run whose server never failed would
+ * have. It said "the run folder is not empty" once, then sent whole partitions again.
  */
 class RetryFailedRequestsTest {
   @TempDir Path dir;
   private final FakeChatServer server = new FakeChatServer();
+  /** Every request body the server received. */
+  private final List<String> asked = new CopyOnWriteArrayList<>();
+  /** The requests the server fails with a 400 (a failure the client does not retry). */
+  private volatile Predicate<String> failing = body -> false;
 
-
-  @AfterEach
-  void stop() {
-    server.close();
-  }
-
-  private Pipeline pipeline(String out) throws Exception {
-    return Pipeline.compile(PipelineSpec.parse(out + ".yaml", """
-        input: {path: %s, format: prompt}
-        steps:
-          - generate: {endpoint: "%s", model: m, reasoning: off, max_attempts: 1, concurrency: 2}
-          - exact_dedup: {key: answer}
-        output: {path: %s, format: jsonl, shards: 2}
-        seed: 3
-        """.formatted(dir.resolve("in"), server.baseUrl(), dir.resolve(out)), dir));
-  }
-
-  private static LocalRunner.Options options(boolean resume) {
-    return new LocalRunner.Options(2, resume, LocalRunner.Progress.NONE);
-  }
-
-  @Test
-  void resumeSendsTheFailedRequestsAgainAndEndsAsIfNoneHadFailed() throws Exception {
+  @BeforeEach
+  void serve() throws Exception {
     Files.createDirectories(dir.resolve("in"));
     StringBuilder a = new StringBuilder();
     StringBuilder b = new StringBuilder();
@@ -56,49 +43,153 @@ class RetryFailedRequestsTest {
     }
     Files.writeString(dir.resolve("in/a.jsonl"), a.toString());
     Files.writeString(dir.resolve("in/b.jsonl"), b.toString());
-    List<String> asked = new CopyOnWriteArrayList<>();
-    boolean[] failing = {true};
+    // Deterministic: the same request always gets the same answer.
     server.otherwise(exchange -> {
       String body = FakeChatServer.requestBody(exchange);
       asked.add(body);
-      if (failing[0] && body.contains("3 + 2?")) {
+      if (failing.test(body)) {
         status(400, "{\"error\": {\"message\": \"bad request\"}}").answer(exchange);
         return;
       }
-      ok(completion("Answer " + Math.floorMod(body.hashCode(), 97), null)).answer(exchange);
+      int h = Math.floorMod(body.hashCode(), 97);
+      ok(completion(body.contains("You are grading") ? "Fine.\nGRADE: " + h % 11
+          : "Answer " + h, null)).answer(exchange);
     });
+  }
 
-    failing[0] = false;
-    LocalRunner.Result clean = LocalRunner.run(pipeline("clean"), options(false));
+  @AfterEach
+  void stop() {
+    server.close();
+  }
+
+  private static final String GENERATE = "generate: {endpoint: \"%s\", model: m, "
+      + "reasoning: off, max_attempts: 1, concurrency: 2}";
+  private static final String JUDGE = "judge: {endpoint: \"%s\", model: j, rubric: Correct., "
+      + "max_attempts: 1, concurrency: 2, %s}";
+
+  private Pipeline pipeline(String out, String... steps) throws Exception {
+    StringBuilder yaml = new StringBuilder("input: {path: " + dir.resolve("in")
+        + ", format: prompt}\nsteps:\n");
+    for (String step : steps) {
+      yaml.append("  - ").append(step.replace("%s", server.baseUrl().toString())).append('\n');
+    }
+    yaml.append("output: {path: ").append(dir.resolve(out)).append(", format: jsonl, shards: 2}\n")
+        .append("seed: 3\n");
+    return Pipeline.compile(PipelineSpec.parse(out + ".yaml", yaml.toString(), dir));
+  }
+
+  private static LocalRunner.Options options(boolean resume) {
+    return new LocalRunner.Options(2, resume, LocalRunner.Progress.NONE);
+  }
+
+  /**
+   * Runs the pipeline against a server that never fails ("clean"), then against one failing
+   * {@code fails} ("out"), then resumes "out" with the server healed; checks that the resume sent
+   * exactly the failed requests (plus {@code extraOnResume}: requests no earlier run made), each
+   * about a prompt that failed ({@code concerned}), and ended as the clean run did. Returns the
+   * bodies the resume sent.
+   */
+  private List<String> retry(Predicate<String> fails, Predicate<String> concerned,
+      int extraOnResume, String... steps) throws Exception {
+    LocalRunner.Result clean = LocalRunner.run(pipeline("clean", steps), options(false));
     assertThat(clean.failedRequests()).isZero();
     assertThat(dir.resolve("clean/.work")).doesNotExist();
-    failing[0] = true;
-    asked.clear();
+    int cleanRequests = asked.size();
 
-    LocalRunner.Result first = LocalRunner.run(pipeline("out"), options(false));
-    assertThat(first.failedRequests()).isEqualTo(1);
+    failing = fails;
+    asked.clear();
+    LocalRunner.Result first = LocalRunner.run(pipeline("out", steps), options(false));
+    assertThat(first.failedRequests()).isPositive();
     assertThat(first.conserved()).isTrue();
     assertThat(dir.resolve("out/stats.json")).exists();
-    assertThatThrownBy(() -> LocalRunner.run(pipeline("out"), options(false)))
-        .hasMessageContaining("a finished run is here (stats.json); 1 of its requests failed: "
-            + "--resume retries them");
+    assertThatThrownBy(() -> LocalRunner.run(pipeline("out", steps), options(false)))
+        .hasMessageContaining("a finished run is here (stats.json); " + first.failedRequests()
+            + " of its requests failed: --resume retries them");
 
-    failing[0] = false;
+    failing = body -> false;
     asked.clear();
-    LocalRunner.Result retried = LocalRunner.run(pipeline("out"), options(true));
+    LocalRunner.Result retried = LocalRunner.run(pipeline("out", steps), options(true));
+    List<String> sent = List.copyOf(asked);
     assertThat(retried.alreadyFinished()).isFalse();
     assertThat(retried.failedRequests()).isZero();
+    assertThat(sent).hasSize((int) first.failedRequests() + extraOnResume);
+    assertThat(sent).allMatch(concerned);
+    assertThat(retried.conserved()).isTrue();
+    assertThat(counts(retried)).isEqualTo(counts(clean));
     assertThat(retried.written()).isEqualTo(clean.written());
-    // Only the partition that had the failure is sent again (b.jsonl's six prompts).
-    assertThat(asked).hasSize(6).allMatch(body -> body.contains(" + 2?"));
-    for (int s = 0; s < 2; s++) {
-      String name = "data/train-%05d-of-00002.jsonl".formatted(s);
-      assertThat(Files.readString(dir.resolve("out").resolve(name)))
-          .isEqualTo(Files.readString(dir.resolve("clean").resolve(name)));
-    }
+    assertThat(cleanRequests).isGreaterThan(sent.size());
+    assertSameData(dir.resolve("out"), dir.resolve("clean"));
     assertThat(dir.resolve("out/.work")).doesNotExist();
 
-    LocalRunner.Result again = LocalRunner.run(pipeline("out"), options(true));
+    asked.clear();
+    LocalRunner.Result again = LocalRunner.run(pipeline("out", steps), options(true));
     assertThat(again.alreadyFinished()).isTrue();
+    assertThat(asked).isEmpty();
+    return sent;
+  }
+
+  /** Each step's counts without its time: a retried run counts as an uninterrupted one. */
+  private static List<String> counts(LocalRunner.Result r) {
+    return r.steps().stream().map(s -> s.name() + " in " + s.in() + " out " + s.out()
+        + " dropped " + s.dropped() + " counted " + s.counted() + " repeated " + s.repeated())
+        .toList();
+  }
+
+  private static void assertSameData(Path out, Path clean) throws Exception {
+    List<Path> files;
+    try (Stream<Path> s = Files.list(clean.resolve("data"))) {
+      files = s.sorted().toList();
+    }
+    assertThat(files).isNotEmpty();
+    try (Stream<Path> s = Files.list(out.resolve("data"))) {
+      assertThat(s.map(Path::getFileName).sorted().toList())
+          .isEqualTo(files.stream().map(Path::getFileName).toList());
+    }
+    for (Path f : files) {
+      assertThat(Files.readAllBytes(out.resolve("data").resolve(f.getFileName())))
+          .as(f.getFileName().toString()).isEqualTo(Files.readAllBytes(f));
+    }
+  }
+
+  @Test
+  void resumeSendsOnlyTheFailedGenerationsAndEndsAsIfNoneHadFailed() throws Exception {
+    // Failures in both partitions; the dedup after generate is a later stage.
+    Predicate<String> fails = body -> body.contains("3 + 2?") || body.contains("1 + 2?")
+        || body.contains("4 + 1?");
+    retry(fails, fails, 0, GENERATE, "exact_dedup: {key: answer}");
+  }
+
+  @Test
+  void resumeSendsOnlyTheFailedGradesOfAJudgeInALaterStage() throws Exception {
+    Predicate<String> fails = body -> body.contains("You are grading")
+        && (body.contains("2 + 1?") || body.contains("5 + 2?"));
+    retry(fails, fails, 0, GENERATE, "exact_dedup: {key: answer}", JUDGE.formatted("%s", "min_grade: 0, "
+            + "score_only: true"));
+  }
+
+  @Test
+  void aJudgeInTheStageOfTheGenerationsReusesTheirGradesToo() throws Exception {
+    // Both steps in one stage: generated rows and grades the earlier run kept are reused; the
+    // row made on resume is graded (one request more than the failures).
+    retry(body -> !body.contains("You are grading") && body.contains("3 + 1?"),
+        body -> body.contains("3 + 1?"), 1,
+        GENERATE, JUDGE.formatted("%s", "min_grade: 0, score_only: true"));
+  }
+
+  @Test
+  void aRowTheJudgeOfItsStageFailedOnIsGeneratedAgain() throws Exception {
+    // The stage output does not hold a row its judge dropped: the row is requested again
+    // before it is graded (one request more than the failures), every other row is reused.
+    retry(body -> body.contains("You are grading") && body.contains("0 + 2?"),
+        body -> body.contains("0 + 2?"), 1,
+        GENERATE, JUDGE.formatted("%s", "min_grade: 0, score_only: true"));
+  }
+
+  @Test
+  void aLaterStageKeepsWhatItHadWhenAnEarlierStageRetries() throws Exception {
+    // A generation failed in stage 0: stage 1's judge asks only about the row made on resume.
+    List<String> sent = retry(body -> body.contains("2 + 2?"), body -> body.contains("2 + 2?"), 1,
+        GENERATE, "exact_dedup: {key: answer}", JUDGE.formatted("%s", "min_grade: 0"));
+    assertThat(sent).filteredOn(body -> body.contains("You are grading")).hasSize(1);
   }
 }
