@@ -50,8 +50,8 @@ import java.util.regex.Pattern;
  * <p>A resumed retry of a partition with {@code judge_failed} drops asks again only for what has
  * no grade yet: a sample whose row is in the stage's earlier output ({@link
  * StepContext#earlierRows()}), exactly as this step would pass it on with the grade found there,
- * is passed on as it was (counted as a request that succeeded). Samples the earlier run dropped
- * (a low grade) are not in that output, so they are asked again.
+ * is passed on as it was (counted as a request that succeeded); one this step dropped as {@code
+ * judge_low_grade} or {@code judge_unparseable} is dropped again with the same detail.
  */
 final class JudgeStep implements Step {
   private static final long serialVersionUID = 1L;
@@ -185,8 +185,8 @@ final class JudgeStep implements Step {
     }
   }
 
-  /** A sample to judge and its row from an earlier run, or null. */
-  private record Asked(Sample sample, Sample earlier) {}
+  /** A sample to judge, and its row or this step's drop of it from an earlier run, or null. */
+  private record Asked(Sample sample, Sample earlier, StepContext.Drop drop) {}
 
   @Override
   public Iterator<Sample> apply(Iterator<Sample> samples, StepContext context) {
@@ -202,7 +202,8 @@ final class JudgeStep implements Step {
       @Override
       public Asked next() {
         Sample s = samples.next();
-        return new Asked(s, earlier.find(s.uuid()));
+        Sample row = earlier.find(s.uuid());
+        return new Asked(s, row, row == null ? earlier.dropped(s.uuid()) : null);
       }
     };
     InOrder.Mapped<Outcome> outcomes = InOrder.map(asked, config.concurrency(),
@@ -281,6 +282,10 @@ final class JudgeStep implements Step {
     }
     if (asked.earlier() != null && reusable(s, asked.earlier())) {
       return new Outcome(asked.earlier(), null, null, null, true);
+    }
+    StepContext.Drop drop = asked.drop();
+    if (drop != null && (LOW_GRADE.equals(drop.reason()) || UNPARSEABLE.equals(drop.reason()))) {
+      return new Outcome(s, null, drop.reason(), drop.detail());
     }
     String trace = config.includeTrace() ? Target.REASONING.text(s) : null;
     ChatRequest request = ChatRequest.of(config.model(),

@@ -422,6 +422,7 @@ public final class LocalRunner {
       }
       for (int p = 0; Files.exists(part(stage, p)); p++) {
         Files.createDirectories(earlier(stage, p).getParent());
+        setAside(dropped(stage, p), earlierDrops(stage, p));
         Files.move(part(stage, p), earlier(stage, p),
             java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         kept++;
@@ -429,18 +430,38 @@ public final class LocalRunner {
       dev.refinery.internal.FileTrees.delete(work.resolve("s" + stage));
     }
     // Failures of later stages are in the later stages' outputs just set aside.
+    // A finished partition keeps its files until its marker is gone: copies are set aside.
     for (int p : failed.get(first)) {
-      Path aside = earlier(first, p);
-      Files.createDirectories(aside.getParent());
-      AtomicFile copy = new AtomicFile(aside);
-      Files.copy(part(first, p), copy.temp(), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-      copy.commit();
+      copyAside(part(first, p), earlier(first, p));
+      copyAside(dropped(first, p), earlierDrops(first, p));
       kept++;
       Files.deleteIfExists(marker(first, p));
+      // The retry writes the partition's drops anew (none, when nothing fails again).
+      Files.deleteIfExists(dropped(first, p));
     }
     note("retrying the failed requests of " + partitions + " partition"
         + (partitions == 1 ? "" : "s") + " of stage " + first + " (and every later stage; the "
         + "rows of " + kept + " earlier partition outputs are reused)");
+  }
+
+  /** Moves {@code from}, when it exists, to {@code to}; or removes an older {@code to}. */
+  private static void setAside(Path from, Path to) throws IOException {
+    if (Files.exists(from)) {
+      Files.move(from, to, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    } else {
+      Files.deleteIfExists(to);
+    }
+  }
+
+  /** Copies {@code from}, when it exists, to {@code to} atomically; or removes an older one. */
+  private static void copyAside(Path from, Path to) throws IOException {
+    if (!Files.exists(from)) {
+      Files.deleteIfExists(to);
+      return;
+    }
+    AtomicFile copy = new AtomicFile(to);
+    Files.copy(from, copy.temp(), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    copy.commit();
   }
 
   /**
@@ -531,6 +552,17 @@ public final class LocalRunner {
   private Path earlier(int stage, int partition) {
     return work.resolve("earlier").resolve("s" + stage)
         .resolve(String.format("part-%05d.jsonl.zst", partition));
+  }
+
+  /** The drops that output's partition recorded, kept aside beside it. */
+  private Path earlierDrops(int stage, int partition) {
+    return work.resolve("earlier").resolve("s" + stage)
+        .resolve(String.format("dropped-%05d.jsonl", partition));
+  }
+
+  private Path dropped(int stage, int partition) {
+    return run.resolve("rejects").resolve(String.format("dropped-s%d-%05d.jsonl", stage,
+        partition));
   }
 
   private Path marker(int stage, int partition) {
@@ -677,8 +709,7 @@ public final class LocalRunner {
       java.util.function.LongSupplier rejected) {
     StepChain chain = new StepChain(steps);
     Path out = part(stage, partition);
-    Path dropped = run.resolve("rejects").resolve(
-        String.format("dropped-s%d-%05d.jsonl", stage, partition));
+    Path dropped = dropped(stage, partition);
     boolean keepAll = pipeline.spec().keepDropped();
     // Drops that carry a detail (the benchmark item a sample matched) are always reported;
     // keep_dropped adds every other dropped row, and the rows themselves.
@@ -688,7 +719,8 @@ public final class LocalRunner {
     // A failed or stopped partition leaves no file under a final name: it is redone on resume.
     SampleWriter writer = SampleWriter.create(out, Formats.nemotron());
     try (EarlierOutput earlier = Files.exists(aside)
-        ? new EarlierOutput(aside, LocalRunner::readRows) : null) {
+        ? new EarlierOutput(aside, earlierDrops(stage, partition), LocalRunner::readRows)
+        : null) {
       Iterator<Sample> it = chain.apply(new Checked(source), partition, pipeline.spec().seed(),
           (step, reason, detail, sample) -> {
             if (keepAll || detail != null) {
@@ -713,6 +745,7 @@ public final class LocalRunner {
     // The new output holds every row the earlier one had that is still wanted.
     try {
       Files.deleteIfExists(aside);
+      Files.deleteIfExists(earlierDrops(stage, partition));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -51,7 +51,10 @@ final class StepChain {
     for (int i = 0; i < steps.size(); i++) {
       int index = i;
       Step step = steps.get(i);
-      StepContext.EarlierRows rows = offered[i] ? earlier.cursor() : StepContext.EarlierRows.NONE;
+      // A step's own earlier drops are told apart by its name: not when two steps share it.
+      boolean unique = steps.stream().filter(o -> o.name().equals(step.name())).count() == 1;
+      StepContext.EarlierRows rows = earlier == null ? StepContext.EarlierRows.NONE
+          : earlier.cursor(offered[i], unique ? step.name() : null);
       Iterator<Sample> counted = new Counting(it, in, index);
       StepContext context = new StepContext() {
         @Override

@@ -53,5 +53,17 @@ public interface StepContext {
 
     /** The earlier row with this uuid, or null when there is none (or it was passed over). */
     Sample find(String uuid);
+
+    /**
+     * Why this step dropped the row with this uuid in the earlier run, when it recorded the drop
+     * with a detail (a low grade); null otherwise. Failures (generation_failed, judge_failed) are
+     * never returned: they are what the retry is for.
+     */
+    default Drop dropped(String uuid) {
+      return null;
+    }
   }
+
+  /** An earlier drop: its reason and detail. */
+  record Drop(String reason, String detail) {}
 }

@@ -118,7 +118,9 @@ class RetryFailedRequestsTest {
     assertThat(counts(retried)).isEqualTo(counts(clean));
     assertThat(retried.written()).isEqualTo(clean.written());
     assertThat(cleanRequests).isGreaterThan(sent.size());
-    assertSameData(dir.resolve("out"), dir.resolve("clean"));
+    assertSameFiles(dir.resolve("out/data"), dir.resolve("clean/data"));
+    // The retried partitions' drops are recorded anew: no failure is left listed.
+    assertSameFiles(dir.resolve("out/rejects"), dir.resolve("clean/rejects"));
     assertThat(dir.resolve("out/.work")).doesNotExist();
 
     asked.clear();
@@ -135,18 +137,17 @@ class RetryFailedRequestsTest {
         .toList();
   }
 
-  private static void assertSameData(Path out, Path clean) throws Exception {
+  private static void assertSameFiles(Path out, Path clean) throws Exception {
     List<Path> files;
-    try (Stream<Path> s = Files.list(clean.resolve("data"))) {
+    try (Stream<Path> s = Files.list(clean)) {
       files = s.sorted().toList();
     }
-    assertThat(files).isNotEmpty();
-    try (Stream<Path> s = Files.list(out.resolve("data"))) {
+    try (Stream<Path> s = Files.list(out)) {
       assertThat(s.map(Path::getFileName).sorted().toList())
           .isEqualTo(files.stream().map(Path::getFileName).toList());
     }
     for (Path f : files) {
-      assertThat(Files.readAllBytes(out.resolve("data").resolve(f.getFileName())))
+      assertThat(Files.readAllBytes(out.resolve(f.getFileName())))
           .as(f.getFileName().toString()).isEqualTo(Files.readAllBytes(f));
     }
   }
@@ -165,6 +166,16 @@ class RetryFailedRequestsTest {
         && (body.contains("2 + 1?") || body.contains("5 + 2?"));
     retry(fails, fails, 0, GENERATE, "exact_dedup: {key: answer}", JUDGE.formatted("%s", "min_grade: 0, "
             + "score_only: true"));
+  }
+
+  @Test
+  void theJudgesEarlierLowGradesAreDroppedAgainWithoutAsking() throws Exception {
+    // min_grade 5 drops some rows as judge_low_grade; the resume asks only the failed ones.
+    Predicate<String> fails = body -> body.contains("You are grading")
+        && (body.contains("0 + 1?") || body.contains("4 + 1?") || body.contains("3 + 2?"));
+    retry(fails, fails, 0, GENERATE, "exact_dedup: {key: answer}",
+        JUDGE.formatted("%s", "min_grade: 5"));
+    assertThat(Files.readString(dir.resolve("out/stats.json"))).contains("judge_low_grade");
   }
 
   @Test
