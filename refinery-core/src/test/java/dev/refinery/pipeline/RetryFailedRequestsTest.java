@@ -43,6 +43,10 @@ class RetryFailedRequestsTest {
     }
     Files.writeString(dir.resolve("in/a.jsonl"), a.toString());
     Files.writeString(dir.resolve("in/b.jsonl"), b.toString());
+    answerDeterministically();
+  }
+
+  private void answerDeterministically() {
     // Deterministic: the same request always gets the same answer.
     server.otherwise(exchange -> {
       String body = FakeChatServer.requestBody(exchange);
@@ -176,6 +180,43 @@ class RetryFailedRequestsTest {
     retry(fails, fails, 0, GENERATE, "exact_dedup: {key: answer}",
         JUDGE.formatted("%s", "min_grade: 5"));
     assertThat(Files.readString(dir.resolve("out/stats.json"))).contains("judge_low_grade");
+  }
+
+  @Test
+  void aRetryStoppedPartwayIsResumedAndStillSendsOnlyWhatFailed() throws Exception {
+    String[] steps = {GENERATE, "exact_dedup: {key: answer}"};
+    Predicate<String> fails = body -> body.contains("4 + 1?") || body.contains("1 + 2?")
+        || body.contains("3 + 2?");
+    LocalRunner.run(pipeline("clean", steps), options(false));
+    failing = fails;
+    LocalRunner.Result first = LocalRunner.run(pipeline("out", steps), options(false));
+    assertThat(first.failedRequests()).isEqualTo(3);
+
+    // The retry meets a server that refuses the key (a fatal 401): the run stops.
+    asked.clear();
+    server.otherwise(exchange -> {
+      String body = FakeChatServer.requestBody(exchange);
+      if (body.contains("3 + 2?")) {
+        status(401, "{\"error\": {\"message\": \"bad key\"}}").answer(exchange);
+        return;
+      }
+      asked.add(body);
+      ok(completion("Answer " + Math.floorMod(body.hashCode(), 97), null)).answer(exchange);
+    });
+    assertThatThrownBy(() -> LocalRunner.run(pipeline("out", steps), options(true)))
+        .hasMessageContaining("401");
+    assertThat(dir.resolve("out/stats.json")).doesNotExist();
+    assertThat(asked).allMatch(fails);
+
+    answerDeterministically();
+    failing = body -> false;
+    asked.clear();
+    LocalRunner.Result retried = LocalRunner.run(pipeline("out", steps), options(true));
+    assertThat(retried.failedRequests()).isZero();
+    assertThat(retried.conserved()).isTrue();
+    // The partition the stop cut short still had its earlier rows: only failures are sent.
+    assertThat(asked).isNotEmpty().hasSizeLessThanOrEqualTo(3).allMatch(fails);
+    assertSameFiles(dir.resolve("out/data"), dir.resolve("clean/data"));
   }
 
   @Test
