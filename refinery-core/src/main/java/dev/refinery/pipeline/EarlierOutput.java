@@ -1,11 +1,19 @@
 package dev.refinery.pipeline;
 
 import dev.refinery.dataset.SampleReader;
+import dev.refinery.format.Formats;
+import dev.refinery.internal.Json;
 import dev.refinery.sample.Sample;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 
@@ -16,25 +24,30 @@ import java.util.function.Function;
  * stage writes rows in the order its steps make them, so a step finds its earlier rows in the
  * order it asks for them; only the uuids are held in memory, to tell at once a row that was never
  * there (a failed request, or a row a later step of the stage dropped) from one further on.
- * Beside the rows, the drops the partition recorded with a detail ({@code rejects/dropped-*}, set
- * aside too): a step finds its own earlier decision to drop a row (a low grade) there.
+ * Beside the rows: the rows later steps of the stage dropped after a step that reuses rows (a
+ * judge's low grades after a generate; the runner keeps them in the work folder), found by a step
+ * before the one that dropped them; and the drops the partition recorded with a detail ({@code
+ * rejects/dropped-*}), where a step finds its own earlier decision to drop a row (a low grade).
  */
 final class EarlierOutput implements AutoCloseable {
   private final Path file;
+  private final Path droppedRows;
   private final Path drops;
   private final Function<Path, SampleReader> open;
-  /** Earlier drops by step name, then uuid; read at the first step that asks. */
-  private final java.util.Map<String, java.util.Map<String, StepContext.Drop>> dropsByStep =
-      new java.util.HashMap<>();
   private final Set<String> uuids = new HashSet<>();
-  private final List<SampleReader> readers = new ArrayList<>();
+  /** The uuids of droppedRows, each with the last step index that dropped it. */
+  private final Map<String, Integer> droppedAt = new HashMap<>();
+  /** Earlier drops by step name, then uuid; read at the first step that asks. */
+  private final Map<String, Map<String, StepContext.Drop>> dropsByStep = new HashMap<>();
+  private final List<AutoCloseable> readers = new ArrayList<>();
 
   /**
-   * Reads the uuids of {@code file}, opened with {@code open}; {@code drops} is the partition's
-   * earlier drops file (it may not exist).
+   * Reads the uuids of {@code file}, opened with {@code open}, and of {@code droppedRows}; {@code
+   * droppedRows} and {@code drops} (the partition's earlier rejects) may not exist.
    */
-  EarlierOutput(Path file, Path drops, Function<Path, SampleReader> open) {
+  EarlierOutput(Path file, Path droppedRows, Path drops, Function<Path, SampleReader> open) {
     this.file = file;
+    this.droppedRows = droppedRows;
     this.drops = drops;
     this.open = open;
     try (SampleReader reader = open.apply(file)) {
@@ -45,22 +58,43 @@ final class EarlierOutput implements AutoCloseable {
         }
       }
     }
+    if (Files.exists(droppedRows)) {
+      try (BufferedReader lines = Files.newBufferedReader(droppedRows)) {
+        for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+          Dropped d = dropped(line);
+          if (d != null) {
+            droppedAt.merge(d.uuid(), d.index(), Math::max);
+          }
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
   }
 
-  int size() {
-    return uuids.size();
+  /** One line of droppedRows: the index of the step that dropped the row, and the row. */
+  private record Dropped(int index, String uuid, Map<?, ?> row) {}
+
+  private static Dropped dropped(String line) {
+    if (Json.parseOrNull(line) instanceof Map<?, ?> m && m.get("step") instanceof String step
+        && m.get("sample") instanceof Map<?, ?> row && row.get("uuid") instanceof String uuid) {
+      return new Dropped(Integer.parseInt(step), uuid, row);
+    }
+    return null;
   }
 
   /**
-   * A cursor of its own for one step; the file is opened at the first lookup.
+   * A cursor of its own for one step; the files are opened at the first lookup.
    *
-   * @param rows whether the step may reuse rows (every later step of the stage is idempotent)
+   * @param index the step's index in its stage, or -1 when it may not reuse rows (a later step
+   *     of the stage is not idempotent)
    * @param step the step's name when no other step of the stage has it: its earlier drops are
    *     found; null: none are
    */
-  StepContext.EarlierRows cursor(boolean rows, String step) {
+  StepContext.EarlierRows cursor(int index, String step) {
     return new StepContext.EarlierRows() {
       private SampleReader reader;
+      private BufferedReader droppedReader;
 
       @Override
       public StepContext.Drop dropped(String uuid) {
@@ -69,35 +103,58 @@ final class EarlierOutput implements AutoCloseable {
 
       @Override
       public Sample find(String uuid) {
-        if (!rows || uuid == null || !uuids.contains(uuid)) {
+        if (index < 0 || uuid == null) {
           return null;
         }
-        if (reader == null) {
-          reader = opened();
-        }
-        while (reader.hasNext()) {
-          Sample s = reader.next();
-          if (uuid.equals(s.uuid())) {
-            return s;
+        if (uuids.contains(uuid)) {
+          if (reader == null) {
+            reader = opened();
           }
+          while (reader.hasNext()) {
+            Sample s = reader.next();
+            if (uuid.equals(s.uuid())) {
+              return s;
+            }
+          }
+          return null;
+        }
+        // A row this step passed on that a later step of the stage dropped.
+        if (droppedAt.getOrDefault(uuid, -1) <= index) {
+          return null;
+        }
+        try {
+          if (droppedReader == null) {
+            droppedReader = openedDropped();
+          }
+          for (String line = droppedReader.readLine(); line != null;
+              line = droppedReader.readLine()) {
+            Dropped d = EarlierOutput.dropped(line);
+            if (d != null && d.index() > index && d.uuid().equals(uuid)) {
+              @SuppressWarnings("unchecked")
+              Map<String, Object> row = (Map<String, Object>) d.row();
+              return Formats.nemotron().decode(row);
+            }
+          }
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
         }
         return null;
       }
     };
   }
 
-  private synchronized java.util.Map<String, StepContext.Drop> drops(String step) {
+  private synchronized Map<String, StepContext.Drop> drops(String step) {
     return dropsByStep.computeIfAbsent(step, name -> {
-      java.util.Map<String, StepContext.Drop> found = new java.util.HashMap<>();
-      if (!java.nio.file.Files.exists(drops)) {
+      Map<String, StepContext.Drop> found = new HashMap<>();
+      if (!Files.exists(drops)) {
         return found;
       }
-      try (java.io.BufferedReader lines = java.nio.file.Files.newBufferedReader(drops)) {
+      try (BufferedReader lines = Files.newBufferedReader(drops)) {
         for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-          if (dev.refinery.internal.Json.parseOrNull(line) instanceof java.util.Map<?, ?> m
+          if (Json.parseOrNull(line) instanceof Map<?, ?> m
               && name.equals(m.get("step")) && m.get("reason") instanceof String reason
               && !LocalRunner.RETRIABLE.contains(reason)) {
-            Object uuid = m.get("sample") instanceof java.util.Map<?, ?> sample
+            Object uuid = m.get("sample") instanceof Map<?, ?> sample
                 ? sample.get("uuid") : m.get("uuid");
             if (uuid instanceof String u) {
               found.putIfAbsent(u, new StepContext.Drop(reason,
@@ -105,8 +162,8 @@ final class EarlierOutput implements AutoCloseable {
             }
           }
         }
-      } catch (java.io.IOException e) {
-        throw new java.io.UncheckedIOException(e);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
       }
       return found;
     });
@@ -118,9 +175,21 @@ final class EarlierOutput implements AutoCloseable {
     return reader;
   }
 
+  private synchronized BufferedReader openedDropped() throws IOException {
+    BufferedReader reader = Files.newBufferedReader(droppedRows);
+    readers.add(reader);
+    return reader;
+  }
+
   @Override
   public synchronized void close() {
-    readers.forEach(SampleReader::close);
+    for (AutoCloseable r : readers) {
+      try {
+        r.close();
+      } catch (Exception ignored) {
+        // Read-only files: nothing is lost.
+      }
+    }
     readers.clear();
   }
 }

@@ -151,6 +151,11 @@ final class GenerateStep implements Step {
     return "generate";
   }
 
+  @Override
+  public boolean reusesEarlierRows() {
+    return true;
+  }
+
   /**
    * One planned row: the prompt, its mode and index, whether it opens the prompt's rows, and the
    * row an earlier run made for it (null: request it).

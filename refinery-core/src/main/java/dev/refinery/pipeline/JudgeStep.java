@@ -174,6 +174,11 @@ final class JudgeStep implements Step {
     return true;
   }
 
+  @Override
+  public boolean reusesEarlierRows() {
+    return true;
+  }
+
   /**
    * What the judge said about one sample; decided on the consuming thread, in order. A reused
    * outcome's sample is the row an earlier run passed on, kept as it is.

@@ -378,12 +378,14 @@ public final class LocalRunner {
    * the partitions that had them and everything after, sending only the failed requests: the
    * output those partitions and every partition of the later stages had is kept aside in {@code
    * .work/earlier/}, and their steps reuse the rows found there by uuid ({@link EarlierOutput},
-   * {@link StepContext#earlierRows()}). What is not there is requested again: the failures, and
-   * the rows a later step of the same stage dropped (a generated row the judge graded low is
-   * generated and judged again: the stage output does not hold it). Each step leaves a state that
-   * resumes consistently: first the finished mark, then the outputs, then the later stages (their
-   * observations, markers, then parts set aside), last the failed partitions' outputs are copied
-   * aside and their markers deleted.
+   * {@link StepContext#earlierRows()}), with the rows later steps of their stage dropped after a
+   * generate or judge (kept in the work folder by {@link #runSteps}) and their recorded drops (a
+   * low grade is not asked again). Requested again are the failures, and the rows of a step
+   * that cannot tell its own earlier rows: a later step of its stage may change what it passed
+   * on (a filter that rewrites text), or did (a judge's rows scored by a later score-only
+   * filter). Each step leaves a state that resumes consistently: first the finished mark, then
+   * the outputs, then the later stages (their observations, markers, then parts set aside), last
+   * the failed partitions' outputs are copied aside and their markers deleted.
    */
   private void reopenForRetry() throws IOException {
     java.util.TreeMap<Integer, List<Integer>> failed = new java.util.TreeMap<>();
@@ -420,11 +422,17 @@ public final class LocalRunner {
           Files.delete(f);
         }
       }
-      for (int p = 0; Files.exists(part(stage, p)); p++) {
+      for (Path f : files) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("part-(\\d+)\\.jsonl\\.zst")
+            .matcher(f.getFileName().toString());
+        if (!m.matches()) {
+          continue;
+        }
+        int p = Integer.parseInt(m.group(1));
         Files.createDirectories(earlier(stage, p).getParent());
         setAside(dropped(stage, p), earlierDrops(stage, p));
-        Files.move(part(stage, p), earlier(stage, p),
-            java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        setAside(droppedRows(stage, p), earlierDroppedRows(stage, p));
+        Files.move(f, earlier(stage, p), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         kept++;
       }
       dev.refinery.internal.FileTrees.delete(work.resolve("s" + stage));
@@ -434,10 +442,12 @@ public final class LocalRunner {
     for (int p : failed.get(first)) {
       copyAside(part(first, p), earlier(first, p));
       copyAside(dropped(first, p), earlierDrops(first, p));
+      copyAside(droppedRows(first, p), earlierDroppedRows(first, p));
       kept++;
       Files.deleteIfExists(marker(first, p));
       // The retry writes the partition's drops anew (none, when nothing fails again).
       Files.deleteIfExists(dropped(first, p));
+      Files.deleteIfExists(droppedRows(first, p));
     }
     note("retrying the failed requests of " + partitions + " partition"
         + (partitions == 1 ? "" : "s") + " of stage " + first + " (and every later stage; the "
@@ -552,6 +562,17 @@ public final class LocalRunner {
   private Path earlier(int stage, int partition) {
     return work.resolve("earlier").resolve("s" + stage)
         .resolve(String.format("part-%05d.jsonl.zst", partition));
+  }
+
+  /** The rows later steps dropped after a step that reuses rows, kept for a retry. */
+  private Path droppedRows(int stage, int partition) {
+    return work.resolve("s" + stage).resolve(String.format("part-%05d.dropped.jsonl",
+        partition));
+  }
+
+  private Path earlierDroppedRows(int stage, int partition) {
+    return work.resolve("earlier").resolve("s" + stage)
+        .resolve(String.format("dropped-rows-%05d.jsonl", partition));
   }
 
   /** The drops that output's partition recorded, kept aside beside it. */
@@ -714,17 +735,25 @@ public final class LocalRunner {
     // Drops that carry a detail (the benchmark item a sample matched) are always reported;
     // keep_dropped adds every other dropped row, and the rows themselves.
     DroppedWriter keep = new DroppedWriter(dropped, keepAll);
+    // The stage output lacks the rows steps dropped after one that reuses rows on a retry (a
+    // generation the judge graded low): they are kept in the work folder for that retry.
+    int reuser = firstReuser(steps);
+    DroppedWriter rowsAside = new DroppedWriter(droppedRows(stage, partition), true);
     long written = 0;
     Path aside = earlier(stage, partition);
     // A failed or stopped partition leaves no file under a final name: it is redone on resume.
     SampleWriter writer = SampleWriter.create(out, Formats.nemotron());
     try (EarlierOutput earlier = Files.exists(aside)
-        ? new EarlierOutput(aside, earlierDrops(stage, partition), LocalRunner::readRows)
+        ? new EarlierOutput(aside, earlierDroppedRows(stage, partition),
+            earlierDrops(stage, partition), LocalRunner::readRows)
         : null) {
       Iterator<Sample> it = chain.apply(new Checked(source), partition, pipeline.spec().seed(),
-          (step, reason, detail, sample) -> {
+          (index, step, reason, detail, sample) -> {
             if (keepAll || detail != null) {
               keep.write(step, reason, detail, sample);
+            }
+            if (index > reuser) {
+              rowsAside.write(Integer.toString(index), reason, null, sample);
             }
           }, earlier);
       while (it.hasNext()) {
@@ -733,9 +762,11 @@ public final class LocalRunner {
       }
       writer.close();
       keep.close();
+      rowsAside.close();
     } catch (RuntimeException | Error e) {
       writer.abort();
       keep.abort();
+      rowsAside.abort();
       throw e;
     }
     PartitionStats stats = new PartitionStats(read.getAsLong(), rejected.getAsLong(), written,
@@ -746,10 +777,21 @@ public final class LocalRunner {
     try {
       Files.deleteIfExists(aside);
       Files.deleteIfExists(earlierDrops(stage, partition));
+      Files.deleteIfExists(earlierDroppedRows(stage, partition));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
     return stats;
+  }
+
+  /** The index of the first step that reuses earlier rows, or the number of steps. */
+  private static int firstReuser(List<Step> steps) {
+    for (int i = 0; i < steps.size(); i++) {
+      if (steps.get(i).reusesEarlierRows()) {
+        return i;
+      }
+    }
+    return steps.size();
   }
 
   /** Cuts the last stage's partitions into shards of (nearly) equal size, by global order. */

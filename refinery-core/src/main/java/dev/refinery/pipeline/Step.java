@@ -26,4 +26,13 @@ public interface Step extends Serializable {
   default boolean idempotent() {
     return false;
   }
+
+  /**
+   * Whether the step looks up {@link StepContext#earlierRows()} (it makes requests a retry
+   * should not repeat). The runner then also keeps aside, for a retry, the rows later steps of
+   * its stage drop, since the stage output does not hold them.
+   */
+  default boolean reusesEarlierRows() {
+    return false;
+  }
 }

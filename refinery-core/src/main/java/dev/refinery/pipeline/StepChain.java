@@ -54,7 +54,7 @@ final class StepChain {
       // A step's own earlier drops are told apart by its name: not when two steps share it.
       boolean unique = steps.stream().filter(o -> o.name().equals(step.name())).count() == 1;
       StepContext.EarlierRows rows = earlier == null ? StepContext.EarlierRows.NONE
-          : earlier.cursor(offered[i], unique ? step.name() : null);
+          : earlier.cursor(offered[i] ? index : -1, unique ? step.name() : null);
       Iterator<Sample> counted = new Counting(it, in, index);
       StepContext context = new StepContext() {
         @Override
@@ -70,7 +70,7 @@ final class StepChain {
         @Override
         public void drop(Sample sample, String reason, String detail) {
           dropped.get(index).merge(reason, 1L, Long::sum);
-          onDrop.accept(step.name(), reason, detail, sample);
+          onDrop.accept(index, step.name(), reason, detail, sample);
         }
 
         @Override
@@ -107,7 +107,7 @@ final class StepChain {
   /** A drop listener. */
   @FunctionalInterface
   interface TriConsumer {
-    void accept(String step, String reason, String detail, Sample sample);
+    void accept(int index, String step, String reason, String detail, Sample sample);
   }
 
   private static final class Counting implements Iterator<Sample> {

@@ -229,12 +229,22 @@ class RetryFailedRequestsTest {
   }
 
   @Test
-  void aRowTheJudgeOfItsStageFailedOnIsGeneratedAgain() throws Exception {
-    // The stage output does not hold a row its judge dropped: the row is requested again
-    // before it is graded (one request more than the failures), every other row is reused.
-    retry(body -> body.contains("You are grading") && body.contains("0 + 2?"),
-        body -> body.contains("0 + 2?"), 1,
-        GENERATE, JUDGE.formatted("%s", "min_grade: 0, score_only: true"));
+  void aRowTheJudgeOfItsStageFailedOnIsNotGeneratedAgain() throws Exception {
+    // The stage output does not hold a row its judge dropped; the work folder does, so the row
+    // is reused and only the judge is asked again.
+    Predicate<String> fails = body -> body.contains("You are grading") && body.contains("0 + 2?");
+    retry(fails, fails, 0, GENERATE, JUDGE.formatted("%s", "min_grade: 0, score_only: true"));
+  }
+
+  @Test
+  void rowsTheJudgeOfTheirStageGradedLowAreNeitherGeneratedNorGradedAgain() throws Exception {
+    // Only the failed generations are sent, and the judge grades the rows they make.
+    List<String> sent = retry(body -> !body.contains("You are grading")
+            && (body.contains("3 + 1?") || body.contains("4 + 2?")),
+        body -> body.contains("3 + 1?") || body.contains("4 + 2?"), 2,
+        GENERATE, JUDGE.formatted("%s", "min_grade: 5"), "exact_dedup: {key: answer}");
+    assertThat(sent).filteredOn(body -> body.contains("You are grading")).hasSize(2);
+    assertThat(Files.readString(dir.resolve("out/stats.json"))).contains("judge_low_grade");
   }
 
   @Test
