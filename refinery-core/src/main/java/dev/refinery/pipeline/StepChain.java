@@ -33,8 +33,8 @@ final class StepChain {
   }
 
   /**
-   * @param onDrop told of every dropped sample with the step's name and the reason (to keep it
-   *     aside when the run keeps dropped rows)
+   * @param onDrop told of every dropped sample with the step's index and name and the reason (to
+   *     keep it aside when the run keeps dropped rows, or for a retry)
    * @param earlier this partition's output from an earlier run of the stage, or null
    */
   Iterator<Sample> apply(Iterator<Sample> source, int partition, long seed,
