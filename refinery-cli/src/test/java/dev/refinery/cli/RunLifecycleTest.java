@@ -240,12 +240,16 @@ class RunLifecycleTest {
     Path yaml = pipeline(out);
     assertThat(Cli.run("run", yaml.toString()).status()).isZero();
     Map<String, String> before = contents(out);
+    String log = Files.readString(out.resolve("run.log"));
 
     Cli again = Cli.run("run", yaml.toString(), "--resume");
     assertThat(again.status()).as(again.err()).isZero();
     assertThat(again.out()).contains("run folder: " + out + " holds a finished run of this "
         + "pipeline; nothing to do (read 600 = written ");
+    // One message for the event, on stdout; the finished folder is not written to.
+    assertThat(again.err()).doesNotContain("already finished");
     assertThat(contents(out)).isEqualTo(before);
+    assertThat(Files.readString(out.resolve("run.log"))).isEqualTo(log);
 
     Cli fresh = Cli.run("run", yaml.toString());
     assertThat(fresh.status()).isEqualTo(1);

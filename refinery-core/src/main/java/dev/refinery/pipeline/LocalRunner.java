@@ -320,10 +320,9 @@ public final class LocalRunner {
           throw new RefineryException(run + ": --resume with a different pipeline or input than "
               + "the run finished there; choose a new output path or remove the folder");
         }
-        // A crash while the finished run cleaned up may have left its work folder.
+        // A crash while the finished run cleaned up may have left its work folder. Nothing else
+        // is written (not even run.log): the caller says the run was already finished.
         dev.refinery.internal.FileTrees.delete(work);
-        note("run " + pipeline.spec().source() + " -> " + run + ": already finished, nothing to "
-            + "do");
         return RunFolder.finishedResult(run);
       }
       if (Files.exists(work)) {
