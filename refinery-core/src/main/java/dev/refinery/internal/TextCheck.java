@@ -15,7 +15,52 @@ public final class TextCheck {
 
   /** "\ud800 at messages[0].content" for the first unpaired surrogate in {@code value}, or null. */
   public static String unpairedSurrogate(Object value) {
-    return find(value, "");
+    // Writers check every row: only a row that has one pays for the path strings.
+    return has(value) ? find(value, "") : null;
+  }
+
+  /**
+   * Whether JSON bytes may spell an unpaired surrogate, so that the record they parse to is worth
+   * {@link #unpairedSurrogate scanning}: an escape {@code \uD800} to {@code \uDFFF} (any case),
+   * the CESU-8 bytes ED A0 to ED BF, or a NUL byte (no UTF-8 JSON has one; UTF-16 or UTF-32 text
+   * can hold a surrogate as it is). Almost no record has any, so readers skip the walk.
+   */
+  public static boolean maySpellSurrogate(byte[] bytes, int from, int to) {
+    for (int i = from; i < to; i++) {
+      int b = bytes[i];
+      if (b == 0) {
+        return true;
+      }
+      if (b == (byte) 0xED) {
+        if (i + 1 < to && (bytes[i + 1] & 0xE0) == 0xA0) {
+          return true;
+        }
+      } else if (b == '\\' && i + 3 < to && bytes[i + 1] == 'u'
+          && (bytes[i + 2] | 0x20) == 'd' && "89abcdefABCDEF".indexOf(bytes[i + 3]) >= 0) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean has(Object value) {
+    if (value instanceof String s) {
+      return unpaired(s) >= 0;
+    }
+    if (value instanceof Map<?, ?> map) {
+      for (Map.Entry<?, ?> e : map.entrySet()) {
+        if (has(e.getKey()) || has(e.getValue())) {
+          return true;
+        }
+      }
+    } else if (value instanceof List<?> list) {
+      for (Object item : list) {
+        if (has(item)) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   private static String find(Object value, String path) {
