@@ -6,6 +6,8 @@ import dev.refinery.sample.ContentUuid;
 import dev.refinery.sample.Message;
 import dev.refinery.sample.Sample;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,7 +47,7 @@ public final class Generator {
     public Settings {
       // Insertion order kept: the request body and the metadata must be the same bytes each run.
       extra = extra == null ? Map.of()
-          : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(extra));
+          : Collections.unmodifiableMap(new LinkedHashMap<>(extra));
     }
   }
 
@@ -96,7 +98,7 @@ public final class Generator {
           mismatch.get()));
     }
     String content = mode.v1Content(response);
-    String unpaired = TextCheck.unpairedSurrogate(java.util.Arrays.asList(content,
+    String unpaired = TextCheck.unpairedSurrogate(Arrays.asList(content,
         response.toolCalls().stream().map(c -> c.function().name() + c.function().arguments())
             .toList()));
     if (unpaired != null) {

@@ -1,6 +1,7 @@
 package dev.refinery.sample;
 
 import dev.refinery.internal.Json;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,7 +45,7 @@ public final class ToolDefinitions {
    * {@code {"name", ...}} entry is wrapped, anything else is kept as it is.
    */
   public static List<Object> openAiShape(List<?> tools) {
-    List<Object> out = new java.util.ArrayList<>(tools.size());
+    List<Object> out = new ArrayList<>(tools.size());
     for (Object t : tools) {
       if (t instanceof Map<?, ?> m && !m.containsKey("function") && m.containsKey("name")) {
         Map<String, Object> wrapped = new LinkedHashMap<>();
