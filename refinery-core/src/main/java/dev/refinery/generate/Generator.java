@@ -98,14 +98,14 @@ public final class Generator {
           mismatch.get()));
     }
     String content = mode.v1Content(response);
-    String unpaired = TextCheck.unpairedSurrogate(Arrays.asList(content,
+    TextCheck.Unpaired unpaired = TextCheck.unpairedSurrogate(Arrays.asList(content,
         response.toolCalls().stream().map(c -> c.function().name() + c.function().arguments())
             .toList()));
     if (unpaired != null) {
       // No UTF-8 file can hold it, so no row can: a failure, as for an unreadable answer.
       return new Generation(null, new Generation.Failure(uuid, promptUuid(prompt),
           mode.reasoning(), sampleIndex, INVALID_UNICODE, 200, completion.attempts(),
-          "the response holds an unpaired surrogate " + unpaired.replaceFirst(" at .*", "")));
+          "the response holds an unpaired surrogate " + unpaired.escaped()));
     }
     List<Message> messages = new ArrayList<>(base.messages());
     messages.add(new Message(Message.ASSISTANT, content,

@@ -65,7 +65,7 @@ final class JsonArrayRowReader implements RowReader {
       if (!(value instanceof Map)) {
         return RawRow.bad(Json.write(value), location, array ? "array element is not a JSON object" : "value is not a JSON object");
       }
-      String surrogate = watch.maySpellSurrogateFrom(start)
+      TextCheck.Unpaired surrogate = watch.maySpellSurrogateFrom(start)
           ? TextCheck.unpairedSurrogate(value) : null;
       if (surrogate != null) {
         return RawRow.bad(Json.write(value), location, TextCheck.reason(surrogate));
