@@ -18,8 +18,12 @@ public final class ToolDefinitions {
 
   /** Each defined function's name and its {@code parameters} schema (null when it has none). */
   public static Map<String, Map<?, ?>> parameters(String metadata) {
+    return parametersOf(tools(metadata));
+  }
+
+  private static Map<String, Map<?, ?>> parametersOf(List<?> tools) {
     Map<String, Map<?, ?>> out = new LinkedHashMap<>();
-    for (Object tool : tools(metadata)) {
+    for (Object tool : tools) {
       if (tool instanceof Map<?, ?> t) {
         Map<?, ?> fn = t.get("function") instanceof Map<?, ?> f ? f : t;
         if (fn.get("name") instanceof String n) {
@@ -33,6 +37,11 @@ public final class ToolDefinitions {
   /** The names defined, in definition order. */
   public static Set<String> names(String metadata) {
     return parameters(metadata).keySet();
+  }
+
+  /** The names the tool entries define (parsed already, as {@link #tools}), in order. */
+  public static Set<String> namesOf(List<?> tools) {
+    return tools == null ? Set.of() : parametersOf(tools).keySet();
   }
 
   /** True when metadata defines at least one tool entry (named or not). */
