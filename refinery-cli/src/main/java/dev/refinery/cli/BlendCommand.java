@@ -1,8 +1,6 @@
 package dev.refinery.cli;
 
 import dev.refinery.RefineryException;
-import dev.refinery.dataset.RejectsWriter;
-import dev.refinery.io.OutputFolder;
 import dev.refinery.mix.BlendPlan;
 import dev.refinery.mix.Blender;
 import dev.refinery.tokenize.TokenCounter;
@@ -91,19 +89,11 @@ final class BlendCommand implements Callable<Integer> {
     TokenCounter counter = tokens.open();
     long memory = Runtime.getRuntime().maxMemory() / 4;
     Blender.Result r;
-    try (OutputFolder folder = Outputs.create(spec, out)) {
-      RejectsWriter rejectsWriter = output.openRejects();
-      try {
-        r = Blender.blend(specs, w, out, new Blender.Options(unit,
-            unit == BlendPlan.Unit.SAMPLES ? totalSamples : totalTokens, seed,
-            counter == null ? null : counter::count, tokens.describe(), !noShuffle, shards, ext,
-            memory), MixOutput.handler(rejectsWriter));
-      } finally {
-        if (rejectsWriter != null) {
-          rejectsWriter.close();
-        }
-      }
-      folder.commit();
+    try {
+      r = output.writeInto(spec, out, onReject -> Blender.blend(specs, w, out,
+          new Blender.Options(unit, unit == BlendPlan.Unit.SAMPLES ? totalSamples : totalTokens,
+              seed, counter == null ? null : counter::count, tokens.describe(), !noShuffle,
+              shards, ext, memory), onReject));
     } finally {
       if (counter != null) {
         counter.tokenizer().close();

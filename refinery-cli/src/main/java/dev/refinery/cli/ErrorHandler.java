@@ -5,6 +5,7 @@ import dev.refinery.internal.Errors;
 import dev.refinery.internal.IoErrors;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.FileSystemException;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.ParseResult;
 import picocli.CommandLine;
@@ -30,16 +31,11 @@ final class ErrorHandler implements IExecutionExceptionHandler {
       }
       return USER_ERROR;
     }
-    if (e instanceof UncheckedIOException io) {
-      err.println("error: " + Errors.firstLine(String.valueOf(io.getCause().getMessage())));
-      if (verbose) {
-        e.printStackTrace(err);
-      }
-      return USER_ERROR;
-    }
-    if (e instanceof IOException io) {
+    IOException io = e instanceof UncheckedIOException u ? u.getCause()
+        : e instanceof IOException i ? i : null;
+    if (io != null) {
       // Disk full, permissions, a vanished file: the machine's state, not a bug.
-      err.println("error: " + Errors.firstLine(IoErrors.reason(io)));
+      err.println("error: " + Errors.firstLine(ioMessage(e, io)));
       if (verbose) {
         e.printStackTrace(err);
       }
@@ -51,6 +47,21 @@ final class ErrorHandler implements IExecutionExceptionHandler {
       e.printStackTrace(err);
     }
     return INTERNAL_ERROR;
+  }
+
+  /**
+   * "/out/x.parquet: permission denied": the file Java names (its exceptions carry the path as
+   * their whole message), else what the code was doing when it wrapped the exception, then why.
+   */
+  static String ioMessage(Exception e, IOException io) {
+    String reason = IoErrors.reason(io);
+    if (io instanceof FileSystemException fs && fs.getFile() != null) {
+      return fs.getFile() + (fs.getOtherFile() == null ? "" : " -> " + fs.getOtherFile()) + ": "
+          + reason;
+    }
+    // new UncheckedIOException(cause) says only the cause again; a message of its own is context.
+    return e != io && e.getMessage() != null && !e.getMessage().equals(io.toString())
+        ? e.getMessage() + ": " + reason : reason;
   }
 
 }

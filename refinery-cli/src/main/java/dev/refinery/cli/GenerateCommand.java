@@ -186,7 +186,7 @@ final class GenerateCommand implements Callable<Integer> {
       throw new RefineryException(e.getMessage());
     }
     List<InputFile> files = Inputs.resolve(prompts);
-    OutputFolder.checkApart(out, Outputs.inputs(prompts, files));
+    Outputs.apart(Outputs.inputs(prompts, files), out);
     if (columns != null && "auto".equals(format)) {
       throw new RefineryException("--columns needs --format: which format's columns are named?");
     }

@@ -1,8 +1,6 @@
 package dev.refinery.cli;
 
 import dev.refinery.RefineryException;
-import dev.refinery.dataset.RejectsWriter;
-import dev.refinery.io.OutputFolder;
 import dev.refinery.mix.Blender;
 import dev.refinery.mix.Interleave;
 import dev.refinery.mix.Interleaver;
@@ -87,19 +85,9 @@ final class InterleaveCommand implements Callable<Integer> {
     List<Path> inputs = new ArrayList<>();
     specs.forEach(s -> inputs.addAll(Outputs.inputs(s.path(), List.of())));
     Outputs.apart(inputs, out, output.rejects);
-    Interleaver.Result r;
-    try (OutputFolder folder = Outputs.create(spec, out)) {
-      RejectsWriter rejectsWriter = output.openRejects();
-      try {
-        r = Interleaver.interleave(specs, p, strategy, seed, out, ext, shards,
-            MixOutput.handler(rejectsWriter));
-      } finally {
-        if (rejectsWriter != null) {
-          rejectsWriter.close();
-        }
-      }
-      folder.commit();
-    }
+    double[] probs = p;
+    Interleaver.Result r = output.writeInto(spec, out, onReject -> Interleaver.interleave(specs,
+        probs, strategy, seed, out, ext, shards, onReject));
     StringBuilder line = new StringBuilder("written ").append(r.written()).append(" rows (");
     for (int i = 0; i < specs.size(); i++) {
       line.append(i == 0 ? "" : ", ").append(specs.get(i).name()).append(' ')

@@ -1,6 +1,7 @@
 package dev.refinery.cli;
 
 import java.io.PrintWriter;
+import java.util.Arrays;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -69,7 +70,7 @@ public final class Main implements Runnable {
       // Input nested past what a reader bounds should never get here; if it does, one line, not
       // a thousand stack frames.
       err.println("internal error: stack overflow (run with --verbose for details)");
-      if (java.util.Arrays.asList(args).contains("--verbose")) {
+      if (Arrays.asList(args).contains("--verbose")) {
         e.printStackTrace(err);
       }
       status = ErrorHandler.INTERNAL_ERROR;

@@ -3,9 +3,11 @@ package dev.refinery.cli;
 import dev.refinery.RefineryException;
 import dev.refinery.dataset.RejectHandler;
 import dev.refinery.dataset.RejectsWriter;
+import dev.refinery.io.OutputFolder;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Locale;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 
 /** {@code --output-format} and {@code --rejects} of blend, interleave, shard and split. */
@@ -36,5 +38,32 @@ final class MixOutput {
 
   static RejectHandler handler(RejectsWriter writer) {
     return writer == null ? RejectHandler.FAIL : writer;
+  }
+
+  /** Writes a mix's files, given where rejected records go. */
+  @FunctionalInterface
+  interface Writing<R> {
+    R write(RejectHandler onReject) throws IOException;
+  }
+
+  /**
+   * Runs {@code writing} into the new folder {@code dir} ({@link Outputs#create}: locked, marked
+   * incomplete, emptied again on failure) with the rejects file open, and commits the folder when
+   * it returns.
+   */
+  <R> R writeInto(CommandSpec spec, Path dir, Writing<R> writing) throws IOException {
+    try (OutputFolder folder = Outputs.create(spec, dir)) {
+      R result;
+      RejectsWriter rejectsWriter = openRejects();
+      try {
+        result = writing.write(handler(rejectsWriter));
+      } finally {
+        if (rejectsWriter != null) {
+          rejectsWriter.close();
+        }
+      }
+      folder.commit();
+      return result;
+    }
   }
 }

@@ -8,7 +8,10 @@ import dev.refinery.pipeline.PipelineSpec;
 import dev.refinery.pipeline.StepStats;
 import dev.refinery.run.InOrder;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
@@ -48,7 +51,7 @@ final class RunCommand implements Callable<Integer> {
   /** The command line that goes on with this run, as the user would type it again. */
   String resumeCommand() {
     String launcher = System.getenv("REFINERY_LAUNCHER");
-    java.util.List<String> words = new java.util.ArrayList<>(java.util.List.of(
+    List<String> words = new ArrayList<>(List.of(
         launcher == null || launcher.isBlank() ? "refinery" : launcher, "run",
         pipelineFile.toString(), "--resume"));
     if (spec.commandLine().getParseResult().hasMatchedOption("--workers")) {
@@ -113,10 +116,10 @@ final class RunCommand implements Callable<Integer> {
       out.println(r.failedRequests() + " requests failed (see rejects/); to send them again: "
           + resumeCommand());
     }
-    boolean tokenized = java.nio.file.Files.isDirectory(r.runFolder().resolve("tokenized"));
+    boolean tokenized = Files.isDirectory(r.runFolder().resolve("tokenized"));
     out.println("run folder: " + r.runFolder() + " (" + r.shards().size() + " shards in data/, "
         + (tokenized ? "tokenized/, " : "") + "stats.json, rejects/, run.log, manifest.json"
-        + (java.nio.file.Files.exists(r.runFolder().resolve("blend_manifest.json"))
+        + (Files.exists(r.runFolder().resolve("blend_manifest.json"))
         ? ", blend_manifest.json" : "") + ")");
     out.flush();
     return r.conserved() ? 0 : 1;

@@ -1,9 +1,7 @@
 package dev.refinery.cli;
 
 import dev.refinery.RefineryException;
-import dev.refinery.dataset.RejectsWriter;
 import dev.refinery.io.InputFile;
-import dev.refinery.io.OutputFolder;
 import dev.refinery.mix.ShardAssigner;
 import dev.refinery.mix.Sharder;
 import dev.refinery.tokenize.TokenCounter;
@@ -68,18 +66,10 @@ final class ShardCommand implements Callable<Integer> {
     Outputs.apart(Outputs.inputs(input.path, files), outDir, output.rejects);
     TokenCounter counter = tokens.open();
     Sharder.Result r;
-    try (OutputFolder folder = Outputs.create(spec, outDir)) {
-      RejectsWriter rejectsWriter = output.openRejects();
-      try {
-        r = Sharder.shard(files, input.format(files), outDir, worldSize, balance, strided, ext,
-            counter == null ? null : counter::count,
-            MixOutput.handler(rejectsWriter));
-      } finally {
-        if (rejectsWriter != null) {
-          rejectsWriter.close();
-        }
-      }
-      folder.commit();
+    try {
+      r = output.writeInto(spec, outDir, onReject -> Sharder.shard(files, input.format(files),
+          outDir, worldSize, balance, strided, ext, counter == null ? null : counter::count,
+          onReject));
     } finally {
       if (counter != null) {
         counter.tokenizer().close();

@@ -1,8 +1,6 @@
 package dev.refinery.cli;
 
-import dev.refinery.dataset.RejectsWriter;
 import dev.refinery.io.InputFile;
-import dev.refinery.io.OutputFolder;
 import dev.refinery.mix.SplitKey;
 import dev.refinery.mix.Splitter;
 import dev.refinery.mix.StableSplit;
@@ -60,19 +58,8 @@ final class SplitCommand implements Callable<Integer> {
     String ext = output.extension();
     List<InputFile> files = input.files();
     Outputs.apart(Outputs.inputs(input.path, files), outDir, output.rejects);
-    Splitter.Result r;
-    try (OutputFolder folder = Outputs.create(spec, outDir)) {
-      RejectsWriter rejectsWriter = output.openRejects();
-      try {
-        r = Splitter.split(files, input.format(files), outDir, split, splitKey, ext,
-            MixOutput.handler(rejectsWriter));
-      } finally {
-        if (rejectsWriter != null) {
-          rejectsWriter.close();
-        }
-      }
-      folder.commit();
-    }
+    Splitter.Result r = output.writeInto(spec, outDir, onReject -> Splitter.split(files,
+        input.format(files), outDir, split, splitKey, ext, onReject));
     StringBuilder line = new StringBuilder();
     long written = 0;
     for (int i = 0; i < split.names().size(); i++) {

@@ -190,7 +190,7 @@ final class TokenizeCommand implements Callable<Integer> {
     input.splits = splits;
     input.format = inputFormat;
     List<InputFile> files = input.files();
-    OutputFolder.checkApart(out, Outputs.inputs(in, files));
+    Outputs.apart(Outputs.inputs(in, files), out, rejects);
     // Held until the statistics beside the output are written too.
     try (OutputFolder lock = Outputs.lockFile(spec, out);
          Tokenizer tok = Tokenizers.open(tokenizer)) {

@@ -220,6 +220,14 @@ class OutputFolderCliTest {
     assertThat(rejects.status()).isEqualTo(1);
     assertThat(rejects.err()).contains(in + ": is also the input");
     assertThat(Files.readAllBytes(in)).isEqualTo(input);
+    // tokenize took --rejects after the rule was written: the same rule holds for it.
+    Cli tokenizeRejects = Cli.run("tokenize", in.toString(), dir.resolve("t.jsonl").toString(),
+        "--tokenizer", "cl100k_base", "--template", "chatml", "--max-length", "100",
+        "--rejects", in.toString());
+    assertThat(tokenizeRejects.status()).isEqualTo(1);
+    assertThat(tokenizeRejects.err().strip()).isEqualTo("error: " + in + ": is also the input; "
+        + "choose another output");
+    assertThat(Files.readAllBytes(in)).isEqualTo(input);
     Cli inside = Cli.run("shuffle", outy.toString(), outy.resolve("s.jsonl").toString(),
         "--seed", "1");
     assertThat(inside.status()).isEqualTo(1);

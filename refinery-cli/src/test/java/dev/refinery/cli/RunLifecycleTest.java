@@ -7,6 +7,8 @@ import dev.refinery.dataset.SampleReader;
 import dev.refinery.demo.SampleData;
 import dev.refinery.format.Formats;
 import dev.refinery.internal.Json;
+import dev.refinery.io.FileDigests;
+import dev.refinery.io.FileKind;
 import dev.refinery.io.InputFile;
 import dev.refinery.io.Inputs;
 import dev.refinery.sample.Message;
@@ -20,7 +22,10 @@ import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -47,7 +52,7 @@ class RunLifecycleTest {
     input = shared.resolve("in");
     // JSON Lines in and out: the child JVMs start faster without Parquet's classes.
     SampleData.write(input, SampleData.Spec.of(600, 11).withShardRows(50)
-        .withFileKind(dev.refinery.io.FileKind.JSONL));
+        .withFileKind(FileKind.JSONL));
     // Benchmark items: three prompts of the data itself, so decontamination drops rows.
     List<String> items = new ArrayList<>();
     for (InputFile f : Inputs.resolve(input.toString())) {
@@ -72,7 +77,7 @@ class RunLifecycleTest {
     Child child = Child.start(pipeline(whole), -1, Map.of());
     assertThat(child.process.waitFor()).as(child.output()).isZero();
     String err = child.output();
-    java.util.regex.Matcher m = java.util.regex.Pattern
+    Matcher m = Pattern
         .compile("refinery-test: (\\d+) checkpoints").matcher(err);
     assertThat(m.find()).as(err).isTrue();
     checkpoints = Long.parseLong(m.group(1));
@@ -132,11 +137,8 @@ class RunLifecycleTest {
     for (String folder : List.of("data", "rejects")) {
       try (Stream<Path> s = Files.walk(run.resolve(folder))) {
         for (Path p : s.filter(Files::isRegularFile).toList()) {
-          files.put(run.relativize(p).toString(), java.util.HexFormat.of().formatHex(
-              java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(p))));
+          files.put(run.relativize(p).toString(), FileDigests.sha256(p));
         }
-      } catch (java.security.NoSuchAlgorithmException e) {
-        throw new IllegalStateException(e);
       }
     }
     files.put("stats.json", Files.readString(run.resolve("stats.json"))
@@ -188,7 +190,7 @@ class RunLifecycleTest {
   @Test
   void ctrlCStopsCleanlyAndPrintsTheCommandThatResumes() throws Exception {
     // A JVM started with SIGINT ignored (a background job of a script) never sees Ctrl-C.
-    org.junit.jupiter.api.Assumptions.assumeFalse(sigintIgnored(),
+    Assumptions.assumeFalse(sigintIgnored(),
         "SIGINT is ignored in this environment");
     stopBySignal(true);
   }
@@ -240,12 +242,16 @@ class RunLifecycleTest {
     Path yaml = pipeline(out);
     assertThat(Cli.run("run", yaml.toString()).status()).isZero();
     Map<String, String> before = contents(out);
+    String log = Files.readString(out.resolve("run.log"));
 
     Cli again = Cli.run("run", yaml.toString(), "--resume");
     assertThat(again.status()).as(again.err()).isZero();
     assertThat(again.out()).contains("run folder: " + out + " holds a finished run of this "
         + "pipeline; nothing to do (read 600 = written ");
+    // One message for the event, on stdout; the finished folder is not written to.
+    assertThat(again.err()).doesNotContain("already finished");
     assertThat(contents(out)).isEqualTo(before);
+    assertThat(Files.readString(out.resolve("run.log"))).isEqualTo(log);
 
     Cli fresh = Cli.run("run", yaml.toString());
     assertThat(fresh.status()).isEqualTo(1);
@@ -277,7 +283,7 @@ class RunLifecycleTest {
       assertThat(u).containsEntry("step", "steps[3].decontaminate")
           .containsEntry("param", "benchmarks").containsEntry("path", benchmark.toString())
           .containsEntry("bytes", Files.size(benchmark));
-      assertThat(u.get("sha256")).isEqualTo(dev.refinery.io.FileDigests.sha256(benchmark));
+      assertThat(u.get("sha256")).isEqualTo(FileDigests.sha256(benchmark));
     });
     assertThat((List<Object>) manifest.get("inputs")).hasSize(
         Inputs.resolve(input.toString()).size());

@@ -60,7 +60,7 @@ public record Param(String name, Type type, Object defaultValue, String descript
   }
 
   private Param withRange(Range r) {
-    if (type != Type.INT && type != Type.DOUBLE && type != Type.DOUBLE_MAP) {
+    if (!numeric()) {
       throw new IllegalStateException(name + ": only numbers have a range");
     }
     return new Param(name, type, defaultValue, description, choices, r);

@@ -4,6 +4,8 @@ import dev.refinery.internal.Json;
 import dev.refinery.sample.Message;
 import dev.refinery.sample.Sample;
 import dev.refinery.sample.ToolCall;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,7 +51,7 @@ final class Common {
   }
 
   static Set<String> known(String... own) {
-    Set<String> known = new java.util.HashSet<>(SAMPLE_FIELDS);
+    Set<String> known = new HashSet<>(SAMPLE_FIELDS);
     known.addAll(List.of(own));
     return known;
   }
@@ -142,7 +144,7 @@ final class Common {
    * replies with calls by position only (ShareGPT, LLaMA-Factory's typed parts).
    */
   static List<Message> linkToolReplies(List<Message> messages) {
-    List<Message> out = new java.util.ArrayList<>(messages.size());
+    List<Message> out = new ArrayList<>(messages.size());
     List<ToolCall> pending = List.of();
     int answered = 0;
     for (Message m : messages) {

@@ -5,6 +5,7 @@ import dev.refinery.sample.Message;
 import dev.refinery.sample.Sample;
 import dev.refinery.sample.ThinkBlock;
 import dev.refinery.sample.ToolCall;
+import dev.refinery.sample.ToolDefinitions;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -176,7 +177,7 @@ final class OpenAiFormat implements Format {
     // OpenAI's shape, which the API and TRL expect; glaive's bare entries are wrapped.
     Object tools = Common.tools(s.metadata());
     Common.putIfSet(row, "tools", tools instanceof List<?> list
-        ? dev.refinery.sample.ToolDefinitions.openAiShape(list) : tools);
+        ? ToolDefinitions.openAiShape(list) : tools);
     Common.putIfSet(row, "metadata", Common.metadataWithoutTools(s.metadata()));
     Common.putSampleFields(s, row);
     row.putAll(s.extra());

@@ -4,14 +4,18 @@ import dev.refinery.RefineryException;
 import dev.refinery.internal.Errors;
 import dev.refinery.internal.Json;
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
+import java.nio.channels.UnresolvedAddressException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -170,7 +174,7 @@ public final class ChatClient {
         if (cause instanceof HttpTimeoutException) {
           throw new Failed(timeoutError(), null);
         }
-        if (cause instanceof java.net.ConnectException && !answered) {
+        if (cause instanceof ConnectException && !answered) {
           throw new Failed(new GenerationException(GenerationException.Kind.UNREACHABLE, 0, 1,
               "cannot reach " + uri + ": " + redact(unreachable(cause)) + "; check the endpoint "
               + "URL and that the server is running"), null);
@@ -214,8 +218,8 @@ public final class ChatClient {
   /** Server-Sent Events, by content type or, from servers that do not say, by the body. */
   private static boolean eventStream(HttpResponse<String> response, String body) {
     String type = response.headers().firstValue("Content-Type").orElse("");
-    return type.toLowerCase(java.util.Locale.ROOT).startsWith("text/event-stream")
-        || !type.toLowerCase(java.util.Locale.ROOT).contains("json")
+    return type.toLowerCase(Locale.ROOT).startsWith("text/event-stream")
+        || !type.toLowerCase(Locale.ROOT).contains("json")
         && body.stripLeading().startsWith("data:");
   }
 
@@ -227,8 +231,8 @@ public final class ChatClient {
   /** Why a connection could not be opened; the JDK's ConnectException often has no message. */
   private String unreachable(Throwable cause) {
     for (Throwable t = cause; t != null; t = t.getCause()) {
-      if (t instanceof java.nio.channels.UnresolvedAddressException
-          || t instanceof java.net.UnknownHostException) {
+      if (t instanceof UnresolvedAddressException
+          || t instanceof UnknownHostException) {
         return "unknown host " + uri.getHost();
       }
     }

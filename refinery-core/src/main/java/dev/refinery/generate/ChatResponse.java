@@ -6,8 +6,10 @@ import dev.refinery.internal.Json;
 import dev.refinery.sample.ThinkBlock;
 import dev.refinery.sample.ToolCall;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The parts of a chat completion that make a row: the first choice's answer, its reasoning trace,
@@ -156,9 +158,9 @@ public record ChatResponse(
     private Object usage;
     private String finishReason;
     private StringBuilder content;
-    private final Map<String, StringBuilder> reasoning = new java.util.LinkedHashMap<>();
-    private final java.util.TreeMap<Integer, Map<String, Object>> calls = new java.util.TreeMap<>();
-    private final java.util.TreeMap<Integer, StringBuilder> arguments = new java.util.TreeMap<>();
+    private final Map<String, StringBuilder> reasoning = new LinkedHashMap<>();
+    private final TreeMap<Integer, Map<String, Object>> calls = new TreeMap<>();
+    private final TreeMap<Integer, StringBuilder> arguments = new TreeMap<>();
 
     void event(String data) {
       if (data.strip().equals("[DONE]")) {
@@ -219,7 +221,7 @@ public record ChatResponse(
           throw unparseable("a tool_calls delta is not an object");
         }
         int index = part.get("index") instanceof Number n ? n.intValue() : i;
-        Map<String, Object> call = calls.computeIfAbsent(index, k -> new java.util.LinkedHashMap<>());
+        Map<String, Object> call = calls.computeIfAbsent(index, k -> new LinkedHashMap<>());
         if (call.get("id") == null && part.get("id") instanceof String id && !id.isEmpty()) {
           call.put("id", id);
         }
@@ -257,18 +259,18 @@ public record ChatResponse(
         throw unparseable("the event stream ended after " + chunks + " chunks without "
             + "[DONE] or a finish_reason (cut off)");
       }
-      Map<String, Object> message = new java.util.LinkedHashMap<>();
+      Map<String, Object> message = new LinkedHashMap<>();
       message.put("role", "assistant");
       message.put("content", content == null ? null : content.toString());
       reasoning.forEach((k, v) -> message.put(k, v.toString()));
       if (!calls.isEmpty()) {
         List<Object> list = new ArrayList<>();
         calls.forEach((index, call) -> {
-          Map<String, Object> fn = new java.util.LinkedHashMap<>();
+          Map<String, Object> fn = new LinkedHashMap<>();
           fn.put("name", call.get("name"));
           StringBuilder args = arguments.get(index);
           fn.put("arguments", args == null ? null : args.toString());
-          Map<String, Object> whole = new java.util.LinkedHashMap<>();
+          Map<String, Object> whole = new LinkedHashMap<>();
           whole.put("id", call.get("id"));
           whole.put("type", call.get("type"));
           whole.put("function", fn);
@@ -276,11 +278,11 @@ public record ChatResponse(
         });
         message.put("tool_calls", list);
       }
-      Map<String, Object> choice = new java.util.LinkedHashMap<>();
+      Map<String, Object> choice = new LinkedHashMap<>();
       choice.put("index", 0);
       choice.put("message", message);
       choice.put("finish_reason", finishReason);
-      Map<String, Object> root = new java.util.LinkedHashMap<>();
+      Map<String, Object> root = new LinkedHashMap<>();
       root.put("model", model);
       root.put("choices", List.of(choice));
       root.put("usage", usage);

@@ -34,6 +34,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
@@ -237,7 +238,8 @@ public final class GenerationRun {
           throw new RefineryException(f.path() + ": cannot read: " + IoErrors.reason(e), e);
         }
       }
-      String digest = digests.size() == 1 ? digests.get(0) : GenerationRun.sha256(String.join("\n", digests));
+      String digest = digests.size() == 1 ? digests.get(0)
+          : FileDigests.sha256OfText(String.join("\n", digests));
       return new Input(names, digest);
     }
   }
@@ -385,7 +387,7 @@ public final class GenerationRun {
       Map<String, Object> stored = (Map<String, Object>) Json.parse(Json.writeCanonical(now));
       for (String key : stored.keySet()) {
         if (!NOT_COMPARED.contains(key)
-            && !java.util.Objects.equals(stored.get(key), before.get(key))) {
+            && !Objects.equals(stored.get(key), before.get(key))) {
           differ.add(key + " " + Json.writeCanonical(before.get(key)) + " -> "
               + Json.writeCanonical(stored.get(key)));
         }
@@ -409,15 +411,6 @@ public final class GenerationRun {
     options.modes().forEach(x -> modes.add(x.style().name().toLowerCase(Locale.ROOT) + ":"
         + x.reasoning()));
     return modes;
-  }
-
-  private static String sha256(String text) {
-    try {
-      return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
-          .digest(text.getBytes(StandardCharsets.UTF_8)));
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 
   /** Where the run stands now; safe to call from another thread while it runs. */

@@ -6,6 +6,8 @@ import dev.refinery.sample.ContentUuid;
 import dev.refinery.sample.Message;
 import dev.refinery.sample.Sample;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,7 +47,7 @@ public final class Generator {
     public Settings {
       // Insertion order kept: the request body and the metadata must be the same bytes each run.
       extra = extra == null ? Map.of()
-          : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(extra));
+          : Collections.unmodifiableMap(new LinkedHashMap<>(extra));
     }
   }
 
@@ -96,14 +98,14 @@ public final class Generator {
           mismatch.get()));
     }
     String content = mode.v1Content(response);
-    String unpaired = TextCheck.unpairedSurrogate(java.util.Arrays.asList(content,
+    TextCheck.Unpaired unpaired = TextCheck.unpairedSurrogate(Arrays.asList(content,
         response.toolCalls().stream().map(c -> c.function().name() + c.function().arguments())
             .toList()));
     if (unpaired != null) {
       // No UTF-8 file can hold it, so no row can: a failure, as for an unreadable answer.
       return new Generation(null, new Generation.Failure(uuid, promptUuid(prompt),
           mode.reasoning(), sampleIndex, INVALID_UNICODE, 200, completion.attempts(),
-          "the response holds an unpaired surrogate " + unpaired.replaceFirst(" at .*", "")));
+          "the response holds an unpaired surrogate " + unpaired.escaped()));
     }
     List<Message> messages = new ArrayList<>(base.messages());
     messages.add(new Message(Message.ASSISTANT, content,

@@ -2,6 +2,7 @@ package dev.refinery.internal;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
@@ -14,10 +15,14 @@ import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * JSON as plain Java values (String, Long, BigInteger, Double, Boolean, null, List, Map with
@@ -109,12 +114,12 @@ public final class Json {
   private static Object parseWhole(JsonParser p) throws IOException {
     JsonToken first = p.nextToken();
     if (first == null) {
-      throw new com.fasterxml.jackson.core.JsonParseException(p, "empty input");
+      throw new JsonParseException(p, "empty input");
     }
     Object value = read(p, first);
     JsonToken trailing = p.nextToken();
     if (trailing != null) {
-      throw new com.fasterxml.jackson.core.JsonParseException(p,
+      throw new JsonParseException(p,
           "unexpected " + trailing.asString() + " after the JSON value");
     }
     return value;
@@ -131,7 +136,7 @@ public final class Json {
           map.put(name, read(p, p.nextToken()));
         }
         if (next != JsonToken.END_OBJECT) {
-          throw new com.fasterxml.jackson.core.JsonParseException(p, "unterminated object");
+          throw new JsonParseException(p, "unterminated object");
         }
         return Collections.unmodifiableMap(map);
       }
@@ -140,7 +145,7 @@ public final class Json {
         JsonToken next;
         while ((next = p.nextToken()) != JsonToken.END_ARRAY) {
           if (next == null) {
-            throw new com.fasterxml.jackson.core.JsonParseException(p, "unterminated array");
+            throw new JsonParseException(p, "unterminated array");
           }
           list.add(read(p, next));
         }
@@ -164,7 +169,7 @@ public final class Json {
       case VALUE_NULL:
         return null;
       default:
-        throw new com.fasterxml.jackson.core.JsonParseException(p, "unexpected token " + t);
+        throw new JsonParseException(p, "unexpected token " + t);
     }
   }
 
@@ -204,7 +209,7 @@ public final class Json {
   /** The value with maps as sorted maps, sets as sorted lists, numbers in one type per kind. */
   private static Object canonical(Object value) {
     if (value instanceof Map<?, ?> map) {
-      java.util.TreeMap<String, Object> sorted = new java.util.TreeMap<>();
+      TreeMap<String, Object> sorted = new TreeMap<>();
       for (Map.Entry<?, ?> e : map.entrySet()) {
         String key = String.valueOf(e.getKey());
         if (sorted.put(key, canonical(e.getValue())) != null) {
@@ -213,10 +218,10 @@ public final class Json {
       }
       return sorted;
     }
-    if (value instanceof java.util.Set<?> set) {
+    if (value instanceof Set<?> set) {
       List<Object> items = new ArrayList<>();
       set.forEach(v -> items.add(canonical(v)));
-      items.sort(java.util.Comparator.comparing(Json::writeCanonical));
+      items.sort(Comparator.comparing(Json::writeCanonical));
       return items;
     }
     if (value instanceof Iterable<?> list) {
@@ -225,7 +230,7 @@ public final class Json {
       return items;
     }
     if (value instanceof Object[] array) {
-      return canonical(java.util.Arrays.asList(array));
+      return canonical(Arrays.asList(array));
     }
     if (value instanceof Integer || value instanceof Short || value instanceof Byte) {
       return ((Number) value).longValue();

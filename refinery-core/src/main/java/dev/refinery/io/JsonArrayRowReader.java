@@ -18,6 +18,7 @@ import java.util.Map;
  */
 final class JsonArrayRowReader implements RowReader {
   private final JsonParser parser;
+  private final SurrogateWatch watch;
   private final String fileName;
   private final boolean array;
   private boolean done;
@@ -25,7 +26,8 @@ final class JsonArrayRowReader implements RowReader {
 
   JsonArrayRowReader(Path path) throws IOException {
     this.fileName = path.toString();
-    this.parser = Json.FACTORY.createParser(Compression.of(path).open(path));
+    this.watch = new SurrogateWatch(Compression.of(path).open(path));
+    this.parser = Json.FACTORY.createParser(watch);
     JsonToken first;
     try {
       first = parser.nextToken();
@@ -57,12 +59,14 @@ final class JsonArrayRowReader implements RowReader {
         done = true;
         return null;
       }
+      long start = parser.currentTokenLocation().getByteOffset(); // -1 for UTF-16 or UTF-32
       Object value = Json.read(parser, t);
       Location location = Location.line(fileName, line);
       if (!(value instanceof Map)) {
         return RawRow.bad(Json.write(value), location, array ? "array element is not a JSON object" : "value is not a JSON object");
       }
-      String surrogate = TextCheck.unpairedSurrogate(value);
+      TextCheck.Unpaired surrogate = watch.maySpellSurrogateFrom(start)
+          ? TextCheck.unpairedSurrogate(value) : null;
       if (surrogate != null) {
         return RawRow.bad(Json.write(value), location, TextCheck.reason(surrogate));
       }

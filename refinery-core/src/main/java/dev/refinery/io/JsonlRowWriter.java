@@ -22,7 +22,7 @@ final class JsonlRowWriter implements RowWriter {
   @Override
   public void write(Map<String, Object> row) throws IOException {
     // JSON could escape it, but no UTF-8 reader (nor Refinery's) takes it back: refuse, as Parquet.
-    String surrogate = TextCheck.unpairedSurrogate(row);
+    TextCheck.Unpaired surrogate = TextCheck.unpairedSurrogate(row);
     if (surrogate != null) {
       throw new RowSchemaMismatchException("the record holds an unpaired surrogate " + surrogate
           + ", which UTF-8 cannot store");

@@ -639,10 +639,10 @@ final class ParquetRowWriter implements RowWriter {
 
     /** UTF-8 would store an unpaired surrogate as '?': refuse the row instead. */
     private static void unpaired(String path, Object v) {
-      String found = TextCheck.unpairedSurrogate(v);
+      TextCheck.Unpaired found = TextCheck.unpairedSurrogate(v);
       if (found != null) {
         throw new RowSchemaMismatchException("field '" + path + "' holds an unpaired surrogate "
-            + found.replace(" at ", " (at ") + (found.contains(" at ") ? ")" : "")
+            + found.escaped() + (found.path().isEmpty() ? "" : " (at " + found.path() + ")")
             + ", which UTF-8 cannot store");
       }
     }

@@ -156,11 +156,7 @@ public final class Blender {
           Arrays.copyOf(tokens, n)));
     }
     BlendPlan plan = BlendPlan.plan(counted, options.unit(), options.total(), options.seed());
-    if (options.shards() > plan.realizedSamples()) {
-      throw new RefineryException("--shards " + options.shards() + " is more than the "
-          + plan.realizedSamples() + " samples of the mixture: some files would be empty; use "
-          + "at most " + Math.max(1, plan.realizedSamples()));
-    }
+    MixFiles.checkShards(options.shards(), plan.realizedSamples(), "samples of the mixture");
     List<Path> files = write(sources, plan, out, options);
     Path manifest = out.resolve("manifest.json");
     writeManifest(manifest, sources, counted, plan, options, files);

@@ -69,11 +69,7 @@ public final class Interleaver {
         it.hasNext(); it.next()) {
       total++;
     }
-    if (shards > total) {
-      throw new RefineryException("--shards " + shards + " is more than the " + total
-          + " rows of the interleaving: some files would be empty; use at most "
-          + Math.max(1, total));
-    }
+    MixFiles.checkShards(shards, total, "rows of the interleaving");
     List<Path> files = new ArrayList<>();
     for (int i = 0; i < shards; i++) {
       files.add(out.resolve("data").resolve(String.format("train-%05d-of-%05d.%s", i, shards,

@@ -29,6 +29,14 @@ final class MixFiles {
     }
   }
 
+  /** Refuses more output files than rows ({@code what}): some files would be empty. */
+  static void checkShards(int shards, long rows, String what) {
+    if (shards > rows) {
+      throw new RefineryException("--shards " + shards + " is more than the " + rows + " " + what
+          + ": some files would be empty; use at most " + Math.max(1, rows));
+    }
+  }
+
   /** Fails unless {@code out} is absent or an empty folder: a mix never writes over old data. */
   static void checkEmptyOutput(Path out) {
     if (Files.exists(out)) {

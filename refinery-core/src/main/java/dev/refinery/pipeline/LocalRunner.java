@@ -9,6 +9,7 @@ import dev.refinery.format.Format;
 import dev.refinery.format.Formats;
 import dev.refinery.internal.Json;
 import dev.refinery.io.AtomicFile;
+import dev.refinery.io.FileDigests;
 import dev.refinery.io.InputFile;
 import dev.refinery.io.Inputs;
 import dev.refinery.io.OutputFolder;
@@ -316,14 +317,13 @@ public final class LocalRunner {
           return null;
         }
         String recorded = RunFolder.recordedFingerprint(run.resolve("manifest.json"));
-        if (recorded != null && !recorded.equals(RunFolder.sha256(fingerprint))) {
+        if (recorded != null && !recorded.equals(FileDigests.sha256OfText(fingerprint))) {
           throw new RefineryException(run + ": --resume with a different pipeline or input than "
               + "the run finished there; choose a new output path or remove the folder");
         }
-        // A crash while the finished run cleaned up may have left its work folder.
+        // A crash while the finished run cleaned up may have left its work folder. Nothing else
+        // is written (not even run.log): the caller says the run was already finished.
         dev.refinery.internal.FileTrees.delete(work);
-        note("run " + pipeline.spec().source() + " -> " + run + ": already finished, nothing to "
-            + "do");
         return RunFolder.finishedResult(run);
       }
       if (Files.exists(work)) {
@@ -535,7 +535,7 @@ public final class LocalRunner {
     m.put("seed", spec.seed());
     m.put("inputs", files);
     m.put("files_used", usedFiles);
-    m.put("fingerprint", RunFolder.sha256(fingerprint));
+    m.put("fingerprint", FileDigests.sha256OfText(fingerprint));
     writeAtomically(manifest, Json.writeCanonical(m) + "\n");
   }
 

@@ -1,6 +1,7 @@
 package dev.refinery.pipeline;
 
 import dev.refinery.RefineryException;
+import dev.refinery.internal.IoErrors;
 import dev.refinery.internal.Json;
 import dev.refinery.io.FileDigests;
 import dev.refinery.io.InputFile;
@@ -8,13 +9,9 @@ import dev.refinery.io.Inputs;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -23,6 +20,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongPredicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -119,7 +117,7 @@ final class RunFolder {
       return Files.size(file);
     } catch (IOException e) {
       throw new RefineryException(file + ": cannot read: "
-          + dev.refinery.internal.IoErrors.reason(e), e);
+          + IoErrors.reason(e), e);
     }
   }
 
@@ -128,16 +126,7 @@ final class RunFolder {
       return FileDigests.sha256(file);
     } catch (IOException e) {
       throw new RefineryException(file + ": cannot read: "
-          + dev.refinery.internal.IoErrors.reason(e), e);
-    }
-  }
-
-  static String sha256(String text) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-          .digest(text.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
+          + IoErrors.reason(e), e);
     }
   }
 
@@ -194,7 +183,7 @@ final class RunFolder {
     deleteTemps(run, p -> p != self && ProcessHandle.of(p).map(h -> !h.isAlive()).orElse(true));
   }
 
-  private static void deleteTemps(Path run, java.util.function.LongPredicate whose) {
+  private static void deleteTemps(Path run, LongPredicate whose) {
     if (!Files.isDirectory(run)) {
       return;
     }

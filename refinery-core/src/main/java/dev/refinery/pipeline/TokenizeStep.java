@@ -14,6 +14,7 @@ import dev.refinery.tokenize.TokenizeJob;
 import dev.refinery.tokenize.TokenizedFormat;
 import dev.refinery.tokenize.Tokenizer;
 import dev.refinery.tokenize.Tokenizers;
+import java.io.Serializable;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
@@ -38,7 +39,7 @@ final class TokenizeStep implements Step {
   record Config(String tokenizer, String template, String reasoning, String loss, String turns,
                 int maxLength, LengthPolicy overflow, boolean pack, int packWindow,
                 TokenizedFormat format, boolean labels, boolean tools, boolean wrapTools)
-      implements java.io.Serializable {
+      implements Serializable {
 
     SampleTokenizer open(Tokenizer tok) {
       return new SampleTokenizer(tok, Templates.resolve(template),

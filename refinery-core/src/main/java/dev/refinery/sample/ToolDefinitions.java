@@ -1,6 +1,7 @@
 package dev.refinery.sample;
 
 import dev.refinery.internal.Json;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,8 +18,12 @@ public final class ToolDefinitions {
 
   /** Each defined function's name and its {@code parameters} schema (null when it has none). */
   public static Map<String, Map<?, ?>> parameters(String metadata) {
+    return parametersOf(tools(metadata));
+  }
+
+  private static Map<String, Map<?, ?>> parametersOf(List<?> tools) {
     Map<String, Map<?, ?>> out = new LinkedHashMap<>();
-    for (Object tool : tools(metadata)) {
+    for (Object tool : tools) {
       if (tool instanceof Map<?, ?> t) {
         Map<?, ?> fn = t.get("function") instanceof Map<?, ?> f ? f : t;
         if (fn.get("name") instanceof String n) {
@@ -34,6 +39,11 @@ public final class ToolDefinitions {
     return parameters(metadata).keySet();
   }
 
+  /** The names the tool entries define (parsed already, as {@link #tools}), in order. */
+  public static Set<String> namesOf(List<?> tools) {
+    return tools == null ? Set.of() : parametersOf(tools).keySet();
+  }
+
   /** True when metadata defines at least one tool entry (named or not). */
   public static boolean any(String metadata) {
     return !tools(metadata).isEmpty();
@@ -44,7 +54,7 @@ public final class ToolDefinitions {
    * {@code {"name", ...}} entry is wrapped, anything else is kept as it is.
    */
   public static List<Object> openAiShape(List<?> tools) {
-    List<Object> out = new java.util.ArrayList<>(tools.size());
+    List<Object> out = new ArrayList<>(tools.size());
     for (Object t : tools) {
       if (t instanceof Map<?, ?> m && !m.containsKey("function") && m.containsKey("name")) {
         Map<String, Object> wrapped = new LinkedHashMap<>();

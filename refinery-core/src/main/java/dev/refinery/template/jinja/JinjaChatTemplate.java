@@ -364,8 +364,7 @@ public final class JinjaChatTemplate implements ChatTemplate {
         }
       }
     }
-    for (String name : ToolDefinitions.names(tools == null ? null : Json.write(Map.of("tools",
-        tools)))) {
+    for (String name : ToolDefinitions.namesOf(tools)) {
       if (!text.contains(name)) {
         throw fail(sample, "tool " + name + " of metadata.tools is not in the rendered text");
       }
