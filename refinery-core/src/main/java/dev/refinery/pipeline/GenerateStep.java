@@ -126,12 +126,12 @@ final class GenerateStep implements Step {
     long maxTokens = p.getInt("max_tokens");
     long seed = p.getInt("seed");
     Config config = new Config(uri, model, LazyChatClient.keyEnv(p), modes,
-        positive(p, "n", where), positive(p, "concurrency", where),
+        positive(p, "n"), positive(p, "concurrency"),
         temperature < 0 ? null : temperature, topP < 0 ? null : topP,
         maxTokens <= 0 ? null : (int) Math.min(Integer.MAX_VALUE, maxTokens),
-        seed < 0 ? null : seed, Duration.ofSeconds(positive(p, "timeout", where)),
-        positive(p, "max_attempts", where), p.getBoolean("stream"),
-        LazyChatClient.maxFailureRate(p, where));
+        seed < 0 ? null : seed, Duration.ofSeconds(positive(p, "timeout")),
+        positive(p, "max_attempts"), p.getBoolean("stream"),
+        p.getDouble("max_failure_rate"));
     ClientOptions options;
     try {
       options = config.clientOptions();

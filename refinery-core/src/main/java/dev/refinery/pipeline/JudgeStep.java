@@ -132,7 +132,7 @@ final class JudgeStep implements Step {
     if (rubric.isEmpty()) {
       throw new RefineryException(where + ".rubric: may not be empty");
     }
-    int scale = positive(p, "scale", where);
+    int scale = positive(p, "scale");
     double minGrade = p.getDouble("min_grade");
     if (minGrade < 0 || minGrade > scale) {
       throw new RefineryException(where + ".min_grade: must be between 0 and the scale ("
@@ -140,10 +140,10 @@ final class JudgeStep implements Step {
     }
     double temperature = p.getDouble("temperature");
     Config config = new Config(uri, model, LazyChatClient.keyEnv(p), rubric, minGrade,
-        scale, positive(p, "concurrency", where), positive(p, "max_tokens", where), temperature,
+        scale, positive(p, "concurrency"), positive(p, "max_tokens"), temperature,
         p.getBoolean("include_trace"), p.getBoolean("score_only"),
-        Duration.ofSeconds(positive(p, "timeout", where)), positive(p, "max_attempts", where),
-        p.getBoolean("stream"), LazyChatClient.maxFailureRate(p, where));
+        Duration.ofSeconds(positive(p, "timeout")), positive(p, "max_attempts"),
+        p.getBoolean("stream"), p.getDouble("max_failure_rate"));
     ClientOptions options;
     try {
       options = config.clientOptions();

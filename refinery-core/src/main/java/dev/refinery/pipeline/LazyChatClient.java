@@ -79,11 +79,6 @@ final class LazyChatClient implements Serializable {
     return v.isEmpty() ? null : v;
   }
 
-  /** The {@code max_failure_rate} parameter (declared from 0 to 1; Params checked it). */
-  static double maxFailureRate(Params p, String where) {
-    return p.getDouble("max_failure_rate");
-  }
-
   /** A partition's failure limit; the message says how to go on. */
   static FailureLimit failureLimit(double maxRate, String step) {
     return new FailureLimit(maxRate, step + ".max_failure_rate",
@@ -91,7 +86,7 @@ final class LazyChatClient implements Serializable {
   }
 
   /** A whole-number parameter declared from 1 to Integer.MAX_VALUE (Params checked it). */
-  static int positive(Params p, String name, String where) {
+  static int positive(Params p, String name) {
     return Math.toIntExact(p.getInt(name));
   }
 }
