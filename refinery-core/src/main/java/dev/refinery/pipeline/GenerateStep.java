@@ -14,6 +14,7 @@ import dev.refinery.generate.GenerationRun;
 import dev.refinery.generate.Generator;
 import dev.refinery.generate.ReasoningMode;
 import dev.refinery.generate.RetryPolicy;
+import dev.refinery.internal.Errors;
 import dev.refinery.run.InOrder;
 import dev.refinery.sample.Sample;
 import java.net.URI;
@@ -269,7 +270,7 @@ final class GenerateStep implements Step {
       return new Generation(null, new Generation.Failure(
           Generator.rowUuid(t.prompt(), t.mode(), t.index()), t.prompt().uuid(),
           t.mode().reasoning(), t.index(), "INVALID_PROMPT", 0, 0,
-          dev.refinery.internal.Errors.firstLine(e)));
+          Errors.firstLine(e)));
     }
   }
 }

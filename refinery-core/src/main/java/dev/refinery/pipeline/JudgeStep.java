@@ -5,17 +5,21 @@ import static dev.refinery.pipeline.LazyChatClient.positive;
 import dev.refinery.RefineryException;
 import dev.refinery.filter.Param;
 import dev.refinery.filter.Params;
+import dev.refinery.format.Formats;
 import dev.refinery.generate.ChatClient;
 import dev.refinery.generate.ChatRequest;
 import dev.refinery.generate.ClientOptions;
+import dev.refinery.generate.FailureLimit;
 import dev.refinery.generate.GenerationException;
 import dev.refinery.generate.RetryPolicy;
 import dev.refinery.internal.Errors;
+import dev.refinery.internal.Json;
 import dev.refinery.run.InOrder;
 import dev.refinery.sample.Message;
 import dev.refinery.sample.Sample;
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -80,7 +84,7 @@ final class JudgeStep implements Step {
   static final List<Param> PARAMS = params();
 
   private static List<Param> params() {
-    List<Param> all = new java.util.ArrayList<>(List.of(
+    List<Param> all = new ArrayList<>(List.of(
       Param.of("endpoint", Param.Type.STRING, null,
           "the judge server's API base, /v1 included (e.g. http://localhost:8000/v1)"),
       Param.of("model", Param.Type.STRING, null, "the judge model"),
@@ -213,8 +217,7 @@ final class JudgeStep implements Step {
     };
     InOrder.Mapped<Outcome> outcomes = InOrder.map(asked, config.concurrency(),
         a -> judge(judge, a));
-    dev.refinery.generate.FailureLimit limit =
-        LazyChatClient.failureLimit(config.maxFailureRate(), name());
+    FailureLimit limit = LazyChatClient.failureLimit(config.maxFailureRate(), name());
     return new Iterator<>() {
       private Sample next;
 
@@ -335,15 +338,14 @@ final class JudgeStep implements Step {
       scores.put("grade", n.doubleValue());
       expected = FilterStep.withScores(s, "judge", scores);
     }
-    var v1 = dev.refinery.format.Formats.nemotron();
-    return dev.refinery.internal.Json.write(v1.encode(expected))
-        .equals(dev.refinery.internal.Json.write(v1.encode(earlier)));
+    var v1 = Formats.nemotron();
+    return Json.write(v1.encode(expected)).equals(Json.write(v1.encode(earlier)));
   }
 
   /** The grade in a row's {@code metadata.refinery_scores.judge}, or null. */
   private static Object scoreOf(Sample row) {
     Object meta = row.metadata() == null ? null
-        : dev.refinery.internal.Json.parseOrNull(row.metadata());
+        : Json.parseOrNull(row.metadata());
     if (meta instanceof Map<?, ?> m && m.get(FilterStep.SCORES_KEY) instanceof Map<?, ?> all
         && all.get("judge") instanceof Map<?, ?> judge) {
       return judge.get("grade");

@@ -7,28 +7,48 @@ import dev.refinery.dataset.SampleReader;
 import dev.refinery.dataset.SampleWriter;
 import dev.refinery.format.Format;
 import dev.refinery.format.Formats;
+import dev.refinery.internal.FileTrees;
+import dev.refinery.internal.IoErrors;
 import dev.refinery.internal.Json;
 import dev.refinery.io.AtomicFile;
 import dev.refinery.io.FileDigests;
+import dev.refinery.io.FileKind;
 import dev.refinery.io.InputFile;
 import dev.refinery.io.Inputs;
 import dev.refinery.io.OutputFolder;
+import dev.refinery.io.ParquetFiles;
 import dev.refinery.run.InOrder;
 import dev.refinery.sample.Sample;
+import dev.refinery.tokenize.TokenizeJob;
+import dev.refinery.tokenize.TokenizedFormat;
+import dev.refinery.tokenize.TokenizedWriter;
 import java.io.IOException;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.TreeMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -113,9 +133,9 @@ public final class LocalRunner {
 
     /** The conservation arithmetic as one line (with repeats only when there are any). */
     public String balance() {
-      return String.format(java.util.Locale.ROOT,
+      return String.format(Locale.ROOT,
           "read %,d%s = written %,d + dropped %,d + rejected %,d", read,
-          repeated == 0 ? "" : String.format(java.util.Locale.ROOT, " + repeated %,d", repeated),
+          repeated == 0 ? "" : String.format(Locale.ROOT, " + repeated %,d", repeated),
           written, dropped, rejected);
     }
   }
@@ -128,10 +148,9 @@ public final class LocalRunner {
   /** Why the run must stop (a signal), or null; every checkpoint looks. */
   private volatile String stopping;
   /** Tasks running on worker threads, so a stop can wait for them to let go of their files. */
-  private final java.util.concurrent.atomic.AtomicInteger active =
-      new java.util.concurrent.atomic.AtomicInteger();
+  private final AtomicInteger active = new AtomicInteger();
   /** Counted down when the run thread has finished, stopped or failed, and cleaned up. */
-  private final java.util.concurrent.CountDownLatch over = new java.util.concurrent.CountDownLatch(1);
+  private final CountDownLatch over = new CountDownLatch(1);
 
   private LocalRunner(Pipeline pipeline, Options options) {
     this.pipeline = pipeline;
@@ -171,7 +190,7 @@ public final class LocalRunner {
   private void stopBySignal() {
     stopping = "stopped by a signal (Ctrl-C or SIGTERM)";
     try {
-      if (over.await(5, java.util.concurrent.TimeUnit.SECONDS)) {
+      if (over.await(5, TimeUnit.SECONDS)) {
         return;
       }
     } catch (InterruptedException e) {
@@ -180,8 +199,7 @@ public final class LocalRunner {
     afterStop();
   }
 
-  private final java.util.concurrent.atomic.AtomicBoolean stopHandled =
-      new java.util.concurrent.atomic.AtomicBoolean();
+  private final AtomicBoolean stopHandled = new AtomicBoolean();
 
   private void afterStop() {
     if (!stopHandled.compareAndSet(false, true)) {
@@ -277,7 +295,7 @@ public final class LocalRunner {
     writeStats(result, reports, tokenized, (System.nanoTime() - started) / 1e9);
     checkpoint();
     if (retriable == 0) {
-      dev.refinery.internal.FileTrees.delete(work);
+      FileTrees.delete(work);
     }
     RunFolder.reportCheckpoints();
     return result;
@@ -323,7 +341,7 @@ public final class LocalRunner {
         }
         // A crash while the finished run cleaned up may have left its work folder. Nothing else
         // is written (not even run.log): the caller says the run was already finished.
-        dev.refinery.internal.FileTrees.delete(work);
+        FileTrees.delete(work);
         return RunFolder.finishedResult(run);
       }
       if (Files.exists(work)) {
@@ -388,7 +406,7 @@ public final class LocalRunner {
    * the failed partitions' outputs are copied aside and their markers deleted.
    */
   private void reopenForRetry() throws IOException {
-    java.util.TreeMap<Integer, List<Integer>> failed = new java.util.TreeMap<>();
+    TreeMap<Integer, List<Integer>> failed = new TreeMap<>();
     for (int stage = 0; Files.isDirectory(work.resolve("s" + stage)); stage++) {
       for (int p = 0; Files.exists(marker(stage, p)); p++) {
         PartitionStats stats;
@@ -408,11 +426,11 @@ public final class LocalRunner {
     int first = failed.firstKey();
     long partitions = failed.get(first).size();
     Files.delete(run.resolve("stats.json"));
-    dev.refinery.internal.FileTrees.delete(run.resolve("data"));
-    dev.refinery.internal.FileTrees.delete(run.resolve("tokenized"));
+    FileTrees.delete(run.resolve("data"));
+    FileTrees.delete(run.resolve("tokenized"));
     long kept = 0;
     for (int stage = first + 1; Files.isDirectory(work.resolve("s" + stage)); stage++) {
-      dev.refinery.internal.FileTrees.delete(work.resolve("g" + stage));
+      FileTrees.delete(work.resolve("g" + stage));
       List<Path> files;
       try (Stream<Path> s = Files.list(work.resolve("s" + stage))) {
         files = s.sorted().toList();
@@ -423,7 +441,7 @@ public final class LocalRunner {
         }
       }
       for (Path f : files) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("part-(\\d+)\\.jsonl\\.zst")
+        Matcher m = Pattern.compile("part-(\\d+)\\.jsonl\\.zst")
             .matcher(f.getFileName().toString());
         if (!m.matches()) {
           continue;
@@ -432,10 +450,10 @@ public final class LocalRunner {
         Files.createDirectories(earlier(stage, p).getParent());
         setAside(dropped(stage, p), earlierDrops(stage, p));
         setAside(droppedRows(stage, p), earlierDroppedRows(stage, p));
-        Files.move(f, earlier(stage, p), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.move(f, earlier(stage, p), StandardCopyOption.REPLACE_EXISTING);
         kept++;
       }
-      dev.refinery.internal.FileTrees.delete(work.resolve("s" + stage));
+      FileTrees.delete(work.resolve("s" + stage));
     }
     // Failures of later stages are in the later stages' outputs just set aside.
     // A finished partition keeps its files until its marker is gone: copies are set aside.
@@ -457,7 +475,7 @@ public final class LocalRunner {
   /** Moves {@code from}, when it exists, to {@code to}; or removes an older {@code to}. */
   private static void setAside(Path from, Path to) throws IOException {
     if (Files.exists(from)) {
-      Files.move(from, to, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
     } else {
       Files.deleteIfExists(to);
     }
@@ -470,7 +488,7 @@ public final class LocalRunner {
       return;
     }
     AtomicFile copy = new AtomicFile(to);
-    Files.copy(from, copy.temp(), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    Files.copy(from, copy.temp(), StandardCopyOption.REPLACE_EXISTING);
     copy.commit();
   }
 
@@ -542,11 +560,11 @@ public final class LocalRunner {
   private static long expectedRows(List<InputFile> inputs) {
     long total = 0;
     for (InputFile f : inputs) {
-      if (f.kind() != dev.refinery.io.FileKind.PARQUET) {
+      if (f.kind() != FileKind.PARQUET) {
         return -1;
       }
       try {
-        total += dev.refinery.io.ParquetFiles.rowCount(f.path());
+        total += ParquetFiles.rowCount(f.path());
       } catch (IOException e) {
         return -1;
       }
@@ -608,7 +626,7 @@ public final class LocalRunner {
             undecodable::count);
         return result;
       } catch (IOException e) {
-        throw new RefineryException(rejects + ": cannot write: " + dev.refinery.internal.IoErrors.reason(e), e);
+        throw new RefineryException(rejects + ": cannot write: " + IoErrors.reason(e), e);
       }
     }), stats::add);
     dropEmptyRejects();
@@ -690,7 +708,7 @@ public final class LocalRunner {
   }
 
   private static SampleReader readRows(Path file) {
-    return SampleReader.open(new InputFile(file, null, dev.refinery.io.FileKind.JSONL),
+    return SampleReader.open(new InputFile(file, null, FileKind.JSONL),
         Formats.nemotron(), RejectHandler.FAIL);
   }
 
@@ -726,8 +744,7 @@ public final class LocalRunner {
 
   /** Runs steps over one partition into the stage's output, and marks it done. */
   private PartitionStats runSteps(int stage, int partition, Iterator<Sample> source,
-      List<Step> steps, java.util.function.LongSupplier read,
-      java.util.function.LongSupplier rejected) {
+      List<Step> steps, LongSupplier read, LongSupplier rejected) {
     StepChain chain = new StepChain(steps);
     Path out = part(stage, partition);
     Path dropped = dropped(stage, partition);
@@ -858,7 +875,7 @@ public final class LocalRunner {
       TokenizeStep step) {
     TokenizeStep.Config c = step.config();
     Path folder = run.resolve("tokenized");
-    Path out = folder.resolve(c.format() == dev.refinery.tokenize.TokenizedFormat.MEGATRON
+    Path out = folder.resolve(c.format() == TokenizedFormat.MEGATRON
         ? "tokens" : "tokens." + c.format());
     Path statsFile = folder.resolve("tokens.stats.json");
     Map<String, Object> report = new LinkedHashMap<>();
@@ -870,17 +887,17 @@ public final class LocalRunner {
       return report;
     }
     TokenizeStep.Opened opened = step.opened();
-    dev.refinery.tokenize.TokenizeJob.Result result;
+    TokenizeJob.Result result;
     try (PartsInOrder parts = new PartsInOrder(stage, last.size());
-         dev.refinery.tokenize.TokenizedWriter writer = dev.refinery.tokenize.TokenizedWriter
+         TokenizedWriter writer = TokenizedWriter
              .open(c.format(), out, opened.tokenizer().vocabSize(), c.labels())) {
-      result = dev.refinery.tokenize.TokenizeJob.run(parts, opened.sampleTokenizer(),
-          new dev.refinery.tokenize.TokenizeJob.Settings(c.limit(), c.pack(), c.packWindow(),
+      result = TokenizeJob.run(parts, opened.sampleTokenizer(),
+          new TokenizeJob.Settings(c.limit(), c.pack(), c.packWindow(),
               options.workers()), writer, null);
-      dev.refinery.tokenize.TokenizeJob.writeStats(statsFile, result, c.toJson());
+      TokenizeJob.writeStats(statsFile, result, c.toJson());
     } catch (IOException e) {
       throw new RefineryException(out + ": cannot write: "
-          + dev.refinery.internal.IoErrors.reason(e), e);
+          + IoErrors.reason(e), e);
     }
     report.put("rows", result.written());
     report.put("tokens", result.tokens());
@@ -888,7 +905,7 @@ public final class LocalRunner {
     String line = "stage tokenize: " + result.read() + " samples, " + result.tokens()
         + " tokens into " + result.written() + (c.pack() ? " sequences" : " samples");
     if (result.packing() != null) {
-      line += String.format(java.util.Locale.ROOT, " (packing efficiency %.2f%%)",
+      line += String.format(Locale.ROOT, " (packing efficiency %.2f%%)",
           100 * result.packing().efficiency());
     }
     note(line + " -> " + run.relativize(folder));
@@ -896,7 +913,7 @@ public final class LocalRunner {
   }
 
   /** The samples of a stage's partitions one after the other, each part opened in turn. */
-  private final class PartsInOrder implements Iterator<dev.refinery.tokenize.TokenizeJob.Input>,
+  private final class PartsInOrder implements Iterator<TokenizeJob.Input>,
       AutoCloseable {
     private final int stage;
     private final int parts;
@@ -925,12 +942,12 @@ public final class LocalRunner {
     }
 
     @Override
-    public dev.refinery.tokenize.TokenizeJob.Input next() {
+    public TokenizeJob.Input next() {
       if (!hasNext()) {
-        throw new java.util.NoSuchElementException();
+        throw new NoSuchElementException();
       }
       // The pipeline's samples no longer carry the split they were read from.
-      return new dev.refinery.tokenize.TokenizeJob.Input(current.next(), null);
+      return new TokenizeJob.Input(current.next(), null);
     }
 
     @Override
@@ -1008,7 +1025,7 @@ public final class LocalRunner {
       m.put("tokenized", tokenized);
     }
     writeAtomically(run.resolve("stats.json"), Json.write(m) + "\n");
-    note(String.format(java.util.Locale.ROOT, "finished in %.1f s", seconds));
+    note(String.format(Locale.ROOT, "finished in %.1f s", seconds));
   }
 
   /**
@@ -1020,10 +1037,10 @@ public final class LocalRunner {
     synchronized (logLock) {
       try {
         Files.writeString(run.resolve("run.log"), stamped, StandardCharsets.UTF_8,
-            java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+            StandardOpenOption.CREATE, StandardOpenOption.APPEND);
       } catch (IOException e) {
         throw new RefineryException(run.resolve("run.log") + ": cannot write: "
-            + dev.refinery.internal.IoErrors.reason(e), e);
+            + IoErrors.reason(e), e);
       }
     }
     options.progress().message(line);
@@ -1157,7 +1174,7 @@ public final class LocalRunner {
         @Override
         public Sample next() {
           if (!hasNext()) {
-            throw new java.util.NoSuchElementException();
+            throw new NoSuchElementException();
           }
           left--;
           return current;
@@ -1174,7 +1191,7 @@ public final class LocalRunner {
     private final Path path;
     private final boolean withSample;
     private AtomicFile file;
-    private java.io.Writer out;
+    private Writer out;
 
     DroppedWriter(Path path, boolean withSample) {
       this.path = path;
@@ -1201,7 +1218,7 @@ public final class LocalRunner {
         out.write(Json.write(m));
         out.write('\n');
       } catch (IOException e) {
-        throw new RefineryException(path + ": cannot write: " + dev.refinery.internal.IoErrors.reason(e), e);
+        throw new RefineryException(path + ": cannot write: " + IoErrors.reason(e), e);
       }
     }
 
@@ -1223,7 +1240,7 @@ public final class LocalRunner {
           out.close();
           file.commit();
         } catch (IOException e) {
-          throw new RefineryException(path + ": cannot write: " + dev.refinery.internal.IoErrors.reason(e), e);
+          throw new RefineryException(path + ": cannot write: " + IoErrors.reason(e), e);
         }
       }
     }

@@ -2,21 +2,27 @@ package dev.refinery.generate;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.refinery.internal.Json;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
 /**
  * An OpenAI-compatible test server on loopback (public: the CLI tests use it through the
@@ -50,7 +56,7 @@ public final class FakeChatServer implements AutoCloseable {
     try {
       server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
     } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
+      throw new UncheckedIOException(e);
     }
     server.setExecutor(executor);
     server.createContext("/v1/chat/completions", this::handle);
@@ -98,8 +104,7 @@ public final class FakeChatServer implements AutoCloseable {
     maxInFlight.accumulateAndGet(now, Math::max);
     // A request stops counting as in flight when its answer starts: once the client has the
     // answer it may send the next request, which must not find this one still counted.
-    java.util.concurrent.atomic.AtomicBoolean counted = new java.util.concurrent.atomic
-        .AtomicBoolean(true);
+    AtomicBoolean counted = new AtomicBoolean(true);
     ANSWERING.set(() -> {
       if (counted.getAndSet(false)) {
         inFlight.decrementAndGet();
@@ -172,7 +177,7 @@ public final class FakeChatServer implements AutoCloseable {
     return exchange -> {
       StringBuilder events = new StringBuilder();
       for (Object chunk : chunks(completionJson)) {
-        events.append("data: ").append(dev.refinery.internal.Json.write(chunk)).append("\n\n");
+        events.append("data: ").append(Json.write(chunk)).append("\n\n");
       }
       events.append("data: [DONE]\n\n");
       exchange.getResponseHeaders().add("Content-Type", "text/event-stream");
@@ -186,66 +191,66 @@ public final class FakeChatServer implements AutoCloseable {
   }
 
   private static boolean isCompletion(String body) {
-    return dev.refinery.internal.Json.parseOrNull(body) instanceof java.util.Map<?, ?> m
+    return Json.parseOrNull(body) instanceof Map<?, ?> m
         && m.get("choices") instanceof List<?>;
   }
 
   /** The chunks a streaming server would send for this completion. */
   static List<Object> chunks(String completionJson) {
-    java.util.Map<?, ?> top = (java.util.Map<?, ?>) dev.refinery.internal.Json.parseOrNull(
+    Map<?, ?> top = (Map<?, ?>) Json.parseOrNull(
         completionJson);
-    java.util.Map<?, ?> choice = (java.util.Map<?, ?>) ((List<?>) top.get("choices")).get(0);
-    java.util.Map<?, ?> message = (java.util.Map<?, ?>) choice.get("message");
+    Map<?, ?> choice = (Map<?, ?>) ((List<?>) top.get("choices")).get(0);
+    Map<?, ?> message = (Map<?, ?>) choice.get("message");
     List<Object> chunks = new ArrayList<>();
-    java.util.function.Function<java.util.Map<String, Object>, Object> chunk = delta -> {
-      java.util.Map<String, Object> c = new java.util.LinkedHashMap<>();
+    Function<Map<String, Object>, Object> chunk = delta -> {
+      Map<String, Object> c = new LinkedHashMap<>();
       c.put("index", 0);
       c.put("delta", delta);
       c.put("finish_reason", null);
-      java.util.Map<String, Object> out = new java.util.LinkedHashMap<>();
+      Map<String, Object> out = new LinkedHashMap<>();
       out.put("id", top.get("id"));
       out.put("object", "chat.completion.chunk");
       out.put("model", top.get("model"));
       out.put("choices", List.of(c));
       return out;
     };
-    chunks.add(chunk.apply(new java.util.LinkedHashMap<>(java.util.Map.of("role", "assistant",
+    chunks.add(chunk.apply(new LinkedHashMap<>(Map.of("role", "assistant",
         "content", ""))));
     for (String key : new String[] {"reasoning_content", "reasoning", "content"}) {
       if (message.get(key) instanceof String text) {
         for (String piece : pieces(text)) {
-          chunks.add(chunk.apply(new java.util.LinkedHashMap<>(java.util.Map.of(key, piece))));
+          chunks.add(chunk.apply(new LinkedHashMap<>(Map.of(key, piece))));
         }
       }
     }
     if (message.get("tool_calls") instanceof List<?> calls) {
       for (int i = 0; i < calls.size(); i++) {
-        java.util.Map<?, ?> call = (java.util.Map<?, ?>) calls.get(i);
-        java.util.Map<?, ?> fn = (java.util.Map<?, ?>) call.get("function");
-        java.util.Map<String, Object> first = new java.util.LinkedHashMap<>();
+        Map<?, ?> call = (Map<?, ?>) calls.get(i);
+        Map<?, ?> fn = (Map<?, ?>) call.get("function");
+        Map<String, Object> first = new LinkedHashMap<>();
         first.put("index", i);
         first.put("id", call.get("id"));
         first.put("type", "function");
-        first.put("function", java.util.Map.of("name", fn.get("name"), "arguments", ""));
-        chunks.add(chunk.apply(new java.util.LinkedHashMap<>(java.util.Map.of("tool_calls",
+        first.put("function", Map.of("name", fn.get("name"), "arguments", ""));
+        chunks.add(chunk.apply(new LinkedHashMap<>(Map.of("tool_calls",
             List.of(first)))));
         Object args = fn.get("arguments");
         for (String piece : pieces(args instanceof String a ? a
-            : dev.refinery.internal.Json.write(args))) {
-          chunks.add(chunk.apply(new java.util.LinkedHashMap<>(java.util.Map.of("tool_calls",
-              List.of(java.util.Map.of("index", i, "function",
-                  java.util.Map.of("arguments", piece)))))));
+            : Json.write(args))) {
+          chunks.add(chunk.apply(new LinkedHashMap<>(Map.of("tool_calls",
+              List.of(Map.of("index", i, "function",
+                  Map.of("arguments", piece)))))));
         }
       }
     }
     @SuppressWarnings("unchecked")
-    java.util.Map<String, Object> last = (java.util.Map<String, Object>) chunk.apply(
-        new java.util.LinkedHashMap<>());
-    ((java.util.Map<String, Object>) ((List<?>) last.get("choices")).get(0))
+    Map<String, Object> last = (Map<String, Object>) chunk.apply(
+        new LinkedHashMap<>());
+    ((Map<String, Object>) ((List<?>) last.get("choices")).get(0))
         .put("finish_reason", choice.get("finish_reason"));
     chunks.add(last);
     if (top.get("usage") != null) {
-      java.util.Map<String, Object> usage = new java.util.LinkedHashMap<>();
+      Map<String, Object> usage = new LinkedHashMap<>();
       usage.put("id", top.get("id"));
       usage.put("object", "chat.completion.chunk");
       usage.put("model", top.get("model"));
@@ -316,7 +321,7 @@ public final class FakeChatServer implements AutoCloseable {
   }
 
   public static String quote(String s) {
-    return dev.refinery.internal.Json.write(s);
+    return Json.write(s);
   }
 
   @Override
