@@ -177,20 +177,32 @@ public final class OutputFolder implements AutoCloseable {
     }
   }
 
+  /**
+   * The names of what {@code dir} holds, sorted, leaving out the lock file (hidden, reused, and
+   * no output's content); none for an absent folder. An incomplete marker is listed: it is
+   * someone's unfinished output, unless the caller marked the folder itself.
+   */
+  public static List<String> entries(Path dir) {
+    if (!Files.exists(dir)) {
+      return List.of();
+    }
+    List<String> names = new ArrayList<>();
+    try (Stream<Path> s = Files.list(dir)) {
+      s.map(p -> p.getFileName().toString()).filter(n -> !n.equals(LOCK)).forEach(names::add);
+    } catch (IOException e) {
+      throw new RefineryException(dir + ": cannot list: " + IoErrors.reason(e), e);
+    }
+    names.sort(null);
+    return names;
+  }
+
   /** Refuses a folder holding anything but this lock, saying what is there. */
   public void requireEmpty() {
-    List<String> names = new ArrayList<>();
-    try (Stream<Path> s = Files.list(lockFile.getParent())) {
-      s.filter(p -> !p.getFileName().toString().equals(LOCK))
-          .forEach(p -> names.add(p.getFileName().toString()));
-    } catch (IOException e) {
-      throw new RefineryException(target + ": cannot list: " + IoErrors.reason(e), e);
-    }
+    List<String> names = entries(lockFile.getParent());
     if (names.isEmpty()) {
       return;
     }
     String unfinished = unfinished(lockFile.getParent());
-    names.sort(null);
     String shown = String.join(", ", names.subList(0, Math.min(5, names.size())))
         + (names.size() > 5 ? ", ..." : "");
     if (unfinished != null) {

@@ -2,14 +2,11 @@ package dev.refinery.mix;
 
 import dev.refinery.RefineryException;
 import dev.refinery.internal.FileTrees;
-import dev.refinery.internal.IoErrors;
 import dev.refinery.internal.Json;
 import dev.refinery.io.AtomicFile;
 import dev.refinery.io.OutputFolder;
-import java.io.IOException;
-import java.nio.file.Files;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.util.stream.Stream;
 
 /** Small file chores of the mix commands: manifests written atomically, work folders removed. */
 final class MixFiles {
@@ -24,7 +21,7 @@ final class MixFiles {
   static void deleteTree(Path dir) {
     try {
       FileTrees.delete(dir);
-    } catch (java.io.UncheckedIOException e) {
+    } catch (UncheckedIOException e) {
       // a leftover work folder is visible and harmless
     }
   }
@@ -39,16 +36,9 @@ final class MixFiles {
 
   /** Fails unless {@code out} is absent or an empty folder: a mix never writes over old data. */
   static void checkEmptyOutput(Path out) {
-    if (Files.exists(out)) {
-      try (Stream<Path> list = Files.list(out)) {
-        // The lock and incomplete marker of this command's own OutputFolder are not content.
-        if (list.map(p -> p.getFileName().toString()).anyMatch(
-            n -> !n.equals(OutputFolder.LOCK) && !n.equals(OutputFolder.INCOMPLETE))) {
-          throw new RefineryException(out + ": exists and is not empty; choose a new folder");
-        }
-      } catch (IOException e) {
-        throw new RefineryException(out + ": " + IoErrors.reason(e), e);
-      }
+    // The incomplete marker is this command's own: OutputFolder.create put it there.
+    if (!OutputFolder.entries(out).stream().allMatch(OutputFolder.INCOMPLETE::equals)) {
+      throw new RefineryException(out + ": exists and is not empty; choose a new folder");
     }
   }
 }

@@ -356,12 +356,9 @@ public final class LocalRunner {
         // A run killed before its fingerprint was written has done nothing yet: start it here.
         RunFolder.deleteStaleTempFiles(run);
       } else {
-        try (Stream<Path> s = Files.list(run)) {
-          // The lock of the process writing here (this one) is not content.
-          if (s.anyMatch(p -> !p.getFileName().toString().equals(OutputFolder.LOCK))) {
-            throw new RefineryException(run + ": the run folder is not empty; choose a new "
-                + "output path or remove it");
-          }
+        if (!OutputFolder.entries(run).isEmpty()) {
+          throw new RefineryException(run + ": the run folder is not empty; choose a new "
+              + "output path or remove it");
         }
         Files.createDirectories(work);
       }

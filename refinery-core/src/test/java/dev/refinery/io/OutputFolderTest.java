@@ -67,6 +67,23 @@ class OutputFolderTest {
   }
 
   @Test
+  void entriesLeaveOutTheLockButNotAnotherCommandsMarker() throws Exception {
+    Path out = dir.resolve("out");
+    assertThat(OutputFolder.entries(out)).isEmpty();
+    try (OutputFolder f = OutputFolder.lock(out, "refinery run a.yaml")) {
+      assertThat(OutputFolder.entries(out)).isEmpty();
+      OutputFolder.mark(out, "refinery blend", "remove the folder and run the command again");
+      Files.writeString(out.resolve("b.jsonl"), "{}\n");
+      Files.createDirectory(out.resolve("a"));
+      assertThat(OutputFolder.entries(out))
+          .containsExactly(".refinery-incomplete", "a", "b.jsonl");
+      assertThatThrownBy(f::requireEmpty).hasMessage(out + ": holds an unfinished output "
+          + "(written by: refinery blend; to do: remove the folder and run the command again; "
+          + "3 entries: .refinery-incomplete, a, b.jsonl)");
+    }
+  }
+
+  @Test
   void anOutputApartFromItsInputsThroughLinksToo() throws Exception {
     Path data = Files.createDirectories(dir.resolve("data"));
     Path file = Files.writeString(data.resolve("a.jsonl"), "{}\n");
