@@ -65,7 +65,7 @@ public final class Main implements Runnable {
       // A heap too small for the job is the user's to fix, in one line.
       err.println("error: out of memory (heap limit " + Runtime.getRuntime().maxMemory() / (1 << 20)
           + " MB); give the JVM more, e.g. REFINERY_JAVA_OPTS=-Xmx2g, or use fewer --workers");
-      status = ErrorHandler.INTERNAL_ERROR;
+      status = ErrorHandler.USER_ERROR;
     } catch (StackOverflowError e) {
       // Input nested past what a reader bounds should never get here; if it does, one line, not
       // a thousand stack frames.

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -82,5 +83,20 @@ class ErrorHandlerTest {
     assertThat(thrown[0]).isEqualTo("1");
     assertThat(thrown[1]).startsWith("error: cannot read row ids " + file + ": ")
         .hasLineCount(1);
+  }
+
+  @Test
+  void aHeapTooSmallForTheJobIsTheUsersToFixAndExitsOne() throws Exception {
+    // The message told the user what to change, but the exit status was 3, a bug's.
+    Path big = dir.resolve("big.jsonl");
+    Files.writeString(big, "{\"messages\": [{\"role\": \"user\", \"content\": \""
+        + "x".repeat(16_000_000) + "\"}]}\n");
+    Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java")
+        .toString(), "-Xmx24m", "-cp", System.getProperty("java.class.path"),
+        Main.class.getName(), "stats", big.toString())
+        .redirectErrorStream(true).start();
+    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor()).as(output).isEqualTo(ErrorHandler.USER_ERROR);
+    assertThat(output.strip()).startsWith("error: out of memory (heap limit ").hasLineCount(1);
   }
 }
