@@ -36,7 +36,6 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -327,12 +326,12 @@ public final class GenerationRun {
 
   /**
    * The settings that decide what a row is: the input's digest, model, sampling, seed, extra
-   * fields, modes, samples per prompt and prompt preparation, as plain JSON with sorted keys. A
+   * fields, modes, samples per prompt and prompt preparation (written canonical, keys sorted). A
    * resume with other settings would mix two runs in one file without a trace, so it is refused,
    * naming what differs.
    */
   Map<String, Object> settingsJson(Input input) {
-    Map<String, Object> m = new TreeMap<>();
+    Map<String, Object> m = new LinkedHashMap<>();
     if (input != null) {
       m.put("input_files", input.files());
       m.put("input_sha256", input.sha256());
@@ -346,7 +345,7 @@ public final class GenerationRun {
     m.put("modes", modeNames());
     m.put("samples_per_prompt", options.samplesPerPrompt());
     PromptOptions p = options.prompts();
-    Map<String, Object> prompts = new TreeMap<>();
+    Map<String, Object> prompts = new LinkedHashMap<>();
     prompts.put("system_prompt", p.systemPrompt());
     prompts.put("template", p.templates() == null ? null : p.templates().name());
     prompts.put("reasoning_toggle", p.toggle().name().toLowerCase(Locale.ROOT));
