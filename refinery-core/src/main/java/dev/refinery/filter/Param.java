@@ -1,5 +1,6 @@
 package dev.refinery.filter;
 
+import dev.refinery.internal.Errors;
 import java.io.Serializable;
 import java.util.List;
 
@@ -99,22 +100,17 @@ public record Param(String name, Type type, Object defaultValue, String descript
     public String toString() {
       if (min != null && max != null) {
         return minOpen || maxOpen
-            ? "in " + (minOpen ? "(" : "[") + number(min) + ", " + number(max)
+            ? "in " + (minOpen ? "(" : "[") + Errors.number(min) + ", " + Errors.number(max)
                 + (maxOpen ? ")" : "]")
-            : "from " + number(min) + " to " + number(max);
+            : "from " + Errors.number(min) + " to " + Errors.number(max);
       }
       if (min != null) {
-        return (minOpen ? "> " : ">= ") + number(min);
+        return (minOpen ? "> " : ">= ") + Errors.number(min);
       }
       if (max != null) {
-        return (maxOpen ? "< " : "<= ") + number(max);
+        return (maxOpen ? "< " : "<= ") + Errors.number(max);
       }
       return "any";
-    }
-
-    static String number(double d) {
-      return d == Math.rint(d) && Math.abs(d) < 1e15 ? Long.toString((long) d)
-          : Double.toString(d);
     }
   }
 }

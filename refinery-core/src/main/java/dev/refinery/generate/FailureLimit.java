@@ -1,6 +1,7 @@
 package dev.refinery.generate;
 
 import dev.refinery.RefineryException;
+import dev.refinery.internal.Errors;
 import java.util.Locale;
 
 /**
@@ -44,7 +45,7 @@ public final class FailureLimit {
       if (done >= MIN_REQUESTS && failed > maxRate * done) {
         throw new RefineryException(String.format(Locale.ROOT,
             "stopped: %d of %d generations failed (%.0f%%), more than %s %s allows; the last: "
-                + "%s%s", failed, done, 100.0 * failed / done, option, num(maxRate), lastReason,
+                + "%s%s", failed, done, 100.0 * failed / done, option, Errors.number(maxRate), lastReason,
             advice));
       }
     }
@@ -56,9 +57,5 @@ public final class FailureLimit {
       throw new RefineryException("all " + done + (done == 1 ? " generation" : " generations")
           + " failed; the last: " + lastReason + advice);
     }
-  }
-
-  private static String num(double v) {
-    return v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v);
   }
 }

@@ -18,6 +18,12 @@ public final class Errors {
     return m.length() > MAX ? m.substring(0, MAX) + "…" : m;
   }
 
+  /** A number as a message shows it: a whole one without ".0" (3, not 3.0). */
+  public static String number(double d) {
+    return d == Math.rint(d) && Math.abs(d) < 1e15 ? Long.toString((long) d)
+        : Double.toString(d);
+  }
+
   public static String firstLine(String message) {
     int nl = message.indexOf('\n');
     return nl < 0 ? message : message.substring(0, nl);

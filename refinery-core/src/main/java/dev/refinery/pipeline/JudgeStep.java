@@ -23,7 +23,6 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.regex.Matcher;
@@ -140,7 +139,7 @@ final class JudgeStep implements Step {
     double minGrade = p.getDouble("min_grade");
     if (minGrade < 0 || minGrade > scale) {
       throw new RefineryException(where + ".min_grade: must be between 0 and the scale ("
-          + scale + "), was " + num(minGrade));
+          + scale + "), was " + Errors.number(minGrade));
     }
     double temperature = p.getDouble("temperature");
     Config config = new Config(uri, model, LazyChatClient.keyEnv(p), rubric, minGrade,
@@ -277,7 +276,8 @@ final class JudgeStep implements Step {
       return o.sample();
     }
     context.drop(o.sample(), LOW_GRADE,
-        "grade " + num(o.grade()) + " < min_grade " + num(config.minGrade()));
+        "grade " + Errors.number(o.grade()) + " < min_grade "
+            + Errors.number(config.minGrade()));
     return null;
   }
 
@@ -400,10 +400,5 @@ final class JudgeStep implements Step {
       return value <= scale ? value : null;
     }
     return null;
-  }
-
-  private static String num(double v) {
-    return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v)
-        : String.format(Locale.ROOT, "%s", v);
   }
 }
