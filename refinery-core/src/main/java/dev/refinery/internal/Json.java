@@ -192,14 +192,22 @@ public final class Json {
    * runs, and for manifests and settings files meant to be compared or hashed.
    */
   public static String writeCanonical(Object value) {
+    return canonicalText(canonical(value));
+  }
+
+  /** The text of a value {@link #canonical} already made. */
+  private static String canonicalText(Object canonicalValue) {
     StringWriter out = new StringWriter();
     try (JsonGenerator g = CANONICAL.createGenerator(out)) {
-      write(g, canonical(value));
+      write(g, canonicalValue);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
     return out.toString();
   }
+
+  /** A set's item with its canonical text, the key it is sorted by. */
+  private record Keyed(String text, Object value) {}
 
   private static final JsonFactory CANONICAL = JsonFactory.builder()
       .enable(StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN)
@@ -219,9 +227,15 @@ public final class Json {
       return sorted;
     }
     if (value instanceof Set<?> set) {
+      // Each item's text is written once, not at every one of the sort's comparisons.
+      List<Keyed> keyed = new ArrayList<>();
+      for (Object v : set) {
+        Object c = canonical(v);
+        keyed.add(new Keyed(canonicalText(c), c));
+      }
+      keyed.sort(Comparator.comparing(Keyed::text));
       List<Object> items = new ArrayList<>();
-      set.forEach(v -> items.add(canonical(v)));
-      items.sort(Comparator.comparing(Json::writeCanonical));
+      keyed.forEach(k -> items.add(k.value()));
       return items;
     }
     if (value instanceof Iterable<?> list) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -42,5 +43,9 @@ class CanonicalJsonTest {
   void setsAreSortedArrays() {
     assertThat(Json.writeCanonical(new LinkedHashSet<>(List.of("b", "c", "a"))))
         .isEqualTo("[\"a\",\"b\",\"c\"]");
+    // By each item's canonical text: maps with their keys sorted, a null as "null".
+    assertThat(Json.writeCanonical(new LinkedHashSet<>(Arrays.asList(
+        new LinkedHashMap<>(Map.of("k", 2, "a", 1)), Map.of("k", 10), null, "x"))))
+        .isEqualTo("[\"x\",null,{\"a\":1,\"k\":2},{\"k\":10}]");
   }
 }
