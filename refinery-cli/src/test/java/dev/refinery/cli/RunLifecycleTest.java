@@ -226,6 +226,9 @@ class RunLifecycleTest {
     assertThat(status).as(printed).isEqualTo(sigint ? 130 : 143);
     assertThat(printed).contains("stopped: finished work is kept in " + out)
         .contains("  bin/refinery run " + yaml + " --resume --workers 2");
+    // One message on screen: run.log's line was echoed above it when the output was not a
+    // terminal, saying the same in other words.
+    assertThat(printed).doesNotContain("stopped by a signal");
     assertThat(leftovers(out)).as("no temp files").allMatch(p -> !p.contains(".tmp-"));
     assertThat(out.resolve(".work/spec.json")).exists();
     assertThat(Files.readString(out.resolve("run.log"))).contains("run " + yaml)

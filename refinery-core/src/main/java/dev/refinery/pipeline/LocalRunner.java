@@ -70,8 +70,9 @@ public final class LocalRunner {
 
   /**
    * Options of a run: worker threads, resume, whom to tell of progress, and what to do once a run
-   * stopped by Ctrl-C or SIGTERM has cleaned up (the CLI prints how to resume); it runs on the
-   * thread that stops, before the JVM exits.
+   * stopped by Ctrl-C or SIGTERM has cleaned up (the CLI prints how to resume; the stop goes to
+   * run.log, not to the progress display); it runs on the thread that stops, before the JVM
+   * exits.
    */
   public record Options(int workers, boolean resume, Progress progress, Runnable onStop) {
     public Options {
@@ -216,8 +217,8 @@ public final class LocalRunner {
       }
     }
     RunFolder.deleteTempFiles(run, ProcessHandle.current().pid());
-    note("stopped by a signal; finished partitions are kept in " + work
-        + "; go on with --resume");
+    // Only into run.log: onStop tells the user, who would read it twice from the display too.
+    log("stopped by a signal; finished partitions are kept in " + work + "; go on with --resume");
     options.onStop().run();
   }
 
@@ -1030,6 +1031,12 @@ public final class LocalRunner {
    * then) and tells the progress display.
    */
   private void note(String line) {
+    log(line);
+    options.progress().message(line);
+  }
+
+  /** Appends a line to run.log at once, and to nowhere else. */
+  private void log(String line) {
     String stamped = Instant.now() + " " + line + "\n";
     synchronized (logLock) {
       try {
@@ -1040,7 +1047,6 @@ public final class LocalRunner {
             + IoErrors.reason(e), e);
       }
     }
-    options.progress().message(line);
   }
 
   private void dropEmptyRejects() {
