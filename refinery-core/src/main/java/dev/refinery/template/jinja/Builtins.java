@@ -38,6 +38,25 @@ final class Builtins {
 
   // ---- filters
 
+  /**
+   * The names {@link #filter} and {@link #test} know, so that an expression naming another one is
+   * refused when it is compiled rather than on its first row. BuiltinsNamesTest keeps them in step
+   * with the switches.
+   */
+  static final Set<String> FILTERS = Set.of("length", "count", "trim", "tojson", "default", "d",
+      "string", "safe", "e", "escape", "forceescape", "int", "float", "lower", "upper",
+      "capitalize", "title", "replace", "join", "first", "last", "list", "items", "dictsort",
+      "selectattr", "rejectattr", "select", "reject", "map", "unique", "sort", "reverse", "abs",
+      "round", "indent", "batch", "sum", "min", "max", "wordcount", "center", "truncate",
+      "format", "attr", "pprint");
+
+  static final Set<String> TESTS = Set.of("defined", "undefined", "none", "string", "mapping",
+      "iterable", "sequence", "number", "integer", "float", "boolean", "true", "false",
+      "callable", "odd", "even", "divisibleby", "eq", "==", "equalto", "ne", "!=", "gt", ">",
+      "greaterthan", "ge", ">=", "lt", "<", "lessthan", "le", "<=", "in", "sameas", "lower",
+      "upper", "escaped", "filter", "test");
+
+
   static Object filter(Interp in, String name, Object v, List<Object> args,
                        Map<String, Object> kw, Interp.Frame f) {
     switch (name) {

@@ -89,7 +89,7 @@ final class Template {
     return g;
   }
 
-  private static Object range(List<Object> a, Map<String, Object> k) {
+  static Object range(List<Object> a, Map<String, Object> k) {
     for (Object x : a) {
       if (x instanceof Undefined u) {
         throw u.error();
