@@ -178,6 +178,15 @@ final class ExpressionSteps {
     return d;
   }
 
+  /**
+   * A step's name fits the 40 columns of {@code refinery run}'s table: whitespace folded, cut to
+   * {@code max} characters; the YAML has the whole expression and stats list steps in order.
+   */
+  private static String shortened(String text, int max) {
+    String t = text.strip().replaceAll("\\s+", " ");
+    return t.length() > max ? t.substring(0, max - 3) + "..." : t;
+  }
+
   /** Parsed metadata: a map (empty when missing), or the text itself when it is not an object. */
   static Object metadata(Sample s) {
     if (s.metadata() == null || s.metadata().isBlank()) {
@@ -198,8 +207,7 @@ final class ExpressionSteps {
 
     @Override
     public String name() {
-      String text = where.source().strip().replaceAll("\\s+", " ");
-      return "filter:where(" + (text.length() > 60 ? text.substring(0, 57) + "..." : text) + ")";
+      return "filter:where(" + shortened(where.source(), 26) + ")";
     }
 
     @Override
@@ -243,7 +251,7 @@ final class ExpressionSteps {
 
     @Override
     public String name() {
-      return "map:" + String.join(",", set.keySet());
+      return "map:" + shortened(String.join(",", set.keySet()), 36);
     }
 
     @Override
