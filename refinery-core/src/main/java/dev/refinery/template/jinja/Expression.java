@@ -85,14 +85,7 @@ public final class Expression implements Serializable {
       return Py.len(a.get(0));
     }));
     globals.vars.put("range", new NamedFn("range", Template::range));
-    globals.vars.put("dict", new NamedFn("dict", (a, k) -> {
-      Map<Object, Object> m = new LinkedHashMap<>();
-      if (!a.isEmpty() && a.get(0) instanceof Map<?, ?> src) {
-        m.putAll(src);
-      }
-      m.putAll(k);
-      return m;
-    }));
+    globals.vars.put("dict", new NamedFn("dict", Template::dict));
     Interp.Frame root = new Interp.Frame(globals);
     root.vars.putAll(variables);
     try {
