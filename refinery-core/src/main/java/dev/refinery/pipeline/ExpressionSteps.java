@@ -132,8 +132,7 @@ final class ExpressionSteps {
     try {
       return Expression.compile(source);
     } catch (Expression.Error e) {
-      throw new RefineryException(at + ": " + (e.column() > 0 ? "col " + e.column() + ": " : "")
-          + e.getMessage());
+      throw new RefineryException(at + ": " + e.located());
     }
   }
 

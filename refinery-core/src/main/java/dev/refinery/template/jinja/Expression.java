@@ -38,7 +38,15 @@ public final class Expression implements Serializable {
     try {
       tree = Parser.parseExpression(source);
     } catch (JinjaException e) {
-      throw new Error(message(e), e.pos < 0 ? -1 : Math.min(e.pos, source.length()) + 1);
+      if (e.pos < 0) {
+        throw new Error(message(e), -1);
+      }
+      // Columns count within the error's line of a multi-line expression (a YAML block scalar).
+      String norm = source.replace("\r\n", "\n").replace('\r', '\n');
+      int at = Math.min(e.pos, norm.length());
+      int lineStart = norm.lastIndexOf('\n', at - 1) + 1;
+      int line = (int) norm.substring(0, at).chars().filter(c -> c == '\n').count() + 1;
+      throw new Error(message(e), at - lineStart + 1, norm.indexOf('\n') < 0 ? 0 : line);
     }
     return new Expression(source, tree);
   }
@@ -151,14 +159,33 @@ public final class Expression implements Serializable {
    */
   public static final class Error extends RuntimeException {
     private final int column;
+    private final int line;
 
     Error(String message, int column) {
+      this(message, column, 0);
+    }
+
+    Error(String message, int column, int line) {
       super(message, null, false, false);
       this.column = column;
+      this.line = line;
     }
 
     public int column() {
       return column;
+    }
+
+    /** The line within a multi-line expression, from 1; 0 for an expression of one line. */
+    public int line() {
+      return line;
+    }
+
+    /** {@code col 12: message}, or {@code line 2 col 5: message} in a multi-line expression. */
+    public String located() {
+      if (column < 0) {
+        return getMessage();
+      }
+      return (line > 0 ? "line " + line + " col " : "col ") + column + ": " + getMessage();
     }
   }
 }

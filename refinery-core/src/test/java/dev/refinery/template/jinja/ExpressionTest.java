@@ -62,6 +62,9 @@ class ExpressionTest {
         .hasMessage("expected ',', got end of expression")
         .satisfies(e -> assertThat(((Expression.Error) e).column()).isEqualTo(13));
     assertThatThrownBy(() -> Expression.compile("'open")).hasMessage("unexpected end of string");
+    assertThatThrownBy(() -> Expression.compile("len(messages) > 2\nand category ==="))
+        .satisfies(e -> assertThat(((Expression.Error) e).located())
+            .isEqualTo("line 2 col 16: unexpected '='"));
     assertThatThrownBy(() -> Expression.compile(" ")).isInstanceOf(Expression.Error.class);
   }
 
