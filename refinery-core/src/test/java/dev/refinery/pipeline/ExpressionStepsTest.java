@@ -141,6 +141,12 @@ class ExpressionStepsTest {
         .containsEntry("changed_generator", 2L).containsEntry("changed_metadata", 2L)
         .doesNotContainKey("changed_category");
 
+    Run whole = new Run(step("  - map: {set: {metadata: \"{'b': [1, none], 'a': 0.5}\", "
+        + "reasoning: \"none\"}}\n"), MATH, CHAT);
+    assertThat(whole.out).extracting(Sample::metadata)
+        .containsOnly("{\"b\":[1,null],\"a\":0.5}");
+    assertThat(whole.out).extracting(Sample::reasoning).containsOnlyNulls();
+
     Run again = new Run(step("  - map: {set: {category: \"category\"}}\n"), MATH);
     assertThat(again.out.get(0)).isSameAs(MATH);
     assertThat(again.counted).containsExactly(Map.entry("unchanged", 1L));
