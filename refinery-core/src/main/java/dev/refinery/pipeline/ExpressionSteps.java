@@ -26,7 +26,7 @@ import java.util.Set;
  *   - filter: {where: "len(messages) > 2 and category == 'math'"}
  *   - map:
  *       set:
- *         category: "'math' if '\\boxed' in messages[-1].content else category"
+ *         category: "'math' if 'boxed' in messages[-1].content else category"
  *         metadata.source: "source | default('web')"
  *       drop: [source]
  * </pre>
