@@ -17,7 +17,7 @@ public record Param(String name, Type type, Object defaultValue, String descript
    * PATH: a string naming a file, resolved against the pipeline file's folder when it exists
    * there or contains a path separator (a bare name such as {@code cl100k_base} stays as it is).
    */
-  public enum Type { INT, DOUBLE, BOOLEAN, STRING, STRING_LIST, DOUBLE_MAP, PATH }
+  public enum Type { INT, DOUBLE, BOOLEAN, STRING, STRING_LIST, DOUBLE_MAP, STRING_MAP, PATH }
 
   public Param {
     choices = choices == null ? List.of() : List.copyOf(choices);

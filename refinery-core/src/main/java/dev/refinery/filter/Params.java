@@ -123,6 +123,18 @@ public final class Params implements Serializable {
           return Collections.unmodifiableMap(out);
         }
         throw bad(at, "a map of numbers", v);
+      case STRING_MAP:
+        if (v instanceof Map<?, ?> map && !map.isEmpty()) {
+          Map<String, String> out = new LinkedHashMap<>();
+          for (Map.Entry<?, ?> e : map.entrySet()) {
+            if (!(e.getValue() instanceof String s)) {
+              throw bad(at + "." + e.getKey(), "a string", e.getValue());
+            }
+            out.put(String.valueOf(e.getKey()), s);
+          }
+          return Collections.unmodifiableMap(out);
+        }
+        throw bad(at, "a map of strings (key: value, ...)", v);
       default:
         throw new IllegalStateException(p.type().toString());
     }
@@ -160,6 +172,11 @@ public final class Params implements Serializable {
   @SuppressWarnings("unchecked")
   public List<String> getStrings(String name) {
     return (List<String>) get(name);
+  }
+
+  @SuppressWarnings("unchecked")
+  public Map<String, String> getStringMap(String name) {
+    return (Map<String, String>) get(name);
   }
 
   @SuppressWarnings("unchecked")

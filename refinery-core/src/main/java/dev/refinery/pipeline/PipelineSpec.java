@@ -150,7 +150,14 @@ public record PipelineSpec(Input input, List<StepSpec> steps, Output output, lon
         Map<String, Object> params = e.getValue() == null ? Map.of() : map(tree, e.getValue(), where);
         Map<String, Object> resolved = new LinkedHashMap<>(params);
         Map<String, String> paramWhere = new LinkedHashMap<>();
-        params.keySet().forEach(k -> paramWhere.put(k, tree.where(where + "." + k)));
+        params.forEach((k, v) -> {
+          paramWhere.put(k, tree.where(where + "." + k));
+          // A map's keys (map.set's fields) get their own lines, for errors about one of them.
+          if (v instanceof Map<?, ?> inner) {
+            inner.keySet().forEach(ik -> paramWhere.put(k + "." + ik,
+                tree.where(where + "." + k + "." + ik)));
+          }
+        });
         steps.add(new StepSpec(e.getKey(), resolved, tree.where(where), paramWhere));
       }
     }

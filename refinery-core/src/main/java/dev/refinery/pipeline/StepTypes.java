@@ -28,11 +28,16 @@ public final class StepTypes {
   private static final Map<String, StepType> BY_NAME = new LinkedHashMap<>();
 
   static {
+    List<Param> shown = new ArrayList<>(List.of(Param.of("name", Param.Type.STRING, "",
+        "which filter (see the filters below); or 'where'"), ExpressionSteps.WHERE));
+    shown.addAll(FILTER_COMMON.subList(1, FILTER_COMMON.size()));
     register(new StepType("filter",
-        "keep or drop rows by a quality filter (scores and decision kept apart)",
-        FILTER_COMMON, (p, base, where) -> {
+        "keep or drop rows by a quality filter (scores and decision kept apart), or by a Jinja "
+            + "expression",
+        shown, (p, base, where) -> {
           throw new IllegalStateException("filters are built by compileFilter");
         }));
+    register(ExpressionSteps.mapType());
     register(DedupSteps.exactType());
     register(DedupSteps.fuzzyType());
     register(DecontaminateStep.type());
@@ -63,7 +68,11 @@ public final class StepTypes {
           + "'; valid steps: " + String.join(", ", BY_NAME.keySet()));
     }
     if (type.name().equals("filter")) {
-      return compileFilter(spec, base);
+      return spec.params().containsKey("where") ? ExpressionSteps.compileWhere(spec)
+          : compileFilter(spec, base);
+    }
+    if (type.name().equals("map")) {
+      return ExpressionSteps.compileMap(spec);
     }
     Params params = Params.resolve(type.params(), spec.params(), spec.where(), spec::where);
     try {
@@ -89,7 +98,8 @@ public final class StepTypes {
   private static Step compileFilter(PipelineSpec.StepSpec spec, Path base) {
     Object name = spec.params().get("name");
     if (!(name instanceof String filterName)) {
-      throw new RefineryException(spec.where() + ": a filter step needs 'name'; valid filters: "
+      throw new RefineryException(spec.where() + ": a filter step needs 'name' (or 'where' and"
+          + " an expression); valid filters: "
           + String.join(", ", FilterTypes.all().stream().map(FilterType::name).toList()));
     }
     FilterType type = FilterTypes.byName(filterName, spec.where());

@@ -38,6 +38,25 @@ final class Builtins {
 
   // ---- filters
 
+  /**
+   * The names {@link #filter} and {@link #test} know, so that an expression naming another one is
+   * refused when it is compiled rather than on its first row. BuiltinsNamesTest keeps them in step
+   * with the switches.
+   */
+  static final Set<String> FILTERS = Set.of("length", "count", "trim", "tojson", "default", "d",
+      "string", "safe", "e", "escape", "forceescape", "int", "float", "lower", "upper",
+      "capitalize", "title", "replace", "join", "first", "last", "list", "items", "dictsort",
+      "selectattr", "rejectattr", "select", "reject", "map", "unique", "sort", "reverse", "abs",
+      "round", "indent", "batch", "sum", "min", "max", "wordcount", "center", "truncate",
+      "format", "attr", "pprint");
+
+  static final Set<String> TESTS = Set.of("defined", "undefined", "none", "string", "mapping",
+      "iterable", "sequence", "number", "integer", "float", "boolean", "true", "false",
+      "callable", "odd", "even", "divisibleby", "eq", "==", "equalto", "ne", "!=", "gt", ">",
+      "greaterthan", "ge", ">=", "lt", "<", "lessthan", "le", "<=", "in", "sameas", "lower",
+      "upper", "escaped", "filter", "test");
+
+
   static Object filter(Interp in, String name, Object v, List<Object> args,
                        Map<String, Object> kw, Interp.Frame f) {
     switch (name) {
@@ -143,7 +162,7 @@ final class Builtins {
       case "capitalize":
         return TStr.wrapLike(capitalize(Py.text(v)), v);
       case "title":
-        return TStr.wrapLike(title(Py.text(v)), v);
+        return TStr.wrapLike(titleFilter(Py.text(v)), v);
       case "replace": {
         Object old = args.get(0);
         Object nw = args.get(1);
@@ -466,6 +485,34 @@ final class Builtins {
     int c = s.codePointAt(0);
     return new String(Character.toChars(Character.toTitleCase(c)))
         + s.substring(Character.charCount(c)).toLowerCase(Locale.ROOT);
+  }
+
+  private static final java.util.regex.Pattern WORD_BEGINNING =
+      java.util.regex.Pattern.compile("([-\\s({\\[<]+)");
+
+  /**
+   * Jinja2's {@code title} filter, which is not Python's {@code str.title()}: words begin only
+   * after spaces, dashes and opening brackets ({@code tool_calling} stays {@code Tool_calling}).
+   */
+  static String titleFilter(String s) {
+    StringBuilder sb = new StringBuilder();
+    java.util.regex.Matcher m = WORD_BEGINNING.matcher(s);
+    int at = 0;
+    while (m.find()) {
+      titleWord(sb, s.substring(at, m.start()));
+      sb.append(m.group());
+      at = m.end();
+    }
+    titleWord(sb, s.substring(at));
+    return sb.toString();
+  }
+
+  private static void titleWord(StringBuilder sb, String word) {
+    if (!word.isEmpty()) {
+      int first = Character.charCount(word.codePointAt(0));
+      sb.append(word.substring(0, first).toUpperCase(Locale.ROOT))
+          .append(word.substring(first).toLowerCase(Locale.ROOT));
+    }
   }
 
   static String title(String s) {

@@ -4,6 +4,8 @@ package dev.refinery.template.jinja;
 final class JinjaException extends RuntimeException {
   /** True when the template itself raised it (raise_exception): its message is kept as is. */
   final boolean raisedByTemplate;
+  /** Where in the source a syntax error is (a character offset), or -1 when not known. */
+  final int pos;
 
   JinjaException(String message) {
     this(message, false);
@@ -12,5 +14,12 @@ final class JinjaException extends RuntimeException {
   JinjaException(String message, boolean raisedByTemplate) {
     super(message, null, false, false);
     this.raisedByTemplate = raisedByTemplate;
+    this.pos = -1;
+  }
+
+  JinjaException(String message, int pos) {
+    super(message, null, false, false);
+    this.raisedByTemplate = false;
+    this.pos = pos;
   }
 }

@@ -12,7 +12,8 @@ import java.util.List;
 final class Lexer {
   enum T { TEXT, VAR_BEGIN, VAR_END, BLOCK_BEGIN, BLOCK_END, NAME, STRING, INT, FLOAT, OP, EOF }
 
-  record Tok(T type, String value, Object literal, int line) {
+  /** {@code pos}: where the token starts in the (newline-normalized) source, for columns. */
+  record Tok(T type, String value, Object literal, int line, int pos) {
     boolean is(T t, String v) {
       return type == t && value.equals(v);
     }
@@ -46,7 +47,7 @@ final class Lexer {
   }
 
   private JinjaException fail(String msg) {
-    return new JinjaException("line " + line + ": " + msg);
+    return new JinjaException("line " + line + ": " + msg, pos);
   }
 
   private void run() {
@@ -97,9 +98,9 @@ final class Lexer {
         endMark = src.charAt(end - 1) == '-' ? "-" : src.charAt(end - 1) == '+' ? "+" : "";
       } else {
         int tagLine = line;
-        out.add(new Tok(kind == '{' ? T.VAR_BEGIN : T.BLOCK_BEGIN, "", null, tagLine));
+        out.add(new Tok(kind == '{' ? T.VAR_BEGIN : T.BLOCK_BEGIN, "", null, tagLine, pos));
         endMark = expressionTokens(kind == '{' ? "}}" : "%}");
-        out.add(new Tok(kind == '{' ? T.VAR_END : T.BLOCK_END, "", null, line));
+        out.add(new Tok(kind == '{' ? T.VAR_END : T.BLOCK_END, "", null, line, pos));
       }
       stripNext = endMark.equals("-");
       lineStarting = false;
@@ -110,7 +111,7 @@ final class Lexer {
         lineStarting = true;
       }
     }
-    out.add(new Tok(T.EOF, "", null, line));
+    out.add(new Tok(T.EOF, "", null, line, pos));
   }
 
   private boolean isRawBegin(int i) {
@@ -188,7 +189,7 @@ final class Lexer {
 
   private void emitText(String text) {
     if (!text.isEmpty()) {
-      out.add(new Tok(T.TEXT, text, null, line));
+      out.add(new Tok(T.TEXT, text, null, line, pos));
     }
     for (int k = 0; k < text.length(); k++) {
       if (text.charAt(k) == '\n') {
@@ -206,7 +207,10 @@ final class Lexer {
     pos = p;
   }
 
-  /** Lexes expression tokens up to the tag's end marker; returns "-", "+" or "". */
+  /**
+   * Lexes expression tokens up to the tag's end marker (null: the end of the source); returns
+   * "-", "+" or "".
+   */
   private String expressionTokens(String end) {
     int depth = 0;
     while (true) {
@@ -214,9 +218,12 @@ final class Lexer {
         advanceTo(pos + 1);
       }
       if (pos >= src.length()) {
+        if (end == null) {
+          return "";
+        }
         throw fail("unexpected end of template, expected '" + end + "'");
       }
-      if (depth == 0) {
+      if (depth == 0 && end != null) {
         if ((src.charAt(pos) == '-' || src.charAt(pos) == '+') && src.startsWith(end, pos + 1)) {
           String mark = String.valueOf(src.charAt(pos));
           advanceTo(pos + 3);
@@ -233,7 +240,7 @@ final class Lexer {
         while (e < src.length() && (Character.isLetterOrDigit(src.charAt(e)) || src.charAt(e) == '_')) {
           e++;
         }
-        out.add(new Tok(T.NAME, src.substring(pos, e), null, line));
+        out.add(new Tok(T.NAME, src.substring(pos, e), null, line, pos));
         advanceTo(e);
       } else if (Character.isDigit(c)) {
         number();
@@ -258,7 +265,7 @@ final class Lexer {
         } else if (op.equals(")") || op.equals("]") || op.equals("}")) {
           depth--;
         }
-        out.add(new Tok(T.OP, op, null, line));
+        out.add(new Tok(T.OP, op, null, line, pos));
         advanceTo(pos + op.length());
       }
     }
@@ -292,11 +299,11 @@ final class Lexer {
     }
     String text = src.substring(pos, e).replace("_", "");
     if (isFloat) {
-      out.add(new Tok(T.FLOAT, text, Double.parseDouble(text), line));
+      out.add(new Tok(T.FLOAT, text, Double.parseDouble(text), line, pos));
     } else {
       java.math.BigInteger big = new java.math.BigInteger(text);
       Object v = big.bitLength() < 63 ? (Object) big.longValue() : big;
-      out.add(new Tok(T.INT, text, v, line));
+      out.add(new Tok(T.INT, text, v, line, pos));
     }
     advanceTo(e);
   }
@@ -360,8 +367,19 @@ final class Lexer {
         }
       }
     }
-    out.add(new Tok(T.STRING, sb.toString(), sb.toString(), line));
+    out.add(new Tok(T.STRING, sb.toString(), sb.toString(), line, pos));
     advanceTo(p + 1);
+  }
+
+  /**
+   * The tokens of a bare expression (no tags around it), ending with EOF: what {@link Expression}
+   * parses. Brackets left open are the parser's to report, at the end of the expression.
+   */
+  static List<Tok> tokenizeExpression(String source) {
+    Lexer l = new Lexer(source.replace("\r\n", "\n").replace('\r', '\n'));
+    l.expressionTokens(null);
+    l.out.add(new Tok(T.EOF, "", null, l.line, l.pos));
+    return l.out;
   }
 
   static String lstripWs(String s) {

@@ -10,6 +10,11 @@ import java.util.Set;
 final class Parser {
   private final List<Tok> toks;
   private int p;
+  /**
+   * Set for a bare expression: filter and test names are checked as they are parsed, so that a
+   * misspelt one is a syntax error with its column rather than a failure on the first row.
+   */
+  private boolean checkNames;
 
   private Parser(List<Tok> toks) {
     this.toks = toks;
@@ -22,6 +27,27 @@ final class Parser {
       throw parser.fail("unexpected '" + parser.peek(1).value() + "'");
     }
     return body;
+  }
+
+  /** One expression and nothing after it, as {@link Expression} compiles it. */
+  static Node parseExpression(String source) {
+    Parser parser = new Parser(Lexer.tokenizeExpression(source));
+    parser.checkNames = true;
+    if (parser.cur().type() == T.EOF) {
+      throw parser.fail("expected an expression, got nothing");
+    }
+    Node e = parser.tuple(true, false);
+    if (parser.cur().type() != T.EOF) {
+      throw parser.fail("unexpected " + describe(parser.cur()));
+    }
+    return e;
+  }
+
+  private void known(java.util.Set<String> names, String kind, String name, Tok at) {
+    if (checkNames && !names.contains(name)) {
+      throw new JinjaException("line " + at.line() + ": no " + kind + " named '" + name + "'",
+          at.pos());
+    }
   }
 
   private Tok cur() {
@@ -37,7 +63,7 @@ final class Parser {
   }
 
   private JinjaException fail(String msg) {
-    return new JinjaException("line " + cur().line() + ": " + msg);
+    return new JinjaException("line " + cur().line() + ": " + msg, cur().pos());
   }
 
   private Tok expectOp(String op) {
@@ -670,11 +696,13 @@ final class Parser {
 
   private Node.FilterCall filterCall() {
     int line = cur().line();
+    Tok first = cur();
     StringBuilder name = new StringBuilder(expectName());
     while (cur().isOp(".")) {
       next();
       name.append('.').append(expectName());
     }
+    known(Builtins.FILTERS, "filter", name.toString(), first);
     List<Node> args = new ArrayList<>();
     List<String> kwNames = new ArrayList<>();
     List<Node> kwValues = new ArrayList<>();
@@ -691,12 +719,14 @@ final class Parser {
       next();
       negated = true;
     }
+    Tok first = cur();
     StringBuilder name = new StringBuilder(expectName());
     while (cur().isOp(".")) {
       next();
       name.append('.').append(expectName());
     }
     List<Node> args = new ArrayList<>();
+    known(Builtins.TESTS, "test", name.toString(), first);
     Tok t = cur();
     if (t.isOp("(")) {
       next();

@@ -66,8 +66,11 @@ final class Printf {
           int dot = s.indexOf('.');
           int prec = dot >= 0 ? Integer.parseInt(s.substring(dot + 1)) : 6;
           spec.setLength(dot >= 0 ? dot : spec.length());
-          yield String.format(java.util.Locale.ROOT, "%." + prec + (conv == 'F' ? 'f' : conv),
-              Py.dbl(v));
+          double d = Py.dbl(v);
+          if (conv == 'f' || conv == 'F') {
+            yield fixed(d, prec, conv == 'F');
+          }
+          yield String.format(java.util.Locale.ROOT, "%." + prec + conv, d);
         }
         default -> throw new JinjaException("unsupported format character '" + conv + "'");
       };
@@ -94,5 +97,21 @@ final class Printf {
       throw new JinjaException("not all arguments converted during string formatting");
     }
     return sb.toString();
+  }
+
+  /**
+   * {@code %.Nf} as Python writes it: the double's exact value rounded half to even ({@code
+   * '%.2f' % 0.125} is {@code 0.12}, {@code 2.675} gives {@code 2.67}); Java's formatter rounds
+   * half up from the shortest decimal and gives 0.13 and 2.68.
+   */
+  static String fixed(double d, int prec, boolean upper) {
+    if (Double.isNaN(d) || Double.isInfinite(d)) {
+      String s = Double.isNaN(d) ? "nan" : d > 0 ? "inf" : "-inf";
+      return upper ? s.toUpperCase(java.util.Locale.ROOT) : s;
+    }
+    String s = new java.math.BigDecimal(d).setScale(prec, java.math.RoundingMode.HALF_EVEN)
+        .toPlainString();
+    // Python keeps the sign of a negative value that rounds to zero: '%.1f' % -0.01 is -0.0.
+    return (d < 0 || (d == 0 && 1 / d < 0)) && !s.startsWith("-") ? "-" + s : s;
   }
 }

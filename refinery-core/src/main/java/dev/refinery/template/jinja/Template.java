@@ -46,14 +46,7 @@ final class Template {
     g.put("strftime_now", new NamedFn("strftime_now",
         (a, k) -> Strftime.format(Py.text(a.get(0)), clock.get())));
     g.put("range", new NamedFn("range", Template::range));
-    g.put("dict", new NamedFn("dict", (a, k) -> {
-      Map<Object, Object> m = new LinkedHashMap<>();
-      if (!a.isEmpty() && a.get(0) instanceof Map<?, ?> src) {
-        m.putAll(src);
-      }
-      m.putAll(k);
-      return m;
-    }));
+    g.put("dict", new NamedFn("dict", Template::dict));
     g.put("namespace", new NamedFn("namespace", (a, k) -> {
       Namespace ns = new Namespace();
       if (!a.isEmpty() && a.get(0) instanceof Map<?, ?> src) {
@@ -89,7 +82,16 @@ final class Template {
     return g;
   }
 
-  private static Object range(List<Object> a, Map<String, Object> k) {
+  static Object dict(List<Object> a, Map<String, Object> k) {
+    Map<Object, Object> m = new LinkedHashMap<>();
+    if (!a.isEmpty() && a.get(0) instanceof Map<?, ?> src) {
+      m.putAll(src);
+    }
+    m.putAll(k);
+    return m;
+  }
+
+  static Object range(List<Object> a, Map<String, Object> k) {
     for (Object x : a) {
       if (x instanceof Undefined u) {
         throw u.error();
