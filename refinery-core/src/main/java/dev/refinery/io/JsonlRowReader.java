@@ -59,7 +59,7 @@ final class JsonlRowReader implements RowReader {
         if (!(value instanceof Map)) {
           return RawRow.bad(text(start, end), location, "line is not a JSON object");
         }
-        TextCheck.Unpaired surrogate = TextCheck.maySpellSurrogate(line, start, end)
+        TextCheck.Unpaired surrogate = TextCheck.maySpellSurrogateInRecord(line, start, end)
             ? TextCheck.unpairedSurrogate(value) : null;
         if (surrogate != null) {
           return RawRow.bad(text(start, end), location, TextCheck.reason(surrogate));
