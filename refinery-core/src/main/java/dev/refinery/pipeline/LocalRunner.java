@@ -18,6 +18,7 @@ import dev.refinery.io.Inputs;
 import dev.refinery.io.OutputFolder;
 import dev.refinery.io.ParquetFiles;
 import dev.refinery.run.InOrder;
+import dev.refinery.run.RunFolder;
 import dev.refinery.sample.Sample;
 import dev.refinery.tokenize.TokenizeJob;
 import dev.refinery.tokenize.TokenizedFormat;
@@ -66,8 +67,6 @@ import java.util.stream.Stream;
  * stage's samples tokenized into {@code tokenized/}.
  */
 public final class LocalRunner {
-  private static final String WORK = ".work";
-
   /**
    * Options of a run: worker threads, resume, whom to tell of progress, and what to do once a run
    * stopped by Ctrl-C or SIGTERM has cleaned up (the CLI prints how to resume; the stop goes to
@@ -143,6 +142,7 @@ public final class LocalRunner {
 
   private final Pipeline pipeline;
   private final Options options;
+  private final RunFolder folder;
   private final Path run;
   private final Path work;
   private final Object logLock = new Object();
@@ -156,8 +156,9 @@ public final class LocalRunner {
   private LocalRunner(Pipeline pipeline, Options options) {
     this.pipeline = pipeline;
     this.options = options;
-    this.run = pipeline.spec().output().path();
-    this.work = run.resolve(WORK);
+    this.folder = new RunFolder(pipeline.spec().output().path());
+    this.run = folder.root();
+    this.work = folder.work();
   }
 
   public static Result run(Pipeline pipeline, Options options) {
@@ -216,7 +217,7 @@ public final class LocalRunner {
         break;
       }
     }
-    RunFolder.deleteTempFiles(run, ProcessHandle.current().pid());
+    folder.deleteTempFiles(ProcessHandle.current().pid());
     // Only into run.log: onStop tells the user, who would read it twice from the display too.
     log("stopped by a signal; finished partitions are kept in " + work + "; go on with --resume");
     options.onStop().run();
@@ -315,27 +316,27 @@ public final class LocalRunner {
   private Result prepareRunFolder(List<InputFile> inputs) {
     try {
       Files.createDirectories(run);
-      Path specCopy = work.resolve("spec.json");
-      RunFolder.Usage used = RunFolder.used(pipeline.spec());
+      Path specCopy = folder.fingerprintFile();
+      UsedFiles.Usage used = UsedFiles.used(pipeline.spec());
       String fingerprint = fingerprint(pipeline.spec(), inputs, used);
-      Path stats = run.resolve("stats.json");
+      Path stats = folder.stats();
       if (Files.exists(stats)) {
         if (!options.resume()) {
-          long failed = retriable(RunFolder.finishedResult(run).steps());
+          long failed = retriable(StatsJson.read(run).steps());
           throw new RefineryException(run + ": a finished run is here (stats.json); "
               + (failed > 0 ? failed + " of its requests failed: --resume retries them; or "
               : "") + "choose a new output path or remove the folder");
         }
-        if (Files.exists(specCopy) && retriable(RunFolder.finishedResult(run).steps()) > 0) {
+        if (Files.exists(specCopy) && retriable(StatsJson.read(run).steps()) > 0) {
           if (!Files.readString(specCopy).equals(fingerprint)) {
             throw new RefineryException(run + ": --resume with a different pipeline or input "
                 + "than the run finished there; choose a new output path or remove the folder");
           }
           reopenForRetry();
-          Files.createDirectories(run.resolve("rejects"));
+          Files.createDirectories(folder.rejects());
           return null;
         }
-        String recorded = RunFolder.recordedFingerprint(run.resolve("manifest.json"));
+        String recorded = RunFolder.recordedFingerprint(folder.manifest());
         if (recorded != null && !recorded.equals(FileDigests.sha256OfText(fingerprint))) {
           throw new RefineryException(run + ": --resume with a different pipeline or input than "
               + "the run finished there; choose a new output path or remove the folder");
@@ -343,7 +344,7 @@ public final class LocalRunner {
         // A crash while the finished run cleaned up may have left its work folder. Nothing else
         // is written (not even run.log): the caller says the run was already finished.
         FileTrees.delete(work);
-        return RunFolder.finishedResult(run);
+        return StatsJson.read(run);
       }
       if (Files.exists(work)) {
         if (!options.resume()) {
@@ -355,7 +356,7 @@ public final class LocalRunner {
               + "the unfinished run; remove the folder to start over");
         }
         // A run killed before its fingerprint was written has done nothing yet: start it here.
-        RunFolder.deleteStaleTempFiles(run);
+        folder.deleteStaleTempFiles();
       } else {
         if (!OutputFolder.entries(run).isEmpty()) {
           throw new RefineryException(run + ": the run folder is not empty; choose a new "
@@ -367,7 +368,7 @@ public final class LocalRunner {
         writeAtomically(specCopy, fingerprint);
       }
       checkpoint();
-      Files.createDirectories(run.resolve("rejects"));
+      Files.createDirectories(folder.rejects());
       writeManifest(inputs, used, fingerprint);
       checkpoint();
       return null;
@@ -490,26 +491,10 @@ public final class LocalRunner {
     copy.commit();
   }
 
-  /**
-   * What makes two runs the same run: the spec, the inputs' and the used files' names, sizes and
-   * times. Canonical JSON, so the same run has the same fingerprint in every JVM.
-   */
-  static String fingerprint(PipelineSpec spec, List<InputFile> inputs, RunFolder.Usage used)
+  /** The run's fingerprint: see {@link RunFolder#fingerprint}. */
+  static String fingerprint(PipelineSpec spec, List<InputFile> inputs, UsedFiles.Usage used)
       throws IOException {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("spec", spec.asMap());
-    List<Object> files = new ArrayList<>();
-    for (InputFile f : inputs) {
-      files.add(List.of(f.path().toString(), Files.size(f.path()),
-          Files.getLastModifiedTime(f.path()).toMillis()));
-    }
-    m.put("files", files);
-    List<Object> usedFiles = new ArrayList<>();
-    for (Path f : used.paths()) {
-      usedFiles.add(List.of(f.toString(), Files.size(f), Files.getLastModifiedTime(f).toMillis()));
-    }
-    m.put("used", usedFiles);
-    return Json.writeCanonical(m);
+    return RunFolder.fingerprint(spec.asMap(), inputs, used.paths());
   }
 
   /**
@@ -517,9 +502,9 @@ public final class LocalRunner {
    * spec), the Refinery build, the seed, and the size and SHA-256 of every input and of every
    * benchmark, tokenizer, template or other file a step names. Canonical JSON.
    */
-  private void writeManifest(List<InputFile> inputs, RunFolder.Usage used, String fingerprint)
+  private void writeManifest(List<InputFile> inputs, UsedFiles.Usage used, String fingerprint)
       throws IOException {
-    Path manifest = run.resolve("manifest.json");
+    Path manifest = folder.manifest();
     if (Files.exists(manifest)) {
       return;
     }
@@ -571,39 +556,31 @@ public final class LocalRunner {
   }
 
   private Path part(int stage, int partition) {
-    return work.resolve("s" + stage).resolve(String.format("part-%05d.jsonl.zst", partition));
+    return folder.part(stage, partition);
   }
 
-  /** A partition's output from before a retry, kept aside for its steps to reuse. */
   private Path earlier(int stage, int partition) {
-    return work.resolve("earlier").resolve("s" + stage)
-        .resolve(String.format("part-%05d.jsonl.zst", partition));
+    return folder.earlier(stage, partition);
   }
 
-  /** The rows later steps dropped after a step that reuses rows, kept for a retry. */
   private Path droppedRows(int stage, int partition) {
-    return work.resolve("s" + stage).resolve(String.format("part-%05d.dropped.jsonl",
-        partition));
+    return folder.droppedRows(stage, partition);
   }
 
   private Path earlierDroppedRows(int stage, int partition) {
-    return work.resolve("earlier").resolve("s" + stage)
-        .resolve(String.format("dropped-rows-%05d.jsonl", partition));
+    return folder.earlierDroppedRows(stage, partition);
   }
 
-  /** The drops that output's partition recorded, kept aside beside it. */
   private Path earlierDrops(int stage, int partition) {
-    return work.resolve("earlier").resolve("s" + stage)
-        .resolve(String.format("dropped-%05d.jsonl", partition));
+    return folder.earlierDrops(stage, partition);
   }
 
   private Path dropped(int stage, int partition) {
-    return run.resolve("rejects").resolve(String.format("dropped-s%d-%05d.jsonl", stage,
-        partition));
+    return folder.dropped(stage, partition);
   }
 
   private Path marker(int stage, int partition) {
-    return work.resolve("s" + stage).resolve(String.format("part-%05d.done.json", partition));
+    return folder.marker(stage, partition);
   }
 
   /** Decodes every input file and runs the first segment's steps on it. */
@@ -616,7 +593,7 @@ public final class LocalRunner {
         options.progress().rows(done.read());
         return done;
       }
-      Path rejects = run.resolve("rejects").resolve(String.format("input-%05d.jsonl", index));
+      Path rejects = folder.undecodable(index);
       try (RejectsWriter undecodable = new RejectsWriter(rejects);
            SampleReader reader = SampleReader.open(file, format, undecodable)) {
         Iterator<Sample> counted = new CountingProgress(reader, options.progress());
@@ -627,18 +604,18 @@ public final class LocalRunner {
         throw new RefineryException(rejects + ": cannot write: " + IoErrors.reason(e), e);
       }
     }), stats::add);
-    dropEmptyRejects();
+    folder.dropEmptyRejects();
     return stats;
   }
 
   /** Lets a global step observe every partition of the previous stage, then decide. */
   private GlobalStep.Decision globalStage(int stage, GlobalStep global,
       List<PartitionStats> previous) {
-    Path observed = work.resolve("g" + stage);
+    Path observed = folder.observed(stage);
     long[] firstOrdinal = firstOrdinals(previous);
     List<Serializable> observations = new ArrayList<>();
     InOrder.run(indexes(previous.size()), options.workers(), tracked((i, p) -> {
-      Path done = observed.resolve(String.format("part-%05d.observed", p));
+      Path done = folder.observation(stage, p);
       try {
         Files.createDirectories(observed);
         if (options.resume() && Files.exists(done)) {
@@ -823,8 +800,7 @@ public final class LocalRunner {
     long[] first = firstOrdinals(last);
     List<Path> shards = new ArrayList<>();
     for (int s = 0; s < n; s++) {
-      shards.add(run.resolve("data").resolve(String.format("train-%05d-of-%05d.%s", s, n,
-          output.format())));
+      shards.add(folder.shard(s, n, output.format()));
     }
     InOrder.run(indexes(n), options.workers(), tracked((i, s) -> {
       Path target = shards.get(s);
@@ -872,10 +848,10 @@ public final class LocalRunner {
   private Map<String, Object> tokenizeStage(int stage, List<PartitionStats> last,
       TokenizeStep step) {
     TokenizeStep.Config c = step.config();
-    Path folder = run.resolve("tokenized");
-    Path out = folder.resolve(c.format() == TokenizedFormat.MEGATRON
+    Path tokenized = run.resolve("tokenized");
+    Path out = tokenized.resolve(c.format() == TokenizedFormat.MEGATRON
         ? "tokens" : "tokens." + c.format());
-    Path statsFile = folder.resolve("tokens.stats.json");
+    Path statsFile = tokenized.resolve("tokens.stats.json");
     Map<String, Object> report = new LinkedHashMap<>();
     report.put("files", c.format().files(out).stream().map(p -> run.relativize(p).toString())
         .toList());
@@ -906,7 +882,7 @@ public final class LocalRunner {
       line += String.format(Locale.ROOT, " (packing efficiency %.2f%%)",
           100 * result.packing().efficiency());
     }
-    note(line + " -> " + run.relativize(folder));
+    note(line + " -> " + run.relativize(tokenized));
     return report;
   }
 
@@ -989,40 +965,7 @@ public final class LocalRunner {
 
   private void writeStats(Result r, List<Map<String, Object>> reports,
       Map<String, Object> tokenized, double seconds) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("read", r.read());
-    m.put("written", r.written());
-    m.put("dropped", r.dropped());
-    m.put("rejected", r.rejected());
-    if (r.repeated() != 0) {
-      m.put("repeated", r.repeated());
-    }
-    m.put("conserved", r.conserved());
-    List<Object> steps = new ArrayList<>();
-    for (StepStats s : r.steps()) {
-      Map<String, Object> step = new LinkedHashMap<>();
-      step.put("name", s.name());
-      step.put("in", s.in());
-      step.put("out", s.out());
-      step.put("dropped", s.dropped());
-      if (s.repeated() != 0) {
-        step.put("repeated", s.repeated());
-      }
-      if (!s.counted().isEmpty()) {
-        step.put("counted", s.counted());
-      }
-      step.put("seconds", Math.round(s.nanos() / 1e6) / 1e3);
-      steps.add(step);
-    }
-    m.put("steps", steps);
-    if (!reports.isEmpty()) {
-      m.put("global_steps", reports);
-    }
-    m.put("shards", r.shards().stream().map(p -> run.relativize(p).toString()).toList());
-    if (tokenized != null) {
-      m.put("tokenized", tokenized);
-    }
-    writeAtomically(run.resolve("stats.json"), Json.write(m) + "\n");
+    StatsJson.write(folder, r, reports, tokenized);
     note(String.format(Locale.ROOT, "finished in %.1f s", seconds));
   }
 
@@ -1040,24 +983,12 @@ public final class LocalRunner {
     String stamped = Instant.now() + " " + line + "\n";
     synchronized (logLock) {
       try {
-        Files.writeString(run.resolve("run.log"), stamped, StandardCharsets.UTF_8,
+        Files.writeString(folder.log(), stamped, StandardCharsets.UTF_8,
             StandardOpenOption.CREATE, StandardOpenOption.APPEND);
       } catch (IOException e) {
-        throw new RefineryException(run.resolve("run.log") + ": cannot write: "
+        throw new RefineryException(folder.log() + ": cannot write: "
             + IoErrors.reason(e), e);
       }
-    }
-  }
-
-  private void dropEmptyRejects() {
-    try (Stream<Path> s = Files.list(run.resolve("rejects"))) {
-      for (Path p : s.toList()) {
-        if (Files.size(p) == 0) {
-          Files.delete(p);
-        }
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
   }
 
