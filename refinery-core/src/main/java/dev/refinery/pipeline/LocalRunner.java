@@ -17,6 +17,7 @@ import dev.refinery.io.InputFile;
 import dev.refinery.io.Inputs;
 import dev.refinery.io.OutputFolder;
 import dev.refinery.io.ParquetFiles;
+import dev.refinery.run.DroppedWriter;
 import dev.refinery.run.InOrder;
 import dev.refinery.run.RunFolder;
 import dev.refinery.sample.Sample;
@@ -28,11 +29,9 @@ import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
-import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -42,15 +41,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.NoSuchElementException;
-import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * Runs a pipeline on this machine, one task per partition on all cores. The run folder (the
@@ -128,7 +123,7 @@ public final class LocalRunner {
 
     /** Requests that failed (generation_failed, judge_failed): --resume sends them again. */
     public long failedRequests() {
-      return retriable(steps);
+      return Retries.count(steps);
     }
 
     /** The conservation arithmetic as one line (with repeats only when there are any). */
@@ -288,10 +283,10 @@ public final class LocalRunner {
     Result result = summarize(stages, shards);
     checkpoint();
     note(result.balance() + ": " + (result.conserved() ? "conserved" : "NOT CONSERVED"));
-    long retriable = retriable(result.steps());
+    long retriable = Retries.count(result.steps());
     if (retriable > 0) {
-      note(retriable + " requests failed (" + String.join(", ", RETRIABLE) + "); --resume "
-          + "sends them again");
+      note(retriable + " requests failed (" + String.join(", ", Retries.RETRIABLE)
+          + "); --resume sends them again");
     }
     // stats.json goes last: it marks the run finished (a crash before it is resumed).
     writeStats(result, reports, tokenized, (System.nanoTime() - started) / 1e9);
@@ -322,17 +317,17 @@ public final class LocalRunner {
       Path stats = folder.stats();
       if (Files.exists(stats)) {
         if (!options.resume()) {
-          long failed = retriable(StatsJson.read(run).steps());
+          long failed = Retries.count(StatsJson.read(run).steps());
           throw new RefineryException(run + ": a finished run is here (stats.json); "
               + (failed > 0 ? failed + " of its requests failed: --resume retries them; or "
               : "") + "choose a new output path or remove the folder");
         }
-        if (Files.exists(specCopy) && retriable(StatsJson.read(run).steps()) > 0) {
+        if (Files.exists(specCopy) && Retries.count(StatsJson.read(run).steps()) > 0) {
           if (!Files.readString(specCopy).equals(fingerprint)) {
             throw new RefineryException(run + ": --resume with a different pipeline or input "
                 + "than the run finished there; choose a new output path or remove the folder");
           }
-          reopenForRetry();
+          Retries.reopen(folder, this::note);
           Files.createDirectories(folder.rejects());
           return null;
         }
@@ -375,120 +370,6 @@ public final class LocalRunner {
     } catch (IOException e) {
       throw new RefineryException(run + ": cannot write the run folder: " + e.getMessage(), e);
     }
-  }
-
-  /** Drop reasons of requests that failed, which a resumed run sends again. */
-  static final List<String> RETRIABLE = List.of(GenerateStep.FAILED, JudgeStep.FAILED);
-
-  private static long retriable(List<StepStats> steps) {
-    long n = 0;
-    for (StepStats s : steps) {
-      for (String reason : RETRIABLE) {
-        n += s.dropped().getOrDefault(reason, 0L);
-      }
-    }
-    return n;
-  }
-
-  /**
-   * Makes a run that finished with failed requests unfinished again, so that resuming it redoes
-   * the partitions that had them and everything after, sending only the failed requests: the
-   * output those partitions and every partition of the later stages had is kept aside in {@code
-   * .work/earlier/}, and their steps reuse the rows found there by uuid ({@link EarlierOutput},
-   * {@link StepContext#earlierRows()}), with the rows later steps of their stage dropped after a
-   * generate or judge (kept in the work folder by {@link #runSteps}) and their recorded drops (a
-   * low grade is not asked again). Requested again are the failures, and the rows of a step
-   * that cannot tell its own earlier rows: a later step of its stage may change what it passed
-   * on (a filter that rewrites text), or did (a judge's rows scored by a later score-only
-   * filter). Each step leaves a state that resumes consistently: first the finished mark, then
-   * the outputs, then the later stages (their observations, markers, then parts set aside), last
-   * the failed partitions' outputs are copied aside and their markers deleted.
-   */
-  private void reopenForRetry() throws IOException {
-    TreeMap<Integer, List<Integer>> failed = new TreeMap<>();
-    for (int stage = 0; Files.isDirectory(work.resolve("s" + stage)); stage++) {
-      for (int p = 0; Files.exists(marker(stage, p)); p++) {
-        PartitionStats stats;
-        try {
-          stats = PartitionStats.fromJson(Files.readString(marker(stage, p)));
-        } catch (Exception e) {
-          continue;
-        }
-        if (retriable(stats.steps()) > 0) {
-          failed.computeIfAbsent(stage, k -> new ArrayList<>()).add(p);
-        }
-      }
-    }
-    if (failed.isEmpty()) {
-      return;
-    }
-    int first = failed.firstKey();
-    long partitions = failed.get(first).size();
-    Files.delete(run.resolve("stats.json"));
-    FileTrees.delete(run.resolve("data"));
-    FileTrees.delete(run.resolve("tokenized"));
-    long kept = 0;
-    for (int stage = first + 1; Files.isDirectory(work.resolve("s" + stage)); stage++) {
-      FileTrees.delete(work.resolve("g" + stage));
-      List<Path> files;
-      try (Stream<Path> s = Files.list(work.resolve("s" + stage))) {
-        files = s.sorted().toList();
-      }
-      for (Path f : files) {
-        if (f.getFileName().toString().endsWith(".done.json")) {
-          Files.delete(f);
-        }
-      }
-      for (Path f : files) {
-        Matcher m = Pattern.compile("part-(\\d+)\\.jsonl\\.zst")
-            .matcher(f.getFileName().toString());
-        if (!m.matches()) {
-          continue;
-        }
-        int p = Integer.parseInt(m.group(1));
-        Files.createDirectories(earlier(stage, p).getParent());
-        setAside(dropped(stage, p), earlierDrops(stage, p));
-        setAside(droppedRows(stage, p), earlierDroppedRows(stage, p));
-        Files.move(f, earlier(stage, p), StandardCopyOption.REPLACE_EXISTING);
-        kept++;
-      }
-      FileTrees.delete(work.resolve("s" + stage));
-    }
-    // Failures of later stages are in the later stages' outputs just set aside.
-    // A finished partition keeps its files until its marker is gone: copies are set aside.
-    for (int p : failed.get(first)) {
-      copyAside(part(first, p), earlier(first, p));
-      copyAside(dropped(first, p), earlierDrops(first, p));
-      copyAside(droppedRows(first, p), earlierDroppedRows(first, p));
-      kept++;
-      Files.deleteIfExists(marker(first, p));
-      // The retry writes the partition's drops anew (none, when nothing fails again).
-      Files.deleteIfExists(dropped(first, p));
-      Files.deleteIfExists(droppedRows(first, p));
-    }
-    note("retrying the failed requests of " + partitions + " partition"
-        + (partitions == 1 ? "" : "s") + " of stage " + first + " (and every later stage; the "
-        + "rows of " + kept + " earlier partition outputs are reused)");
-  }
-
-  /** Moves {@code from}, when it exists, to {@code to}; or removes an older {@code to}. */
-  private static void setAside(Path from, Path to) throws IOException {
-    if (Files.exists(from)) {
-      Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
-    } else {
-      Files.deleteIfExists(to);
-    }
-  }
-
-  /** Copies {@code from}, when it exists, to {@code to} atomically; or removes an older one. */
-  private static void copyAside(Path from, Path to) throws IOException {
-    if (!Files.exists(from)) {
-      Files.deleteIfExists(to);
-      return;
-    }
-    AtomicFile copy = new AtomicFile(to);
-    Files.copy(from, copy.temp(), StandardCopyOption.REPLACE_EXISTING);
-    copy.commit();
   }
 
   /** The run's fingerprint: see {@link RunFolder#fingerprint}. */
@@ -553,34 +434,6 @@ public final class LocalRunner {
       }
     }
     return total;
-  }
-
-  private Path part(int stage, int partition) {
-    return folder.part(stage, partition);
-  }
-
-  private Path earlier(int stage, int partition) {
-    return folder.earlier(stage, partition);
-  }
-
-  private Path droppedRows(int stage, int partition) {
-    return folder.droppedRows(stage, partition);
-  }
-
-  private Path earlierDroppedRows(int stage, int partition) {
-    return folder.earlierDroppedRows(stage, partition);
-  }
-
-  private Path earlierDrops(int stage, int partition) {
-    return folder.earlierDrops(stage, partition);
-  }
-
-  private Path dropped(int stage, int partition) {
-    return folder.dropped(stage, partition);
-  }
-
-  private Path marker(int stage, int partition) {
-    return folder.marker(stage, partition);
   }
 
   /** Decodes every input file and runs the first segment's steps on it. */
@@ -679,7 +532,7 @@ public final class LocalRunner {
   }
 
   private SampleReader readPart(int stage, int partition) {
-    return readRows(part(stage, partition));
+    return readRows(folder.part(stage, partition));
   }
 
   private static SampleReader readRows(Path file) {
@@ -706,7 +559,7 @@ public final class LocalRunner {
   }
 
   private PartitionStats finished(int stage, int partition) {
-    Path marker = marker(stage, partition);
+    Path marker = folder.marker(stage, partition);
     if (!options.resume() || !Files.exists(marker)) {
       return null;
     }
@@ -721,8 +574,8 @@ public final class LocalRunner {
   private PartitionStats runSteps(int stage, int partition, Iterator<Sample> source,
       List<Step> steps, LongSupplier read, LongSupplier rejected) {
     StepChain chain = new StepChain(steps);
-    Path out = part(stage, partition);
-    Path dropped = dropped(stage, partition);
+    Path out = folder.part(stage, partition);
+    Path dropped = folder.dropped(stage, partition);
     boolean keepAll = pipeline.spec().keepDropped();
     // Drops that carry a detail (the benchmark item a sample matched) are always reported;
     // keep_dropped adds every other dropped row, and the rows themselves.
@@ -730,14 +583,14 @@ public final class LocalRunner {
     // The stage output lacks the rows steps dropped after one that reuses rows on a retry (a
     // generation the judge graded low): they are kept in the work folder for that retry.
     int reuser = firstReuser(steps);
-    DroppedWriter rowsAside = new DroppedWriter(droppedRows(stage, partition), true);
+    DroppedWriter rowsAside = new DroppedWriter(folder.droppedRows(stage, partition), true);
     long written = 0;
-    Path aside = earlier(stage, partition);
+    Path aside = folder.earlier(stage, partition);
     // A failed or stopped partition leaves no file under a final name: it is redone on resume.
     SampleWriter writer = SampleWriter.create(out, Formats.nemotron());
     try (EarlierOutput earlier = Files.exists(aside)
-        ? new EarlierOutput(aside, earlierDroppedRows(stage, partition),
-            earlierDrops(stage, partition), LocalRunner::readRows)
+        ? new EarlierOutput(aside, folder.earlierDroppedRows(stage, partition),
+            folder.earlierDrops(stage, partition), LocalRunner::readRows)
         : null) {
       Iterator<Sample> it = chain.apply(new Checked(source), partition, pipeline.spec().seed(),
           (index, step, reason, detail, sample) -> {
@@ -764,12 +617,12 @@ public final class LocalRunner {
     PartitionStats stats = new PartitionStats(read.getAsLong(), rejected.getAsLong(), written,
         chain.stats());
     checkpoint();
-    writeAtomically(marker(stage, partition), stats.toJson());
+    writeAtomically(folder.marker(stage, partition), stats.toJson());
     // The new output holds every row the earlier one had that is still wanted.
     try {
       Files.deleteIfExists(aside);
-      Files.deleteIfExists(earlierDrops(stage, partition));
-      Files.deleteIfExists(earlierDroppedRows(stage, partition));
+      Files.deleteIfExists(folder.earlierDrops(stage, partition));
+      Files.deleteIfExists(folder.earlierDroppedRows(stage, partition));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -848,7 +701,7 @@ public final class LocalRunner {
   private Map<String, Object> tokenizeStage(int stage, List<PartitionStats> last,
       TokenizeStep step) {
     TokenizeStep.Config c = step.config();
-    Path tokenized = run.resolve("tokenized");
+    Path tokenized = folder.tokenized();
     Path out = tokenized.resolve(c.format() == TokenizedFormat.MEGATRON
         ? "tokens" : "tokens." + c.format());
     Path statsFile = tokenized.resolve("tokens.stats.json");
@@ -1114,69 +967,6 @@ public final class LocalRunner {
           return current;
         }
       };
-    }
-  }
-
-  /**
-   * Keeps dropped rows aside: one JSON object per row with step, reason, detail and the sample
-   * (or only its uuid when the run does not keep dropped rows).
-   */
-  private static final class DroppedWriter {
-    private final Path path;
-    private final boolean withSample;
-    private AtomicFile file;
-    private Writer out;
-
-    DroppedWriter(Path path, boolean withSample) {
-      this.path = path;
-      this.withSample = withSample;
-    }
-
-    void write(String step, String reason, String detail, Sample sample) {
-      try {
-        if (out == null) {
-          file = new AtomicFile(path);
-          out = Files.newBufferedWriter(file.temp());
-        }
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("step", step);
-        m.put("reason", reason);
-        if (detail != null) {
-          m.put("detail", detail);
-        }
-        if (withSample) {
-          m.put("sample", Formats.nemotron().encode(sample));
-        } else {
-          m.put("uuid", sample.uuid());
-        }
-        out.write(Json.write(m));
-        out.write('\n');
-      } catch (IOException e) {
-        throw new RefineryException(path + ": cannot write: " + IoErrors.reason(e), e);
-      }
-    }
-
-    void abort() {
-      if (out != null) {
-        try {
-          out.close();
-        } catch (IOException ignored) {
-          // The temp file goes next either way.
-        }
-        out = null;
-        file.abort();
-      }
-    }
-
-    void close() {
-      if (out != null) {
-        try {
-          out.close();
-          file.commit();
-        } catch (IOException e) {
-          throw new RefineryException(path + ": cannot write: " + IoErrors.reason(e), e);
-        }
-      }
     }
   }
 }

@@ -137,6 +137,11 @@ public final class RunFolder {
         .resolve(String.format("dropped-%05d.jsonl", partition));
   }
 
+  /** The output of a final tokenize step. */
+  public Path tokenized() {
+    return root.resolve("tokenized");
+  }
+
   /** An output shard of {@code n}. */
   public Path shard(int shard, int n, String format) {
     return root.resolve("data").resolve(String.format("train-%05d-of-%05d.%s", shard, n,
