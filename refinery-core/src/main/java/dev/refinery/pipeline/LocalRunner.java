@@ -25,8 +25,6 @@ import dev.refinery.tokenize.TokenizeJob;
 import dev.refinery.tokenize.TokenizedFormat;
 import dev.refinery.tokenize.TokenizedWriter;
 import java.io.IOException;
-import java.io.ObjectInputStream;
-import java.io.ObjectOutputStream;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -472,14 +470,14 @@ public final class LocalRunner {
       try {
         Files.createDirectories(observed);
         if (options.resume() && Files.exists(done)) {
-          return readObject(done);
+          return RunFolder.readObservation(done);
         }
         Serializable observation;
         try (SampleReader reader = readPart(stage - 1, p)) {
           observation = global.observe(p, firstOrdinal[p], new Checked(reader), observed);
         }
         checkpoint();
-        writeObject(done, observation);
+        RunFolder.writeObservation(done, observation);
         return observation;
       } catch (IOException e) {
         throw new UncheckedIOException(e);
@@ -491,22 +489,6 @@ public final class LocalRunner {
         pipeline.spec().seed());
     checkpoint();
     return decision;
-  }
-
-  private static void writeObject(Path target, Serializable object) throws IOException {
-    AtomicFile file = new AtomicFile(target);
-    try (ObjectOutputStream out = new ObjectOutputStream(Files.newOutputStream(file.temp()))) {
-      out.writeObject(object);
-    }
-    file.commit();
-  }
-
-  private static Serializable readObject(Path file) throws IOException {
-    try (ObjectInputStream in = new ObjectInputStream(Files.newInputStream(file))) {
-      return (Serializable) in.readObject();
-    } catch (ClassNotFoundException e) {
-      throw new IOException(file + ": " + e.getMessage(), e);
-    }
   }
 
   /** Applies a global step's decision, then the partition steps after it. */
@@ -869,104 +851,6 @@ public final class LocalRunner {
         checkpoint();
       }
       return source.next();
-    }
-  }
-
-  /** Counts rows for progress as the input stage reads them. */
-  private static final class CountingProgress implements Iterator<Sample> {
-    private final Iterator<Sample> source;
-    private final Progress progress;
-    private int pending;
-
-    CountingProgress(Iterator<Sample> source, Progress progress) {
-      this.source = source;
-      this.progress = progress;
-    }
-
-    @Override
-    public boolean hasNext() {
-      boolean more = source.hasNext();
-      if (!more && pending > 0) {
-        progress.rows(pending);
-        pending = 0;
-      }
-      return more;
-    }
-
-    @Override
-    public Sample next() {
-      Sample s = source.next();
-      if (++pending == 1024) {
-        progress.rows(pending);
-        pending = 0;
-      }
-      return s;
-    }
-  }
-
-  /**
-   * Drops what a global step decided, counted as that step's drops, and passes each kept sample
-   * on as many times as the decision says (extra copies counted as the step's repeats).
-   */
-  private static final class DecisionStep implements Step {
-    private final String name;
-    private final GlobalStep.PartitionDrops drops;
-    private final long firstOrdinal;
-    // A detail puts the row in rejects/ even without keep_dropped: asked only when it is kept.
-    private final boolean details;
-
-    DecisionStep(String name, GlobalStep.PartitionDrops drops, long firstOrdinal,
-        boolean details) {
-      this.name = name;
-      this.drops = drops;
-      this.firstOrdinal = firstOrdinal;
-      this.details = details;
-    }
-
-    @Override
-    public String name() {
-      return name;
-    }
-
-    @Override
-    public Iterator<Sample> apply(Iterator<Sample> samples, StepContext context) {
-      return new Iterator<>() {
-        private long ordinal = firstOrdinal;
-        private Sample current;
-        private int left;
-
-        @Override
-        public boolean hasNext() {
-          while (left == 0 && samples.hasNext()) {
-            Sample s = samples.next();
-            long at = ordinal++;
-            String reason = drops.dropReason(at);
-            if (reason != null) {
-              context.drop(s, reason, details ? drops.dropDetail(at) : null);
-              continue;
-            }
-            int copies = drops.copies(at);
-            if (copies < 1) {
-              throw new IllegalStateException(name + ": " + copies + " copies of a kept row");
-            }
-            if (copies > 1) {
-              context.repeated(s, copies - 1);
-            }
-            current = s;
-            left = copies;
-          }
-          return left > 0;
-        }
-
-        @Override
-        public Sample next() {
-          if (!hasNext()) {
-            throw new NoSuchElementException();
-          }
-          left--;
-          return current;
-        }
-      };
     }
   }
 }

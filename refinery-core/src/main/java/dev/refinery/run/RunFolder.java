@@ -3,10 +3,14 @@ package dev.refinery.run;
 import dev.refinery.RefineryException;
 import dev.refinery.internal.IoErrors;
 import dev.refinery.internal.Json;
+import dev.refinery.io.AtomicFile;
 import dev.refinery.io.FileDigests;
 import dev.refinery.io.InputFile;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -168,6 +172,24 @@ public final class RunFolder {
     }
     m.put("used", usedFiles);
     return Json.writeCanonical(m);
+  }
+
+  /** Writes a global step's observation of a partition, atomically. */
+  public static void writeObservation(Path target, Serializable object) throws IOException {
+    AtomicFile file = new AtomicFile(target);
+    try (ObjectOutputStream out = new ObjectOutputStream(Files.newOutputStream(file.temp()))) {
+      out.writeObject(object);
+    }
+    file.commit();
+  }
+
+  /** Reads back an observation {@link #writeObservation} wrote. */
+  public static Serializable readObservation(Path file) throws IOException {
+    try (ObjectInputStream in = new ObjectInputStream(Files.newInputStream(file))) {
+      return (Serializable) in.readObject();
+    } catch (ClassNotFoundException e) {
+      throw new IOException(file + ": " + e.getMessage(), e);
+    }
   }
 
   public static long size(Path file) {
