@@ -9,7 +9,6 @@ import dev.refinery.format.Format;
 import dev.refinery.format.Formats;
 import dev.refinery.internal.FileTrees;
 import dev.refinery.internal.IoErrors;
-import dev.refinery.internal.Json;
 import dev.refinery.io.AtomicFile;
 import dev.refinery.io.FileDigests;
 import dev.refinery.io.FileKind;
@@ -21,9 +20,6 @@ import dev.refinery.run.DroppedWriter;
 import dev.refinery.run.InOrder;
 import dev.refinery.run.RunFolder;
 import dev.refinery.sample.Sample;
-import dev.refinery.tokenize.TokenizeJob;
-import dev.refinery.tokenize.TokenizedFormat;
-import dev.refinery.tokenize.TokenizedWriter;
 import java.io.IOException;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
@@ -38,7 +34,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -277,7 +272,10 @@ public final class LocalRunner {
     List<Path> shards = writeShards(segments.size() - 1, last);
     TokenizeStep tokenize = pipeline.tokenizeStep();
     Map<String, Object> tokenized = tokenize == null ? null
-        : tokenizeStage(segments.size() - 1, last, tokenize);
+        : TokenizeStage.run(folder, last.size(), tokenize, options, this::note, p -> {
+          checkpoint();
+          return readPart(segments.size() - 1, p);
+        });
     Result result = summarize(stages, shards);
     checkpoint();
     note(result.balance() + ": " + (result.conserved() ? "conserved" : "NOT CONSERVED"));
@@ -362,7 +360,8 @@ public final class LocalRunner {
       }
       checkpoint();
       Files.createDirectories(folder.rejects());
-      writeManifest(inputs, used, fingerprint);
+      Manifest.write(folder, pipeline.spec(), inputs, used, fingerprint, options.workers(),
+          this::tracked);
       checkpoint();
       return null;
     } catch (IOException e) {
@@ -374,49 +373,6 @@ public final class LocalRunner {
   static String fingerprint(PipelineSpec spec, List<InputFile> inputs, UsedFiles.Usage used)
       throws IOException {
     return RunFolder.fingerprint(spec.asMap(), inputs, used.paths());
-  }
-
-  /**
-   * The run's identity for audit and reproduction: the pipeline (its text and its resolved
-   * spec), the Refinery build, the seed, and the size and SHA-256 of every input and of every
-   * benchmark, tokenizer, template or other file a step names. Canonical JSON.
-   */
-  private void writeManifest(List<InputFile> inputs, UsedFiles.Usage used, String fingerprint)
-      throws IOException {
-    Path manifest = folder.manifest();
-    if (Files.exists(manifest)) {
-      return;
-    }
-    PipelineSpec spec = pipeline.spec();
-    List<Object> files = new ArrayList<>(inputs.size());
-    InOrder.run(inputs, options.workers(), tracked((i, f) -> {
-      Map<String, Object> entry = new LinkedHashMap<>();
-      entry.put("path", f.path().toString());
-      entry.put("split", f.split());
-      entry.put("bytes", RunFolder.size(f.path()));
-      entry.put("sha256", RunFolder.fileSha256(f.path()));
-      return entry;
-    }), files::add);
-    List<Object> usedFiles = new ArrayList<>();
-    InOrder.run(used.entries(), options.workers(), tracked((i, u) -> {
-      Map<String, Object> entry = new LinkedHashMap<>();
-      entry.put("step", u.step());
-      entry.put("param", u.param());
-      entry.put("path", u.path().toString());
-      entry.put("bytes", RunFolder.size(u.path()));
-      entry.put("sha256", RunFolder.fileSha256(u.path()));
-      return entry;
-    }), usedFiles::add);
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("pipeline", spec.source());
-    m.put("pipeline_yaml", RunFolder.textOrNull(Path.of(spec.source())));
-    m.put("spec", spec.asMap());
-    m.put("refinery", RunFolder.build());
-    m.put("seed", spec.seed());
-    m.put("inputs", files);
-    m.put("files_used", usedFiles);
-    m.put("fingerprint", FileDigests.sha256OfText(fingerprint));
-    writeAtomically(manifest, Json.writeCanonical(m) + "\n");
   }
 
   private static long expectedRows(List<InputFile> inputs) {
@@ -673,98 +629,6 @@ public final class LocalRunner {
       return null;
     }), r -> { });
     return shards;
-  }
-
-  /**
-   * The final tokenize step's output: the last stage's partitions, in global order, tokenized
-   * (and packed across partitions) into {@code tokenized/} with their token statistics. The
-   * statistics are written last, so a resumed run that finds them skips the stage.
-   */
-  private Map<String, Object> tokenizeStage(int stage, List<PartitionStats> last,
-      TokenizeStep step) {
-    TokenizeStep.Config c = step.config();
-    Path tokenized = folder.tokenized();
-    Path out = tokenized.resolve(c.format() == TokenizedFormat.MEGATRON
-        ? "tokens" : "tokens." + c.format());
-    Path statsFile = tokenized.resolve("tokens.stats.json");
-    Map<String, Object> report = new LinkedHashMap<>();
-    report.put("files", c.format().files(out).stream().map(p -> run.relativize(p).toString())
-        .toList());
-    report.put("stats", run.relativize(statsFile).toString());
-    if (options.resume() && Files.exists(statsFile)) {
-      note("stage tokenize: already written, skipped");
-      return report;
-    }
-    TokenizeStep.Opened opened = step.opened();
-    TokenizeJob.Result result;
-    try (PartsInOrder parts = new PartsInOrder(stage, last.size());
-         TokenizedWriter writer = TokenizedWriter
-             .open(c.format(), out, opened.tokenizer().vocabSize(), c.labels())) {
-      result = TokenizeJob.run(parts, opened.sampleTokenizer(),
-          new TokenizeJob.Settings(c.limit(), c.pack(), c.packWindow(),
-              options.workers()), writer, null);
-      TokenizeJob.writeStats(statsFile, result, c.toJson());
-    } catch (IOException e) {
-      throw new RefineryException(out + ": cannot write: "
-          + IoErrors.reason(e), e);
-    }
-    report.put("rows", result.written());
-    report.put("tokens", result.tokens());
-    report.put("trained_tokens", result.stats().total().trainedTokens());
-    String line = "stage tokenize: " + result.read() + " samples, " + result.tokens()
-        + " tokens into " + result.written() + (c.pack() ? " sequences" : " samples");
-    if (result.packing() != null) {
-      line += String.format(Locale.ROOT, " (packing efficiency %.2f%%)",
-          100 * result.packing().efficiency());
-    }
-    note(line + " -> " + run.relativize(tokenized));
-    return report;
-  }
-
-  /** The samples of a stage's partitions one after the other, each part opened in turn. */
-  private final class PartsInOrder implements Iterator<TokenizeJob.Input>,
-      AutoCloseable {
-    private final int stage;
-    private final int parts;
-    private int nextPart;
-    private SampleReader current;
-
-    PartsInOrder(int stage, int parts) {
-      this.stage = stage;
-      this.parts = parts;
-    }
-
-    @Override
-    public boolean hasNext() {
-      while (current == null || !current.hasNext()) {
-        if (current != null) {
-          current.close();
-          current = null;
-        }
-        if (nextPart == parts) {
-          return false;
-        }
-        checkpoint();
-        current = readPart(stage, nextPart++);
-      }
-      return true;
-    }
-
-    @Override
-    public TokenizeJob.Input next() {
-      if (!hasNext()) {
-        throw new NoSuchElementException();
-      }
-      // The pipeline's samples no longer carry the split they were read from.
-      return new TokenizeJob.Input(current.next(), null);
-    }
-
-    @Override
-    public void close() {
-      if (current != null) {
-        current.close();
-      }
-    }
   }
 
   private Result summarize(List<List<PartitionStats>> stages, List<Path> shards) {
