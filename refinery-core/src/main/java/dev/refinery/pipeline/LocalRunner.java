@@ -23,21 +23,14 @@ import dev.refinery.sample.Sample;
 import java.io.IOException;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 
 /**
@@ -133,13 +126,7 @@ public final class LocalRunner {
   private final RunFolder folder;
   private final Path run;
   private final Path work;
-  private final Object logLock = new Object();
-  /** Why the run must stop (a signal), or null; every checkpoint looks. */
-  private volatile String stopping;
-  /** Tasks running on worker threads, so a stop can wait for them to let go of their files. */
-  private final AtomicInteger active = new AtomicInteger();
-  /** Counted down when the run thread has finished, stopped or failed, and cleaned up. */
-  private final CountDownLatch over = new CountDownLatch(1);
+  private final Stops stops;
 
   private LocalRunner(Pipeline pipeline, Options options) {
     this.pipeline = pipeline;
@@ -147,6 +134,13 @@ public final class LocalRunner {
     this.folder = new RunFolder(pipeline.spec().output().path());
     this.run = folder.root();
     this.work = folder.work();
+    this.stops = new Stops(run, () -> {
+      folder.deleteTempFiles(ProcessHandle.current().pid());
+      // Only into run.log: onStop tells the user, who would read it twice from the display too.
+      folder.appendLog("stopped by a signal; finished partitions are kept in " + work
+          + "; go on with --resume");
+      options.onStop().run();
+    });
   }
 
   public static Result run(Pipeline pipeline, Options options) {
@@ -154,82 +148,11 @@ public final class LocalRunner {
   }
 
   private Result execute() {
-    Thread hook = new Thread(this::stopBySignal, "refinery-stop");
-    Runtime.getRuntime().addShutdownHook(hook);
-    try {
-      return executeWithinHook();
-    } catch (Stopped e) {
-      afterStop();
-      throw e;
-    } finally {
-      over.countDown();
-      try {
-        Runtime.getRuntime().removeShutdownHook(hook);
-      } catch (IllegalStateException shuttingDown) {
-        // The JVM is exiting (the hook is running): nothing to remove.
-      }
-    }
+    return stops.run(this::executeWithinHook);
   }
 
-  /**
-   * The shutdown hook: Ctrl-C or SIGTERM arrived. Workers stop at their next checkpoint; the run
-   * thread then removes temp files, logs the stop and tells {@link Options#onStop}. A step that
-   * does not reach a checkpoint (a long global decision) is given a few seconds, then the same
-   * clean-up happens from here; finished partitions are kept either way, so --resume goes on.
-   */
-  private void stopBySignal() {
-    stopping = "stopped by a signal (Ctrl-C or SIGTERM)";
-    try {
-      if (over.await(5, TimeUnit.SECONDS)) {
-        return;
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    afterStop();
-  }
-
-  private final AtomicBoolean stopHandled = new AtomicBoolean();
-
-  private void afterStop() {
-    if (!stopHandled.compareAndSet(false, true)) {
-      return;
-    }
-    // Workers leave at their next row; wait (briefly) until none holds a file open.
-    long deadline = System.nanoTime() + 3_000_000_000L;
-    while (active.get() > 0 && System.nanoTime() < deadline) {
-      try {
-        Thread.sleep(5);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        break;
-      }
-    }
-    folder.deleteTempFiles(ProcessHandle.current().pid());
-    // Only into run.log: onStop tells the user, who would read it twice from the display too.
-    log("stopped by a signal; finished partitions are kept in " + work + "; go on with --resume");
-    options.onStop().run();
-  }
-
-  /** Throws {@link Stopped} when a signal asked the run to stop; a test seam may pause here. */
   private void checkpoint() {
-    RunFolder.checkpoint();
-    if (stopping != null) {
-      throw new Stopped(run + ": " + stopping);
-    }
-  }
-
-  /** A worker task, counted while it runs so that a stop can wait for it. */
-  private <T, R> InOrder.Task<T, R> tracked(InOrder.Task<T, R> task) {
-    return (index, partition) -> {
-      active.incrementAndGet();
-      try {
-        checkpoint();
-        return task.run(index, partition);
-      } finally {
-        active.decrementAndGet();
-      }
-    };
+    stops.checkpoint();
   }
 
   private Result executeWithinHook() {
@@ -361,7 +284,7 @@ public final class LocalRunner {
       checkpoint();
       Files.createDirectories(folder.rejects());
       Manifest.write(folder, pipeline.spec(), inputs, used, fingerprint, options.workers(),
-          this::tracked);
+          stops);
       checkpoint();
       return null;
     } catch (IOException e) {
@@ -394,7 +317,7 @@ public final class LocalRunner {
   private List<PartitionStats> inputStage(List<InputFile> inputs, Format format,
       List<Step> steps) {
     List<PartitionStats> stats = new ArrayList<>();
-    InOrder.run(inputs, options.workers(), tracked((index, file) -> {
+    InOrder.run(inputs, options.workers(), stops.tracked((index, file) -> {
       PartitionStats done = finished(0, index);
       if (done != null) {
         options.progress().rows(done.read());
@@ -421,7 +344,7 @@ public final class LocalRunner {
     Path observed = folder.observed(stage);
     long[] firstOrdinal = firstOrdinals(previous);
     List<Serializable> observations = new ArrayList<>();
-    InOrder.run(indexes(previous.size()), options.workers(), tracked((i, p) -> {
+    InOrder.run(indexes(previous.size()), options.workers(), stops.tracked((i, p) -> {
       Path done = folder.observation(stage, p);
       try {
         Files.createDirectories(observed);
@@ -430,7 +353,7 @@ public final class LocalRunner {
         }
         Serializable observation;
         try (SampleReader reader = readPart(stage - 1, p)) {
-          observation = global.observe(p, firstOrdinal[p], new Checked(reader), observed);
+          observation = global.observe(p, firstOrdinal[p], stops.checked(reader), observed);
         }
         checkpoint();
         RunFolder.writeObservation(done, observation);
@@ -452,7 +375,7 @@ public final class LocalRunner {
       GlobalStep.Decision decision, List<Step> after, List<PartitionStats> previous) {
     long[] firstOrdinal = firstOrdinals(previous);
     List<PartitionStats> stats = new ArrayList<>();
-    InOrder.run(indexes(previous.size()), options.workers(), tracked((i, p) -> {
+    InOrder.run(indexes(previous.size()), options.workers(), stops.tracked((i, p) -> {
       PartitionStats done = finished(stage, p);
       if (done != null) {
         return done;
@@ -530,7 +453,7 @@ public final class LocalRunner {
         ? new EarlierOutput(aside, folder.earlierDroppedRows(stage, partition),
             folder.earlierDrops(stage, partition), LocalRunner::readRows)
         : null) {
-      Iterator<Sample> it = chain.apply(new Checked(source), partition, pipeline.spec().seed(),
+      Iterator<Sample> it = chain.apply(stops.checked(source), partition, pipeline.spec().seed(),
           (index, step, reason, detail, sample) -> {
             if (keepAll || detail != null) {
               keep.write(step, reason, detail, sample);
@@ -593,7 +516,7 @@ public final class LocalRunner {
     for (int s = 0; s < n; s++) {
       shards.add(folder.shard(s, n, output.format()));
     }
-    InOrder.run(indexes(n), options.workers(), tracked((i, s) -> {
+    InOrder.run(indexes(n), options.workers(), stops.tracked((i, s) -> {
       Path target = shards.get(s);
       if (Files.exists(target)) {
         return null;
@@ -610,7 +533,7 @@ public final class LocalRunner {
             continue;
           }
           try (SampleReader reader = readPart(stage, p)) {
-            Iterator<Sample> rows = new Checked(reader);
+            Iterator<Sample> rows = stops.checked(reader);
             long ordinal = pFirst;
             while (rows.hasNext() && ordinal < to) {
               Sample sample = rows.next();
@@ -673,48 +596,11 @@ public final class LocalRunner {
    * then) and tells the progress display.
    */
   private void note(String line) {
-    log(line);
+    folder.appendLog(line);
     options.progress().message(line);
-  }
-
-  /** Appends a line to run.log at once, and to nowhere else. */
-  private void log(String line) {
-    String stamped = Instant.now() + " " + line + "\n";
-    synchronized (logLock) {
-      try {
-        Files.writeString(folder.log(), stamped, StandardCharsets.UTF_8,
-            StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-      } catch (IOException e) {
-        throw new RefineryException(folder.log() + ": cannot write: "
-            + IoErrors.reason(e), e);
-      }
-    }
   }
 
   static void writeAtomically(Path target, String text) {
     AtomicFile.writeString(target, text);
-  }
-
-  /** Passes samples on, stopping at a checkpoint every 64 of them. */
-  private final class Checked implements Iterator<Sample> {
-    private final Iterator<Sample> source;
-    private int count;
-
-    Checked(Iterator<Sample> source) {
-      this.source = source;
-    }
-
-    @Override
-    public boolean hasNext() {
-      return source.hasNext();
-    }
-
-    @Override
-    public Sample next() {
-      if ((count++ & 63) == 0) {
-        checkpoint();
-      }
-      return source.next();
-    }
   }
 }

@@ -18,24 +18,19 @@ import java.util.Map;
 final class Manifest {
   private Manifest() {}
 
-  /** Wraps the hashing tasks, so that a stopped run stops them. */
-  interface Tracker {
-    <T, R> InOrder.Task<T, R> tracked(InOrder.Task<T, R> task);
-  }
-
   /**
    * The run's identity for audit and reproduction: the pipeline (its text and its resolved
    * spec), the Refinery build, the seed, and the size and SHA-256 of every input and of every
    * benchmark, tokenizer, template or other file a step names. Canonical JSON.
    */
   static void write(RunFolder folder, PipelineSpec spec, List<InputFile> inputs,
-      UsedFiles.Usage used, String fingerprint, int workers, Tracker tracker) throws IOException {
+      UsedFiles.Usage used, String fingerprint, int workers, Stops stops) throws IOException {
     Path manifest = folder.manifest();
     if (Files.exists(manifest)) {
       return;
     }
     List<Object> files = new ArrayList<>(inputs.size());
-    InOrder.run(inputs, workers, tracker.tracked((i, f) -> {
+    InOrder.run(inputs, workers, stops.tracked((i, f) -> {
       Map<String, Object> entry = new LinkedHashMap<>();
       entry.put("path", f.path().toString());
       entry.put("split", f.split());
@@ -44,7 +39,7 @@ final class Manifest {
       return entry;
     }), files::add);
     List<Object> usedFiles = new ArrayList<>();
-    InOrder.run(used.entries(), workers, tracker.tracked((i, u) -> {
+    InOrder.run(used.entries(), workers, stops.tracked((i, u) -> {
       Map<String, Object> entry = new LinkedHashMap<>();
       entry.put("step", u.step());
       entry.put("param", u.param());

@@ -12,8 +12,11 @@ import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,6 +43,7 @@ public final class RunFolder {
 
   private final Path root;
   private final Path work;
+  private final Object logLock = new Object();
 
   public RunFolder(Path root) {
     this.root = root;
@@ -276,6 +280,23 @@ public final class RunFolder {
       }
     } catch (IOException | UncheckedIOException e) {
       // Best effort: a temp file has a name no reader picks up.
+    }
+  }
+
+  /**
+   * Appends a time-stamped line to run.log at once: a run that is stopped or killed still has its
+   * log up to then.
+   */
+  public void appendLog(String line) {
+    String stamped = Instant.now() + " " + line + "\n";
+    synchronized (logLock) {
+      try {
+        Files.writeString(log(), stamped, StandardCharsets.UTF_8,
+            StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+      } catch (IOException e) {
+        throw new RefineryException(log() + ": cannot write: "
+            + IoErrors.reason(e), e);
+      }
     }
   }
 
