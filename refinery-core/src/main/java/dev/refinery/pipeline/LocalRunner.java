@@ -191,13 +191,15 @@ public final class LocalRunner {
       decision.files().forEach((name, text) -> writeAtomically(run.resolve(name), text));
       stages.add(applyStage(k, global, decision, after, previous));
     }
-    List<PartitionStats> last = stages.get(stages.size() - 1);
-    List<Path> shards = writeShards(segments.size() - 1, last);
+    int lastStage = segments.size() - 1;
+    List<PartitionStats> last = stages.get(lastStage);
+    List<Path> shards = Shards.write(folder, pipeline.spec().output(), last, options.workers(),
+        stops, this::note, p -> readPart(lastStage, p));
     TokenizeStep tokenize = pipeline.tokenizeStep();
     Map<String, Object> tokenized = tokenize == null ? null
         : TokenizeStage.run(folder, last.size(), tokenize, options, this::note, p -> {
           checkpoint();
-          return readPart(segments.size() - 1, p);
+          return readPart(lastStage, p);
         });
     Result result = summarize(stages, shards);
     checkpoint();
@@ -401,7 +403,7 @@ public final class LocalRunner {
         Formats.nemotron(), RejectHandler.FAIL);
   }
 
-  private static long[] firstOrdinals(List<PartitionStats> partitions) {
+  static long[] firstOrdinals(List<PartitionStats> partitions) {
     long[] first = new long[partitions.size()];
     long next = 0;
     for (int i = 0; i < partitions.size(); i++) {
@@ -411,7 +413,7 @@ public final class LocalRunner {
     return first;
   }
 
-  private static List<Integer> indexes(int n) {
+  static List<Integer> indexes(int n) {
     List<Integer> list = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
       list.add(i);
@@ -498,60 +500,6 @@ public final class LocalRunner {
       }
     }
     return steps.size();
-  }
-
-  /** Cuts the last stage's partitions into shards of (nearly) equal size, by global order. */
-  private List<Path> writeShards(int stage, List<PartitionStats> last) {
-    PipelineSpec.Output output = pipeline.spec().output();
-    long total = last.stream().mapToLong(PartitionStats::written).sum();
-    // More shards than rows would be empty files (100,000 of them for 2,000 rows): one row each
-    // at most, and one file when nothing is left.
-    int n = (int) Math.min(output.shards(), Math.max(1, total));
-    if (n < output.shards()) {
-      note("output.shards " + output.shards() + " is more than the " + total
-          + " rows written; wrote " + n + " shards");
-    }
-    long[] first = firstOrdinals(last);
-    List<Path> shards = new ArrayList<>();
-    for (int s = 0; s < n; s++) {
-      shards.add(folder.shard(s, n, output.format()));
-    }
-    InOrder.run(indexes(n), options.workers(), stops.tracked((i, s) -> {
-      Path target = shards.get(s);
-      if (Files.exists(target)) {
-        return null;
-      }
-      long from = total * s / n;
-      long to = total * (s + 1) / n;
-      // A shard is under its name only when whole: resume skips the shards it finds.
-      SampleWriter writer = SampleWriter.create(target, Formats.nemotron());
-      try {
-        for (int p = 0; p < last.size() && first[p] < to; p++) {
-          long pFirst = first[p];
-          long pEnd = pFirst + last.get(p).written();
-          if (pEnd <= from) {
-            continue;
-          }
-          try (SampleReader reader = readPart(stage, p)) {
-            Iterator<Sample> rows = stops.checked(reader);
-            long ordinal = pFirst;
-            while (rows.hasNext() && ordinal < to) {
-              Sample sample = rows.next();
-              if (ordinal >= from) {
-                writer.write(sample);
-              }
-              ordinal++;
-            }
-          }
-        }
-        writer.close();
-      } catch (RuntimeException | Error e) {
-        writer.abort();
-        throw e;
-      }
-      return null;
-    }), r -> { });
-    return shards;
   }
 
   private Result summarize(List<List<PartitionStats>> stages, List<Path> shards) {
