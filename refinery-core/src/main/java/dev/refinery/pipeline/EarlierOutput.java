@@ -153,7 +153,7 @@ final class EarlierOutput implements AutoCloseable {
         for (String line = lines.readLine(); line != null; line = lines.readLine()) {
           if (Json.parseOrNull(line) instanceof Map<?, ?> m
               && name.equals(m.get("step")) && m.get("reason") instanceof String reason
-              && !LocalRunner.RETRIABLE.contains(reason)) {
+              && !Retries.RETRIABLE.contains(reason)) {
             Object uuid = m.get("sample") instanceof Map<?, ?> sample
                 ? sample.get("uuid") : m.get("uuid");
             if (uuid instanceof String u) {

@@ -9,7 +9,6 @@ import dev.refinery.format.Format;
 import dev.refinery.format.Formats;
 import dev.refinery.internal.FileTrees;
 import dev.refinery.internal.IoErrors;
-import dev.refinery.internal.Json;
 import dev.refinery.io.AtomicFile;
 import dev.refinery.io.FileDigests;
 import dev.refinery.io.FileKind;
@@ -17,39 +16,22 @@ import dev.refinery.io.InputFile;
 import dev.refinery.io.Inputs;
 import dev.refinery.io.OutputFolder;
 import dev.refinery.io.ParquetFiles;
+import dev.refinery.run.DroppedWriter;
 import dev.refinery.run.InOrder;
+import dev.refinery.run.RunFolder;
 import dev.refinery.sample.Sample;
-import dev.refinery.tokenize.TokenizeJob;
-import dev.refinery.tokenize.TokenizedFormat;
-import dev.refinery.tokenize.TokenizedWriter;
 import java.io.IOException;
-import java.io.ObjectInputStream;
-import java.io.ObjectOutputStream;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.NoSuchElementException;
-import java.util.TreeMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * Runs a pipeline on this machine, one task per partition on all cores. The run folder (the
@@ -66,8 +48,6 @@ import java.util.stream.Stream;
  * stage's samples tokenized into {@code tokenized/}.
  */
 public final class LocalRunner {
-  private static final String WORK = ".work";
-
   /**
    * Options of a run: worker threads, resume, whom to tell of progress, and what to do once a run
    * stopped by Ctrl-C or SIGTERM has cleaned up (the CLI prints how to resume; the stop goes to
@@ -129,7 +109,7 @@ public final class LocalRunner {
 
     /** Requests that failed (generation_failed, judge_failed): --resume sends them again. */
     public long failedRequests() {
-      return retriable(steps);
+      return Retries.count(steps);
     }
 
     /** The conservation arithmetic as one line (with repeats only when there are any). */
@@ -143,21 +123,24 @@ public final class LocalRunner {
 
   private final Pipeline pipeline;
   private final Options options;
+  private final RunFolder folder;
   private final Path run;
   private final Path work;
-  private final Object logLock = new Object();
-  /** Why the run must stop (a signal), or null; every checkpoint looks. */
-  private volatile String stopping;
-  /** Tasks running on worker threads, so a stop can wait for them to let go of their files. */
-  private final AtomicInteger active = new AtomicInteger();
-  /** Counted down when the run thread has finished, stopped or failed, and cleaned up. */
-  private final CountDownLatch over = new CountDownLatch(1);
+  private final Stops stops;
 
   private LocalRunner(Pipeline pipeline, Options options) {
     this.pipeline = pipeline;
     this.options = options;
-    this.run = pipeline.spec().output().path();
-    this.work = run.resolve(WORK);
+    this.folder = new RunFolder(pipeline.spec().output().path());
+    this.run = folder.root();
+    this.work = folder.work();
+    this.stops = new Stops(run, () -> {
+      folder.deleteTempFiles(ProcessHandle.current().pid());
+      // Only into run.log: onStop tells the user, who would read it twice from the display too.
+      folder.appendLog("stopped by a signal; finished partitions are kept in " + work
+          + "; go on with --resume");
+      options.onStop().run();
+    });
   }
 
   public static Result run(Pipeline pipeline, Options options) {
@@ -165,82 +148,11 @@ public final class LocalRunner {
   }
 
   private Result execute() {
-    Thread hook = new Thread(this::stopBySignal, "refinery-stop");
-    Runtime.getRuntime().addShutdownHook(hook);
-    try {
-      return executeWithinHook();
-    } catch (Stopped e) {
-      afterStop();
-      throw e;
-    } finally {
-      over.countDown();
-      try {
-        Runtime.getRuntime().removeShutdownHook(hook);
-      } catch (IllegalStateException shuttingDown) {
-        // The JVM is exiting (the hook is running): nothing to remove.
-      }
-    }
+    return stops.run(this::executeWithinHook);
   }
 
-  /**
-   * The shutdown hook: Ctrl-C or SIGTERM arrived. Workers stop at their next checkpoint; the run
-   * thread then removes temp files, logs the stop and tells {@link Options#onStop}. A step that
-   * does not reach a checkpoint (a long global decision) is given a few seconds, then the same
-   * clean-up happens from here; finished partitions are kept either way, so --resume goes on.
-   */
-  private void stopBySignal() {
-    stopping = "stopped by a signal (Ctrl-C or SIGTERM)";
-    try {
-      if (over.await(5, TimeUnit.SECONDS)) {
-        return;
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    afterStop();
-  }
-
-  private final AtomicBoolean stopHandled = new AtomicBoolean();
-
-  private void afterStop() {
-    if (!stopHandled.compareAndSet(false, true)) {
-      return;
-    }
-    // Workers leave at their next row; wait (briefly) until none holds a file open.
-    long deadline = System.nanoTime() + 3_000_000_000L;
-    while (active.get() > 0 && System.nanoTime() < deadline) {
-      try {
-        Thread.sleep(5);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        break;
-      }
-    }
-    RunFolder.deleteTempFiles(run, ProcessHandle.current().pid());
-    // Only into run.log: onStop tells the user, who would read it twice from the display too.
-    log("stopped by a signal; finished partitions are kept in " + work + "; go on with --resume");
-    options.onStop().run();
-  }
-
-  /** Throws {@link Stopped} when a signal asked the run to stop; a test seam may pause here. */
   private void checkpoint() {
-    RunFolder.checkpoint();
-    if (stopping != null) {
-      throw new Stopped(run + ": " + stopping);
-    }
-  }
-
-  /** A worker task, counted while it runs so that a stop can wait for it. */
-  private <T, R> InOrder.Task<T, R> tracked(InOrder.Task<T, R> task) {
-    return (index, partition) -> {
-      active.incrementAndGet();
-      try {
-        checkpoint();
-        return task.run(index, partition);
-      } finally {
-        active.decrementAndGet();
-      }
-    };
+    stops.checkpoint();
   }
 
   private Result executeWithinHook() {
@@ -279,18 +191,23 @@ public final class LocalRunner {
       decision.files().forEach((name, text) -> writeAtomically(run.resolve(name), text));
       stages.add(applyStage(k, global, decision, after, previous));
     }
-    List<PartitionStats> last = stages.get(stages.size() - 1);
-    List<Path> shards = writeShards(segments.size() - 1, last);
+    int lastStage = segments.size() - 1;
+    List<PartitionStats> last = stages.get(lastStage);
+    List<Path> shards = Shards.write(folder, pipeline.spec().output(), last, options.workers(),
+        stops, this::note, p -> readPart(lastStage, p));
     TokenizeStep tokenize = pipeline.tokenizeStep();
     Map<String, Object> tokenized = tokenize == null ? null
-        : tokenizeStage(segments.size() - 1, last, tokenize);
+        : TokenizeStage.run(folder, last.size(), tokenize, options, this::note, p -> {
+          checkpoint();
+          return readPart(lastStage, p);
+        });
     Result result = summarize(stages, shards);
     checkpoint();
     note(result.balance() + ": " + (result.conserved() ? "conserved" : "NOT CONSERVED"));
-    long retriable = retriable(result.steps());
+    long retriable = Retries.count(result.steps());
     if (retriable > 0) {
-      note(retriable + " requests failed (" + String.join(", ", RETRIABLE) + "); --resume "
-          + "sends them again");
+      note(retriable + " requests failed (" + String.join(", ", Retries.RETRIABLE)
+          + "); --resume sends them again");
     }
     // stats.json goes last: it marks the run finished (a crash before it is resumed).
     writeStats(result, reports, tokenized, (System.nanoTime() - started) / 1e9);
@@ -315,27 +232,27 @@ public final class LocalRunner {
   private Result prepareRunFolder(List<InputFile> inputs) {
     try {
       Files.createDirectories(run);
-      Path specCopy = work.resolve("spec.json");
-      RunFolder.Usage used = RunFolder.used(pipeline.spec());
+      Path specCopy = folder.fingerprintFile();
+      UsedFiles.Usage used = UsedFiles.used(pipeline.spec());
       String fingerprint = fingerprint(pipeline.spec(), inputs, used);
-      Path stats = run.resolve("stats.json");
+      Path stats = folder.stats();
       if (Files.exists(stats)) {
         if (!options.resume()) {
-          long failed = retriable(RunFolder.finishedResult(run).steps());
+          long failed = Retries.count(StatsJson.read(run).steps());
           throw new RefineryException(run + ": a finished run is here (stats.json); "
               + (failed > 0 ? failed + " of its requests failed: --resume retries them; or "
               : "") + "choose a new output path or remove the folder");
         }
-        if (Files.exists(specCopy) && retriable(RunFolder.finishedResult(run).steps()) > 0) {
+        if (Files.exists(specCopy) && Retries.count(StatsJson.read(run).steps()) > 0) {
           if (!Files.readString(specCopy).equals(fingerprint)) {
             throw new RefineryException(run + ": --resume with a different pipeline or input "
                 + "than the run finished there; choose a new output path or remove the folder");
           }
-          reopenForRetry();
-          Files.createDirectories(run.resolve("rejects"));
+          Retries.reopen(folder, this::note);
+          Files.createDirectories(folder.rejects());
           return null;
         }
-        String recorded = RunFolder.recordedFingerprint(run.resolve("manifest.json"));
+        String recorded = RunFolder.recordedFingerprint(folder.manifest());
         if (recorded != null && !recorded.equals(FileDigests.sha256OfText(fingerprint))) {
           throw new RefineryException(run + ": --resume with a different pipeline or input than "
               + "the run finished there; choose a new output path or remove the folder");
@@ -343,7 +260,7 @@ public final class LocalRunner {
         // A crash while the finished run cleaned up may have left its work folder. Nothing else
         // is written (not even run.log): the caller says the run was already finished.
         FileTrees.delete(work);
-        return RunFolder.finishedResult(run);
+        return StatsJson.read(run);
       }
       if (Files.exists(work)) {
         if (!options.resume()) {
@@ -355,7 +272,7 @@ public final class LocalRunner {
               + "the unfinished run; remove the folder to start over");
         }
         // A run killed before its fingerprint was written has done nothing yet: start it here.
-        RunFolder.deleteStaleTempFiles(run);
+        folder.deleteStaleTempFiles();
       } else {
         if (!OutputFolder.entries(run).isEmpty()) {
           throw new RefineryException(run + ": the run folder is not empty; choose a new "
@@ -367,8 +284,9 @@ public final class LocalRunner {
         writeAtomically(specCopy, fingerprint);
       }
       checkpoint();
-      Files.createDirectories(run.resolve("rejects"));
-      writeManifest(inputs, used, fingerprint);
+      Files.createDirectories(folder.rejects());
+      Manifest.write(folder, pipeline.spec(), inputs, used, fingerprint, options.workers(),
+          stops);
       checkpoint();
       return null;
     } catch (IOException e) {
@@ -376,183 +294,10 @@ public final class LocalRunner {
     }
   }
 
-  /** Drop reasons of requests that failed, which a resumed run sends again. */
-  static final List<String> RETRIABLE = List.of(GenerateStep.FAILED, JudgeStep.FAILED);
-
-  private static long retriable(List<StepStats> steps) {
-    long n = 0;
-    for (StepStats s : steps) {
-      for (String reason : RETRIABLE) {
-        n += s.dropped().getOrDefault(reason, 0L);
-      }
-    }
-    return n;
-  }
-
-  /**
-   * Makes a run that finished with failed requests unfinished again, so that resuming it redoes
-   * the partitions that had them and everything after, sending only the failed requests: the
-   * output those partitions and every partition of the later stages had is kept aside in {@code
-   * .work/earlier/}, and their steps reuse the rows found there by uuid ({@link EarlierOutput},
-   * {@link StepContext#earlierRows()}), with the rows later steps of their stage dropped after a
-   * generate or judge (kept in the work folder by {@link #runSteps}) and their recorded drops (a
-   * low grade is not asked again). Requested again are the failures, and the rows of a step
-   * that cannot tell its own earlier rows: a later step of its stage may change what it passed
-   * on (a filter that rewrites text), or did (a judge's rows scored by a later score-only
-   * filter). Each step leaves a state that resumes consistently: first the finished mark, then
-   * the outputs, then the later stages (their observations, markers, then parts set aside), last
-   * the failed partitions' outputs are copied aside and their markers deleted.
-   */
-  private void reopenForRetry() throws IOException {
-    TreeMap<Integer, List<Integer>> failed = new TreeMap<>();
-    for (int stage = 0; Files.isDirectory(work.resolve("s" + stage)); stage++) {
-      for (int p = 0; Files.exists(marker(stage, p)); p++) {
-        PartitionStats stats;
-        try {
-          stats = PartitionStats.fromJson(Files.readString(marker(stage, p)));
-        } catch (Exception e) {
-          continue;
-        }
-        if (retriable(stats.steps()) > 0) {
-          failed.computeIfAbsent(stage, k -> new ArrayList<>()).add(p);
-        }
-      }
-    }
-    if (failed.isEmpty()) {
-      return;
-    }
-    int first = failed.firstKey();
-    long partitions = failed.get(first).size();
-    Files.delete(run.resolve("stats.json"));
-    FileTrees.delete(run.resolve("data"));
-    FileTrees.delete(run.resolve("tokenized"));
-    long kept = 0;
-    for (int stage = first + 1; Files.isDirectory(work.resolve("s" + stage)); stage++) {
-      FileTrees.delete(work.resolve("g" + stage));
-      List<Path> files;
-      try (Stream<Path> s = Files.list(work.resolve("s" + stage))) {
-        files = s.sorted().toList();
-      }
-      for (Path f : files) {
-        if (f.getFileName().toString().endsWith(".done.json")) {
-          Files.delete(f);
-        }
-      }
-      for (Path f : files) {
-        Matcher m = Pattern.compile("part-(\\d+)\\.jsonl\\.zst")
-            .matcher(f.getFileName().toString());
-        if (!m.matches()) {
-          continue;
-        }
-        int p = Integer.parseInt(m.group(1));
-        Files.createDirectories(earlier(stage, p).getParent());
-        setAside(dropped(stage, p), earlierDrops(stage, p));
-        setAside(droppedRows(stage, p), earlierDroppedRows(stage, p));
-        Files.move(f, earlier(stage, p), StandardCopyOption.REPLACE_EXISTING);
-        kept++;
-      }
-      FileTrees.delete(work.resolve("s" + stage));
-    }
-    // Failures of later stages are in the later stages' outputs just set aside.
-    // A finished partition keeps its files until its marker is gone: copies are set aside.
-    for (int p : failed.get(first)) {
-      copyAside(part(first, p), earlier(first, p));
-      copyAside(dropped(first, p), earlierDrops(first, p));
-      copyAside(droppedRows(first, p), earlierDroppedRows(first, p));
-      kept++;
-      Files.deleteIfExists(marker(first, p));
-      // The retry writes the partition's drops anew (none, when nothing fails again).
-      Files.deleteIfExists(dropped(first, p));
-      Files.deleteIfExists(droppedRows(first, p));
-    }
-    note("retrying the failed requests of " + partitions + " partition"
-        + (partitions == 1 ? "" : "s") + " of stage " + first + " (and every later stage; the "
-        + "rows of " + kept + " earlier partition outputs are reused)");
-  }
-
-  /** Moves {@code from}, when it exists, to {@code to}; or removes an older {@code to}. */
-  private static void setAside(Path from, Path to) throws IOException {
-    if (Files.exists(from)) {
-      Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
-    } else {
-      Files.deleteIfExists(to);
-    }
-  }
-
-  /** Copies {@code from}, when it exists, to {@code to} atomically; or removes an older one. */
-  private static void copyAside(Path from, Path to) throws IOException {
-    if (!Files.exists(from)) {
-      Files.deleteIfExists(to);
-      return;
-    }
-    AtomicFile copy = new AtomicFile(to);
-    Files.copy(from, copy.temp(), StandardCopyOption.REPLACE_EXISTING);
-    copy.commit();
-  }
-
-  /**
-   * What makes two runs the same run: the spec, the inputs' and the used files' names, sizes and
-   * times. Canonical JSON, so the same run has the same fingerprint in every JVM.
-   */
-  static String fingerprint(PipelineSpec spec, List<InputFile> inputs, RunFolder.Usage used)
+  /** The run's fingerprint: see {@link RunFolder#fingerprint}. */
+  static String fingerprint(PipelineSpec spec, List<InputFile> inputs, UsedFiles.Usage used)
       throws IOException {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("spec", spec.asMap());
-    List<Object> files = new ArrayList<>();
-    for (InputFile f : inputs) {
-      files.add(List.of(f.path().toString(), Files.size(f.path()),
-          Files.getLastModifiedTime(f.path()).toMillis()));
-    }
-    m.put("files", files);
-    List<Object> usedFiles = new ArrayList<>();
-    for (Path f : used.paths()) {
-      usedFiles.add(List.of(f.toString(), Files.size(f), Files.getLastModifiedTime(f).toMillis()));
-    }
-    m.put("used", usedFiles);
-    return Json.writeCanonical(m);
-  }
-
-  /**
-   * The run's identity for audit and reproduction: the pipeline (its text and its resolved
-   * spec), the Refinery build, the seed, and the size and SHA-256 of every input and of every
-   * benchmark, tokenizer, template or other file a step names. Canonical JSON.
-   */
-  private void writeManifest(List<InputFile> inputs, RunFolder.Usage used, String fingerprint)
-      throws IOException {
-    Path manifest = run.resolve("manifest.json");
-    if (Files.exists(manifest)) {
-      return;
-    }
-    PipelineSpec spec = pipeline.spec();
-    List<Object> files = new ArrayList<>(inputs.size());
-    InOrder.run(inputs, options.workers(), tracked((i, f) -> {
-      Map<String, Object> entry = new LinkedHashMap<>();
-      entry.put("path", f.path().toString());
-      entry.put("split", f.split());
-      entry.put("bytes", RunFolder.size(f.path()));
-      entry.put("sha256", RunFolder.fileSha256(f.path()));
-      return entry;
-    }), files::add);
-    List<Object> usedFiles = new ArrayList<>();
-    InOrder.run(used.entries(), options.workers(), tracked((i, u) -> {
-      Map<String, Object> entry = new LinkedHashMap<>();
-      entry.put("step", u.step());
-      entry.put("param", u.param());
-      entry.put("path", u.path().toString());
-      entry.put("bytes", RunFolder.size(u.path()));
-      entry.put("sha256", RunFolder.fileSha256(u.path()));
-      return entry;
-    }), usedFiles::add);
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("pipeline", spec.source());
-    m.put("pipeline_yaml", RunFolder.textOrNull(Path.of(spec.source())));
-    m.put("spec", spec.asMap());
-    m.put("refinery", RunFolder.build());
-    m.put("seed", spec.seed());
-    m.put("inputs", files);
-    m.put("files_used", usedFiles);
-    m.put("fingerprint", FileDigests.sha256OfText(fingerprint));
-    writeAtomically(manifest, Json.writeCanonical(m) + "\n");
+    return RunFolder.fingerprint(spec.asMap(), inputs, used.paths());
   }
 
   private static long expectedRows(List<InputFile> inputs) {
@@ -570,53 +315,17 @@ public final class LocalRunner {
     return total;
   }
 
-  private Path part(int stage, int partition) {
-    return work.resolve("s" + stage).resolve(String.format("part-%05d.jsonl.zst", partition));
-  }
-
-  /** A partition's output from before a retry, kept aside for its steps to reuse. */
-  private Path earlier(int stage, int partition) {
-    return work.resolve("earlier").resolve("s" + stage)
-        .resolve(String.format("part-%05d.jsonl.zst", partition));
-  }
-
-  /** The rows later steps dropped after a step that reuses rows, kept for a retry. */
-  private Path droppedRows(int stage, int partition) {
-    return work.resolve("s" + stage).resolve(String.format("part-%05d.dropped.jsonl",
-        partition));
-  }
-
-  private Path earlierDroppedRows(int stage, int partition) {
-    return work.resolve("earlier").resolve("s" + stage)
-        .resolve(String.format("dropped-rows-%05d.jsonl", partition));
-  }
-
-  /** The drops that output's partition recorded, kept aside beside it. */
-  private Path earlierDrops(int stage, int partition) {
-    return work.resolve("earlier").resolve("s" + stage)
-        .resolve(String.format("dropped-%05d.jsonl", partition));
-  }
-
-  private Path dropped(int stage, int partition) {
-    return run.resolve("rejects").resolve(String.format("dropped-s%d-%05d.jsonl", stage,
-        partition));
-  }
-
-  private Path marker(int stage, int partition) {
-    return work.resolve("s" + stage).resolve(String.format("part-%05d.done.json", partition));
-  }
-
   /** Decodes every input file and runs the first segment's steps on it. */
   private List<PartitionStats> inputStage(List<InputFile> inputs, Format format,
       List<Step> steps) {
     List<PartitionStats> stats = new ArrayList<>();
-    InOrder.run(inputs, options.workers(), tracked((index, file) -> {
+    InOrder.run(inputs, options.workers(), stops.tracked((index, file) -> {
       PartitionStats done = finished(0, index);
       if (done != null) {
         options.progress().rows(done.read());
         return done;
       }
-      Path rejects = run.resolve("rejects").resolve(String.format("input-%05d.jsonl", index));
+      Path rejects = folder.undecodable(index);
       try (RejectsWriter undecodable = new RejectsWriter(rejects);
            SampleReader reader = SampleReader.open(file, format, undecodable)) {
         Iterator<Sample> counted = new CountingProgress(reader, options.progress());
@@ -627,29 +336,29 @@ public final class LocalRunner {
         throw new RefineryException(rejects + ": cannot write: " + IoErrors.reason(e), e);
       }
     }), stats::add);
-    dropEmptyRejects();
+    folder.dropEmptyRejects();
     return stats;
   }
 
   /** Lets a global step observe every partition of the previous stage, then decide. */
   private GlobalStep.Decision globalStage(int stage, GlobalStep global,
       List<PartitionStats> previous) {
-    Path observed = work.resolve("g" + stage);
+    Path observed = folder.observed(stage);
     long[] firstOrdinal = firstOrdinals(previous);
     List<Serializable> observations = new ArrayList<>();
-    InOrder.run(indexes(previous.size()), options.workers(), tracked((i, p) -> {
-      Path done = observed.resolve(String.format("part-%05d.observed", p));
+    InOrder.run(indexes(previous.size()), options.workers(), stops.tracked((i, p) -> {
+      Path done = folder.observation(stage, p);
       try {
         Files.createDirectories(observed);
         if (options.resume() && Files.exists(done)) {
-          return readObject(done);
+          return RunFolder.readObservation(done);
         }
         Serializable observation;
         try (SampleReader reader = readPart(stage - 1, p)) {
-          observation = global.observe(p, firstOrdinal[p], new Checked(reader), observed);
+          observation = global.observe(p, firstOrdinal[p], stops.checked(reader), observed);
         }
         checkpoint();
-        writeObject(done, observation);
+        RunFolder.writeObservation(done, observation);
         return observation;
       } catch (IOException e) {
         throw new UncheckedIOException(e);
@@ -663,28 +372,12 @@ public final class LocalRunner {
     return decision;
   }
 
-  private static void writeObject(Path target, Serializable object) throws IOException {
-    AtomicFile file = new AtomicFile(target);
-    try (ObjectOutputStream out = new ObjectOutputStream(Files.newOutputStream(file.temp()))) {
-      out.writeObject(object);
-    }
-    file.commit();
-  }
-
-  private static Serializable readObject(Path file) throws IOException {
-    try (ObjectInputStream in = new ObjectInputStream(Files.newInputStream(file))) {
-      return (Serializable) in.readObject();
-    } catch (ClassNotFoundException e) {
-      throw new IOException(file + ": " + e.getMessage(), e);
-    }
-  }
-
   /** Applies a global step's decision, then the partition steps after it. */
   private List<PartitionStats> applyStage(int stage, GlobalStep global,
       GlobalStep.Decision decision, List<Step> after, List<PartitionStats> previous) {
     long[] firstOrdinal = firstOrdinals(previous);
     List<PartitionStats> stats = new ArrayList<>();
-    InOrder.run(indexes(previous.size()), options.workers(), tracked((i, p) -> {
+    InOrder.run(indexes(previous.size()), options.workers(), stops.tracked((i, p) -> {
       PartitionStats done = finished(stage, p);
       if (done != null) {
         return done;
@@ -702,7 +395,7 @@ public final class LocalRunner {
   }
 
   private SampleReader readPart(int stage, int partition) {
-    return readRows(part(stage, partition));
+    return readRows(folder.part(stage, partition));
   }
 
   private static SampleReader readRows(Path file) {
@@ -710,7 +403,7 @@ public final class LocalRunner {
         Formats.nemotron(), RejectHandler.FAIL);
   }
 
-  private static long[] firstOrdinals(List<PartitionStats> partitions) {
+  static long[] firstOrdinals(List<PartitionStats> partitions) {
     long[] first = new long[partitions.size()];
     long next = 0;
     for (int i = 0; i < partitions.size(); i++) {
@@ -720,7 +413,7 @@ public final class LocalRunner {
     return first;
   }
 
-  private static List<Integer> indexes(int n) {
+  static List<Integer> indexes(int n) {
     List<Integer> list = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
       list.add(i);
@@ -729,7 +422,7 @@ public final class LocalRunner {
   }
 
   private PartitionStats finished(int stage, int partition) {
-    Path marker = marker(stage, partition);
+    Path marker = folder.marker(stage, partition);
     if (!options.resume() || !Files.exists(marker)) {
       return null;
     }
@@ -744,8 +437,8 @@ public final class LocalRunner {
   private PartitionStats runSteps(int stage, int partition, Iterator<Sample> source,
       List<Step> steps, LongSupplier read, LongSupplier rejected) {
     StepChain chain = new StepChain(steps);
-    Path out = part(stage, partition);
-    Path dropped = dropped(stage, partition);
+    Path out = folder.part(stage, partition);
+    Path dropped = folder.dropped(stage, partition);
     boolean keepAll = pipeline.spec().keepDropped();
     // Drops that carry a detail (the benchmark item a sample matched) are always reported;
     // keep_dropped adds every other dropped row, and the rows themselves.
@@ -753,16 +446,16 @@ public final class LocalRunner {
     // The stage output lacks the rows steps dropped after one that reuses rows on a retry (a
     // generation the judge graded low): they are kept in the work folder for that retry.
     int reuser = firstReuser(steps);
-    DroppedWriter rowsAside = new DroppedWriter(droppedRows(stage, partition), true);
+    DroppedWriter rowsAside = new DroppedWriter(folder.droppedRows(stage, partition), true);
     long written = 0;
-    Path aside = earlier(stage, partition);
+    Path aside = folder.earlier(stage, partition);
     // A failed or stopped partition leaves no file under a final name: it is redone on resume.
     SampleWriter writer = SampleWriter.create(out, Formats.nemotron());
     try (EarlierOutput earlier = Files.exists(aside)
-        ? new EarlierOutput(aside, earlierDroppedRows(stage, partition),
-            earlierDrops(stage, partition), LocalRunner::readRows)
+        ? new EarlierOutput(aside, folder.earlierDroppedRows(stage, partition),
+            folder.earlierDrops(stage, partition), LocalRunner::readRows)
         : null) {
-      Iterator<Sample> it = chain.apply(new Checked(source), partition, pipeline.spec().seed(),
+      Iterator<Sample> it = chain.apply(stops.checked(source), partition, pipeline.spec().seed(),
           (index, step, reason, detail, sample) -> {
             if (keepAll || detail != null) {
               keep.write(step, reason, detail, sample);
@@ -787,12 +480,12 @@ public final class LocalRunner {
     PartitionStats stats = new PartitionStats(read.getAsLong(), rejected.getAsLong(), written,
         chain.stats());
     checkpoint();
-    writeAtomically(marker(stage, partition), stats.toJson());
+    writeAtomically(folder.marker(stage, partition), stats.toJson());
     // The new output holds every row the earlier one had that is still wanted.
     try {
       Files.deleteIfExists(aside);
-      Files.deleteIfExists(earlierDrops(stage, partition));
-      Files.deleteIfExists(earlierDroppedRows(stage, partition));
+      Files.deleteIfExists(folder.earlierDrops(stage, partition));
+      Files.deleteIfExists(folder.earlierDroppedRows(stage, partition));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -807,153 +500,6 @@ public final class LocalRunner {
       }
     }
     return steps.size();
-  }
-
-  /** Cuts the last stage's partitions into shards of (nearly) equal size, by global order. */
-  private List<Path> writeShards(int stage, List<PartitionStats> last) {
-    PipelineSpec.Output output = pipeline.spec().output();
-    long total = last.stream().mapToLong(PartitionStats::written).sum();
-    // More shards than rows would be empty files (100,000 of them for 2,000 rows): one row each
-    // at most, and one file when nothing is left.
-    int n = (int) Math.min(output.shards(), Math.max(1, total));
-    if (n < output.shards()) {
-      note("output.shards " + output.shards() + " is more than the " + total
-          + " rows written; wrote " + n + " shards");
-    }
-    long[] first = firstOrdinals(last);
-    List<Path> shards = new ArrayList<>();
-    for (int s = 0; s < n; s++) {
-      shards.add(run.resolve("data").resolve(String.format("train-%05d-of-%05d.%s", s, n,
-          output.format())));
-    }
-    InOrder.run(indexes(n), options.workers(), tracked((i, s) -> {
-      Path target = shards.get(s);
-      if (Files.exists(target)) {
-        return null;
-      }
-      long from = total * s / n;
-      long to = total * (s + 1) / n;
-      // A shard is under its name only when whole: resume skips the shards it finds.
-      SampleWriter writer = SampleWriter.create(target, Formats.nemotron());
-      try {
-        for (int p = 0; p < last.size() && first[p] < to; p++) {
-          long pFirst = first[p];
-          long pEnd = pFirst + last.get(p).written();
-          if (pEnd <= from) {
-            continue;
-          }
-          try (SampleReader reader = readPart(stage, p)) {
-            Iterator<Sample> rows = new Checked(reader);
-            long ordinal = pFirst;
-            while (rows.hasNext() && ordinal < to) {
-              Sample sample = rows.next();
-              if (ordinal >= from) {
-                writer.write(sample);
-              }
-              ordinal++;
-            }
-          }
-        }
-        writer.close();
-      } catch (RuntimeException | Error e) {
-        writer.abort();
-        throw e;
-      }
-      return null;
-    }), r -> { });
-    return shards;
-  }
-
-  /**
-   * The final tokenize step's output: the last stage's partitions, in global order, tokenized
-   * (and packed across partitions) into {@code tokenized/} with their token statistics. The
-   * statistics are written last, so a resumed run that finds them skips the stage.
-   */
-  private Map<String, Object> tokenizeStage(int stage, List<PartitionStats> last,
-      TokenizeStep step) {
-    TokenizeStep.Config c = step.config();
-    Path folder = run.resolve("tokenized");
-    Path out = folder.resolve(c.format() == TokenizedFormat.MEGATRON
-        ? "tokens" : "tokens." + c.format());
-    Path statsFile = folder.resolve("tokens.stats.json");
-    Map<String, Object> report = new LinkedHashMap<>();
-    report.put("files", c.format().files(out).stream().map(p -> run.relativize(p).toString())
-        .toList());
-    report.put("stats", run.relativize(statsFile).toString());
-    if (options.resume() && Files.exists(statsFile)) {
-      note("stage tokenize: already written, skipped");
-      return report;
-    }
-    TokenizeStep.Opened opened = step.opened();
-    TokenizeJob.Result result;
-    try (PartsInOrder parts = new PartsInOrder(stage, last.size());
-         TokenizedWriter writer = TokenizedWriter
-             .open(c.format(), out, opened.tokenizer().vocabSize(), c.labels())) {
-      result = TokenizeJob.run(parts, opened.sampleTokenizer(),
-          new TokenizeJob.Settings(c.limit(), c.pack(), c.packWindow(),
-              options.workers()), writer, null);
-      TokenizeJob.writeStats(statsFile, result, c.toJson());
-    } catch (IOException e) {
-      throw new RefineryException(out + ": cannot write: "
-          + IoErrors.reason(e), e);
-    }
-    report.put("rows", result.written());
-    report.put("tokens", result.tokens());
-    report.put("trained_tokens", result.stats().total().trainedTokens());
-    String line = "stage tokenize: " + result.read() + " samples, " + result.tokens()
-        + " tokens into " + result.written() + (c.pack() ? " sequences" : " samples");
-    if (result.packing() != null) {
-      line += String.format(Locale.ROOT, " (packing efficiency %.2f%%)",
-          100 * result.packing().efficiency());
-    }
-    note(line + " -> " + run.relativize(folder));
-    return report;
-  }
-
-  /** The samples of a stage's partitions one after the other, each part opened in turn. */
-  private final class PartsInOrder implements Iterator<TokenizeJob.Input>,
-      AutoCloseable {
-    private final int stage;
-    private final int parts;
-    private int nextPart;
-    private SampleReader current;
-
-    PartsInOrder(int stage, int parts) {
-      this.stage = stage;
-      this.parts = parts;
-    }
-
-    @Override
-    public boolean hasNext() {
-      while (current == null || !current.hasNext()) {
-        if (current != null) {
-          current.close();
-          current = null;
-        }
-        if (nextPart == parts) {
-          return false;
-        }
-        checkpoint();
-        current = readPart(stage, nextPart++);
-      }
-      return true;
-    }
-
-    @Override
-    public TokenizeJob.Input next() {
-      if (!hasNext()) {
-        throw new NoSuchElementException();
-      }
-      // The pipeline's samples no longer carry the split they were read from.
-      return new TokenizeJob.Input(current.next(), null);
-    }
-
-    @Override
-    public void close() {
-      if (current != null) {
-        current.close();
-      }
-    }
   }
 
   private Result summarize(List<List<PartitionStats>> stages, List<Path> shards) {
@@ -989,40 +535,7 @@ public final class LocalRunner {
 
   private void writeStats(Result r, List<Map<String, Object>> reports,
       Map<String, Object> tokenized, double seconds) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("read", r.read());
-    m.put("written", r.written());
-    m.put("dropped", r.dropped());
-    m.put("rejected", r.rejected());
-    if (r.repeated() != 0) {
-      m.put("repeated", r.repeated());
-    }
-    m.put("conserved", r.conserved());
-    List<Object> steps = new ArrayList<>();
-    for (StepStats s : r.steps()) {
-      Map<String, Object> step = new LinkedHashMap<>();
-      step.put("name", s.name());
-      step.put("in", s.in());
-      step.put("out", s.out());
-      step.put("dropped", s.dropped());
-      if (s.repeated() != 0) {
-        step.put("repeated", s.repeated());
-      }
-      if (!s.counted().isEmpty()) {
-        step.put("counted", s.counted());
-      }
-      step.put("seconds", Math.round(s.nanos() / 1e6) / 1e3);
-      steps.add(step);
-    }
-    m.put("steps", steps);
-    if (!reports.isEmpty()) {
-      m.put("global_steps", reports);
-    }
-    m.put("shards", r.shards().stream().map(p -> run.relativize(p).toString()).toList());
-    if (tokenized != null) {
-      m.put("tokenized", tokenized);
-    }
-    writeAtomically(run.resolve("stats.json"), Json.write(m) + "\n");
+    StatsJson.write(folder, r, reports, tokenized);
     note(String.format(Locale.ROOT, "finished in %.1f s", seconds));
   }
 
@@ -1031,221 +544,11 @@ public final class LocalRunner {
    * then) and tells the progress display.
    */
   private void note(String line) {
-    log(line);
+    folder.appendLog(line);
     options.progress().message(line);
-  }
-
-  /** Appends a line to run.log at once, and to nowhere else. */
-  private void log(String line) {
-    String stamped = Instant.now() + " " + line + "\n";
-    synchronized (logLock) {
-      try {
-        Files.writeString(run.resolve("run.log"), stamped, StandardCharsets.UTF_8,
-            StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-      } catch (IOException e) {
-        throw new RefineryException(run.resolve("run.log") + ": cannot write: "
-            + IoErrors.reason(e), e);
-      }
-    }
-  }
-
-  private void dropEmptyRejects() {
-    try (Stream<Path> s = Files.list(run.resolve("rejects"))) {
-      for (Path p : s.toList()) {
-        if (Files.size(p) == 0) {
-          Files.delete(p);
-        }
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 
   static void writeAtomically(Path target, String text) {
     AtomicFile.writeString(target, text);
-  }
-
-  /** Passes samples on, stopping at a checkpoint every 64 of them. */
-  private final class Checked implements Iterator<Sample> {
-    private final Iterator<Sample> source;
-    private int count;
-
-    Checked(Iterator<Sample> source) {
-      this.source = source;
-    }
-
-    @Override
-    public boolean hasNext() {
-      return source.hasNext();
-    }
-
-    @Override
-    public Sample next() {
-      if ((count++ & 63) == 0) {
-        checkpoint();
-      }
-      return source.next();
-    }
-  }
-
-  /** Counts rows for progress as the input stage reads them. */
-  private static final class CountingProgress implements Iterator<Sample> {
-    private final Iterator<Sample> source;
-    private final Progress progress;
-    private int pending;
-
-    CountingProgress(Iterator<Sample> source, Progress progress) {
-      this.source = source;
-      this.progress = progress;
-    }
-
-    @Override
-    public boolean hasNext() {
-      boolean more = source.hasNext();
-      if (!more && pending > 0) {
-        progress.rows(pending);
-        pending = 0;
-      }
-      return more;
-    }
-
-    @Override
-    public Sample next() {
-      Sample s = source.next();
-      if (++pending == 1024) {
-        progress.rows(pending);
-        pending = 0;
-      }
-      return s;
-    }
-  }
-
-  /**
-   * Drops what a global step decided, counted as that step's drops, and passes each kept sample
-   * on as many times as the decision says (extra copies counted as the step's repeats).
-   */
-  private static final class DecisionStep implements Step {
-    private final String name;
-    private final GlobalStep.PartitionDrops drops;
-    private final long firstOrdinal;
-    // A detail puts the row in rejects/ even without keep_dropped: asked only when it is kept.
-    private final boolean details;
-
-    DecisionStep(String name, GlobalStep.PartitionDrops drops, long firstOrdinal,
-        boolean details) {
-      this.name = name;
-      this.drops = drops;
-      this.firstOrdinal = firstOrdinal;
-      this.details = details;
-    }
-
-    @Override
-    public String name() {
-      return name;
-    }
-
-    @Override
-    public Iterator<Sample> apply(Iterator<Sample> samples, StepContext context) {
-      return new Iterator<>() {
-        private long ordinal = firstOrdinal;
-        private Sample current;
-        private int left;
-
-        @Override
-        public boolean hasNext() {
-          while (left == 0 && samples.hasNext()) {
-            Sample s = samples.next();
-            long at = ordinal++;
-            String reason = drops.dropReason(at);
-            if (reason != null) {
-              context.drop(s, reason, details ? drops.dropDetail(at) : null);
-              continue;
-            }
-            int copies = drops.copies(at);
-            if (copies < 1) {
-              throw new IllegalStateException(name + ": " + copies + " copies of a kept row");
-            }
-            if (copies > 1) {
-              context.repeated(s, copies - 1);
-            }
-            current = s;
-            left = copies;
-          }
-          return left > 0;
-        }
-
-        @Override
-        public Sample next() {
-          if (!hasNext()) {
-            throw new NoSuchElementException();
-          }
-          left--;
-          return current;
-        }
-      };
-    }
-  }
-
-  /**
-   * Keeps dropped rows aside: one JSON object per row with step, reason, detail and the sample
-   * (or only its uuid when the run does not keep dropped rows).
-   */
-  private static final class DroppedWriter {
-    private final Path path;
-    private final boolean withSample;
-    private AtomicFile file;
-    private Writer out;
-
-    DroppedWriter(Path path, boolean withSample) {
-      this.path = path;
-      this.withSample = withSample;
-    }
-
-    void write(String step, String reason, String detail, Sample sample) {
-      try {
-        if (out == null) {
-          file = new AtomicFile(path);
-          out = Files.newBufferedWriter(file.temp());
-        }
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("step", step);
-        m.put("reason", reason);
-        if (detail != null) {
-          m.put("detail", detail);
-        }
-        if (withSample) {
-          m.put("sample", Formats.nemotron().encode(sample));
-        } else {
-          m.put("uuid", sample.uuid());
-        }
-        out.write(Json.write(m));
-        out.write('\n');
-      } catch (IOException e) {
-        throw new RefineryException(path + ": cannot write: " + IoErrors.reason(e), e);
-      }
-    }
-
-    void abort() {
-      if (out != null) {
-        try {
-          out.close();
-        } catch (IOException ignored) {
-          // The temp file goes next either way.
-        }
-        out = null;
-        file.abort();
-      }
-    }
-
-    void close() {
-      if (out != null) {
-        try {
-          out.close();
-          file.commit();
-        } catch (IOException e) {
-          throw new RefineryException(path + ": cannot write: " + IoErrors.reason(e), e);
-        }
-      }
-    }
   }
 }

@@ -53,7 +53,7 @@ class FingerprintTest {
     }
     PipelineSpec spec = PipelineSpec.read(yaml);
     String here = LocalRunner.fingerprint(spec, Inputs.resolve(spec.input().path().toString()),
-        RunFolder.used(spec));
+        UsedFiles.used(spec));
     assertThat(fingerprints).containsExactly(here);
     // The benchmark file is part of the identity: changing it makes another run.
     assertThat(here).contains("bench.jsonl");

@@ -11,6 +11,6 @@ public final class PrintFingerprint {
     PipelineSpec spec = PipelineSpec.read(Path.of(args[0]));
     System.out.print(LocalRunner.fingerprint(spec,
         Inputs.resolve(spec.input().path().toString(), spec.input().splits()),
-        RunFolder.used(spec)));
+        UsedFiles.used(spec)));
   }
 }

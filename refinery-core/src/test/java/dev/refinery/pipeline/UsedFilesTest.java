@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class RunFolderTest {
+class UsedFilesTest {
   @TempDir Path dir;
 
   @Test
@@ -29,7 +29,7 @@ class RunFolderTest {
         output: {path: out}
         """, dir);
 
-    RunFolder.Usage used = RunFolder.used(spec);
+    UsedFiles.Usage used = UsedFiles.used(spec);
 
     assertThat(used.entries()).extracting(u -> u.step() + " " + u.param() + " "
         + dir.relativize(u.path())).containsExactly(

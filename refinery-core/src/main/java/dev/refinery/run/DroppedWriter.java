@@ -1,0 +1,77 @@
+package dev.refinery.run;
+
+import dev.refinery.RefineryException;
+import dev.refinery.format.Formats;
+import dev.refinery.internal.IoErrors;
+import dev.refinery.internal.Json;
+import dev.refinery.io.AtomicFile;
+import dev.refinery.sample.Sample;
+import java.io.IOException;
+import java.io.Writer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Keeps dropped rows aside: one JSON object per row with step, reason, detail and the sample
+ * (or only its uuid when the run does not keep dropped rows).
+ */
+public final class DroppedWriter {
+  private final Path path;
+  private final boolean withSample;
+  private AtomicFile file;
+  private Writer out;
+
+  public DroppedWriter(Path path, boolean withSample) {
+    this.path = path;
+    this.withSample = withSample;
+  }
+
+  public void write(String step, String reason, String detail, Sample sample) {
+    try {
+      if (out == null) {
+        file = new AtomicFile(path);
+        out = Files.newBufferedWriter(file.temp());
+      }
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("step", step);
+      m.put("reason", reason);
+      if (detail != null) {
+        m.put("detail", detail);
+      }
+      if (withSample) {
+        m.put("sample", Formats.nemotron().encode(sample));
+      } else {
+        m.put("uuid", sample.uuid());
+      }
+      out.write(Json.write(m));
+      out.write('\n');
+    } catch (IOException e) {
+      throw new RefineryException(path + ": cannot write: " + IoErrors.reason(e), e);
+    }
+  }
+
+  public void abort() {
+    if (out != null) {
+      try {
+        out.close();
+      } catch (IOException ignored) {
+        // The temp file goes next either way.
+      }
+      out = null;
+      file.abort();
+    }
+  }
+
+  public void close() {
+    if (out != null) {
+      try {
+        out.close();
+        file.commit();
+      } catch (IOException e) {
+        throw new RefineryException(path + ": cannot write: " + IoErrors.reason(e), e);
+      }
+    }
+  }
+}
