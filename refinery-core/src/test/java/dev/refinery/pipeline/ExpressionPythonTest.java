@@ -91,7 +91,15 @@ class ExpressionPythonTest {
             .build(),
         Sample.builder().category("chat")
             .messages(List.of(Message.of("user", "hi"), Message.of("assistant", "hello")))
-            .extra(Map.of("extra_col", 41L, "score", 0.125)).build());
+            .extra(extras()).build());
+  }
+
+  /** In a fixed order: the recorded task is compared as text (Map.of's order varies by JVM). */
+  private static Map<String, Object> extras() {
+    Map<String, Object> extra = new LinkedHashMap<>();
+    extra.put("extra_col", 41L);
+    extra.put("score", 0.125);
+    return extra;
   }
 
   private static final String PYTHON = """
