@@ -5,6 +5,7 @@ import dev.refinery.io.InputFile;
 import dev.refinery.io.RawRow;
 import dev.refinery.io.RowReader;
 import dev.refinery.io.RowReaders;
+import dev.refinery.sample.Message;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,6 +26,16 @@ public final class Formats {
   }
 
   private Formats() {}
+
+  /**
+   * A message as a v1 row holds it (role, content, tool_calls with their extras, then the
+   * message's own extra keys), without a {@code tool_calls} key when it has no calls.
+   */
+  public static Map<String, Object> v1Message(Message m) {
+    Map<String, Object> out = NemotronFormat.encodeMessage(m);
+    out.remove("tool_calls", null);
+    return out;
+  }
 
   public static Format nemotron() {
     return BY_NAME.get("nemotron");

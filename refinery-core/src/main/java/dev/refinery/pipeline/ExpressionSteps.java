@@ -3,10 +3,10 @@ package dev.refinery.pipeline;
 import dev.refinery.RefineryException;
 import dev.refinery.filter.Param;
 import dev.refinery.filter.Params;
+import dev.refinery.format.Formats;
 import dev.refinery.internal.Json;
 import dev.refinery.sample.Message;
 import dev.refinery.sample.Sample;
-import dev.refinery.sample.ToolCall;
 import dev.refinery.sample.ToolDefinitions;
 import dev.refinery.template.jinja.Expression;
 import java.util.ArrayList;
@@ -147,34 +147,12 @@ final class ExpressionSteps {
     vars.put("reasoning", s.reasoning());
     List<Object> messages = new ArrayList<>(s.messages().size());
     for (Message m : s.messages()) {
-      messages.add(message(m));
+      messages.add(Formats.v1Message(m));
     }
     vars.put("messages", messages);
     vars.put("tools", ToolDefinitions.tools(s.metadata()));
     vars.put("metadata", metadata);
     return vars;
-  }
-
-  private static Map<String, Object> message(Message m) {
-    Map<String, Object> d = new LinkedHashMap<>();
-    d.put("role", m.role());
-    d.put("content", m.content());
-    if (m.toolCalls() != null) {
-      List<Object> calls = new ArrayList<>();
-      for (ToolCall c : m.toolCalls()) {
-        Map<String, Object> fn = new LinkedHashMap<>();
-        fn.put("name", c.name());
-        fn.put("arguments", c.arguments());
-        Map<String, Object> call = new LinkedHashMap<>();
-        call.put("id", c.id());
-        call.put("type", c.type());
-        call.put("function", fn);
-        calls.add(call);
-      }
-      d.put("tool_calls", calls);
-    }
-    m.extra().forEach(d::putIfAbsent);
-    return d;
   }
 
   /**
