@@ -8,6 +8,7 @@ import dev.refinery.io.Location;
 import dev.refinery.io.RawRow;
 import dev.refinery.io.RowReader;
 import dev.refinery.io.RowReaders;
+import dev.refinery.sample.RowId;
 import dev.refinery.sample.Sample;
 import java.io.Closeable;
 import java.io.IOException;
@@ -39,6 +40,9 @@ public final class SampleReader implements Iterator<Sample>, Closeable {
   private final LongPredicate keep;
   private long index;
   private long passedOver;
+  // Row ids: the first file's index in the run's input order, and the record's place in its file.
+  private int firstFileId;
+  private long position;
 
   private SampleReader(List<InputFile> files, Format format, RejectHandler onReject,
       long firstIndex, LongPredicate keep) {
@@ -72,6 +76,17 @@ public final class SampleReader implements Iterator<Sample>, Closeable {
     return new SampleReader(List.of(file), format, onReject);
   }
 
+  /**
+   * Reads one file that is input {@code fileId} of a run: its samples get row ids {@code
+   * (fileId, n)}, n counting the file's records from 0, good or bad.
+   */
+  public static SampleReader open(InputFile file, int fileId, Format format,
+      RejectHandler onReject) {
+    SampleReader reader = new SampleReader(List.of(file), format, onReject);
+    reader.firstFileId = fileId;
+    return reader;
+  }
+
   @Override
   public boolean hasNext() {
     if (next != null) {
@@ -84,6 +99,7 @@ public final class SampleReader implements Iterator<Sample>, Closeable {
             return false;
           }
           current = RowReaders.open(files.get(fileIndex));
+          position = 0;
         }
         RawRow row = current.next();
         if (row == null) {
@@ -91,6 +107,7 @@ public final class SampleReader implements Iterator<Sample>, Closeable {
           current = null;
           continue;
         }
+        long at = position++;
         if (keep != null && !keep.test(index++)) {
           passedOver++;
           continue;
@@ -101,7 +118,7 @@ public final class SampleReader implements Iterator<Sample>, Closeable {
           continue;
         }
         try {
-          next = format.decode(row.fields());
+          next = format.decode(row.fields()).withId(RowId.of(firstFileId + fileIndex, at));
           nextLocation = row.location();
           nextRow = row;
           return true;

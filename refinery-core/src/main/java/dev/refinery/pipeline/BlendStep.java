@@ -87,7 +87,7 @@ final class BlendStep implements GlobalStep {
         PARAMS, BlendStep::create);
   }
 
-  private static Object create(Params p, Path base, String where) {
+  private static Step create(Params p, Path base, String where) {
     Map<String, Double> weights = p.getDoubleMap("weights");
     if (weights.isEmpty()) {
       throw new RefineryException(where + ".weights: give at least one group's weight");

@@ -86,7 +86,7 @@ final class ConsistencyStep implements GlobalStep {
         + "groups reaching min_agreement; writes " + VOTES, PARAMS, ConsistencyStep::create);
   }
 
-  private static Object create(Params p, Path base, String where) {
+  private static Step create(Params p, Path base, String where) {
     SplitKey key;
     try {
       key = SplitKey.parse(p.getString("key"));

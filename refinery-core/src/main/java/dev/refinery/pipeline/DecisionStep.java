@@ -8,7 +8,7 @@ import java.util.NoSuchElementException;
  * Drops what a global step decided, counted as that step's drops, and passes each kept sample
  * on as many times as the decision says (extra copies counted as the step's repeats).
  */
-final class DecisionStep implements Step {
+final class DecisionStep implements MapStep {
   private final String name;
   private final GlobalStep.PartitionDrops drops;
   private final long firstOrdinal;
@@ -34,6 +34,7 @@ final class DecisionStep implements Step {
       private long ordinal = firstOrdinal;
       private Sample current;
       private int left;
+      private int copy;
 
       @Override
       public boolean hasNext() {
@@ -54,6 +55,7 @@ final class DecisionStep implements Step {
           }
           current = s;
           left = copies;
+          copy = 0;
         }
         return left > 0;
       }
@@ -64,7 +66,10 @@ final class DecisionStep implements Step {
           throw new NoSuchElementException();
         }
         left--;
-        return current;
+        // Each extra copy is a row of its own: its id derives from the original's.
+        int k = copy++;
+        return k == 0 || current.id() == null ? current
+            : current.withId(current.id().derive(k - 1));
       }
     };
   }

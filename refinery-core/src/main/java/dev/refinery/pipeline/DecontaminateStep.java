@@ -19,7 +19,7 @@ import java.util.Optional;
  * beside the row when the run keeps dropped rows. The index is built once and shared by all
  * partitions (on Spark: broadcast).
  */
-final class DecontaminateStep implements Step {
+final class DecontaminateStep implements MapStep {
   private final DecontaminationFilter filter;
 
   private DecontaminateStep(DecontaminationFilter filter) {
@@ -33,7 +33,7 @@ final class DecontaminateStep implements Step {
         DecontaminationFilter.PARAMS, DecontaminateStep::create);
   }
 
-  private static Object create(Params params, Path base, String where) {
+  private static Step create(Params params, Path base, String where) {
     // Benchmark paths are relative to the pipeline file, like every other path in it.
     Map<String, Object> values = new LinkedHashMap<>(params.asMap());
     List<String> resolved = new ArrayList<>();

@@ -74,7 +74,7 @@ final class ExpressionSteps {
   }
 
   /** {@code filter: {where: EXPR}}; {@code spec} has been seen to hold {@code where}. */
-  static Step compileWhere(PipelineSpec.StepSpec spec) {
+  static MapStep compileWhere(PipelineSpec.StepSpec spec) {
     for (String k : spec.params().keySet()) {
       if (!k.equals("where")) {
         throw new RefineryException(spec.where(k) + ": a filter with 'where' takes no '" + k
@@ -87,7 +87,7 @@ final class ExpressionSteps {
     return new WhereStep(compile(source, spec.where("where")));
   }
 
-  static Step compileMap(PipelineSpec.StepSpec spec) {
+  static MapStep compileMap(PipelineSpec.StepSpec spec) {
     Params p = Params.resolve(mapType().params(), spec.params(), spec.where(), spec::where);
     Map<String, Expression> set = new LinkedHashMap<>();
     p.getStringMap("set").forEach((field, source) -> {
@@ -174,7 +174,7 @@ final class ExpressionSteps {
   }
 
   /** Keeps the rows where an expression is true as Python's {@code bool()} says. */
-  static final class WhereStep implements Step {
+  static final class WhereStep implements MapStep {
     private static final long serialVersionUID = 1L;
     private final Expression where;
 
@@ -216,7 +216,7 @@ final class ExpressionSteps {
    * the fields does not matter), then removes the extra columns to drop. Counts {@code
    * changed_FIELD} per field whose value changed, {@code unchanged} for rows left as they were.
    */
-  static final class SetStep implements Step {
+  static final class SetStep implements MapStep {
     private static final long serialVersionUID = 1L;
     private final Map<String, Expression> set;
     private final List<String> drop;

@@ -16,7 +16,7 @@ import java.util.Map;
  * scoreOnly} nothing is dropped and the scores go into the sample's metadata under {@code
  * refinery_scores.<filter>}, for tuning thresholds later.
  */
-final class FilterStep implements Step {
+final class FilterStep implements MapStep {
   static final String SCORES_KEY = "refinery_scores";
 
   private final Filter<?> filter;

@@ -16,6 +16,7 @@ import dev.refinery.generate.ReasoningMode;
 import dev.refinery.generate.RetryPolicy;
 import dev.refinery.internal.Errors;
 import dev.refinery.run.InOrder;
+import dev.refinery.sample.RowId;
 import dev.refinery.sample.Sample;
 import java.net.URI;
 import java.time.Duration;
@@ -47,7 +48,7 @@ import java.util.NoSuchElementException;
  * one error); so does a partition where more than {@code max_failure_rate} of the generations
  * failed (from the 50th on), or all of them did.
  */
-final class GenerateStep implements Step {
+final class GenerateStep implements MapStep {
   private static final long serialVersionUID = 1L;
   static final String FAILED = "generation_failed";
 
@@ -75,7 +76,7 @@ final class GenerateStep implements Step {
           "both"),
       Param.choice("mode_style", "detailed-thinking", "how the model is switched",
           "detailed-thinking", "slash-think", "qwen3", "deepseek-r1"),
-      Param.of("n", Param.Type.INT, 1L, "responses per prompt and mode").between(1, Integer.MAX_VALUE),
+      Param.of("n", Param.Type.INT, 1L, "responses per prompt and mode").between(1, (RowId.MAX_COMPONENT + 1) / 2),
       Param.of("concurrency", Param.Type.INT, 8L, "requests in flight per partition").between(1, Integer.MAX_VALUE),
       Param.of("temperature", Param.Type.DOUBLE, -1.0, "sampling temperature (-1: the server's)").atLeast(-1),
       Param.of("top_p", Param.Type.DOUBLE, -1.0, "nucleus sampling (-1: the server's)").between(-1, 1),
@@ -162,7 +163,16 @@ final class GenerateStep implements Step {
    * row an earlier run made for it (null: request it).
    */
   private record Task(Sample prompt, ReasoningMode mode, int index, boolean first,
-                      Sample earlier) {}
+                      Sample earlier, int component) {
+
+    /**
+     * The row as this task's: its id derived from the prompt's by (mode, sample index), so the
+     * row sorts after its prompt and in the order requests were planned, however they ran.
+     */
+    Sample own(Sample row) {
+      return prompt.id() == null ? row : row.withId(prompt.id().derive(component));
+    }
+  }
 
   private record Done(Task task, Generation generation) {}
 
@@ -180,11 +190,12 @@ final class GenerateStep implements Step {
       public boolean hasNext() {
         if (pending.isEmpty() && prompts.hasNext()) {
           Sample p = prompts.next();
+          int component = 0;
           for (ReasoningMode m : config.modes()) {
             for (int i = 0; i < config.n(); i++) {
               // Looked up here, on the one thread that pulls tasks in order.
               pending.add(new Task(p, m, i, pending.isEmpty(),
-                  earlier.find(Generator.rowUuid(p, m, i))));
+                  earlier.find(Generator.rowUuid(p, m, i)), component++));
             }
           }
         }
@@ -226,10 +237,10 @@ final class GenerateStep implements Step {
             throw stop;
           }
           if (g.failed()) {
-            context.drop(d.task().prompt().withUuid(g.failure().uuid()), FAILED,
+            context.drop(d.task().own(d.task().prompt().withUuid(g.failure().uuid())), FAILED,
                 failure(g.failure()));
           } else {
-            next = g.row();
+            next = d.task().own(g.row());
           }
         }
         return true;

@@ -14,7 +14,7 @@ import java.util.Map;
  * partition through the {@link Decision}. Each phase is separate, so the phases map onto cluster
  * stages; observations are serializable, so a resumed run keeps the finished ones.
  */
-public interface GlobalStep extends Serializable {
+public non-sealed interface GlobalStep extends Step {
   String name();
 
   /**

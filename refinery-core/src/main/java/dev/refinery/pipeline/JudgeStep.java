@@ -56,7 +56,7 @@ import java.util.regex.Pattern;
  * is passed on as it was (counted as a request that succeeded); one this step dropped as {@code
  * judge_low_grade} or {@code judge_unparseable} is dropped again with the same detail.
  */
-final class JudgeStep implements Step {
+final class JudgeStep implements MapStep {
   private static final long serialVersionUID = 1L;
   static final String LOW_GRADE = "judge_low_grade";
   static final String UNPARSEABLE = "judge_unparseable";

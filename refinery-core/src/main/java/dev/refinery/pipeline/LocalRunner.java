@@ -19,6 +19,7 @@ import dev.refinery.io.ParquetFiles;
 import dev.refinery.run.DroppedWriter;
 import dev.refinery.run.InOrder;
 import dev.refinery.run.RunFolder;
+import dev.refinery.run.StageFiles;
 import dev.refinery.sample.Sample;
 import java.io.IOException;
 import java.io.Serializable;
@@ -172,24 +173,24 @@ public final class LocalRunner {
     note("run " + spec.source() + " -> " + run + " (" + inputs.size() + " input files, "
         + options.workers() + " workers" + (options.resume() ? ", resuming" : "") + ")");
 
-    List<List<Object>> segments = pipeline.segments();
+    List<List<Step>> segments = pipeline.segments();
     options.progress().start(expectedRows(inputs));
-    List<PartitionStats> first = inputStage(inputs, format, steps(segments.get(0)));
+    List<PartitionStats> first = inputStage(inputs, format, mapSteps(segments.get(0)));
     options.progress().finish();
     List<List<PartitionStats>> stages = new ArrayList<>();
     stages.add(first);
     List<Map<String, Object>> reports = new ArrayList<>();
     for (int k = 1; k < segments.size(); k++) {
-      GlobalStep global = (GlobalStep) segments.get(k).get(0);
-      List<Step> after = steps(segments.get(k).subList(1, segments.get(k).size()));
+      Step head = segments.get(k).get(0);
+      List<MapStep> after = mapSteps(segments.get(k).subList(1, segments.get(k).size()));
       List<PartitionStats> previous = stages.get(k - 1);
-      GlobalStep.Decision decision = globalStage(k, global, previous);
+      StageDecision decision = decide(k, head, previous);
       Map<String, Object> report = new LinkedHashMap<>();
-      report.put("step", global.name());
+      report.put("step", head.name());
       report.put("report", decision.report());
       reports.add(report);
       decision.files().forEach((name, text) -> writeAtomically(run.resolve(name), text));
-      stages.add(applyStage(k, global, decision, after, previous));
+      stages.add(applyStage(k, decision, after, previous));
     }
     int lastStage = segments.size() - 1;
     List<PartitionStats> last = stages.get(lastStage);
@@ -219,10 +220,48 @@ public final class LocalRunner {
     return result;
   }
 
-  private static List<Step> steps(List<Object> objects) {
-    List<Step> steps = new ArrayList<>();
-    objects.forEach(o -> steps.add((Step) o));
+  private static List<MapStep> mapSteps(List<Step> segment) {
+    List<MapStep> steps = new ArrayList<>();
+    segment.forEach(s -> steps.add((MapStep) s));
     return steps;
+  }
+
+  /**
+   * The whole-input phase of the step that opens stage {@code stage}: what each partition of the
+   * stage then runs before the stage's map steps.
+   */
+  private StageDecision decide(int stage, Step head, List<PartitionStats> previous) {
+    StageInput input = new StageInput(folder, stage, previous.size(), p -> readPart(stage - 1, p),
+        options.workers(), options.resume(), stops, pipeline.spec().seed(),
+        pipeline.spec().keepDropped(), this::note);
+    if (head instanceof KeyedStep keyed) {
+      return KeyedStage.decide(keyed, input);
+    }
+    if (head instanceof PlannedStep<?> planned) {
+      return PlannedStage.decide(planned, input);
+    }
+    GlobalStep global = (GlobalStep) head;
+    GlobalStep.Decision decision = globalStage(stage, global, previous);
+    long[] firstOrdinal = firstOrdinals(previous);
+    boolean details = pipeline.spec().keepDropped();
+    return new StageDecision() {
+      @Override
+      public StageDecision.Part open(int partition) {
+        GlobalStep.PartitionDrops drops = decision.open(firstOrdinal[partition]);
+        MapStep step = new DecisionStep(global.name(), drops, firstOrdinal[partition], details);
+        return new StageDecision.Part(step, drops::close);
+      }
+
+      @Override
+      public Map<String, Object> report() {
+        return decision.report();
+      }
+
+      @Override
+      public Map<String, String> files() {
+        return decision.files();
+      }
+    };
   }
 
   /**
@@ -317,7 +356,7 @@ public final class LocalRunner {
 
   /** Decodes every input file and runs the first segment's steps on it. */
   private List<PartitionStats> inputStage(List<InputFile> inputs, Format format,
-      List<Step> steps) {
+      List<MapStep> steps) {
     List<PartitionStats> stats = new ArrayList<>();
     InOrder.run(inputs, options.workers(), stops.tracked((index, file) -> {
       PartitionStats done = finished(0, index);
@@ -327,7 +366,7 @@ public final class LocalRunner {
       }
       Path rejects = folder.undecodable(index);
       try (RejectsWriter undecodable = new RejectsWriter(rejects);
-           SampleReader reader = SampleReader.open(file, format, undecodable)) {
+           SampleReader reader = SampleReader.open(file, index, format, undecodable)) {
         Iterator<Sample> counted = new CountingProgress(reader, options.progress());
         PartitionStats result = runSteps(0, index, counted, steps, reader::read,
             undecodable::count);
@@ -372,21 +411,19 @@ public final class LocalRunner {
     return decision;
   }
 
-  /** Applies a global step's decision, then the partition steps after it. */
-  private List<PartitionStats> applyStage(int stage, GlobalStep global,
-      GlobalStep.Decision decision, List<Step> after, List<PartitionStats> previous) {
-    long[] firstOrdinal = firstOrdinals(previous);
+  /** Applies a step's decision, then the map steps after it, to every partition. */
+  private List<PartitionStats> applyStage(int stage, StageDecision decision, List<MapStep> after,
+      List<PartitionStats> previous) {
     List<PartitionStats> stats = new ArrayList<>();
     InOrder.run(indexes(previous.size()), options.workers(), stops.tracked((i, p) -> {
       PartitionStats done = finished(stage, p);
       if (done != null) {
         return done;
       }
-      List<Step> own = new ArrayList<>();
-      try (GlobalStep.PartitionDrops drops = decision.open(firstOrdinal[p]);
+      List<MapStep> own = new ArrayList<>();
+      try (StageDecision.Part part = decision.open(p);
            SampleReader reader = readPart(stage - 1, p)) {
-        own.add(new DecisionStep(global.name(), drops, firstOrdinal[p],
-            pipeline.spec().keepDropped()));
+        own.add(part.step());
         own.addAll(after);
         return runSteps(stage, p, reader, own, () -> 0L, () -> 0L);
       }
@@ -399,8 +436,7 @@ public final class LocalRunner {
   }
 
   private static SampleReader readRows(Path file) {
-    return SampleReader.open(new InputFile(file, null, FileKind.JSONL),
-        Formats.nemotron(), RejectHandler.FAIL);
+    return StageFiles.reader(file);
   }
 
   static long[] firstOrdinals(List<PartitionStats> partitions) {
@@ -435,7 +471,7 @@ public final class LocalRunner {
 
   /** Runs steps over one partition into the stage's output, and marks it done. */
   private PartitionStats runSteps(int stage, int partition, Iterator<Sample> source,
-      List<Step> steps, LongSupplier read, LongSupplier rejected) {
+      List<MapStep> steps, LongSupplier read, LongSupplier rejected) {
     StepChain chain = new StepChain(steps);
     Path out = folder.part(stage, partition);
     Path dropped = folder.dropped(stage, partition);
@@ -450,7 +486,7 @@ public final class LocalRunner {
     long written = 0;
     Path aside = folder.earlier(stage, partition);
     // A failed or stopped partition leaves no file under a final name: it is redone on resume.
-    SampleWriter writer = SampleWriter.create(out, Formats.nemotron());
+    SampleWriter writer = StageFiles.writer(out);
     try (EarlierOutput earlier = Files.exists(aside)
         ? new EarlierOutput(aside, folder.earlierDroppedRows(stage, partition),
             folder.earlierDrops(stage, partition), LocalRunner::readRows)
@@ -493,7 +529,7 @@ public final class LocalRunner {
   }
 
   /** The index of the first step that reuses earlier rows, or the number of steps. */
-  private static int firstReuser(List<Step> steps) {
+  private static int firstReuser(List<MapStep> steps) {
     for (int i = 0; i < steps.size(); i++) {
       if (steps.get(i).reusesEarlierRows()) {
         return i;

@@ -4,11 +4,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A pipeline ready to run: the spec, and its steps built and checked, each a {@link Step} or a
- * {@link GlobalStep}. Compiling checks every step kind and parameter, so a bad spec fails before
- * any work starts.
+ * A pipeline ready to run: the spec, and its steps built and checked. Compiling checks every step
+ * kind and parameter, so a bad spec fails before any work starts.
  */
-public record Pipeline(PipelineSpec spec, List<Object> steps) {
+public record Pipeline(PipelineSpec spec, List<Step> steps) {
 
   public Pipeline {
     steps = List.copyOf(steps);
@@ -20,7 +19,7 @@ public record Pipeline(PipelineSpec spec, List<Object> steps) {
     } catch (dev.refinery.RefineryException e) {
       throw new dev.refinery.RefineryException(spec.input().where() + ": " + e.getMessage(), e);
     }
-    List<Object> steps = new ArrayList<>();
+    List<Step> steps = new ArrayList<>();
     for (PipelineSpec.StepSpec s : spec.steps()) {
       steps.add(StepTypes.compile(s, spec.baseDir()));
     }
@@ -38,7 +37,7 @@ public record Pipeline(PipelineSpec spec, List<Object> steps) {
     return new Pipeline(spec, steps);
   }
 
-  private static int lastBlend(List<Object> steps) {
+  private static int lastBlend(List<Step> steps) {
     int last = -1;
     for (int i = 0; i < steps.size(); i++) {
       if (steps.get(i) instanceof BlendStep) {
@@ -53,12 +52,15 @@ public record Pipeline(PipelineSpec spec, List<Object> steps) {
     return !steps.isEmpty() && steps.get(steps.size() - 1) instanceof TokenizeStep t ? t : null;
   }
 
-  /** The steps split at each global step: runs of partition steps with a global step between. */
-  public List<List<Object>> segments() {
-    List<List<Object>> segments = new ArrayList<>();
-    List<Object> current = new ArrayList<>();
-    for (Object step : steps) {
-      if (step instanceof GlobalStep) {
+  /**
+   * The steps split into stages: each stage but the first opens with a step that is not a
+   * {@link MapStep} (it needs the whole input), followed by the map steps up to the next one.
+   */
+  public List<List<Step>> segments() {
+    List<List<Step>> segments = new ArrayList<>();
+    List<Step> current = new ArrayList<>();
+    for (Step step : steps) {
+      if (!(step instanceof MapStep)) {
         segments.add(current);
         current = new ArrayList<>();
       }

@@ -57,7 +57,7 @@ final class PromptSteps {
             new PromptOptions(null, null, ReasoningToggle.parse(p.getString("style")))));
   }
 
-  private static Step createTemplate(Params p, java.nio.file.Path base, String where) {
+  private static MapStep createTemplate(Params p, java.nio.file.Path base, String where) {
     String use = p.getString("use");
     String category = p.getString("category");
     String template = p.getString("template");
@@ -104,7 +104,7 @@ final class PromptSteps {
   }
 
   /** Applies prompt options to every sample; counts each action in the step's stats. */
-  static final class PromptStep implements Step {
+  static final class PromptStep implements MapStep {
     private static final long serialVersionUID = 1L;
     private final String name;
     private final PromptOptions options;

@@ -12,7 +12,7 @@ import java.util.TreeMap;
  * drops by reason and the time spent in the step itself (its iterator's time minus its input's).
  */
 final class StepChain {
-  private final List<Step> steps;
+  private final List<MapStep> steps;
   private final long[] in;
   private final long[] out;
   private final long[] nanos;
@@ -20,7 +20,7 @@ final class StepChain {
   private final List<Map<String, Long>> dropped = new ArrayList<>();
   private final List<Map<String, Long>> counts = new ArrayList<>();
 
-  StepChain(List<Step> steps) {
+  StepChain(List<MapStep> steps) {
     this.steps = steps;
     this.in = new long[steps.size()];
     this.out = new long[steps.size()];
@@ -50,7 +50,7 @@ final class StepChain {
     Iterator<Sample> it = new Timed(source, -1);
     for (int i = 0; i < steps.size(); i++) {
       int index = i;
-      Step step = steps.get(i);
+      MapStep step = steps.get(i);
       // A step's own earlier drops are told apart by its name: not when two steps share it.
       boolean unique = steps.stream().filter(o -> o.name().equals(step.name())).count() == 1;
       StepContext.EarlierRows rows = earlier == null ? StepContext.EarlierRows.NONE

@@ -37,7 +37,7 @@ public interface StepContext {
    * The rows this stage wrote for this partition in an earlier run whose requests partly failed,
    * found by uuid, so that a resumed retry reuses what a step already had instead of asking a
    * server again; {@link EarlierRows#NONE} otherwise. Runners offer them to a step only when
-   * every later step of its stage is {@link Step#idempotent()}, so an earlier row is what the
+   * every later step of its stage is {@link MapStep#idempotent()}, so an earlier row is what the
    * step itself would pass on again.
    */
   default EarlierRows earlierRows() {

@@ -7,7 +7,7 @@ import java.util.List;
 
 /**
  * A kind of step as pipelines name it ({@code filter}, {@code exact_dedup}, ...): a one-line
- * description, its parameters with defaults, and how to build the step ({@link Step} or {@link
+ * description, its parameters with defaults, and how to build the step ({@link MapStep} or {@link
  * GlobalStep}) from checked values.
  */
 public record StepType(String name, String description, List<Param> params, Factory factory) {
@@ -19,6 +19,6 @@ public record StepType(String name, String description, List<Param> params, Fact
   /** Builds a step; {@code base} resolves relative paths in parameters. */
   @FunctionalInterface
   public interface Factory {
-    Object create(Params params, Path base, String where);
+    Step create(Params params, Path base, String where);
   }
 }

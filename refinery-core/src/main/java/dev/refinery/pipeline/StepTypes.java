@@ -61,7 +61,7 @@ public final class StepTypes {
   }
 
   /** Builds the step a spec names, checking its kind and every parameter. */
-  public static Object compile(PipelineSpec.StepSpec spec, Path base) {
+  public static Step compile(PipelineSpec.StepSpec spec, Path base) {
     StepType type = BY_NAME.get(spec.kind());
     if (type == null) {
       throw new RefineryException(spec.where() + ": unknown step '" + spec.kind()
@@ -95,7 +95,7 @@ public final class StepTypes {
     return new RefineryException(spec.where() + ": " + message, e);
   }
 
-  private static Step compileFilter(PipelineSpec.StepSpec spec, Path base) {
+  private static MapStep compileFilter(PipelineSpec.StepSpec spec, Path base) {
     Object name = spec.params().get("name");
     if (!(name instanceof String filterName)) {
       throw new RefineryException(spec.where() + ": a filter step needs 'name' (or 'where' and"

@@ -32,7 +32,7 @@ import java.util.Map;
  * asked) with {@link TokenizeJob} into {@code tokenized/} of the run folder, with their token
  * statistics. Serializable: the tokenizer is opened lazily where the step runs.
  */
-final class TokenizeStep implements Step {
+final class TokenizeStep implements MapStep {
   static final String OVER_MAX_LENGTH = "over_max_length";
 
   /** The step's settings as checked values. */
@@ -114,7 +114,7 @@ final class TokenizeStep implements Step {
         PARAMS, TokenizeStep::create);
   }
 
-  private static Object create(Params p, Path base, String where) {
+  private static Step create(Params p, Path base, String where) {
     String tok = p.getString("tokenizer").trim();
     if (!Tokenizers.ENCODINGS.contains(tok.toLowerCase(Locale.ROOT))) {
       Path path = base.resolve(tok).normalize();

@@ -9,6 +9,11 @@ import java.util.Map;
  * a JSON string (tool definitions of tool_calling rows live in {@code metadata.tools}); {@code
  * reasoning} is "on" or "off" in well-formed data but is kept as read. Columns the schema does not
  * name ride along in {@code extra}.
+ *
+ * <p>{@code id} is where the row came from in a run ({@link RowId}), given by the run's reader and
+ * kept by every change made through {@link #toBuilder()}; null for a sample built in code. It is
+ * not part of the row's content: it is never written to a dataset, and two samples with the same
+ * fields are equal whatever their ids.
  */
 public record Sample(
     String uuid,
@@ -19,7 +24,8 @@ public record Sample(
     String reasoning,
     List<Message> messages,
     String metadata,
-    Map<String, Object> extra) {
+    Map<String, Object> extra,
+    RowId id) {
 
   public static final String REASONING_ON = "on";
   public static final String REASONING_OFF = "off";
@@ -27,6 +33,38 @@ public record Sample(
   public Sample {
     messages = messages == null ? List.of() : List.copyOf(messages);
     extra = Extras.copyOf(extra);
+  }
+
+  /** A sample without an id (built in code, not read by a run). */
+  public Sample(String uuid, String license, String generator, String version, String category,
+      String reasoning, List<Message> messages, String metadata, Map<String, Object> extra) {
+    this(uuid, license, generator, version, category, reasoning, messages, metadata, extra, null);
+  }
+
+  /** The same row with id {@code newId}. */
+  public Sample withId(RowId newId) {
+    return new Sample(uuid, license, generator, version, category, reasoning, messages, metadata,
+        extra, newId);
+  }
+
+  /** Content equality: the id says where a row came from, not what it is. */
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof Sample s && java.util.Objects.equals(uuid, s.uuid)
+        && java.util.Objects.equals(license, s.license)
+        && java.util.Objects.equals(generator, s.generator)
+        && java.util.Objects.equals(version, s.version)
+        && java.util.Objects.equals(category, s.category)
+        && java.util.Objects.equals(reasoning, s.reasoning)
+        && messages.equals(s.messages)
+        && java.util.Objects.equals(metadata, s.metadata)
+        && extra.equals(s.extra);
+  }
+
+  @Override
+  public int hashCode() {
+    return java.util.Objects.hash(uuid, license, generator, version, category, reasoning,
+        messages, metadata, extra);
   }
 
   public static Builder builder() {
@@ -37,7 +75,7 @@ public record Sample(
     return new Builder()
         .uuid(uuid).license(license).generator(generator).version(version)
         .category(category).reasoning(reasoning).messages(messages).metadata(metadata)
-        .extra(extra);
+        .extra(extra).id(id);
   }
 
   public boolean reasoningOn() {
@@ -91,6 +129,7 @@ public record Sample(
     private List<Message> messages = List.of();
     private String metadata;
     private Map<String, Object> extra = Extras.NONE;
+    private RowId id;
 
     private Builder() {}
 
@@ -103,10 +142,11 @@ public record Sample(
     public Builder messages(List<Message> v) { this.messages = v; return this; }
     public Builder metadata(String v) { this.metadata = v; return this; }
     public Builder extra(Map<String, Object> v) { this.extra = v; return this; }
+    public Builder id(RowId v) { this.id = v; return this; }
 
     public Sample build() {
       return new Sample(uuid, license, generator, version, category, reasoning, messages,
-          metadata, extra);
+          metadata, extra, id);
     }
   }
 }

@@ -301,8 +301,8 @@ class BlendStepTest {
 
     PipelineSpec crashing = spec("c2", SHARES, after, 9);
     Pipeline compiled = Pipeline.compile(crashing);
-    List<Object> steps = new ArrayList<>(compiled.steps());
-    steps.set(1, new CrashAt((Step) steps.get(1), 4));
+    List<Step> steps = new ArrayList<>(compiled.steps());
+    steps.set(1, new CrashAt((MapStep) steps.get(1), 4));
     assertThatThrownBy(() -> LocalRunner.run(new Pipeline(crashing, steps), options(2, false)))
         .hasMessageContaining("crash");
     assertThat(dir.resolve("c2/.work")).exists();
@@ -362,7 +362,7 @@ class BlendStepTest {
   }
 
   /** The same step, except that it throws in partition {@code partition}. */
-  private record CrashAt(Step step, int partition) implements Step {
+  private record CrashAt(MapStep step, int partition) implements MapStep {
     @Override
     public String name() {
       return step.name();

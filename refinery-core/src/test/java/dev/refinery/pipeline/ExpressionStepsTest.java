@@ -21,10 +21,10 @@ import org.junit.jupiter.api.Test;
 class ExpressionStepsTest {
   private static final Path BASE = Path.of("/tmp");
 
-  private static Step step(String step) {
+  private static MapStep step(String step) {
     PipelineSpec spec = PipelineSpec.parse("p.yaml", "input: {path: in}\nsteps:\n" + step
         + "output: {path: out}\n", BASE);
-    return (Step) StepTypes.compile(spec.steps().get(0), BASE);
+    return (MapStep) StepTypes.compile(spec.steps().get(0), BASE);
   }
 
   /** What a step did to a list of rows: what it passed on, dropped (reason and detail), counted. */
@@ -33,7 +33,7 @@ class ExpressionStepsTest {
     final List<String> drops = new ArrayList<>();
     final Map<String, Long> counted = new LinkedHashMap<>();
 
-    Run(Step step, Sample... rows) {
+    Run(MapStep step, Sample... rows) {
       Iterator<Sample> it = step.apply(List.of(rows).iterator(), this);
       it.forEachRemaining(out::add);
     }
@@ -116,7 +116,7 @@ class ExpressionStepsTest {
 
   @Test
   void mapSetsFieldsFromTheRowAsItCameInAndCountsWhatChanged() {
-    Step map = step("""
+    MapStep map = step("""
           - map:
               set:
                 category: "'math' if 'boxed' in messages[-1].content else category"
@@ -207,15 +207,15 @@ class ExpressionStepsTest {
   void stepsSurviveSerializationAndGiveTheSameOutput() throws Exception {
     for (String yaml : List.of("  - filter: {where: \"category == 'math'\"}\n",
         "  - map: {set: {license: \"category ~ '-licence'\"}}\n")) {
-      Step s = step(yaml);
+      MapStep s = step(yaml);
       ByteArrayOutputStream bytes = new ByteArrayOutputStream();
       try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
         out.writeObject(s);
       }
-      Step back;
+      MapStep back;
       try (ObjectInputStream in = new ObjectInputStream(
           new ByteArrayInputStream(bytes.toByteArray()))) {
-        back = (Step) in.readObject();
+        back = (MapStep) in.readObject();
       }
       assertThat(new Run(back, MATH, CHAT).out).isEqualTo(new Run(s, MATH, CHAT).out);
       assertThat(back.name()).isEqualTo(s.name());

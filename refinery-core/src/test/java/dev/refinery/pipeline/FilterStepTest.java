@@ -15,14 +15,14 @@ import org.junit.jupiter.api.Test;
 class FilterStepTest {
   private static final Path BASE = Path.of("/tmp");
 
-  private static Step step(String yamlParams) {
+  private static MapStep step(String yamlParams) {
     PipelineSpec spec = PipelineSpec.parse("p.yaml", """
         input: {path: in}
         steps:
           - filter: %s
         output: {path: out}
         """.formatted(yamlParams), BASE);
-    return (Step) StepTypes.compile(spec.steps().get(0), BASE);
+    return (MapStep) StepTypes.compile(spec.steps().get(0), BASE);
   }
 
   private static Sample row(String answer, String metadata) {
@@ -31,11 +31,11 @@ class FilterStepTest {
         .build();
   }
 
-  private static List<Sample> run(Step step, List<Sample> in, List<String> drops) {
+  private static List<Sample> run(MapStep step, List<Sample> in, List<String> drops) {
     return run(step, in, drops, new ArrayList<>());
   }
 
-  private static List<Sample> run(Step step, List<Sample> in, List<String> drops,
+  private static List<Sample> run(MapStep step, List<Sample> in, List<String> drops,
                                   List<String> counted) {
     List<Sample> out = new ArrayList<>();
     Iterator<Sample> it = step.apply(in.iterator(), new StepContext() {

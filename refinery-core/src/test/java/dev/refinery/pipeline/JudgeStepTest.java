@@ -75,7 +75,7 @@ class JudgeStepTest {
         .build();
   }
 
-  private List<Sample> run(Step step, List<Sample> in) {
+  private List<Sample> run(MapStep step, List<Sample> in) {
     List<Sample> out = new ArrayList<>();
     Iterator<Sample> it = step.apply(in.iterator(), new StepContext() {
       @Override

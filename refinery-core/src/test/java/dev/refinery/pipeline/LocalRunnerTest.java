@@ -99,8 +99,8 @@ class LocalRunnerTest {
 
     PipelineSpec crashing = spec("c2", "parquet");
     Pipeline compiled = Pipeline.compile(crashing);
-    List<Object> steps = new ArrayList<>(compiled.steps());
-    steps.set(1, new CrashAt((Step) steps.get(1), 5));
+    List<Step> steps = new ArrayList<>(compiled.steps());
+    steps.set(1, new CrashAt((MapStep) steps.get(1), 5));
     assertThatThrownBy(() -> LocalRunner.run(new Pipeline(crashing, steps), options(false)))
         .hasMessageContaining("crash");
     assertThat(dir.resolve("c2/.work")).exists();
@@ -124,7 +124,7 @@ class LocalRunnerTest {
   }
 
   /** The same step, except that it throws in partition {@code partition}. */
-  private record CrashAt(Step step, int partition) implements Step {
+  private record CrashAt(MapStep step, int partition) implements MapStep {
     @Override
     public String name() {
       return step.name();

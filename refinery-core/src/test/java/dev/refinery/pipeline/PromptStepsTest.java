@@ -137,7 +137,7 @@ class PromptStepsTest {
 
   @Test
   void aStepMapsSamplesAndCountsThroughItsContext() {
-    Step step = (Step) compileOnly(spec(
+    MapStep step = (MapStep) compileOnly(spec(
         "  - prompt_template: {category: all, instruction: \"Answer briefly.\"}\n"));
     List<String> counted = new ArrayList<>();
     StepContext context = new StepContext() {

@@ -252,8 +252,8 @@ class TokenizeStepTest {
 
     PipelineSpec crashing = spec("e2", params);
     Pipeline compiled = Pipeline.compile(crashing);
-    List<Object> steps = new ArrayList<>(compiled.steps());
-    steps.set(1, new CrashAt((Step) steps.get(1), 3));
+    List<Step> steps = new ArrayList<>(compiled.steps());
+    steps.set(1, new CrashAt((MapStep) steps.get(1), 3));
     assertThatThrownBy(() -> LocalRunner.run(new Pipeline(crashing, steps), options(false)))
         .hasMessageContaining("crash");
     assertThat(dir.resolve("e2/tokenized")).doesNotExist();
@@ -266,7 +266,7 @@ class TokenizeStepTest {
   }
 
   /** The same step, except that it throws in partition {@code partition}. */
-  private record CrashAt(Step step, int partition) implements Step {
+  private record CrashAt(MapStep step, int partition) implements MapStep {
     @Override
     public String name() {
       return step.name();

@@ -1,0 +1,92 @@
+package dev.refinery.pipeline;
+
+import dev.refinery.sample.RowId;
+import dev.refinery.sample.Sample;
+
+/**
+ * A step that decides by looking at rows together that share a key, wherever they are: each row
+ * {@linkplain #emit emits} small records (a 128-bit key and a value; the runner adds the row's
+ * id), the runner brings each key's records together however it likes (LocalRunner: an external
+ * sort spilling to disk; a cluster: a shuffle), and a pure {@link #reduce} over one key's group
+ * returns {@link Verdicts} on rows by id. The runner joins the verdicts back onto the rows.
+ *
+ * <p>A step whose groups only say which rows belong together (fuzzy dedup's buckets) {@linkplain
+ * Verdicts#link links} rows instead and returns a {@link Linking}: the runner finds the connected
+ * components of all links and keeps each component's smallest id, dropping the others.
+ *
+ * <p>A row may get verdicts from several groups: a drop wins over a keep, and of several drops
+ * the one with the smallest (reason, detail) is kept, so the outcome does not depend on the
+ * order groups were reduced in. Copies of a kept row: the largest asked for.
+ */
+public non-sealed interface KeyedStep extends Step {
+
+  /** The records one row contributes: none (the row is kept and counted as without a key). */
+  void emit(Sample row, Emitter out);
+
+  /**
+   * The verdicts of one key's group, whose records come in increasing row id order (records of
+   * one row in the order it emitted them). Must be a pure function of the group.
+   */
+  void reduce(Group group, Verdicts out);
+
+  /** Non-null when {@link #reduce} links rows into components rather than dropping them. */
+  default Linking linking() {
+    return null;
+  }
+
+  /**
+   * The name of a file the run folder gets with the {@link Verdicts#line lines} reduce wrote,
+   * ordered by the row id given with each; null when the step writes none.
+   */
+  default String linesFile() {
+    return null;
+  }
+
+  /** Where a row's records go. */
+  interface Emitter {
+    void emit(long keyHigh, long keyLow, byte[] value);
+  }
+
+  /** One key's records, in increasing row id order. */
+  interface Group {
+    long keyHigh();
+
+    long keyLow();
+
+    int size();
+
+    RowId id(int i);
+
+    byte[] value(int i);
+  }
+
+  /** What a reduce decides. Calls about rows outside the group are errors. */
+  interface Verdicts {
+    /** Drops row {@code id} with a named reason and an optional detail (null). */
+    void drop(RowId id, String reason, String detail);
+
+    /** Passes the kept row {@code id} on {@code copies} times (at least 1). */
+    void copies(RowId id, int copies);
+
+    /** Says rows {@code a} and {@code b} belong to one component (only with a {@link Linking}). */
+    void link(RowId a, RowId b);
+
+    /** Adds {@code n} to a counter the step's report in stats.json shows. */
+    void count(String counter, long n);
+
+    /** A line for {@link #linesFile()}, placed by {@code orderBy}. */
+    void line(RowId orderBy, String text);
+  }
+
+  /**
+   * How the rows of a component are dropped: every row but the one with the smallest id, with
+   * {@link #reason()} and a detail made from the two rows' values (what the dropped row
+   * duplicates).
+   */
+  interface Linking extends java.io.Serializable {
+    String reason();
+
+    /** The detail of a dropped row, from its first record's value and the kept row's. */
+    String detail(RowId dropped, byte[] droppedValue, RowId kept, byte[] keptValue);
+  }
+}
