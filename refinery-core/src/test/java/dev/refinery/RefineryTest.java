@@ -67,7 +67,7 @@ class RefineryTest {
         steps:
           - filter: {name: length, target: answer, min_chars: 40}
           - exact_dedup: {key: prompt}
-        output: {path: from-yaml, format: jsonl, shards: 2}
+        output: {path: from-yaml, format: parquet, shards: 2}
         seed: 7
         """.formatted(IDENTITY));
     Pipeline fromYaml = Refinery.pipeline(yaml);
@@ -75,14 +75,14 @@ class RefineryTest {
         .input(IDENTITY)
         .step("filter", Map.of("name", "length", "target", "answer", "min_chars", 40))
         .step("exact_dedup", Map.of("key", "prompt"))
-        .output("from-builder").outputFormat("jsonl").shards(2)
+        .output("from-builder").shards(2) // parquet: the default, as in YAML
         .seed(7)
         .baseDir(dir)
         .build();
     Map<String, Object> yamlSpec = new LinkedHashMap<>(fromYaml.spec().asMap());
     Map<String, Object> builtSpec = new LinkedHashMap<>(built.spec().asMap());
     assertThat(builtSpec.remove("output")).isEqualTo(Map.of("path",
-        dir.resolve("from-builder").toString(), "format", "jsonl", "shards", 2));
+        dir.resolve("from-builder").toString(), "format", "parquet", "shards", 2));
     yamlSpec.remove("output");
     assertThat(builtSpec).isEqualTo(yamlSpec);
 
@@ -110,7 +110,7 @@ class RefineryTest {
       assertThat(Files.readAllBytes(b.shards().get(i)))
           .isEqualTo(Files.readAllBytes(a.shards().get(i)));
     }
-    // What was written reads back through the facade: the 81 kept rows, no prompt twice.
+    // The Parquet shards read back through the facade: the 81 kept rows, no prompt twice.
     try (Stream<Sample> out = Refinery.read(dir.resolve("from-builder/data"))) {
       assertThat(out.map(Sample::firstUserPrompt).distinct().count()).isEqualTo(81);
     }
