@@ -1,8 +1,6 @@
 package dev.refinery.cli;
 
 import dev.refinery.RefineryException;
-import dev.refinery.internal.Errors;
-import dev.refinery.internal.IoErrors;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.FileSystemException;
@@ -25,7 +23,7 @@ final class ErrorHandler implements IExecutionExceptionHandler {
         || (parsed.subcommand() != null && parsed.subcommand().hasMatchedOption("--verbose"));
     var err = cli.getErr();
     if (e instanceof RefineryException) {
-      err.println("error: " + Errors.firstLine(e.getMessage()));
+      err.println("error: " + firstLine(e.getMessage()));
       if (verbose) {
         e.printStackTrace(err);
       }
@@ -35,13 +33,13 @@ final class ErrorHandler implements IExecutionExceptionHandler {
         : e instanceof IOException i ? i : null;
     if (io != null) {
       // Disk full, permissions, a vanished file: the machine's state, not a bug.
-      err.println("error: " + Errors.firstLine(ioMessage(e, io)));
+      err.println("error: " + firstLine(ioMessage(e, io)));
       if (verbose) {
         e.printStackTrace(err);
       }
       return USER_ERROR;
     }
-    err.println("internal error: " + e.getClass().getSimpleName() + ": " + Errors.firstLine(
+    err.println("internal error: " + e.getClass().getSimpleName() + ": " + firstLine(
         String.valueOf(e.getMessage())) + (verbose ? "" : " (run with --verbose for details)"));
     if (verbose) {
       e.printStackTrace(err);
@@ -49,12 +47,16 @@ final class ErrorHandler implements IExecutionExceptionHandler {
     return INTERNAL_ERROR;
   }
 
+  private static String firstLine(String message) {
+    return message.lines().findFirst().orElse("");
+  }
+
   /**
    * "/out/x.parquet: permission denied": the file Java names (its exceptions carry the path as
    * their whole message), else what the code was doing when it wrapped the exception, then why.
    */
   static String ioMessage(Exception e, IOException io) {
-    String reason = IoErrors.reason(io);
+    String reason = RefineryException.ioReason(io);
     if (io instanceof FileSystemException fs && fs.getFile() != null) {
       return fs.getFile() + (fs.getOtherFile() == null ? "" : " -> " + fs.getOtherFile()) + ": "
           + reason;

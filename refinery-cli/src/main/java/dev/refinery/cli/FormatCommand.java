@@ -1,13 +1,12 @@
 package dev.refinery.cli;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.refinery.RefineryException;
 import dev.refinery.dataset.RejectHandler;
 import dev.refinery.dataset.Rejected;
 import dev.refinery.dataset.RejectsWriter;
 import dev.refinery.dataset.SampleReader;
-import dev.refinery.internal.IoErrors;
-import dev.refinery.internal.Json;
 import dev.refinery.io.AtomicFile;
 import dev.refinery.io.Compression;
 import dev.refinery.io.InputFile;
@@ -55,6 +54,8 @@ import picocli.CommandLine.Parameters;
         "  refinery format data/ tutor.jsonl --shape instruction --split math --reasoning strip"})
 final class FormatCommand implements Callable<Integer> {
   private static final int SHOWN_REJECTS = 10;
+  /** Writes only string fields, so Jackson's defaults give the bytes core's own writers do. */
+  private static final JsonFactory JSON = new JsonFactory();
 
   @Mixin
   InputOptions input;
@@ -133,7 +134,7 @@ final class FormatCommand implements Callable<Integer> {
       AtomicFile file = new AtomicFile(out);
       long notRendered = 0;
       try (OutputStream os = Compression.of(out).create(Files.newOutputStream(file.temp()));
-           JsonGenerator g = Json.FACTORY.createGenerator(os);
+           JsonGenerator g = JSON.createGenerator(os);
            SampleReader reader = input.open(files, onReject)) {
         g.setRootValueSeparator(null);
         while (reader.hasNext()) {
@@ -170,7 +171,7 @@ final class FormatCommand implements Callable<Integer> {
         rejected = reader.rejected() + notRendered;
       } catch (IOException e) {
         file.abort();
-        throw new RefineryException(out + ": cannot write: " + IoErrors.reason(e), e);
+        throw RefineryException.cannot("write", out, e);
       } catch (RuntimeException e) {
         file.abort();
         throw e;

@@ -10,10 +10,10 @@ import dev.refinery.generate.GenerationRun;
 import dev.refinery.generate.Generator;
 import dev.refinery.generate.ReasoningMode;
 import dev.refinery.generate.RetryPolicy;
-import dev.refinery.internal.Json;
 import dev.refinery.io.InputFile;
 import dev.refinery.io.Inputs;
 import dev.refinery.io.OutputFolder;
+import dev.refinery.sample.JsonValues;
 import dev.refinery.sample.Message;
 import dev.refinery.template.prompt.PromptOptions;
 import java.io.PrintWriter;
@@ -223,7 +223,7 @@ final class GenerateCommand implements Callable<Integer> {
     if (extra == null || extra.isBlank()) {
       return Map.of();
     }
-    if (!(Json.parseOrNull(extra) instanceof Map<?, ?> map)) {
+    if (!(JsonValues.parseOrNull(extra) instanceof Map<?, ?> map)) {
       throw new RefineryException("--extra must be a JSON object, got: " + extra);
     }
     Map<String, Object> fields = new LinkedHashMap<>();

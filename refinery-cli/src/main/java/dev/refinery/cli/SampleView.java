@@ -1,6 +1,6 @@
 package dev.refinery.cli;
 
-import dev.refinery.internal.Json;
+import dev.refinery.sample.JsonValues;
 import dev.refinery.sample.Message;
 import dev.refinery.sample.Sample;
 import dev.refinery.sample.ThinkBlock;
@@ -149,10 +149,10 @@ final class SampleView {
     String name = call.name() == null ? "(no name)" : call.name();
     String raw = call.arguments();
     String args;
-    Object parsed = Json.parseOrNull(raw);
+    Object parsed = JsonValues.parseOrNull(raw);
     if (parsed instanceof Map<?, ?> map) {
       List<String> parts = new ArrayList<>();
-      map.forEach((k, v) -> parts.add(k + "=" + Json.write(v)));
+      map.forEach((k, v) -> parts.add(k + "=" + JsonValues.write(v)));
       args = String.join(", ", parts);
     } else if (raw == null) {
       args = "";

@@ -55,7 +55,7 @@ final class StatsCommand implements Callable<Integer> {
         note = new UndecodableNote(writer);
         stats = StatsCollector.collect(files, format, note);
       } catch (IOException e) {
-        throw new RefineryException(rejects + ": cannot write: " + dev.refinery.internal.IoErrors.reason(e), e);
+        throw RefineryException.cannot("write", rejects, e);
       }
       malformedNote = "written to " + rejects;
     }

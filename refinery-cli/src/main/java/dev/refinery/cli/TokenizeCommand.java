@@ -5,7 +5,6 @@ import dev.refinery.dataset.RejectHandler;
 import dev.refinery.dataset.Rejected;
 import dev.refinery.dataset.RejectsWriter;
 import dev.refinery.dataset.SampleReader;
-import dev.refinery.internal.IoErrors;
 import dev.refinery.io.InputFile;
 import dev.refinery.io.OutputFolder;
 import dev.refinery.run.InOrder;
@@ -224,7 +223,7 @@ final class TokenizeCommand implements Callable<Integer> {
       } catch (IOException e) {
         // Disk full and the like: the temp files are gone (the writer's close), the message
         // names the output.
-        throw new RefineryException(out + ": cannot write: " + IoErrors.reason(e), e);
+        throw RefineryException.cannot("write", out, e);
       }
       if (read != result.read() + undecodable) {
         throw new IllegalStateException("counts do not add up: read " + read + ", tokenized "

@@ -62,7 +62,7 @@ final class ValidateCommand implements Callable<Integer> {
         report = new Validator().validate(files, format, note);
         rejected = writer.count();
       } catch (IOException e) {
-        throw new RefineryException(rejects + ": cannot write: " + dev.refinery.internal.IoErrors.reason(e), e);
+        throw RefineryException.cannot("write", rejects, e);
       }
     }
     if (json) {
@@ -85,7 +85,7 @@ final class ValidateCommand implements Callable<Integer> {
     try {
       return new RejectsWriter(rejects);
     } catch (IOException e) {
-      throw new RefineryException(rejects + ": cannot write: " + dev.refinery.internal.IoErrors.reason(e), e);
+      throw RefineryException.cannot("write", rejects, e);
     }
   }
 }

@@ -100,8 +100,17 @@ public record PipelineSpec(Input input, List<StepSpec> steps, Output output, lon
     return from(tree, base);
   }
 
-  static PipelineSpec parse(String file, String text, Path base) {
+  /** A spec from YAML text, named {@code file} in errors; relative paths resolve on base. */
+  public static PipelineSpec parse(String file, String text, Path base) {
     return from(YamlTree.parse(file, text), base);
+  }
+
+  /**
+   * A spec from plain values in the YAML's shape (a Java builder's), checked exactly as parsed
+   * YAML is; errors name {@code source} and the key path ({@code steps[1].filter.min_chars}).
+   */
+  public static PipelineSpec fromValues(String source, Map<String, Object> values, Path base) {
+    return from(YamlTree.of(source, values), base);
   }
 
   private static PipelineSpec from(YamlTree tree, Path base) {

@@ -26,11 +26,55 @@ final class YamlTree {
   private final String file;
   private final Object root;
   private final Map<String, Integer> lines;
+  /** False for a tree built from values in Java: its errors name key paths, no lines. */
+  private final boolean located;
 
-  private YamlTree(String file, Object root, Map<String, Integer> lines) {
+  private YamlTree(String file, Object root, Map<String, Integer> lines, boolean located) {
     this.file = file;
     this.root = root;
     this.lines = Collections.unmodifiableMap(lines);
+    this.located = located;
+  }
+
+  /**
+   * A tree of values assembled in Java (a pipeline builder's), checked and converted to what
+   * parsing YAML gives (Integer to Long, Float to Double), so the same spec code reads it.
+   */
+  static YamlTree of(String file, Object root) {
+    return new YamlTree(file, plain(file, root, ""), Map.of(), false);
+  }
+
+  private static Object plain(String file, Object v, String path) {
+    if (v == null || v instanceof String || v instanceof Boolean || v instanceof Long
+        || v instanceof Double) {
+      return v;
+    }
+    if (v instanceof Integer || v instanceof Short || v instanceof Byte) {
+      return ((Number) v).longValue();
+    }
+    if (v instanceof Float f) {
+      return f.doubleValue();
+    }
+    if (v instanceof Map<?, ?> map) {
+      Map<String, Object> out = new LinkedHashMap<>();
+      for (Map.Entry<?, ?> e : map.entrySet()) {
+        if (!(e.getKey() instanceof String key)) {
+          throw new RefineryException(file + " " + path + ": keys must be strings, got "
+              + e.getKey());
+        }
+        out.put(key, plain(file, e.getValue(), path.isEmpty() ? key : path + "." + key));
+      }
+      return out;
+    }
+    if (v instanceof List<?> list) {
+      List<Object> out = new ArrayList<>();
+      for (Object item : list) {
+        out.add(plain(file, item, path + "[" + out.size() + "]"));
+      }
+      return out;
+    }
+    throw new RefineryException(file + " " + path + ": a " + v.getClass().getSimpleName()
+        + " is not a YAML value; use a string, number, boolean, list or map");
   }
 
   static YamlTree read(Path path) {
@@ -48,7 +92,7 @@ final class YamlTree {
     try (JsonParser p = FACTORY.createParser(text)) {
       JsonToken t = p.nextToken();
       Object root = t == null ? null : read(file, p, t, "", lines);
-      return new YamlTree(file, root, lines);
+      return new YamlTree(file, root, lines, true);
     } catch (JsonProcessingException e) {
       int line = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
       String message = e.getOriginalMessage() == null ? "invalid YAML" : e.getOriginalMessage();
@@ -112,6 +156,9 @@ final class YamlTree {
 
   /** {@code file:line key} for messages about the value at {@code path}. */
   String where(String path) {
+    if (!located) {
+      return file + (path.isEmpty() ? "" : " " + path);
+    }
     Integer line = lines.get(path);
     for (String p = path; line == null && !p.isEmpty(); ) {
       int cut = Math.max(p.lastIndexOf('.'), p.lastIndexOf('['));
