@@ -2,6 +2,8 @@
 # Builds refinery-bench and runs one of its benchmarks.
 #
 #   refinery-bench/run.sh stats [DIR] [ROWS] [REPS]   refinery stats vs DuckDB (StatsVsDuckDb)
+#   refinery-bench/run.sh dedup [ROWS...] [REPS]      exact_dedup pipeline vs DuckDB QUALIFY row_number() (DedupVsDuckDb);
+#                                                     ROWS default 300000 1000000, REPS (a number below 100) default 3
 #   refinery-bench/run.sh read  [DIR] [FILES]         Parquet read throughput (ReadBenchmark, JMH)
 #   refinery-bench/run.sh tokenize [ROWS]             render+tokenize+pack vs raw DJL / jtokkit (TokenizeBenchmark, JMH)
 #   refinery-bench/run.sh tokenize-ratio [ROWS] [REPS] the same two, alternating in one JVM: median ratio (TokenizeVsRaw)
@@ -18,8 +20,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 what="${1:-}"
-if [[ "$what" != stats && "$what" != read && "$what" != tokenize && "$what" != tokenize-ratio && "$what" != tokenize-phases && "$what" != mix && "$what" != generate-client ]]; then
-  sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'
+if [[ "$what" != stats && "$what" != dedup && "$what" != read && "$what" != tokenize && "$what" != tokenize-ratio && "$what" != tokenize-phases && "$what" != mix && "$what" != generate-client ]]; then
+  sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'
   exit 2
 fi
 shift
@@ -37,6 +39,15 @@ case "$what" in
     ROWS="${2:-2600000}"
     REPS="${3:-3}"
     exec java $JAVA_OPTS -cp "$CP" dev.refinery.bench.StatsVsDuckDb "$DIR" "$REPS" --rows "$ROWS"
+    ;;
+  dedup)
+    # Not a DIR: every argument is a dataset size, except a last one below 100, the repetitions.
+    args=("$@")
+    if (( ${#args[@]} > 0 )) && (( ${args[-1]} < 100 )); then
+      reps="${args[-1]}"; unset 'args[-1]'
+      args+=(--reps "$reps")
+    fi
+    exec java $JAVA_OPTS -cp "$CP" dev.refinery.bench.DedupVsDuckDb "${args[@]}"
     ;;
   read)
     FILES="${2:-5}"

@@ -286,14 +286,14 @@ public final class StatsVsDuckDb {
     return b.toString();
   }
 
-  private static double median(double[] xs) {
+  static double median(double[] xs) {
     double[] s = xs.clone();
     Arrays.sort(s);
     int n = s.length;
     return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
   }
 
-  private static String[] round(double[] xs) {
+  static String[] round(double[] xs) {
     return Arrays.stream(xs).mapToObj(x -> String.format("%.2f", x)).toArray(String[]::new);
   }
 }
