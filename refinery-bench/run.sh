@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds refinery-bench and runs one of its benchmarks.
 #
-#   refinery-bench/run.sh stats [DIR] [ROWS] [REPS]   refinery stats vs DuckDB (StatsVsDuckDb)
+#   refinery-bench/run.sh stats [DIR] [ROWS] [REPS] [--plain]  refinery stats vs DuckDB (StatsVsDuckDb);
+#                                                     --plain: against DuckDB's plain aggregates (no think split)
 #   refinery-bench/run.sh dedup [ROWS...] [REPS]      exact_dedup pipeline vs DuckDB QUALIFY row_number() (DedupVsDuckDb);
 #                                                     ROWS default 300000 1000000, REPS (a number below 100) default 3
 #   refinery-bench/run.sh read  [DIR] [FILES]         Parquet read throughput (ReadBenchmark, JMH)
@@ -21,7 +22,7 @@ cd "$(dirname "$0")/.."
 
 what="${1:-}"
 if [[ "$what" != stats && "$what" != dedup && "$what" != read && "$what" != tokenize && "$what" != tokenize-ratio && "$what" != tokenize-phases && "$what" != mix && "$what" != generate-client ]]; then
-  sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'
   exit 2
 fi
 shift
@@ -38,7 +39,7 @@ case "$what" in
   stats)
     ROWS="${2:-2600000}"
     REPS="${3:-3}"
-    exec java $JAVA_OPTS -cp "$CP" dev.refinery.bench.StatsVsDuckDb "$DIR" "$REPS" --rows "$ROWS"
+    exec java $JAVA_OPTS -cp "$CP" dev.refinery.bench.StatsVsDuckDb "$DIR" "$REPS" --rows "$ROWS" "${@:4}"
     ;;
   dedup)
     # Not a DIR: every argument is a dataset size, except a last one below 100, the repetitions.

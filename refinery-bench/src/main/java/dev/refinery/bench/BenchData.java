@@ -23,18 +23,19 @@ final class BenchData {
   private BenchData() {}
 
   /**
-   * {@code BenchData DIR}: generates the default dataset into DIR when absent; {@code --count}
-   * prints its row count instead (from the Parquet footers).
+   * {@code BenchData DIR [--count | --rows N]}: generates the default dataset (or N rows) into DIR
+   * when absent; {@code --count} prints its row count too (from the Parquet footers).
    */
   public static void main(String[] args) throws java.io.IOException {
     Path dir = args.length > 0 ? Path.of(args[0]) : DEFAULT_DIR;
-    List<InputFile> files = ensure(dir, DEFAULT_ROWS);
+    long rows = args.length > 2 && args[1].equals("--rows") ? Long.parseLong(args[2]) : DEFAULT_ROWS;
+    List<InputFile> files = ensure(dir, rows);
     if (args.length > 1 && args[1].equals("--count")) {
-      long rows = 0;
+      long count = 0;
       for (InputFile f : files) {
-        rows += dev.refinery.io.ParquetFiles.rowCount(f.path());
+        count += dev.refinery.io.ParquetFiles.rowCount(f.path());
       }
-      System.out.println(rows);
+      System.out.println(count);
     }
   }
 
