@@ -10,6 +10,8 @@
 #   refinery-bench/run.sh tokenize-ratio [ROWS] [REPS] the same two, alternating in one JVM: median ratio (TokenizeVsRaw)
 #   refinery-bench/run.sh tokenize-phases [ROWS]       time per phase of the tokenize path (TokenizePhases)
 #   refinery-bench/run.sh mix [DIR] [WORLD]            blend + shuffle, then shard: MB/s per core, peak RSS (refinery CLI)
+#   refinery-bench/run.sh curate [DIR] [WORKERS...]    examples/curate.yaml on DIR, once per WORKERS value in that order
+#                                                     (default 2 1 2 1): wall, CPU, peak RSS, medians, speed-up (refinery CLI)
 #   refinery-bench/run.sh generate-client [SECONDS] [N...] requests/s of the generation client at N in flight (GenerateClientBench)
 #
 # DIR defaults to refinery-bench/target/bench-data/nemotron-2600k and is generated when it has no data/ folder
@@ -21,8 +23,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 what="${1:-}"
-if [[ "$what" != stats && "$what" != dedup && "$what" != read && "$what" != tokenize && "$what" != tokenize-ratio && "$what" != tokenize-phases && "$what" != mix && "$what" != generate-client ]]; then
-  sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'
+if [[ "$what" != stats && "$what" != dedup && "$what" != read && "$what" != tokenize && "$what" != tokenize-ratio && "$what" != tokenize-phases && "$what" != mix && "$what" != curate && "$what" != generate-client ]]; then
+  sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'
   exit 2
 fi
 shift
@@ -92,6 +94,43 @@ case "$what" in
       --world-size "$WORLD"
     measure strided "$mix_bytes" "${cli[@]}" shard "$work/blend/data" "$work/strided" \
       --world-size "$WORLD" --strided
+    ;;
+  curate)
+    # examples/curate.yaml with every path made absolute: input DIR, the test sets in testdata/,
+    # output under DIR/../curate-bench (a fresh folder per run).
+    if [[ ! -d "$DIR/data" ]]; then
+      java $JAVA_OPTS -cp "$CP" dev.refinery.bench.BenchData "$DIR"
+    fi
+    ./mvnw -q ${MVN_OPTS--o} -DskipTests package -pl refinery-cli -am
+    workers=("${@:2}")
+    (( ${#workers[@]} > 0 )) || workers=(2 1 2 1)
+    work="$(cd "$DIR/.." && pwd)/curate-bench"
+    rm -rf "$work" && mkdir -p "$work"
+    in="$(cd "$DIR" && pwd)"
+    sed -e "s#path: ../refinery-demo/data#path: $in#" -e "s#\.\./testdata/#$PWD/testdata/#" \
+      -e "s#path: ../refinery-demo/curated#path: $work/out#" examples/curate.yaml > "$work/curate.yaml"
+    echo "input: $in; JAVA_OPTS=$JAVA_OPTS; pipeline $work/curate.yaml (examples/curate.yaml, paths absolute)"
+    : > "$work/times.txt"
+    for w in "${workers[@]}"; do
+      rm -rf "$work/out"
+      /usr/bin/time -f "%e %U %S %M" -o "$work/time.txt" java $JAVA_OPTS -jar refinery-cli/target/refinery-cli.jar \
+        run "$work/curate.yaml" --workers "$w" > "$work/run.out" 2>&1 || { cat "$work/run.out"; exit 1; }
+      read -r wall user sys rss < "$work/time.txt"
+      echo "$w $wall $user $sys $rss" >> "$work/times.txt"
+      printf "workers %s: %7.1f s wall %7.1f s CPU  peak RSS %6.0f MB  (%s)\n" "$w" "$wall" \
+        "$(echo "$user + $sys" | bc)" "$(echo "$rss / 1024" | bc)" "$(grep -o 'read [0-9,]* = .*' "$work/run.out" | head -1)"
+    done
+    sort -n -k1,1 -k2,2 "$work/times.txt" | awk '
+      { w[NR] = $1; t[NR] = $2; r[NR] = $5 }
+      END {
+        for (i = 1; i <= NR; i = j) {
+          for (j = i; j <= NR && w[j] == w[i]; j++) {}
+          n = j - i; m = (n % 2) ? t[i + int(n / 2)] : (t[i + n / 2 - 1] + t[i + n / 2]) / 2
+          med[w[i]] = m; maxr = 0; for (k = i; k < j; k++) if (r[k] > maxr) maxr = r[k]
+          printf "workers %s: median wall %.1f s of %d, max peak RSS %.0f MB\n", w[i], m, n, maxr / 1024
+        }
+        if ((1 in med) && (2 in med)) printf "speed-up, workers 2 vs 1 (median wall): %.2fx\n", med[1] / med[2]
+      }'
     ;;
   tokenize-phases)
     exec java $JAVA_OPTS -cp "$CP" dev.refinery.bench.TokenizePhases "${1:-3000}"
