@@ -46,7 +46,7 @@ case "$what" in
   dedup)
     # Not a DIR: every argument is a dataset size, except a last one below 100, the repetitions.
     args=("$@")
-    if (( ${#args[@]} > 0 )) && (( ${args[-1]} < 100 )); then
+    if (( ${#args[@]} > 0 )) && [[ "${args[-1]}" =~ ^[0-9]+$ ]] && (( ${args[-1]} < 100 )); then
       reps="${args[-1]}"; unset 'args[-1]'
       args+=(--reps "$reps")
     fi
