@@ -101,7 +101,9 @@ case "$what" in
     if [[ ! -d "$DIR/data" ]]; then
       java $JAVA_OPTS -cp "$CP" dev.refinery.bench.BenchData "$DIR"
     fi
-    ./mvnw -q ${MVN_OPTS--o} -DskipTests package -pl refinery-cli -am
+    if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
+      ./mvnw -q ${MVN_OPTS--o} -DskipTests package -pl refinery-cli -am
+    fi
     workers=("${@:2}")
     (( ${#workers[@]} > 0 )) || workers=(2 1 2 1)
     work="$(cd "$DIR/.." && pwd)/curate-bench"
