@@ -1,11 +1,15 @@
 package dev.refinery.cli;
 
+import static dev.refinery.generate.FakeChatServer.completion;
+import static dev.refinery.generate.FakeChatServer.requestBody;
+import static dev.refinery.generate.FakeChatServer.status;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.refinery.TestData;
+import dev.refinery.generate.FakeChatServer;
 import dev.refinery.run.InOrder;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -22,6 +26,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,12 +50,17 @@ import org.junit.jupiter.api.io.TempDir;
  *   <li>{@code run.log}: hashed without the timestamp that starts each line, the worker count and
  *       the seconds of {@code finished in};
  *   <li>JSON files and printed JSON: the temp folder's absolute path replaced by {@code <tmp>},
- *       the keys {@code seconds} (timings, anywhere) removed, and at the top level
+ *       the keys {@code seconds} and {@code requests_per_second} (timings, anywhere; the
+ *       {@code hashed} column says {@code seconds} for both) removed, and at the top level
  *       {@code refinery} (manifest.json: commit, Java and Refinery version) and
  *       {@code fingerprint} (manifest.json: a hash over input paths and modification times, the
  *       resume check's key, so it changes with every fresh copy of the data), then re-serialized;
- *   <li>other text holding the temp folder's path: the path replaced by {@code <tmp>}.
+ *   <li>other text holding the temp folder's path: the path replaced by {@code <tmp>}, and the
+ *       fake server's URL (a free port) by {@code <endpoint>}.
  * </ul>
+ *
+ * <p>{@code generate} talks to the project's FakeChatServer on loopback, whose answer is a
+ * function of the request body only.
  *
  * <p>After a deliberate change of output, re-record with
  * {@code ./mvnw -o -q -pl refinery-cli -am test -Dtest=GoldenOutputsTest
@@ -132,10 +142,31 @@ class GoldenOutputsTest {
           + "--stopping all_exhausted --seed 42 T/refinery-demo/interleaved",
           "refinery-demo/interleaved"),
       Command.of("shuffle", "shuffle T/refinery-demo/mix/data T/refinery-demo/shuffled.parquet "
-          + "--seed 7", "refinery-demo/shuffled.parquet"));
+          + "--seed 7", "refinery-demo/shuffled.parquet"),
+      Command.of("generate", "generate --prompts T/refinery-demo/data/math-00000-of-00001.parquet "
+          + "--out T/out/generated --endpoint {endpoint} --model qwen/test --mode-style qwen3 "
+          + "--reasoning both --n 2 --seed 3 --concurrency 4 --output-format parquet",
+          "out/generated"));
 
   private static final List<String> WORKERS_CHECKED =
       List.of("run-curate", "run-tokenize", "run-prompts", "tokenize-jsonl");
+
+  /**
+   * {@code generate}'s server: a Qwen3-like answer that depends only on the request, so the rows
+   * are a function of the prompts and settings.
+   */
+  private static final FakeChatServer SERVER = new FakeChatServer().otherwise(exchange -> {
+    String body = requestBody(exchange);
+    String trace = body.contains("\"enable_thinking\":false") ? ""
+        : "<think>\nlet me see\n</think>\n\n";
+    status(200, completion(trace + "The answer is \\boxed{" + Math.floorMod(body.hashCode(), 97)
+        + "}.", null)).answer(exchange);
+  });
+
+  @AfterAll
+  static void stopServer() {
+    SERVER.close();
+  }
 
   @BeforeAll
   static void runEveryCommand() throws IOException {
@@ -157,7 +188,8 @@ class GoldenOutputsTest {
     for (Command c : commands) {
       List<String> args = new ArrayList<>();
       for (String a : c.args()) {
-        args.add(a.replaceAll("(^|=)T/", "$1" + Matcher.quoteReplacement(tmp + "/")));
+        args.add(a.equals("{endpoint}") ? SERVER.baseUrl().toString()
+            : a.replaceAll("(^|=)T/", "$1" + Matcher.quoteReplacement(tmp + "/")));
       }
       args.addAll(extra);
       Cli r = Cli.run(args.toArray(String[]::new));
@@ -289,8 +321,12 @@ class GoldenOutputsTest {
       return bytes;
     }
     String text = new String(bytes, StandardCharsets.UTF_8);
+    String endpoint = SERVER.baseUrl().toString();
     String how = text.contains(tmp.toString()) ? "tmp-path" : "raw";
-    text = text.replace(tmp.toString(), "<tmp>");
+    if (text.contains(endpoint)) {
+      how = (how.equals("raw") ? "" : how + ",") + "endpoint";
+    }
+    text = text.replace(tmp.toString(), "<tmp>").replace(endpoint, "<endpoint>");
     if (log) {
       how = "log-timestamps-workers-seconds";
       text = text.replaceAll("(?m)^\\S+Z ", "")
@@ -307,7 +343,7 @@ class GoldenOutputsTest {
         }
       }
       if (dropSeconds(node)) {
-        dropped.add("seconds");
+        dropped.add("seconds");  // and requests_per_second, its rate
       }
       if (!dropped.isEmpty()) {
         how = (how.equals("raw") ? "" : how + ",") + "json-without-" + String.join("-", dropped);
@@ -327,7 +363,8 @@ class GoldenOutputsTest {
   }
 
   private static boolean dropSeconds(JsonNode node) {
-    boolean dropped = node instanceof ObjectNode o && o.remove("seconds") != null;
+    boolean dropped = node instanceof ObjectNode o
+        && (o.remove("seconds") != null | o.remove("requests_per_second") != null);
     for (Iterator<JsonNode> it = node.elements(); it.hasNext(); ) {
       dropped |= dropSeconds(it.next());
     }
