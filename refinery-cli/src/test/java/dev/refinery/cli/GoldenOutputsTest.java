@@ -224,7 +224,9 @@ class GoldenOutputsTest {
 
   @Test
   void everyOutputHasTheRecordedBytes() throws IOException {
-    Path source = Path.of("src/test/resources").resolve(RESOURCE);
+    // The source tree's copy, not target/'s, so that recording changes what is committed.
+    Path source = TestData.root().resolveSibling("refinery-cli/src/test/resources")
+        .resolve(RESOURCE);
     if (Boolean.getBoolean("refinery.record.golden")) {
       Files.createDirectories(source.getParent());
       Files.writeString(source, render(defaultRun));
