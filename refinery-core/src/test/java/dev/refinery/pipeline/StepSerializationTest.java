@@ -1,0 +1,313 @@
+package dev.refinery.pipeline;
+
+import static dev.refinery.generate.FakeChatServer.completion;
+import static dev.refinery.generate.FakeChatServer.ok;
+import static dev.refinery.generate.FakeChatServer.status;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.refinery.TestData;
+import dev.refinery.dataset.SampleWriter;
+import dev.refinery.demo.SampleData;
+import dev.refinery.filter.FilterType;
+import dev.refinery.filter.FilterTypes;
+import dev.refinery.format.Formats;
+import dev.refinery.generate.FakeChatServer;
+import dev.refinery.internal.Json;
+import dev.refinery.io.FileDigests;
+import dev.refinery.sample.Message;
+import dev.refinery.sample.Sample;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Every step a pipeline can name, compiled from YAML, behaves the same after a Java
+ * serialization round trip: runners ship steps serialized (threads today, Spark executors
+ * later), so a copy must carry everything the step needs. Each step kind and each filter runs
+ * in a one-step pipeline through {@link LocalRunner} twice, once as compiled and once as its
+ * deserialized copy, over the same rows; the run folders must hold the same bytes (rows, dropped
+ * rows with their reasons, tokenized output, blend manifest) and the same stats.
+ *
+ * <p>Step kinds and filters are enumerated from their registries: a new filter runs here with its
+ * defaults (or the parameters {@link #FILTER_PARAMS} gives it), and a new step kind fails {@link
+ * #everyRegisteredStepKindHasASpecHere} until {@link #stepSpecs} gives it one.
+ */
+class StepSerializationTest {
+  @TempDir static Path shared;
+  private static Path data;
+  private static FakeChatServer server;
+  private static final AtomicInteger RUNS = new AtomicInteger();
+
+  private static final String RUBRIC = "Correct, complete and concise.";
+
+  /**
+   * Non-default parameters per filter (YAML flow-map entries after {@code name}); a filter not
+   * listed runs with its defaults and its required parameters would fail compile, naming it here.
+   */
+  private static final Map<String, String> FILTER_PARAMS = filterParams();
+
+  @BeforeAll
+  static void rowsAndServer() throws Exception {
+    data = shared.resolve("in");
+    // Demo rows (every category, planted defects and duplicates) in two partitions...
+    SampleData.write(data, SampleData.Spec.of(200, 11).withShardRows(100));
+    // ...and real rows: graded MATH generations, each with a second response for consistency,
+    // and GSM8K test questions (contamination for decontaminate, references for math_correct).
+    List<Sample> real = new ArrayList<>();
+    int i = 0;
+    for (String line : Files.readAllLines(
+        TestData.file("nemo-skills-samples/math_generations_rs0_50.jsonl"))) {
+      Map<?, ?> r = (Map<?, ?>) Json.parse(line);
+      String problem = (String) r.get("problem");
+      String expected = String.valueOf(r.get("expected_answer"));
+      String meta = Json.write(Map.of("expected_answer", expected));
+      real.add(math("gen-" + i, problem, (String) r.get("generation"), meta));
+      real.add(math("alt-" + i, problem, "So the answer is $\\boxed{"
+          + (i % 3 == 0 ? "0" : expected) + "}$.", meta));
+      i++;
+    }
+    List<String> gsm8k = Files.readAllLines(TestData.file("gsm8k/test.jsonl"));
+    for (int k = 0; k < 30; k++) {
+      Map<?, ?> r = (Map<?, ?>) Json.parse(gsm8k.get(k * 37));
+      String answer = (String) r.get("answer");
+      String number = answer.substring(answer.lastIndexOf("####") + 4).strip();
+      real.add(math("gsm8k-" + k, (String) r.get("question"),
+          answer.substring(0, answer.lastIndexOf("####")) + "\\boxed{" + number + "}",
+          Json.write(Map.of("expected_answer", k % 4 == 0 ? "1" : number))));
+    }
+    try (SampleWriter w = SampleWriter.create(
+        data.resolve("data/math-00099-of-00100.jsonl"), Formats.nemotron())) {
+      real.forEach(w::write);
+    }
+
+    server = new FakeChatServer().otherwise(exchange -> {
+      String body = FakeChatServer.requestBody(exchange);
+      int h = Math.floorMod(body.hashCode(), 1_000_003);
+      if (body.contains(RUBRIC)) {
+        ok(completion("Checked it.\nGRADE: " + h % 11, null)).answer(exchange);
+      } else if (h % 17 == 0) {
+        status(400, "{\"error\": {\"message\": \"bad request " + h + "\"}}").answer(exchange);
+      } else {
+        ok(completion("Let me see. The answer is \\boxed{" + h % 7 + "}.",
+            body.contains("detailed thinking on") ? "thinking " + h : null)).answer(exchange);
+      }
+    });
+  }
+
+  @AfterAll
+  static void stopServer() {
+    server.close();
+  }
+
+  private static Sample math(String uuid, String prompt, String answer, String meta) {
+    return Sample.builder().uuid(uuid).category("math").reasoning("off").license("cc-by-4.0")
+        .messages(List.of(Message.of(Message.USER, prompt), Message.of(Message.ASSISTANT, answer)))
+        .metadata(meta).build();
+  }
+
+  /** Specs (YAML flow maps) per step kind, non-default parameters where the kind has any. */
+  private static Map<String, List<String>> stepSpecs() {
+    String testdata = TestData.root().toString();
+    // mistral_v1: the smallest tokenizer.json with a chat template, so runs stay quick.
+    String tokenizer = testdata + "/tokenizers/mistral_v1";
+    String endpoint = server.baseUrl().toString();
+    Map<String, List<String>> m = new LinkedHashMap<>();
+    // Filters by name run in everyFilter; here the expression form.
+    m.put("filter", List.of(
+        "{where: \"len(messages) > 2 or category == 'math'\"}",
+        "{where: \"messages[-1].content | length > 400\"}"));
+    m.put("map", List.of("{set: {license: \"category + '-licence'\", "
+        + "metadata.last_length: \"messages[-1].content | length\"}}"));
+    m.put("exact_dedup", List.of("{key: prompt}", "{key: conversation}"));
+    m.put("fuzzy_dedup", List.of(
+        "{key: answer, threshold: 0.6, ngram: 3, bands: 16, rows_per_band: 4, seed: 7}"));
+    m.put("decontaminate", List.of("{benchmarks: [" + testdata + "/gsm8k/test.jsonl, "
+        + testdata + "/math500/test.jsonl], ngram: 8, min_words: 6}"));
+    m.put("prompt_template", List.of("{use: math}",
+        "{category: chat, template: \"{prompt}\\n\\nAnswer briefly.\", system: \"Be terse.\"}"));
+    m.put("reasoning_toggle", List.of("{style: think}", "{style: detailed_thinking}"));
+    m.put("judge", List.of("{endpoint: \"" + endpoint + "\", model: judge-m, rubric: \""
+        + RUBRIC + "\", min_grade: 4, scale: 10, concurrency: 16, include_trace: true, "
+        + "max_attempts: 1}"));
+    m.put("generate", List.of("{endpoint: \"" + endpoint + "\", model: gen-m, reasoning: both, "
+        + "n: 2, concurrency: 16, temperature: 0.7, max_tokens: 64, seed: 5, max_attempts: 1}"));
+    m.put("blend", List.of(
+        "{weights: {math: 0.4, code: 0.3, stem: 0.2, chat: 0.1}, total_samples: 500}",
+        "{weights: {math: 2, chat: 1}, total_tokens: 40000, tokenizer: " + tokenizer + "}"));
+    m.put("consistency", List.of("{key: prompt, min_agreement: 0.6, min_responses: 2}"));
+    m.put("tokenize", List.of("{tokenizer: " + tokenizer + ", template: mistral, max_length: 512, pack: true, "
+        + "overflow: truncate, reasoning: strip, format: jsonl, labels: true}"));
+    return m;
+  }
+
+  private static Map<String, String> filterParams() {
+    String tokenizer = TestData.root() + "/tokenizers/mistral_v1";
+    Map<String, String> m = new TreeMap<>();
+    m.put("structure", "content_rules: false");
+    m.put("math_answer", "categories: [math, stem]");
+    m.put("code_block", "categories: [code, chat]");
+    m.put("prompt_repeated", "min_chars: 10");
+    m.put("reasoning_length", "max_chars: 2000");
+    m.put("length", "target: conversation, min_chars: 200, max_words: 600");
+    m.put("turns", "min_turns: 3, max_turns: 6");
+    m.put("token_length", "tokenizer: " + tokenizer + ", target: prompt, min_tokens: 12, "
+        + "max_tokens: 300");
+    m.put("math_correct", "missing_reference: drop");
+    m.put("gopher_quality", "target: conversation, min_doc_words: 20, min_stop_words: 3");
+    m.put("gopher_repetition", "dup_line_frac: 0.2");
+    m.put("c4_quality", "min_num_sentences: 2, filter_curly_bracket: false");
+    m.put("fineweb_quality", "line_punct_thr: 0.05, short_line_thr: 0.9");
+    m.put("url", "target: url, extra_domains: [example.com]");
+    m.put("regex", "target: prompt, regex_exp: \"\\\\d{3,}\"");
+    m.put("word_count", "target: conversation, min_words: 30, max_words: 800");
+    m.put("symbols_to_words", "max_symbol_to_word_ratio: 0.05");
+    m.put("mean_word_length", "min_mean_word_length: 4.0, max_mean_word_length: 7.0");
+    m.put("repeating_top_ngrams", "n: 3, max_repeating_ngram_ratio: 0.1");
+    m.put("common_english_words", "min_num_common_words: 4, target: prompt");
+    return m;
+  }
+
+  @Test
+  void everyRegisteredStepKindHasASpecHere() {
+    assertThat(stepSpecs().keySet()).as("step kinds in StepTypes")
+        .containsExactlyInAnyOrderElementsOf(
+            StepTypes.all().stream().map(StepType::name).toList());
+    assertThat(FilterTypes.all().stream().map(FilterType::name).toList())
+        .as("filters given parameters here").containsAll(FILTER_PARAMS.keySet());
+  }
+
+  @TestFactory
+  Stream<DynamicTest> everyStepKindRunsTheSameAfterARoundTrip() {
+    Map<String, List<String>> specs = stepSpecs();
+    return StepTypes.all().stream().flatMap(type -> specs.getOrDefault(type.name(), List.of())
+        .stream().map(params -> DynamicTest.dynamicTest(type.name() + ": " + params,
+            () -> assertCopyRunsAlike(type.name() + ": " + params, input(type.name())))));
+  }
+
+  @TestFactory
+  Stream<DynamicTest> everyFilterRunsTheSameAfterARoundTrip() {
+    return FilterTypes.all().stream().flatMap(type -> {
+      String own = FILTER_PARAMS.getOrDefault(type.name(), "");
+      String params = "{name: " + type.name() + (own.isEmpty() ? "" : ", " + own);
+      // The scores of every row (written into metadata), then the decisions on them.
+      String steps = "filter: " + params + ", score_only: true}\n  - filter: " + params + "}";
+      return Stream.of(DynamicTest.dynamicTest("filter: " + params + "}",
+          () -> assertCopyRunsAlike(steps, data)));
+    });
+  }
+
+  /**
+   * The rows a step kind runs on: steps that send a request per row get the real rows only, the
+   * rest every row.
+   */
+  private static Path input(String kind) {
+    return kind.equals("judge") || kind.equals("generate")
+        ? data.resolve("data/math-00099-of-00100.jsonl") : data;
+  }
+
+  /**
+   * Runs the steps (YAML list items) as compiled and as deserialized copies; the runs must match
+   * byte for byte.
+   */
+  private static void assertCopyRunsAlike(String steps, Path input) throws Exception {
+    int n = RUNS.incrementAndGet();
+    Pipeline original = Pipeline.compile(spec(steps, input, "original-" + n));
+    PipelineSpec copySpec = spec(steps, input, "copy-" + n);
+    List<Object> copies = new ArrayList<>();
+    for (Object step : original.steps()) {
+      copies.add(roundTrip(step));
+    }
+    Pipeline copy = new Pipeline(copySpec, copies);
+
+    LocalRunner.Result a = LocalRunner.run(original, options());
+    LocalRunner.Result b = LocalRunner.run(copy, options());
+
+    assertThat(a.read()).isPositive();
+    assertThat(summary(b)).isEqualTo(summary(a));
+    Map<String, String> expected = files(a.runFolder());
+    Map<String, String> actual = files(b.runFolder());
+    assertThat(actual.keySet()).isEqualTo(expected.keySet());
+    expected.forEach((name, text) -> assertThat(actual.get(name)).as(name).isEqualTo(text));
+  }
+
+  private static PipelineSpec spec(String steps, Path input, String out) {
+    return PipelineSpec.parse(out + ".yaml", """
+        input: {path: %s, format: nemotron}
+        steps:
+          - %s
+        output: {path: %s, format: jsonl, shards: 2}
+        seed: 3
+        keep_dropped: true
+        """.formatted(input, steps, shared.resolve("runs").resolve(out)), shared);
+  }
+
+  private static LocalRunner.Options options() {
+    return new LocalRunner.Options(2, false, LocalRunner.Progress.NONE);
+  }
+
+  private static Object roundTrip(Object step) throws Exception {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+      out.writeObject(step);
+    }
+    try (ObjectInputStream in = new ObjectInputStream(
+        new ByteArrayInputStream(bytes.toByteArray()))) {
+      Object copy = in.readObject();
+      assertThat(copy).isNotSameAs(step).hasSameClassAs(step);
+      return copy;
+    }
+  }
+
+  /** The result without timings (which differ between any two runs). */
+  private static List<Object> summary(LocalRunner.Result r) {
+    List<Object> s = new ArrayList<>(List.of(r.read(), r.written(), r.dropped(), r.rejected(),
+        r.repeated(), r.conserved()));
+    for (StepStats step : r.steps()) {
+      s.add(List.of(step.name(), step.in(), step.out(), step.dropped(), step.counted(),
+          step.repeated()));
+    }
+    return s;
+  }
+
+  /**
+   * Every file of the run folder by relative path: output shards, rejects, tokenized output,
+   * decision files; stats.json without its seconds. Left out: the manifest and log (they name the
+   * folder and the time) and the work folder (intermediate, with timings; kept when requests
+   * failed).
+   */
+  private static Map<String, String> files(Path run) throws IOException {
+    Map<String, String> m = new TreeMap<>();
+    try (Stream<Path> walk = Files.walk(run)) {
+      for (Path f : walk.filter(Files::isRegularFile).toList()) {
+        String name = run.relativize(f).toString().replace('\\', '/');
+        if (name.equals("manifest.json") || name.equals("run.log") || name.startsWith(".work/")) {
+          continue;
+        }
+        String text = Files.readString(f, StandardCharsets.ISO_8859_1);
+        m.put(name, name.equals("stats.json")
+            ? text.replaceAll("\"seconds\"\\s*:\\s*[0-9.eE+-]+", "\"seconds\":0")
+            : name.endsWith(".json") || name.endsWith(".jsonl") ? text
+            : "sha256 " + FileDigests.sha256(f));
+      }
+    }
+    return m;
+  }
+}
