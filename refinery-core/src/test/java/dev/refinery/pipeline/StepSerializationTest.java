@@ -68,7 +68,7 @@ class StepSerializationTest {
   static void rowsAndServer() throws Exception {
     data = shared.resolve("in");
     // Demo rows (every category, planted defects and duplicates) in two partitions...
-    SampleData.write(data, SampleData.Spec.of(200, 11).withShardRows(100));
+    SampleData.write(data, SampleData.Spec.of(120, 11).withShardRows(60));
     // ...and real rows: graded MATH generations, each with a second response for consistency,
     // and GSM8K test questions (contamination for decontaminate, references for math_correct).
     List<Sample> real = new ArrayList<>();
@@ -93,10 +93,13 @@ class StepSerializationTest {
           answer.substring(0, answer.lastIndexOf("####")) + "\\boxed{" + number + "}",
           Json.write(Map.of("expected_answer", k % 4 == 0 ? "1" : number))));
     }
-    try (SampleWriter w = SampleWriter.create(
-        data.resolve("data/math-00099-of-00100.jsonl"), Formats.nemotron())) {
-      real.forEach(w::write);
+    write(data.resolve("data/math-00099-of-00100.jsonl"), real);
+    // Steps that send a request per row get a third of them, so the runs stay quick.
+    List<Sample> third = new ArrayList<>();
+    for (int k = 0; k < real.size(); k += 3) {
+      third.add(real.get(k));
     }
+    write(shared.resolve("requests/part-0.jsonl"), third);
 
     server = new FakeChatServer().otherwise(exchange -> {
       String body = FakeChatServer.requestBody(exchange);
@@ -115,6 +118,13 @@ class StepSerializationTest {
   @AfterAll
   static void stopServer() {
     server.close();
+  }
+
+  private static void write(Path file, List<Sample> rows) throws IOException {
+    Files.createDirectories(file.getParent());
+    try (SampleWriter w = SampleWriter.create(file, Formats.nemotron())) {
+      rows.forEach(w::write);
+    }
   }
 
   private static Sample math(String uuid, String prompt, String answer, String meta) {
@@ -214,13 +224,9 @@ class StepSerializationTest {
     });
   }
 
-  /**
-   * The rows a step kind runs on: steps that send a request per row get the real rows only, the
-   * rest every row.
-   */
+  /** The rows a step kind runs on: steps that send a request per row get fewer. */
   private static Path input(String kind) {
-    return kind.equals("judge") || kind.equals("generate")
-        ? data.resolve("data/math-00099-of-00100.jsonl") : data;
+    return kind.equals("judge") || kind.equals("generate") ? shared.resolve("requests") : data;
   }
 
   /**
@@ -260,7 +266,7 @@ class StepSerializationTest {
   }
 
   private static LocalRunner.Options options() {
-    return new LocalRunner.Options(2, false, LocalRunner.Progress.NONE);
+    return new LocalRunner.Options(1, false, LocalRunner.Progress.NONE);
   }
 
   private static Object roundTrip(Object step) throws Exception {
