@@ -16,7 +16,6 @@ import dev.refinery.internal.Json;
 import dev.refinery.io.FileDigests;
 import dev.refinery.sample.Message;
 import dev.refinery.sample.Sample;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.ObjectInputStream;
@@ -29,7 +28,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -42,19 +40,20 @@ import org.junit.jupiter.api.io.TempDir;
  * Every step a pipeline can name, compiled from YAML, behaves the same after a Java
  * serialization round trip: runners ship steps serialized (threads today, Spark executors
  * later), so a copy must carry everything the step needs. Each step kind and each filter runs
- * in a one-step pipeline through {@link LocalRunner} twice, once as compiled and once as its
- * deserialized copy, over the same rows; the run folders must hold the same bytes (rows, dropped
- * rows with their reasons, tokenized output, blend manifest) and the same stats.
+ * in a small pipeline through {@link LocalRunner} twice over the same rows: here as compiled,
+ * and in another JVM as read back from its serialized form (so nothing the copy needs can come
+ * from static state that compiling left behind). The run folders must hold the same bytes: rows,
+ * dropped rows with their reasons, tokenized output, decision files, stats.
  *
  * <p>Step kinds and filters are enumerated from their registries: a new filter runs here with its
  * defaults (or the parameters {@link #FILTER_PARAMS} gives it), and a new step kind fails {@link
- * #everyRegisteredStepKindHasASpecHere} until {@link #stepSpecs} gives it one.
+ * #everyRegisteredStepKindHasASpecHere} until {@link #stepSpecs} gives it one. No kind is left
+ * out: judge and generate talk to a {@link FakeChatServer} on loopback.
  */
 class StepSerializationTest {
   @TempDir static Path shared;
   private static Path data;
   private static FakeChatServer server;
-  private static final AtomicInteger RUNS = new AtomicInteger();
 
   private static final String RUBRIC = "Correct, complete and concise.";
 
@@ -113,10 +112,15 @@ class StepSerializationTest {
             body.contains("detailed thinking on") ? "thinking " + h : null)).answer(exchange);
       }
     });
+    startCopies();
   }
 
   @AfterAll
-  static void stopServer() {
+  static void stop() throws Exception {
+    if (copies != null) {
+      copies.destroy();
+      copies.waitFor();
+    }
     server.close();
   }
 
@@ -202,26 +206,31 @@ class StepSerializationTest {
             StepTypes.all().stream().map(StepType::name).toList());
     assertThat(FilterTypes.all().stream().map(FilterType::name).toList())
         .as("filters given parameters here").containsAll(FILTER_PARAMS.keySet());
+    assertThat(cases()).hasSize(
+        stepSpecs().values().stream().mapToInt(List::size).sum() + FilterTypes.all().size());
   }
 
-  @TestFactory
-  Stream<DynamicTest> everyStepKindRunsTheSameAfterARoundTrip() {
+  /** One pipeline to run twice: its steps as YAML list items, on which rows. */
+  private record Case(String name, String steps, Path input) {}
+
+  /** Every step kind with each of its specs, then every filter. */
+  private static List<Case> cases() {
+    List<Case> cases = new ArrayList<>();
     Map<String, List<String>> specs = stepSpecs();
-    return StepTypes.all().stream().flatMap(type -> specs.getOrDefault(type.name(), List.of())
-        .stream().map(params -> DynamicTest.dynamicTest(type.name() + ": " + params,
-            () -> assertCopyRunsAlike(type.name() + ": " + params, input(type.name())))));
-  }
-
-  @TestFactory
-  Stream<DynamicTest> everyFilterRunsTheSameAfterARoundTrip() {
-    return FilterTypes.all().stream().flatMap(type -> {
+    for (StepType type : StepTypes.all()) {
+      for (String params : specs.getOrDefault(type.name(), List.of())) {
+        String step = type.name() + ": " + params;
+        cases.add(new Case(step, step, input(type.name())));
+      }
+    }
+    for (FilterType type : FilterTypes.all()) {
       String own = FILTER_PARAMS.getOrDefault(type.name(), "");
       String params = "{name: " + type.name() + (own.isEmpty() ? "" : ", " + own);
       // The scores of every row (written into metadata), then the decisions on them.
-      String steps = "filter: " + params + ", score_only: true}\n  - filter: " + params + "}";
-      return Stream.of(DynamicTest.dynamicTest("filter: " + params + "}",
-          () -> assertCopyRunsAlike(steps, data)));
-    });
+      cases.add(new Case("filter: " + params + "}",
+          "filter: " + params + ", score_only: true}\n  - filter: " + params + "}", data));
+    }
+    return cases;
   }
 
   /** The rows a step kind runs on: steps that send a request per row get fewer. */
@@ -230,67 +239,128 @@ class StepSerializationTest {
   }
 
   /**
-   * Runs the steps (YAML list items) as compiled and as deserialized copies; the runs must match
-   * byte for byte.
+   * Compiles every case, serializes its steps into {@code copies/}, and starts another JVM that
+   * reads them back and runs them (as a runner's executor would: no step compiled there, no
+   * static state warmed up by compiling), while this JVM runs the originals case by case.
    */
-  private static void assertCopyRunsAlike(String steps, Path input) throws Exception {
-    int n = RUNS.incrementAndGet();
-    Pipeline original = Pipeline.compile(spec(steps, input, "original-" + n));
-    PipelineSpec copySpec = spec(steps, input, "copy-" + n);
-    List<Object> copies = new ArrayList<>();
-    for (Object step : original.steps()) {
-      copies.add(roundTrip(step));
+  private static void startCopies() throws IOException {
+    List<Case> cases = cases();
+    Path dir = Files.createDirectories(shared.resolve("copies"));
+    for (int i = 0; i < cases.size(); i++) {
+      Case c = cases.get(i);
+      try {
+        Pipeline original = Pipeline.compile(spec(c, "original-" + i));
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+          out.writeObject(new ArrayList<>(original.steps()));
+        }
+        Files.write(dir.resolve(i + ".ser"), bytes.toByteArray());
+        Files.writeString(dir.resolve(i + ".yaml"), yaml(c, "copy-" + i));
+      } catch (Exception e) {
+        Files.writeString(dir.resolve(i + ".error"), "in this JVM: " + trace(e));
+      }
     }
-    Pipeline copy = new Pipeline(copySpec, copies);
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    copies = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+        FreshJvm.class.getName(), dir.toString(), shared.toString(),
+        String.valueOf(cases.size()))
+        .redirectErrorStream(true).redirectOutput(shared.resolve("copies.log").toFile())
+        .start();
+  }
 
-    LocalRunner.Result a = LocalRunner.run(original, options());
-    LocalRunner.Result b = LocalRunner.run(copy, options());
+  private static Process copies;
 
+  /** The copy's run, once the other JVM is done with every case. */
+  private static Path copyRun(int i) throws Exception {
+    Process p = copies;
+    if (p.isAlive()) {
+      p.waitFor();
+    }
+    assertThat(p.exitValue()).as("the JVM running the copies, whose output is "
+        + Files.readString(shared.resolve("copies.log"))).isZero();
+    Path error = shared.resolve("copies").resolve(i + ".error");
+    assertThat(error).as("the copy failed").doesNotExist();
+    return shared.resolve("runs").resolve("copy-" + i);
+  }
+
+  @TestFactory
+  Stream<DynamicTest> everyStepKindAndFilterRunsTheSameAfterARoundTrip() {
+    List<Case> cases = cases();
+    List<DynamicTest> tests = new ArrayList<>();
+    for (int i = 0; i < cases.size(); i++) {
+      int n = i;
+      tests.add(DynamicTest.dynamicTest(cases.get(n).name(),
+          () -> assertCopyRunsAlike(cases.get(n), n)));
+    }
+    return tests.stream();
+  }
+
+  /** Runs the case as compiled here; the copy's run must hold the same bytes. */
+  private static void assertCopyRunsAlike(Case c, int i) throws Exception {
+    Path compileError = shared.resolve("copies").resolve(i + ".error");
+    if (Files.exists(compileError)) {
+      throw new AssertionError(Files.readString(compileError));
+    }
+    LocalRunner.Result a = LocalRunner.run(Pipeline.compile(spec(c, "original-" + i)),
+        options());
     assertThat(a.read()).isPositive();
-    assertThat(summary(b)).isEqualTo(summary(a));
     Map<String, String> expected = files(a.runFolder());
-    Map<String, String> actual = files(b.runFolder());
+    Map<String, String> actual = files(copyRun(i));
     assertThat(actual.keySet()).isEqualTo(expected.keySet());
     expected.forEach((name, text) -> assertThat(actual.get(name)).as(name).isEqualTo(text));
   }
 
-  private static PipelineSpec spec(String steps, Path input, String out) {
-    return PipelineSpec.parse(out + ".yaml", """
+  private static PipelineSpec spec(Case c, String out) {
+    return PipelineSpec.parse(out + ".yaml", yaml(c, out), shared);
+  }
+
+  private static String yaml(Case c, String out) {
+    return """
         input: {path: %s, format: nemotron}
         steps:
           - %s
         output: {path: %s, format: jsonl, shards: 2}
         seed: 3
         keep_dropped: true
-        """.formatted(input, steps, shared.resolve("runs").resolve(out)), shared);
+        """.formatted(c.input(), c.steps(), shared.resolve("runs").resolve(out));
   }
 
   private static LocalRunner.Options options() {
     return new LocalRunner.Options(1, false, LocalRunner.Progress.NONE);
   }
 
-  private static Object roundTrip(Object step) throws Exception {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
-      out.writeObject(step);
-    }
-    try (ObjectInputStream in = new ObjectInputStream(
-        new ByteArrayInputStream(bytes.toByteArray()))) {
-      Object copy = in.readObject();
-      assertThat(copy).isNotSameAs(step).hasSameClassAs(step);
-      return copy;
-    }
+  private static String trace(Throwable e) {
+    java.io.StringWriter w = new java.io.StringWriter();
+    e.printStackTrace(new java.io.PrintWriter(w));
+    return w.toString();
   }
 
-  /** The result without timings (which differ between any two runs). */
-  private static List<Object> summary(LocalRunner.Result r) {
-    List<Object> s = new ArrayList<>(List.of(r.read(), r.written(), r.dropped(), r.rejected(),
-        r.repeated(), r.conserved()));
-    for (StepStats step : r.steps()) {
-      s.add(List.of(step.name(), step.in(), step.out(), step.dropped(), step.counted(),
-          step.repeated()));
+  /**
+   * The other JVM: for each case, the steps read back from {@code copies/N.ser} run in the
+   * pipeline {@code copies/N.yaml} describes; a failure goes to {@code copies/N.error}.
+   */
+  public static final class FreshJvm {
+    public static void main(String[] args) throws Exception {
+      Path dir = Path.of(args[0]);
+      Path base = Path.of(args[1]);
+      int n = Integer.parseInt(args[2]);
+      for (int i = 0; i < n; i++) {
+        Path ser = dir.resolve(i + ".ser");
+        if (!Files.exists(ser)) {
+          continue;
+        }
+        try (ObjectInputStream in = new ObjectInputStream(Files.newInputStream(ser))) {
+          @SuppressWarnings("unchecked")
+          List<Object> steps = (List<Object>) in.readObject();
+          PipelineSpec spec = PipelineSpec.parse("copy-" + i + ".yaml",
+              Files.readString(dir.resolve(i + ".yaml")), base);
+          LocalRunner.run(new Pipeline(spec, steps), options());
+        } catch (Exception | Error e) {
+          Files.writeString(dir.resolve(i + ".error"), "in the JVM running the copies: "
+              + trace(e));
+        }
+      }
     }
-    return s;
   }
 
   /**
