@@ -56,6 +56,10 @@ class StepSerializationTest {
   @TempDir static Path shared;
   private static Path data;
   private static FakeChatServer server;
+  /** The JVM running the copies; it says "done N" after each case, in order. */
+  private static Process copies;
+  private static BufferedReader copiesSay;
+  private static int copiesDone = -1;
 
   private static final String RUBRIC = "Correct, complete and concise.";
 
@@ -272,11 +276,6 @@ class StepSerializationTest {
     copiesSay = new BufferedReader(new InputStreamReader(copies.getInputStream(),
         StandardCharsets.UTF_8));
   }
-
-  private static Process copies;
-  /** What the other JVM says: "done N" after each case, in order. */
-  private static BufferedReader copiesSay;
-  private static int copiesDone = -1;
 
   /** The copy's run, once the other JVM is done with it (it runs the cases in order). */
   private static Path copyRun(int i) throws Exception {
