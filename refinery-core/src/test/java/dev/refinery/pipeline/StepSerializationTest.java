@@ -98,6 +98,16 @@ class StepSerializationTest {
           answer.substring(0, answer.lastIndexOf("####")) + "\\boxed{" + number + "}",
           Json.write(Map.of("expected_answer", k % 4 == 0 ? "1" : number))));
     }
+    // A few rows for filters the rows above never trip, and a repeated conversation.
+    String question = "What is the sum of the first ten positive integers?";
+    real.add(math("edge-refusal", question, "I'm sorry, but I can't help with that.", "{}"));
+    real.add(math("edge-echo", question, question + " It is \\boxed{55}.", "{}"));
+    real.add(math("edge-boilerplate", question, "Please read our privacy policy.\n\n"
+        + "Lorem ipsum dolor sit amet.\n\nSee the terms of use.", "{}"));
+    real.add(math("edge-url", question, "See https://pornsite.example/sum for \\boxed{55}.",
+        "{\"url\": \"https://example.com/sums\"}"));
+    real.add(math("edge-url-again", question, "See https://pornsite.example/sum for "
+        + "\\boxed{55}.", "{\"url\": \"https://example.com/sums\"}"));
     write(data.resolve("data/math-00099-of-00100.jsonl"), real);
     // Steps that send a request per row get a third of them, so the runs stay quick.
     List<Sample> third = new ArrayList<>();
