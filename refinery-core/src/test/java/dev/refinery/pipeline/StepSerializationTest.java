@@ -380,7 +380,7 @@ class StepSerializationTest {
         }
         try (ObjectInputStream in = new ObjectInputStream(Files.newInputStream(ser))) {
           @SuppressWarnings("unchecked")
-          List<Object> steps = (List<Object>) in.readObject();
+          List<Step> steps = (List<Step>) in.readObject();
           PipelineSpec spec = PipelineSpec.parse("copy-" + i + ".yaml",
               Files.readString(dir.resolve(i + ".yaml")), base);
           LocalRunner.run(new Pipeline(spec, steps), options());
