@@ -3,6 +3,7 @@ package dev.refinery.generate;
 import dev.refinery.sample.Message;
 import dev.refinery.sample.Sample;
 import dev.refinery.sample.ThinkBlock;
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,8 +23,10 @@ import java.util.regex.Pattern;
  * <p>DeepSeek-R1 style models (R1, R1-0528 and their distills) have no switch: they always reason.
  * Reasoning off is therefore refused for that style rather than faked with a plain prompt, which
  * would still produce a trace; use another family's model for off responses.
+ *
+ * <p>Serializable: a generate step holds its modes and is shipped to runners serialized.
  */
-public record ReasoningMode(Style style, boolean on) {
+public record ReasoningMode(Style style, boolean on) implements Serializable {
 
   /** The switch a model family understands. */
   public enum Style {
