@@ -137,11 +137,13 @@ class BlendStepTest {
     LocalRunner.run(Pipeline.compile(spec("b1", SHARES, "", 5)), options(2, false));
     LocalRunner.run(Pipeline.compile(spec("b2", SHARES, "", 5)), options(1, false));
     LocalRunner.run(Pipeline.compile(spec("b3", SHARES, "", 6)), options(2, false));
+    LocalRunner.run(Pipeline.compile(spec("b4", SHARES, "", 5)), options(4, false));
     boolean anyDiffers = false;
     for (int s = 0; s < 3; s++) {
       String shard = "data/train-%05d-of-00003.jsonl".formatted(s);
       byte[] one = Files.readAllBytes(dir.resolve("b1").resolve(shard));
       assertThat(Files.readAllBytes(dir.resolve("b2").resolve(shard))).isEqualTo(one);
+      assertThat(Files.readAllBytes(dir.resolve("b4").resolve(shard))).isEqualTo(one);
       anyDiffers |= !java.util.Arrays.equals(one,
           Files.readAllBytes(dir.resolve("b3").resolve(shard)));
     }
