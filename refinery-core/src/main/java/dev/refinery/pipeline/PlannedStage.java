@@ -97,7 +97,9 @@ final class PlannedStage {
   private static <S extends PlannedStep.Summary<S>> S sum(StageInput input, int round,
       String name, S zero, Summarizer<S> summarizer) {
     RunFolder folder = input.folder();
-    List<S> summaries = new ArrayList<>();
+    // Added up as they arrive, in partition order: only the total and the summaries of running
+    // tasks are held, however many partitions there are.
+    List<S> total = new ArrayList<>(List.of(zero));
     InOrder.run(LocalRunner.indexes(input.partitions()), input.workers(),
         input.stops().tracked((i, p) -> {
           Path done = folder.summary(input.stage(), round, p);
@@ -118,14 +120,10 @@ final class PlannedStage {
           } catch (IOException e) {
             throw new UncheckedIOException(done + ": " + e.getMessage(), e);
           }
-        }), summaries::add);
-    S total = zero;
-    for (S s : summaries) {
-      total = total.plus(s);
-    }
+        }), summary -> total.set(0, total.get(0).plus(summary)));
     input.note().accept("stage " + input.stage() + ": " + name + " summarized "
         + input.partitions() + " partitions" + (round == 0 ? "" : " (refinement " + round + ")"));
-    return total;
+    return total.get(0);
   }
 
   private static double seconds(long since) {
