@@ -253,9 +253,11 @@ class PlannedStageTest {
     }
     PlannedStep.Plan last = round.plan(edges);
     assertThat(last.refine()).isNull();
+    // The plan goes to wherever partitions run: its step, serialized and read back, decides alike.
+    MapStep shipped = roundTrip(last.step());
     long[] written = new long[2];
     for (int p = 0; p < 3; p++) {
-      last.step().apply(part.apply(p), new StepContext() {
+      shipped.apply(part.apply(p), new StepContext() {
         @Override
         public int partition() {
           return 0;
@@ -333,6 +335,21 @@ class PlannedStageTest {
     assertThat(kept).isEqualTo(sorted.subList(0, kept.size()));
     if (bySamples) {
       assertThat(kept).hasSize(Math.min(need, n));
+    }
+  }
+
+  private static MapStep roundTrip(MapStep step) {
+    try {
+      java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+      try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+        out.writeObject(step);
+      }
+      try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(
+          new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
+        return (MapStep) in.readObject();
+      }
+    } catch (java.io.IOException | ClassNotFoundException e) {
+      throw new AssertionError(e);
     }
   }
 
