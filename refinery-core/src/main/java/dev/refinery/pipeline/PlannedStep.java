@@ -34,7 +34,11 @@ public non-sealed interface PlannedStep<S extends PlannedStep.Summary<S>> extend
   /** The plan from the summary of every partition and the pipeline's seed; pure. */
   Plan plan(S total, long seed);
 
-  /** A value that adds up: {@code a.plus(b)} is the summary of a's rows and b's. */
+  /**
+   * A value that adds up: {@code a.plus(b)} is the summary of a's rows and b's. {@code plus} is
+   * associative and commutative with {@link #zero} as identity, so the total is the same however
+   * the rows were split into partitions and in whatever order the summaries are added.
+   */
   interface Summary<S extends Summary<S>> extends Serializable {
     S plus(S other);
   }
