@@ -198,6 +198,8 @@ class PlannedStageTest {
     for (int p = 0; p < 4; p++) {
       assertThat(folder.summary(1, 0, p)).exists();
       assertThat(folder.summary(1, 1, p)).exists();
+      // Written as its used buckets only: not 4 groups x 2 x 64k longs (4 MiB).
+      assertThat(Files.size(folder.summary(1, 0, p))).isLessThan(64 * 1024);
     }
     assertThat(opened).containsExactly(0, 1, 2, 3);
 
