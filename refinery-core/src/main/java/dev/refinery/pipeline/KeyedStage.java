@@ -61,7 +61,8 @@ import java.util.TreeMap;
  */
 final class KeyedStage {
   /** Heap bytes the sort buffers of a keyed stage may take; tests lower it to force spills. */
-  static volatile long memoryBudget = Long.getLong("refinery.keyed.memory", 256L << 20);
+  static final long DEFAULT_MEMORY = 256L << 20;
+  static volatile long memoryBudget = Long.getLong("refinery.keyed.memory", DEFAULT_MEMORY);
 
   static final int INDEX_EVERY = 1024;
   private static final byte DROP = 0;

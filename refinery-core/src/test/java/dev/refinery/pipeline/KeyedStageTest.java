@@ -31,7 +31,7 @@ class KeyedStageTest {
 
   @AfterEach
   void budgetBack() {
-    KeyedStage.memoryBudget = 256L << 20;
+    KeyedStage.memoryBudget = KeyedStage.DEFAULT_MEMORY;
   }
 
   // ---- KeyedStage on its own, over stage files ----
