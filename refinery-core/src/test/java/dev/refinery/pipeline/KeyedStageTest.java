@@ -365,4 +365,72 @@ class KeyedStageTest {
         .containsEntry("distinct_keys", 4L).containsEntry("dropped", 4L)
         .containsKey("seconds");
   }
+
+  /** A keyed step that passes everything to another, counting emits or crashing in reduce. */
+  private record Wrapped(KeyedStep step, AtomicLong emits, boolean crash) implements KeyedStep {
+    @Override
+    public String name() {
+      return step.name();
+    }
+
+    @Override
+    public void emit(Sample row, Emitter out) {
+      emits.incrementAndGet();
+      step.emit(row, out);
+    }
+
+    @Override
+    public void reduce(Group group, Verdicts out) {
+      if (crash) {
+        throw new IllegalStateException("crash in reduce");
+      }
+      step.reduce(group, out);
+    }
+
+    @Override
+    public Map<String, Object> report(Figures figures) {
+      return step.report(figures);
+    }
+  }
+
+  @Test
+  void aRunThatCrashedBetweenEmitAndReduceResumesWithoutEmittingAgain() throws IOException {
+    Path in = dir.resolve("in");
+    Files.createDirectories(in);
+    for (int f = 0; f < 3; f++) {
+      StringBuilder rows = new StringBuilder();
+      for (int i = 0; i < 40; i++) {
+        rows.append(row("f" + f + "-" + i, "prompt " + (i * 7 + f) % 30));
+      }
+      Files.writeString(in.resolve("f" + f + ".jsonl"), rows);
+    }
+    Path whole = exactRun(in, "whole", 2);
+    PipelineSpec spec = PipelineSpec.parse("crash.yaml", """
+        input: {path: %s, format: nemotron}
+        steps:
+          - exact_dedup: {key: prompt}
+        output: {path: %s, format: jsonl, shards: 2}
+        keep_dropped: true
+        seed: 1
+        """.formatted(in, dir.resolve("crash")), dir);
+    KeyedStep exact = (KeyedStep) Pipeline.compile(spec).steps().get(0);
+    AtomicLong first = new AtomicLong();
+    assertThatThrownBy(() -> LocalRunner.run(new Pipeline(spec,
+        List.of(new Wrapped(exact, first, true))), new LocalRunner.Options(2, false,
+        LocalRunner.Progress.NONE))).hasMessageContaining("crash in reduce");
+    assertThat(first.get()).isEqualTo(120);
+
+    AtomicLong again = new AtomicLong();
+    LocalRunner.Result r = LocalRunner.run(new Pipeline(spec,
+        List.of(new Wrapped(exact, again, false))), new LocalRunner.Options(2, true,
+        LocalRunner.Progress.NONE));
+    assertThat(again.get()).as("rows emitted again").isZero();
+    assertThat(r.conserved()).isTrue();
+    assertThat(r.dropped()).isEqualTo(90);
+    for (String f : List.of("data/train-00000-of-00002.jsonl", "data/train-00001-of-00002.jsonl",
+        "rejects/dropped-s1-00001.jsonl", "rejects/dropped-s1-00002.jsonl")) {
+      assertThat(Files.readString(dir.resolve("crash").resolve(f))).as(f)
+          .isEqualTo(Files.readString(whole.resolve(f)));
+    }
+  }
 }
