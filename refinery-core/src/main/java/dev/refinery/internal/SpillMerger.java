@@ -1,13 +1,17 @@
 package dev.refinery.internal;
 
+import dev.refinery.io.AtomicFile;
 import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
 import java.io.Closeable;
 import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -51,6 +55,55 @@ public final class SpillMerger implements Closeable {
     }
     for (int i = heapSize / 2 - 1; i >= 0; i--) {
       siftDown(i);
+    }
+  }
+
+  /**
+   * Merges consecutive runs into fewer, longer ones until at most {@code fanIn} are left, so a
+   * final merge holds at most {@code fanIn} read buffers however many runs a sort spilled. The
+   * result merges exactly as the given runs do (ties keep their order: runs are merged in
+   * consecutive chunks). New runs go to {@code folder} as {@code prefix-<pass>-<n>.run}.
+   */
+  public static List<Path> narrow(List<Path> runs, int fanIn, Path folder, String prefix,
+      boolean byValue) {
+    if (fanIn < 2) {
+      throw new IllegalArgumentException("fanIn must be >= 2, got " + fanIn);
+    }
+    List<Path> current = runs;
+    for (int pass = 0; current.size() > fanIn; pass++) {
+      List<Path> next = new ArrayList<>();
+      for (int from = 0; from < current.size(); from += fanIn) {
+        List<Path> chunk = current.subList(from, Math.min(current.size(), from + fanIn));
+        Path target = folder.resolve(prefix + "-" + pass + "-" + next.size() + ".run");
+        write(chunk, byValue, target);
+        next.add(target);
+      }
+      current = next;
+    }
+    return current;
+  }
+
+  private static void write(List<Path> runs, boolean byValue, Path target) {
+    try {
+      AtomicFile file = new AtomicFile(target);
+      try (DataOutputStream out = new DataOutputStream(
+               new BufferedOutputStream(Files.newOutputStream(file.temp()), 1 << 16));
+           SpillMerger merger = new SpillMerger(runs, byValue)) {
+        Record r = new Record();
+        while (merger.next(r)) {
+          for (long v : r.longs) {
+            out.writeLong(v);
+          }
+          out.writeInt(r.value.length);
+          out.write(r.value);
+        }
+      } catch (IOException | RuntimeException e) {
+        file.abort();
+        throw e;
+      }
+      file.commit();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write sort run " + target, e);
     }
   }
 

@@ -57,7 +57,8 @@ import java.util.TreeMap;
  *
  * <p>Memory: the emit sorters of the partitions being processed share {@link #memoryBudget}
  * (each gets its share of it by the number of workers); the reduce's verdict and line sorters a
- * quarter each; plus one key's group and a 64 KB buffer per run while merging.
+ * quarter each; plus one key's group and a 64 KB buffer per run while merging, at most {@value
+ * #MERGE_FAN_IN} runs at once (more are first merged in passes into {@code merged-*.run}).
  */
 final class KeyedStage {
   /** Heap bytes the sort buffers of a keyed stage may take; tests lower it to force spills. */
@@ -65,6 +66,8 @@ final class KeyedStage {
   static volatile long memoryBudget = Long.getLong("refinery.keyed.memory", DEFAULT_MEMORY);
 
   static final int INDEX_EVERY = 1024;
+  /** Runs merged at once: a 64 KB read buffer each. */
+  static final int MERGE_FAN_IN = 128;
   private static final byte DROP = 0;
   private static final byte COPIES = 1;
 
@@ -226,8 +229,10 @@ final class KeyedStage {
 
   private static Reduced reduce(KeyedStep step, StageInput in, Path dir, List<Emitted> emitted,
       long budget) {
-    List<Path> runs = new ArrayList<>();
-    emitted.forEach(e -> e.runs().forEach(r -> runs.add(dir.resolve(r))));
+    List<Path> spilled = new ArrayList<>();
+    emitted.forEach(e -> e.runs().forEach(r -> spilled.add(dir.resolve(r))));
+    List<Path> runs = SpillMerger.narrow(spilled, MERGE_FAN_IN, dir, "merged", false);
+    in.stops().checkpoint();
     SpillSorter verdicts = new SpillSorter(dir, "verdicts", budget, false);
     SpillSorter lines = step.linesFile() == null ? null
         : new SpillSorter(dir, "lines", budget, true);
@@ -254,8 +259,11 @@ final class KeyedStage {
       }
     }
     in.stops().checkpoint();
-    return new Reduced(keys, counters, verdicts.finish(),
-        lines == null ? List.of() : lines.finish());
+    List<Path> verdictRuns = SpillMerger.narrow(verdicts.finish(), MERGE_FAN_IN, dir,
+        "verdicts-merged", false);
+    List<Path> lineRuns = lines == null ? List.of()
+        : SpillMerger.narrow(lines.finish(), MERGE_FAN_IN, dir, "lines-merged", true);
+    return new Reduced(keys, counters, verdictRuns, lineRuns);
   }
 
   /** One key's records, reused from group to group. */
