@@ -105,7 +105,7 @@ final class BlendCommand implements Callable<Integer> {
         "available", "samples", "tokens", "epochs", "asked", "realized");
     for (BlendPlan.Allocation a : plan.allocations()) {
       o.printf(Locale.ROOT, "%-16s %8.3f %10d %10d %14s %7d %8.2f%% %8.2f%%%s%n", a.name(),
-          a.weight(), a.copies().length, a.realizedSamples(),
+          a.weight(), a.rows(), a.realizedSamples(),
           counter == null ? "-" : String.valueOf(a.realizedTokens()), a.epochs(),
           100 * a.requestedShare(), 100 * plan.realizedShare(a),
           plan.withinTolerance(a) ? "" : "  (outside 0.5%: rows too coarse)");

@@ -55,13 +55,15 @@ public final class BlendPlan {
   /**
    * What one source contributes.
    *
-   * @param copies how many times each row is taken: epochs or epochs + 1
    * @param target the samples or tokens asked of this source
+   * @param rows the source's rows
+   * @param copies how many times each row is taken: epochs or epochs + 1; null when the rows
+   *     are chosen by hashes of their ids (the pipeline's blend step)
    * @param realizedSamples rows taken, repeats counted
    * @param realizedTokens tokens of those rows
    */
   public record Allocation(String name, double weight, double requestedShare, long target,
-      long epochs, byte[] copies, long realizedSamples, long realizedTokens) {
+      long epochs, long rows, byte[] copies, long realizedSamples, long realizedTokens) {
 
     /** The copies of row {@code row}: epochs, plus one if the row is in the remainder draw. */
     public int copiesOf(long row) {
@@ -140,7 +142,7 @@ public final class BlendPlan {
     e.put("realized_share", realizedShare(a));
     e.put("epochs", a.epochs());
     e.put("sampling", a.epochs() == 0 ? "down-sampled without replacement"
-        : a.copies().length * a.epochs() == a.realizedSamples() ? a.epochs() + " epochs"
+        : a.rows() * a.epochs() == a.realizedSamples() ? a.epochs() + " epochs"
         : a.epochs() + " epochs + a remainder without replacement");
     boolean within = withinTolerance(a);
     e.put("within_tolerance", within);
@@ -157,6 +159,42 @@ public final class BlendPlan {
    * a negative or non-finite weight, weights summing to 0, an empty source, or a total below 1.
    */
   public static BlendPlan plan(List<Source> sources, Unit unit, long total, long seed) {
+    List<Totals> totals = new ArrayList<>();
+    for (Source s : sources) {
+      totals.add(new Totals(s.name(), s.weight(), s.rows(), s.tokens()));
+    }
+    List<Quota> quotas = quotas(totals, unit, total);
+    List<Allocation> out = new ArrayList<>();
+    for (int i = 0; i < sources.size(); i++) {
+      Source s = sources.get(i);
+      Quota q = quotas.get(i);
+      SplittableRandom random = new SplittableRandom(streamSeed(seed, i));
+      out.add(unit == Unit.SAMPLES ? bySamples(s, q, random) : byTokens(s, q, random));
+    }
+    return new BlendPlan(unit, total, seed, List.copyOf(out));
+  }
+
+  /** A plan whose allocations were made elsewhere from {@link #quotas} (by hashes of row ids). */
+  public static BlendPlan of(Unit unit, long total, long seed, List<Allocation> allocations) {
+    return new BlendPlan(unit, total, seed, List.copyOf(allocations));
+  }
+
+  /** What a source holds: its rows and their tokens (0 when not counted). */
+  public record Totals(String name, double weight, long rows, long tokens) {}
+
+  /**
+   * What a source owes the mixture: its target in the plan's unit, the whole epochs of it, and
+   * the remainder (rows, or tokens) to take once more from a draw without replacement.
+   */
+  public record Quota(String name, double weight, double requestedShare, long target,
+      long epochs, long remainder) {}
+
+  /**
+   * Each source's quota of {@code total} samples or tokens. Fails in one line, naming the
+   * source, for a negative or non-finite weight, weights summing to 0, an empty source, a total
+   * below 1, or more epochs than a row can be repeated.
+   */
+  public static List<Quota> quotas(List<Totals> sources, Unit unit, long total) {
     if (sources.isEmpty()) {
       throw new RefineryException("a blend needs at least one source");
     }
@@ -171,7 +209,7 @@ public final class BlendPlan {
       w[i] = sources.get(i).weight();
     }
     double sum = Weights.checkWeights("source", names, w, "weight");
-    for (Source s : sources) {
+    for (Totals s : sources) {
       if (s.rows() == 0) {
         throw new RefineryException("source '" + s.name() + "' is empty");
       }
@@ -180,14 +218,15 @@ public final class BlendPlan {
       }
     }
     long[] targets = largestRemainder(w, sum, total);
-    List<Allocation> out = new ArrayList<>();
+    List<Quota> out = new ArrayList<>();
     for (int i = 0; i < sources.size(); i++) {
-      Source s = sources.get(i);
-      SplittableRandom random = new SplittableRandom(streamSeed(seed, i));
-      out.add(unit == Unit.SAMPLES ? bySamples(s, w[i], w[i] / sum, targets[i], random)
-          : byTokens(s, w[i], w[i] / sum, targets[i], random));
+      Totals s = sources.get(i);
+      long size = unit == Unit.SAMPLES ? s.rows() : s.tokens();
+      long epochs = targets[i] / size;
+      checkedCopies(s.name(), epochs + (targets[i] % size == 0 ? 0 : 1));
+      out.add(new Quota(s.name(), w[i], w[i] / sum, targets[i], epochs, targets[i] % size));
     }
-    return new BlendPlan(unit, total, seed, List.copyOf(out));
+    return List.copyOf(out);
   }
 
   /** Integer targets proportional to the weights that sum exactly to {@code total}. */
@@ -215,27 +254,22 @@ public final class BlendPlan {
     return t;
   }
 
-  private static Allocation bySamples(Source s, double weight, double share, long target,
-      SplittableRandom random) {
+  private static Allocation bySamples(Source s, Quota q, SplittableRandom random) {
     long n = s.rows();
-    long epochs = target / n;
-    int remainder = (int) (target % n);
     byte[] copies = new byte[(int) n];
-    BitSet extra = choose((int) n, remainder, random);
+    BitSet extra = choose((int) n, (int) q.remainder(), random);
     long tokens = 0;
     for (int r = 0; r < n; r++) {
-      int c = (int) epochs + (extra.get(r) ? 1 : 0);
-      copies[r] = checkedCopies(s, c);
+      int c = (int) q.epochs() + (extra.get(r) ? 1 : 0);
+      copies[r] = (byte) c;
       tokens += (long) c * s.rowTokens()[r];
     }
-    return new Allocation(s.name(), weight, share, target, epochs, copies, target, tokens);
+    return new Allocation(s.name(), q.weight(), q.requestedShare(), q.target(), q.epochs(), n,
+        copies, q.target(), tokens);
   }
 
-  private static Allocation byTokens(Source s, double weight, double share, long target,
-      SplittableRandom random) {
-    long sourceTokens = s.tokens();
-    long epochs = target / sourceTokens;
-    long remainder = target - epochs * sourceTokens;
+  private static Allocation byTokens(Source s, Quota q, SplittableRandom random) {
+    long remainder = q.remainder();
     int n = (int) s.rows();
     byte[] copies = new byte[n];
     int[] order = permutation(n, random);
@@ -255,21 +289,22 @@ public final class BlendPlan {
     long samples = 0;
     long tokens = 0;
     for (int r = 0; r < n; r++) {
-      int c = (int) epochs + copies[r];
-      copies[r] = checkedCopies(s, c);
+      int c = (int) q.epochs() + copies[r];
+      copies[r] = (byte) c;
       samples += c;
       tokens += (long) c * s.rowTokens()[r];
     }
-    return new Allocation(s.name(), weight, share, target, epochs, copies, samples, tokens);
+    return new Allocation(s.name(), q.weight(), q.requestedShare(), q.target(), q.epochs(), n,
+        copies, samples, tokens);
   }
 
-  private static byte checkedCopies(Source s, int c) {
+  /** Checks that a source's rows are taken at most {@link Byte#MAX_VALUE} times. */
+  public static void checkedCopies(String source, long c) {
     if (c > Byte.MAX_VALUE) {
-      throw new RefineryException("source '" + s.name() + "' would be repeated " + c
+      throw new RefineryException("source '" + source + "' would be repeated " + c
           + " times; at most " + Byte.MAX_VALUE + " epochs are supported (lower its weight or "
           + "the total)");
     }
-    return (byte) c;
   }
 
   /** {@code k} distinct indices of [0, n), drawn uniformly (Floyd's algorithm). */
@@ -298,7 +333,7 @@ public final class BlendPlan {
   }
 
   /** The seed of source {@code index}'s own random stream. */
-  static long streamSeed(long seed, int index) {
+  public static long streamSeed(long seed, int index) {
     long z = seed + 0x9E3779B97F4A7C15L * (index + 1);
     z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
     z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;

@@ -4,10 +4,7 @@ import dev.refinery.sample.Sample;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 
-/**
- * Drops what a global step decided, counted as that step's drops, and passes each kept sample
- * on as many times as the decision says (extra copies counted as the step's repeats).
- */
+/** Drops what a global step decided, counted as that step's drops. */
 final class DecisionStep implements MapStep {
   private final String name;
   private final GlobalStep.PartitionDrops drops;
@@ -32,13 +29,11 @@ final class DecisionStep implements MapStep {
   public Iterator<Sample> apply(Iterator<Sample> samples, StepContext context) {
     return new Iterator<>() {
       private long ordinal = firstOrdinal;
-      private Sample current;
-      private int left;
-      private int copy;
+      private Sample next;
 
       @Override
       public boolean hasNext() {
-        while (left == 0 && samples.hasNext()) {
+        while (next == null && samples.hasNext()) {
           Sample s = samples.next();
           long at = ordinal++;
           String reason = drops.dropReason(at);
@@ -46,18 +41,9 @@ final class DecisionStep implements MapStep {
             context.drop(s, reason, details ? drops.dropDetail(at) : null);
             continue;
           }
-          int copies = drops.copies(at);
-          if (copies < 1) {
-            throw new IllegalStateException(name + ": " + copies + " copies of a kept row");
-          }
-          if (copies > 1) {
-            context.repeated(s, copies - 1);
-          }
-          current = s;
-          left = copies;
-          copy = 0;
+          next = s;
         }
-        return left > 0;
+        return next != null;
       }
 
       @Override
@@ -65,11 +51,9 @@ final class DecisionStep implements MapStep {
         if (!hasNext()) {
           throw new NoSuchElementException();
         }
-        left--;
-        // Each extra copy is a row of its own: its id derives from the original's.
-        int k = copy++;
-        return k == 0 || current.id() == null ? current
-            : current.withId(current.id().derive(k - 1));
+        Sample s = next;
+        next = null;
+        return s;
       }
     };
   }

@@ -24,16 +24,8 @@ public non-sealed interface GlobalStep extends Step {
    */
   Serializable observe(int partition, long firstOrdinal, Iterator<Sample> samples, Path work);
 
-  /**
-   * Decides, from every partition's observation in input order, which ordinals to drop (and, for
-   * a blend, how many times to repeat the others).
-   */
+  /** Decides, from every partition's observation in input order, which ordinals to drop. */
   Decision decide(List<Serializable> observations, Path work, int threads);
-
-  /** The same, with the pipeline's seed, for steps that sample (a blend); runners call this. */
-  default Decision decide(List<Serializable> observations, Path work, int threads, long seed) {
-    return decide(observations, work, threads);
-  }
 
   /** Which samples to drop, by global ordinal, and why. */
   interface Decision {
@@ -46,7 +38,7 @@ public non-sealed interface GlobalStep extends Step {
     }
 
     /**
-     * Files the decision leaves in the run folder beside stats.json (a blend's manifest), as
+     * Files the decision leaves in the run folder beside stats.json (consistency's votes), as
      * name to text; written before any output, again (identically) on resume.
      */
     default Map<String, String> files() {
@@ -58,14 +50,6 @@ public non-sealed interface GlobalStep extends Step {
   interface PartitionDrops extends AutoCloseable {
     /** The drop reason of the sample at {@code ordinal}, or null to keep it. */
     String dropReason(long ordinal);
-
-    /**
-     * How many times to pass on the kept sample at {@code ordinal} (asked right after {@link
-     * #dropReason} returned null for it): 1 for most steps, more when a blend repeats it.
-     */
-    default int copies(long ordinal) {
-      return 1;
-    }
 
     /**
      * What the dropped row's record in {@code rejects/} says beside the reason (a duplicate: the

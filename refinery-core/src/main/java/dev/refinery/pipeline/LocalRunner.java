@@ -405,8 +405,7 @@ public final class LocalRunner {
     }), observations::add);
     note("stage " + stage + ": " + global.name() + " observed " + previous.size()
         + " partitions");
-    GlobalStep.Decision decision = global.decide(observations, observed, options.workers(),
-        pipeline.spec().seed());
+    GlobalStep.Decision decision = global.decide(observations, observed, options.workers());
     checkpoint();
     return decision;
   }

@@ -113,6 +113,14 @@ public final class RunFolder {
     return observed(stage).resolve(String.format("part-%05d.observed", partition));
   }
 
+  /**
+   * A partition's summary for a planned step (the step before stage {@code stage}) in round
+   * {@code round} (0: the step's own summary, then each refinement its plan asks for).
+   */
+  public Path summary(int stage, int round, int partition) {
+    return observed(stage).resolve(String.format("part-%05d.r%d.summary", partition, round));
+  }
+
   /** The drops a partition recorded (always those with a detail; every one with keep_dropped). */
   public Path dropped(int stage, int partition) {
     return rejects().resolve(String.format("dropped-s%d-%05d.jsonl", stage, partition));
