@@ -7,7 +7,7 @@ import dev.refinery.dedup.RowIds;
 import dev.refinery.dedup.minhash.FuzzyDedup;
 import dev.refinery.dedup.minhash.MinHashConfig;
 import dev.refinery.filter.Param;
-import dev.refinery.run.InOrder;
+import dev.refinery.sample.RowId;
 import dev.refinery.sample.Sample;
 import java.io.Serializable;
 import java.nio.file.Path;
@@ -15,7 +15,6 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /** {@code exact_dedup} and {@code fuzzy_dedup} as global steps over the dedup stages. */
@@ -128,53 +127,44 @@ final class DedupSteps {
     }
   }
 
-  private record Fuzzy(FuzzyDedup dedup) implements GlobalStep {
+  /**
+   * Buckets of rows whose signatures agree on a band; a bucket's verified pairs link rows, and of
+   * each component of linked rows the smallest id is kept.
+   */
+  record Fuzzy(FuzzyDedup dedup) implements KeyedStep {
     @Override
     public String name() {
       return "fuzzy_dedup@" + dedup.key().field().configName();
     }
 
     @Override
-    public Serializable observe(int partition, long firstOrdinal, Iterator<Sample> samples,
-        Path work) {
-      FuzzyDedup.SignatureWriter signatures = dedup.signatures(work, partition);
-      long ordinal = firstOrdinal;
-      while (samples.hasNext()) {
-        signatures.add(ordinal++, samples.next());
-      }
-      return signatures.finish();
+    public void emit(Sample row, Emitter out) {
+      dedup.buckets(row, out::emit);
     }
 
     @Override
-    public Decision decide(List<Serializable> observations, Path work, int threads) {
-      List<FuzzyDedup.PartitionSignatures> parts = new ArrayList<>();
-      observations.forEach(o -> parts.add((FuzzyDedup.PartitionSignatures) o));
-      List<Integer> bands = new ArrayList<>();
-      for (int b = 0; b < dedup.config().bands(); b++) {
-        bands.add(b);
-      }
-      List<FuzzyDedup.BandPairs> pairs = new ArrayList<>();
-      InOrder.run(bands, threads, (i, band) -> dedup.buckets(band, parts, work), pairs::add);
-      FuzzyDedup.FuzzyResult r = dedup.clusters(parts, pairs, work);
-      FuzzyDedup.FuzzyStats s = r.stats();
-      Map<String, Object> report = new LinkedHashMap<>();
-      report.put("samples", s.samples());
-      report.put("without_text", s.withoutText());
-      report.put("candidate_pairs", s.candidatePairs());
-      report.put("verified_pairs", s.verifiedPairs());
-      report.put("clusters", s.clusters());
-      Map<String, Object> sizes = new LinkedHashMap<>();
-      s.clusterSizes().forEach((size, n) -> sizes.put(String.valueOf(size), n));
-      report.put("cluster_sizes", sizes);
-      report.put("dropped", s.documentsDropped());
-      List<RowIds.Part> ids = parts.stream().map(FuzzyDedup.PartitionSignatures::ids).toList();
-      double threshold = dedup.config().threshold();
-      return new ListDecision(r.drops(), report, (dropped, kept) -> {
-        double similarity = dedup.similarity(parts, dropped, kept);
-        return duplicateOf(ids, kept) + String.format(Locale.ROOT,
-            " (estimated similarity %.2f%s)", similarity,
-            similarity < threshold ? ", linked through other rows of its cluster" : "");
-      });
+    public void reduce(Group group, Verdicts out) {
+      long candidates = dedup.verify(group.size(), group::value,
+          (member, anchor) -> out.link(group.id(member), group.id(anchor)));
+      out.count("candidate_pairs", candidates);
+    }
+
+    @Override
+    public Linking linking() {
+      return new FuzzyLinking(dedup);
+    }
+  }
+
+  /** A dropped near-duplicate names the kept row and how similar the two are. */
+  private record FuzzyLinking(FuzzyDedup dedup) implements KeyedStep.Linking {
+    @Override
+    public String reason() {
+      return FuzzyDedup.REASON;
+    }
+
+    @Override
+    public String detail(RowId dropped, byte[] droppedValue, RowId kept, byte[] keptValue) {
+      return dedup.detail(droppedValue, kept, keptValue);
     }
   }
 }
