@@ -146,7 +146,9 @@ final class DedupSteps {
     public void reduce(Group group, Verdicts out) {
       long candidates = dedup.verify(group.size(), group::value,
           (member, anchor) -> out.link(group.id(member), group.id(anchor)));
-      out.count("candidate_pairs", candidates);
+      if (candidates > 0) {
+        out.count("candidate_pairs", candidates);
+      }
     }
 
     @Override

@@ -16,7 +16,7 @@ import java.util.function.IntFunction;
  * <ol>
  *   <li>{@link #buckets} (per row): the key text's signature, and for every band one record whose
  *       128-bit key names the (band, band hash) bucket and whose value holds the whole signature
- *       and the row's uuid (4 bytes a hash: 449 bytes and the uuid at the defaults).
+ *       (4 bytes a hash: 449 bytes at the defaults), the first band's also the row's uuid.
  *   <li>{@link #verify} (per bucket, members in increasing row id order): each member is compared
  *       with up to {@value #MAX_ANCHORS} earlier members of its bucket that matched none before
  *       them (anchors), in order, until one matches; a comparison is a candidate pair, a match
@@ -70,8 +70,9 @@ public final class FuzzyDedup implements Serializable {
   }
 
   /**
-   * A row's bucket records, one per band, all with the same value; none when the row has no key
-   * text or no word in it. Returns whether it had any.
+   * A row's bucket records, one per band; none when the row has no key text or no word in it.
+   * Returns whether it had any. Only the first record's value carries the uuid, which only a
+   * detail needs, and a detail is made from a row's first record.
    */
   public boolean buckets(Sample row, BucketSink out) {
     String text = key.text(row);
@@ -81,6 +82,9 @@ public final class FuzzyDedup implements Serializable {
     }
     byte[] value = value(sig, row.uuid());
     for (int b = 0; b < config.bands(); b++) {
+      if (b == 1) {
+        value = value(sig, null);
+      }
       long bandHash = MinHasher.bandHash(sig, b, config.rowsPerBand());
       // bandHash already mixes in the band; the high word keeps two bands' equal hashes apart
       // (fmix is a bijection) and spreads buckets evenly over a cluster's partitions.
@@ -153,9 +157,9 @@ public final class FuzzyDedup implements Serializable {
   }
 
   /**
-   * What a dropped row's record in rejects/ says: the kept row's uuid (or id, when it has none)
-   * and the two rows' estimated similarity, which may be below the threshold when the component
-   * links them through other rows.
+   * What a dropped row's record in rejects/ says, from the two rows' first record values: the
+   * kept row's uuid (or id, when it has none) and the two rows' estimated similarity, which may
+   * be below the threshold when the component links them through other rows.
    */
   public String detail(byte[] droppedValue, RowId keptId, byte[] keptValue) {
     long[] x = new long[config.numHashes()];
