@@ -5,7 +5,7 @@ import dev.refinery.filter.Param;
 import dev.refinery.filter.Params;
 import dev.refinery.internal.Json;
 import dev.refinery.mix.SplitKey;
-import dev.refinery.run.InOrder;
+import dev.refinery.sample.RowId;
 import dev.refinery.sample.Sample;
 import dev.refinery.verify.BoxedAnswer;
 import dev.refinery.verify.MajorityVote;
@@ -16,9 +16,6 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashMap;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -29,16 +26,16 @@ import java.util.TreeMap;
  * {@code consistency}: self-consistency over several responses per prompt. Rows are grouped by a
  * {@link SplitKey} (the first user turn by default); each row's final answer is its last assistant
  * turn's last {@code \boxed{}} outside the trace ({@link BoxedAnswer}); each group votes with
- * {@link MajorityVote} in input order. A group whose agreement (winning votes over all its
- * responses) reaches {@code min_agreement} keeps the responses that agree with the winner.
+ * {@link MajorityVote} in row id order (input order). A group whose agreement (winning votes over
+ * all its responses) reaches {@code min_agreement} keeps the responses that agree with the winner.
  *
- * <p>A global step: observing stores per row only a 64-bit hash of its group key and its boxed
- * answer text, never samples. The decision is one byte per row, indexed by global ordinal, so it
- * depends on the input order only, not on the number of workers. The run folder gets {@link
- * #VOTES}: one JSON line per group, in order of the group's first row, with its vote.
+ * <p>A keyed step: each row emits the SHA-256 of its group key (its first 128 bits) with its boxed
+ * answer, never the sample; a row without a key emits a key of its own (its id) so that the
+ * reduce drops it. The run folder gets {@link #VOTES}: one JSON line per group, in order of the
+ * group's first row, with its vote.
  */
-final class ConsistencyStep implements GlobalStep {
-  private static final long serialVersionUID = 1L;
+final class ConsistencyStep implements KeyedStep {
+  private static final long serialVersionUID = 2L;
 
   static final String DISAGREES = "disagrees_with_majority";
   static final String LOW_AGREEMENT = "low_agreement";
@@ -47,15 +44,10 @@ final class ConsistencyStep implements GlobalStep {
   static final String NO_KEY = "no_group_key";
   static final String VOTES = "consistency_votes.jsonl";
 
-  /** Row outcomes as stored in the decision; index = reason code, 0 keeps. */
-  private static final String[] REASONS = {null, DISAGREES, LOW_AGREEMENT, TOO_FEW, NO_ANSWER,
-      NO_KEY};
-  private static final byte KEEP = 0;
-  private static final byte CODE_DISAGREES = 1;
-  private static final byte CODE_LOW = 2;
-  private static final byte CODE_TOO_FEW = 3;
-  private static final byte CODE_NO_ANSWER = 4;
-  private static final byte CODE_NO_KEY = 5;
+  /** The first byte of a record's value: what follows. */
+  private static final byte ANSWERED = 1;
+  private static final byte UNANSWERED = 0;
+  private static final byte KEYLESS = 2;
 
   static final List<Param> PARAMS = List.of(
       Param.of("key", Param.Type.STRING, "prompt", "what groups the responses of one prompt: "
@@ -67,12 +59,6 @@ final class ConsistencyStep implements GlobalStep {
           + "as " + TOO_FEW).between(1, Integer.MAX_VALUE));
 
   record Config(SplitKey key, double minAgreement, int minResponses) implements Serializable {}
-
-  /**
-   * One partition's rows in order: key hash, whether the row has a key, and its boxed answer
-   * (null without one).
-   */
-  record Observed(long[] keys, boolean[] keyed, String[] answers) implements Serializable {}
 
   private final Config config;
 
@@ -108,31 +94,33 @@ final class ConsistencyStep implements GlobalStep {
   }
 
   @Override
-  public Serializable observe(int partition, long firstOrdinal, Iterator<Sample> samples,
-      Path work) {
-    MessageDigest sha = sha256();
-    long[] keys = new long[1024];
-    boolean[] keyed = new boolean[1024];
-    String[] answers = new String[1024];
-    int n = 0;
-    while (samples.hasNext()) {
-      Sample s = samples.next();
-      if (n == keys.length) {
-        keys = Arrays.copyOf(keys, n * 2);
-        keyed = Arrays.copyOf(keyed, n * 2);
-        answers = Arrays.copyOf(answers, n * 2);
+  public String linesFile() {
+    return VOTES;
+  }
+
+  @Override
+  public void emit(Sample row, Emitter out) {
+    String key = config.key().of(row);
+    if (key == null) {
+      RowId id = row.id();
+      if (id == null) {
+        throw new IllegalStateException(name() + ": a row without a group key needs a row id");
       }
-      String key = config.key().of(s);
-      if (key != null) {
-        keyed[n] = true;
-        keys[n] = ByteBuffer.wrap(sha.digest(key.getBytes(StandardCharsets.UTF_8))).getLong();
-      }
-      String answer = BoxedAnswer.finalAnswer(s).map(String::strip).orElse(null);
-      answers[n] = answer == null || answer.isEmpty() ? null : answer;
-      n++;
+      out.emit(id.source(), id.derivation(), new byte[] {KEYLESS});
+      return;
     }
-    return new Observed(Arrays.copyOf(keys, n), Arrays.copyOf(keyed, n),
-        Arrays.copyOf(answers, n));
+    ByteBuffer hash = ByteBuffer.wrap(sha256().digest(key.getBytes(StandardCharsets.UTF_8)));
+    String answer = BoxedAnswer.finalAnswer(row).map(String::strip).orElse(null);
+    byte[] value;
+    if (answer == null || answer.isEmpty()) {
+      value = new byte[] {UNANSWERED};
+    } else {
+      byte[] text = answer.getBytes(StandardCharsets.UTF_8);
+      value = new byte[text.length + 1];
+      value[0] = ANSWERED;
+      System.arraycopy(text, 0, value, 1, text.length);
+    }
+    out.emit(hash.getLong(), hash.getLong(), value);
   }
 
   private static MessageDigest sha256() {
@@ -143,159 +131,83 @@ final class ConsistencyStep implements GlobalStep {
     }
   }
 
-  /** A group's rows, as indices into the flattened rows (= global ordinals). */
-  private static final class Group {
-    final long key;
-    int[] rows = new int[4];
-    int size;
-
-    Group(long key) {
-      this.key = key;
-    }
-
-    void add(int row) {
-      if (size == rows.length) {
-        rows = Arrays.copyOf(rows, size * 2);
-      }
-      rows[size++] = row;
-    }
+  private static String answer(byte[] value) {
+    return value[0] == ANSWERED ? new String(value, 1, value.length - 1, StandardCharsets.UTF_8)
+        : null;
   }
-
-  /** A group's vote, the line it writes and its decision (null: kept). */
-  private record Outcome(MajorityVote.Vote vote, byte code) {}
 
   @Override
-  public Decision decide(List<Serializable> observations, Path work, int threads) {
-    long total = 0;
-    for (Serializable o : observations) {
-      total += ((Observed) o).keys().length;
-    }
-    if (total > Integer.MAX_VALUE - 8) {
-      throw new RefineryException("consistency: more than " + (Integer.MAX_VALUE - 8)
-          + " rows in one run");
-    }
-    byte[] codes = new byte[(int) total];
-    String[] answers = new String[(int) total];
-    // Groups in order of their first row, so the vote (ties to the earliest answer) and the
-    // votes file depend on the input order only.
-    Map<Long, Group> byKey = new HashMap<>();
-    List<Group> groups = new ArrayList<>();
-    int row = 0;
-    for (Serializable o : observations) {
-      Observed obs = (Observed) o;
-      for (int i = 0; i < obs.keys().length; i++, row++) {
-        answers[row] = obs.answers()[i];
-        if (!obs.keyed()[i]) {
-          codes[row] = CODE_NO_KEY;
-          continue;
-        }
-        Group g = byKey.get(obs.keys()[i]);
-        if (g == null) {
-          g = new Group(obs.keys()[i]);
-          byKey.put(g.key, g);
-          groups.add(g);
-        }
-        g.add(row);
+  public void reduce(Group group, Verdicts out) {
+    if (group.value(0)[0] == KEYLESS) {
+      for (int i = 0; i < group.size(); i++) {
+        out.drop(group.id(i), NO_KEY, null);
       }
+      out.count("rows_without_key", group.size());
+      return;
     }
-    byKey = null;
-    List<Outcome> outcomes = new ArrayList<>(groups.size());
-    InOrder.run(groups, Math.max(1, threads), (i, g) -> vote(g, answers), outcomes::add);
-
-    long[] rowsBy = new long[REASONS.length];
-    long[] groupsBy = new long[REASONS.length];
-    StringBuilder votes = new StringBuilder();
-    for (int i = 0; i < groups.size(); i++) {
-      Group g = groups.get(i);
-      Outcome out = outcomes.get(i);
-      MajorityVote.Vote v = out.vote();
-      groupsBy[out.code()]++;
-      boolean[] agreeing = new boolean[g.size];
-      v.agreeing().forEach(a -> agreeing[a] = true);
-      int kept = 0;
-      for (int j = 0; j < g.size; j++) {
-        int r = g.rows[j];
-        byte code = out.code() != KEEP ? out.code()
-            : agreeing[j] ? KEEP : answers[r] == null ? CODE_NO_ANSWER : CODE_DISAGREES;
-        codes[r] = code;
-        kept += code == KEEP ? 1 : 0;
-      }
-      Map<String, Object> line = new LinkedHashMap<>();
-      line.put("group", String.format("%016x", g.key));
-      line.put("first_row", (long) g.rows[0]);
-      line.put("responses", (long) g.size);
-      line.put("answered", Arrays.stream(g.rows, 0, g.size).filter(r -> answers[r] != null)
-          .count());
-      line.put("answer", v.answer().orElse(null));
-      line.put("votes", (long) v.votes());
-      line.put("agreement", v.agreement());
-      line.put("kept", (long) kept);
-      line.put("decision", out.code() == KEEP ? "kept" : REASONS[out.code()]);
-      votes.append(Json.write(line)).append('\n');
+    int size = group.size();
+    List<String> answers = new ArrayList<>(size);
+    long answered = 0;
+    for (int i = 0; i < size; i++) {
+      String a = answer(group.value(i));
+      answers.add(a);
+      answered += a == null ? 0 : 1;
     }
-    for (byte c : codes) {
-      rowsBy[c]++;
-    }
-    return new Voted(codes, report(groups.size(), groupsBy, rowsBy), votes.toString());
-  }
-
-  private Outcome vote(Group g, String[] answers) {
-    List<String> list = new ArrayList<>(g.size);
-    for (int j = 0; j < g.size; j++) {
-      list.add(answers[g.rows[j]]);
-    }
-    MajorityVote.Vote v = MajorityVote.vote(list);
-    byte code;
-    if (g.size < config.minResponses()) {
-      code = CODE_TOO_FEW;
+    MajorityVote.Vote v = MajorityVote.vote(answers);
+    String decision;
+    if (size < config.minResponses()) {
+      decision = TOO_FEW;
     } else if (v.answer().isEmpty()) {
-      code = CODE_NO_ANSWER;
+      decision = NO_ANSWER;
     } else if (v.passes(config.minAgreement())) {
-      code = KEEP;
+      decision = null;
     } else {
-      code = CODE_LOW;
+      decision = LOW_AGREEMENT;
     }
-    return new Outcome(v, code);
+    boolean[] agreeing = new boolean[size];
+    v.agreeing().forEach(a -> agreeing[a] = true);
+    long kept = 0;
+    for (int i = 0; i < size; i++) {
+      String reason = decision != null ? decision
+          : agreeing[i] ? null : answers.get(i) == null ? NO_ANSWER : DISAGREES;
+      if (reason == null) {
+        kept++;
+      } else {
+        out.drop(group.id(i), reason, null);
+      }
+    }
+    out.count("groups", 1);
+    out.count(decision == null ? "groups_kept" : "groups_dropped." + decision, 1);
+    Map<String, Object> line = new LinkedHashMap<>();
+    line.put("group", String.format("%016x", group.keyHigh()));
+    line.put("first_row", group.id(0).toString());
+    line.put("responses", (long) size);
+    line.put("answered", answered);
+    line.put("answer", v.answer().orElse(null));
+    line.put("votes", (long) v.votes());
+    line.put("agreement", v.agreement());
+    line.put("kept", kept);
+    line.put("decision", decision == null ? "kept" : decision);
+    out.line(group.id(0), Json.write(line));
   }
 
-  private Map<String, Object> report(int groups, long[] groupsBy, long[] rowsBy) {
+  @Override
+  public Map<String, Object> report(Figures f) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("key", config.key().toString());
     m.put("min_agreement", config.minAgreement());
     m.put("min_responses", (long) config.minResponses());
-    m.put("groups", (long) groups);
-    m.put("groups_kept", groupsBy[KEEP]);
+    m.put("groups", f.counter("groups"));
+    m.put("groups_kept", f.counter("groups_kept"));
     Map<String, Object> dropped = new TreeMap<>();
-    for (byte c : new byte[] {CODE_LOW, CODE_TOO_FEW, CODE_NO_ANSWER}) {
-      dropped.put(REASONS[c], groupsBy[c]);
+    for (String reason : List.of(LOW_AGREEMENT, TOO_FEW, NO_ANSWER)) {
+      dropped.put(reason, f.counter("groups_dropped." + reason));
     }
     m.put("groups_dropped", dropped);
-    m.put("rows_kept", rowsBy[KEEP]);
-    m.put("rows_without_key", rowsBy[CODE_NO_KEY]);
+    m.put("rows_kept", f.rows() - f.dropped());
+    m.put("rows_without_key", f.counter("rows_without_key"));
     m.put("votes", VOTES);
     return m;
-  }
-
-  /** One outcome byte per row by global ordinal. */
-  private record Voted(byte[] codes, Map<String, Object> report, String votes)
-      implements Decision {
-    @Override
-    public PartitionDrops open(long firstOrdinal) {
-      return new PartitionDrops() {
-        @Override
-        public String dropReason(long ordinal) {
-          return REASONS[codes[(int) ordinal]];
-        }
-
-        @Override
-        public void close() {}
-      };
-    }
-
-    @Override
-    public Map<String, String> files() {
-      return Map.of(VOTES, votes);
-    }
   }
 
   @Override

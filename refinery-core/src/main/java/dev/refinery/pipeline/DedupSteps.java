@@ -10,6 +10,7 @@ import dev.refinery.filter.Param;
 import dev.refinery.sample.RowId;
 import dev.refinery.sample.Sample;
 import java.io.Serializable;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -95,35 +96,47 @@ final class DedupSteps {
         : "duplicate of " + uuid;
   }
 
-  private record Exact(ExactDedup dedup) implements GlobalStep {
+  /**
+   * Each row with key text emits its key hash with its uuid as the value; a group keeps its
+   * smallest id and drops the others, naming the kept row.
+   */
+  private record Exact(ExactDedup dedup) implements KeyedStep {
     @Override
     public String name() {
       return "exact_dedup@" + dedup.key().field().configName();
     }
 
     @Override
-    public Serializable observe(int partition, long firstOrdinal, Iterator<Sample> samples,
-        Path work) {
-      ExactDedup.KeyWriter keys = dedup.keyWriter(work, partition);
-      long ordinal = firstOrdinal;
-      while (samples.hasNext()) {
-        keys.add(ordinal++, samples.next());
+    public void emit(Sample row, Emitter out) {
+      long[] hash = new long[2];
+      if (dedup.hash(row, hash)) {
+        String uuid = row.uuid();
+        out.emit(hash[0], hash[1], uuid == null ? new byte[0]
+            : uuid.getBytes(StandardCharsets.UTF_8));
       }
-      return keys.finish();
     }
 
     @Override
-    public Decision decide(List<Serializable> observations, Path work, int threads) {
-      List<ExactDedup.PartitionKeys> keys = new ArrayList<>();
-      observations.forEach(o -> keys.add((ExactDedup.PartitionKeys) o));
-      ExactDedup.ExactResult r = dedup.findDuplicates(keys, work);
+    public void reduce(Group group, Verdicts out) {
+      if (group.size() < 2) {
+        return;
+      }
+      byte[] uuid = group.value(0);
+      String detail = uuid.length == 0 ? "duplicate of row " + group.id(0) + " (it has no uuid)"
+          : "duplicate of " + new String(uuid, StandardCharsets.UTF_8);
+      for (int i = 1; i < group.size(); i++) {
+        out.drop(group.id(i), ExactDedup.REASON, detail);
+      }
+    }
+
+    @Override
+    public Map<String, Object> report(Figures f) {
       Map<String, Object> report = new LinkedHashMap<>();
-      report.put("samples", r.samples());
-      report.put("without_key", r.withoutKey());
-      report.put("distinct_keys", r.distinctKeys());
-      report.put("dropped", r.dropped());
-      List<RowIds.Part> ids = keys.stream().map(ExactDedup.PartitionKeys::ids).toList();
-      return new ListDecision(r.drops(), report, (dropped, kept) -> duplicateOf(ids, kept));
+      report.put("samples", f.rows());
+      report.put("without_key", f.rowsWithoutRecords());
+      report.put("distinct_keys", f.keys());
+      report.put("dropped", f.dropped());
+      return report;
     }
   }
 

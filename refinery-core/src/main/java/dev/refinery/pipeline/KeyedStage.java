@@ -1,10 +1,780 @@
 package dev.refinery.pipeline;
 
-/** LocalRunner's data movement for a {@link KeyedStep}. */
+import dev.refinery.RefineryException;
+import dev.refinery.dataset.SampleReader;
+import dev.refinery.internal.IoErrors;
+import dev.refinery.internal.Json;
+import dev.refinery.internal.SpillMerger;
+import dev.refinery.internal.SpillSorter;
+import dev.refinery.io.AtomicFile;
+import dev.refinery.run.InOrder;
+import dev.refinery.sample.RowId;
+import dev.refinery.sample.Sample;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.TreeMap;
+
+/**
+ * LocalRunner's data movement for a {@link KeyedStep}, in three phases over files under the
+ * stage's work folder {@code .work/k<stage>/}:
+ *
+ * <ol>
+ *   <li><b>emit</b> (partitions in parallel): every row's records {@code (key, row id, value)}
+ *       go to a {@link SpillSorter} ordered by (key, id), spilled as sorted runs {@code
+ *       emit-<partition>-<n>.run}; a marker {@code emit-<partition>.done.json} lists them, so a
+ *       resumed run skips finished partitions.
+ *   <li><b>reduce</b> (once): a k-way merge of every run brings each key's records together in id
+ *       order (a row's records in the order it emitted them: runs merge in partition order, ties
+ *       in run order); the step's reduce turns each group into verdicts, sorted by row id in
+ *       another spilling sorter; the verdicts on one row are combined (a drop beats a keep, the
+ *       smallest (reason, detail) among drops, the most copies) into {@code verdicts.bin}, with
+ *       a sparse index of every {@value #INDEX_EVERY}th row in memory. Lines for the step's
+ *       {@link KeyedStep#linesFile} are sorted by their id (then text) and written to the run
+ *       folder.
+ *   <li><b>apply</b> (each partition of the next stage): a forward cursor over {@code
+ *       verdicts.bin}, sought through the index to the partition's first row, joins verdicts onto
+ *       rows in id order.
+ * </ol>
+ *
+ * <p>Memory: the emit sorters of the partitions being processed share {@link #memoryBudget}
+ * (each gets its share of it by the number of workers); the reduce's verdict and line sorters a
+ * quarter each; plus one key's group and a 64 KB buffer per run while merging, at most {@value
+ * #MERGE_FAN_IN} runs at once (more are first merged in passes into {@code merged-*.run}).
+ */
 final class KeyedStage {
+  /** Heap bytes the sort buffers of a keyed stage may take; tests lower it to force spills. */
+  static final long DEFAULT_MEMORY = 256L << 20;
+  static volatile long memoryBudget = Long.getLong("refinery.keyed.memory", DEFAULT_MEMORY);
+
+  static final int INDEX_EVERY = 1024;
+  /** Runs merged at once: a 64 KB read buffer each. */
+  static final int MERGE_FAN_IN = 128;
+  private static final byte DROP = 0;
+  private static final byte COPIES = 1;
+
   private KeyedStage() {}
 
-  static StageDecision decide(KeyedStep step, StageInput input) {
-    throw new UnsupportedOperationException(step.name() + ": keyed steps are not run yet");
+  static StageDecision decide(KeyedStep step, StageInput in) {
+    if (step.linking() != null) {
+      throw new UnsupportedOperationException(step.name() + ": linking keyed steps are not run "
+          + "yet");
+    }
+    Path dir = in.folder().work().resolve("k" + in.stage());
+    long budget = memoryBudget;
+    long started = System.nanoTime();
+    List<Emitted> emitted = emit(step, in, dir, Math.max(1, budget / in.workers()));
+    long emittedAt = System.nanoTime();
+    Reduced reduced = reduce(step, in, dir, emitted, Math.max(1, budget / 4));
+    // A Components pass over the links of a linking step slots in here: its drops join the
+    // verdict runs before they are combined.
+    VerdictFile verdicts = VerdictFile.write(dir.resolve("verdicts.bin"), reduced.verdictRuns(),
+        in.stops());
+    if (step.linesFile() != null) {
+      writeLines(in.folder().root().resolve(step.linesFile()), reduced.lineRuns());
+    }
+    long reducedAt = System.nanoTime();
+    long rows = 0;
+    long without = 0;
+    for (Emitted e : emitted) {
+      rows += e.rows();
+      without += e.withoutRecords();
+    }
+    KeyedStep.Figures figures = new KeyedStep.Figures(rows, without, reduced.keys(),
+        verdicts.dropped(), reduced.counters());
+    Map<String, Object> report = new LinkedHashMap<>(step.report(figures));
+    Map<String, Object> seconds = new LinkedHashMap<>();
+    seconds.put("emit", seconds(emittedAt - started));
+    seconds.put("reduce", seconds(reducedAt - emittedAt));
+    report.put("seconds", seconds);
+    in.note().accept("stage " + in.stage() + ": " + step.name() + " grouped " + rows + " rows by "
+        + reduced.keys() + " keys, " + verdicts.dropped() + " dropped");
+    boolean details = in.keepDropped();
+    return new StageDecision() {
+      @Override
+      public Part open(int partition) {
+        VerdictFile.Cursor cursor = verdicts.cursor();
+        return new Part(new Join(step.name(), cursor, details), cursor::close);
+      }
+
+      @Override
+      public Map<String, Object> report() {
+        return report;
+      }
+    };
+  }
+
+  private static double seconds(long nanos) {
+    return Math.round(nanos / 1e6) / 1e3;
+  }
+
+  /** Row id derivations compare unsigned: flipped, they sort as the sorters' signed longs. */
+  private static long flip(long derivation) {
+    return derivation ^ Long.MIN_VALUE;
+  }
+
+  // ---- emit ----
+
+  /** One partition's emit phase: its counts and sorted runs (file names in the stage folder). */
+  record Emitted(long rows, long withoutRecords, long records, List<String> runs) {
+    String toJson() {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("rows", rows);
+      m.put("rows_without_records", withoutRecords);
+      m.put("records", records);
+      m.put("runs", runs);
+      return Json.write(m);
+    }
+
+    static Emitted fromJson(String text) throws IOException {
+      Map<?, ?> m = (Map<?, ?>) Json.parse(text);
+      List<String> runs = new ArrayList<>();
+      ((List<?>) m.get("runs")).forEach(r -> runs.add((String) r));
+      return new Emitted(((Number) m.get("rows")).longValue(),
+          ((Number) m.get("rows_without_records")).longValue(),
+          ((Number) m.get("records")).longValue(), runs);
+    }
+  }
+
+  static Path emitMarker(Path dir, int partition) {
+    return dir.resolve(String.format("emit-%05d.done.json", partition));
+  }
+
+  private static List<Emitted> emit(KeyedStep step, StageInput in, Path dir, long budget) {
+    List<Emitted> emitted = new ArrayList<>();
+    InOrder.run(LocalRunner.indexes(in.partitions()), in.workers(),
+        in.stops().tracked((i, p) -> emitPartition(step, in, dir, p, budget)), emitted::add);
+    in.note().accept("stage " + in.stage() + ": " + step.name() + " emitted " + in.partitions()
+        + " partitions");
+    return emitted;
+  }
+
+  private static Emitted emitPartition(KeyedStep step, StageInput in, Path dir, int p,
+      long budget) {
+    Path marker = emitMarker(dir, p);
+    if (in.resume() && Files.exists(marker)) {
+      try {
+        return Emitted.fromJson(Files.readString(marker));
+      } catch (IOException | RuntimeException e) {
+        // An unreadable marker: the partition is emitted again.
+      }
+    }
+    // Runs of an interrupted try are overwritten by name; the marker lists only this try's.
+    String prefix = String.format("emit-%05d", p);
+    SpillSorter sorter = new SpillSorter(dir, prefix, budget, false);
+    long rows = 0;
+    long without = 0;
+    try (SampleReader reader = in.read().apply(p)) {
+      Iterator<Sample> samples = in.stops().checked(reader);
+      RowId previous = null;
+      long[] count = new long[1];
+      while (samples.hasNext()) {
+        Sample s = samples.next();
+        RowId id = ascending(step, p, previous, s);
+        previous = id;
+        long source = id.source();
+        long derivation = flip(id.derivation());
+        long before = sorter.added();
+        step.emit(s, (high, low, value) -> sorter.add(high, low, source, derivation,
+            value == null ? new byte[0] : value));
+        rows++;
+        if (sorter.added() == before) {
+          without++;
+        }
+      }
+    }
+    List<String> runs = sorter.finish().stream().map(f -> f.getFileName().toString()).toList();
+    Emitted done = new Emitted(rows, without, sorter.added(), runs);
+    in.stops().checkpoint();
+    LocalRunner.writeAtomically(marker, done.toJson());
+    return done;
+  }
+
+  /** The row's id, checked to come after the previous row's in its partition. */
+  static RowId ascending(Step step, int partition, RowId previous, Sample s) {
+    RowId id = s.id();
+    if (id == null) {
+      throw new IllegalStateException(step.name() + ": a row of partition " + partition
+          + " has no row id (uuid " + s.uuid() + "); keyed steps need ids on every row");
+    }
+    if (previous != null && previous.compareTo(id) >= 0) {
+      throw new IllegalStateException(step.name() + ": partition " + partition + " has row "
+          + id + " after row " + previous + "; rows must come in increasing id order");
+    }
+    return id;
+  }
+
+  // ---- reduce ----
+
+  record Reduced(long keys, Map<String, Long> counters, List<Path> verdictRuns,
+                 List<Path> lineRuns) {}
+
+  private static Reduced reduce(KeyedStep step, StageInput in, Path dir, List<Emitted> emitted,
+      long budget) {
+    List<Path> spilled = new ArrayList<>();
+    emitted.forEach(e -> e.runs().forEach(r -> spilled.add(dir.resolve(r))));
+    List<Path> runs = SpillMerger.narrow(spilled, MERGE_FAN_IN, dir, "merged", false);
+    in.stops().checkpoint();
+    SpillSorter verdicts = new SpillSorter(dir, "verdicts", budget, false);
+    SpillSorter lines = step.linesFile() == null ? null
+        : new SpillSorter(dir, "lines", budget, true);
+    Map<String, Long> counters = new TreeMap<>();
+    GroupBuffer group = new GroupBuffer();
+    Sink sink = new Sink(step, group, verdicts, lines, counters);
+    long keys = 0;
+    try (SpillMerger merger = new SpillMerger(runs, false)) {
+      SpillMerger.Record r = new SpillMerger.Record();
+      boolean more = merger.next(r);
+      while (more) {
+        long high = r.longs[0];
+        long low = r.longs[1];
+        group.reset(high, low);
+        do {
+          group.add(r.longs[2], flip(r.longs[3]), r.value);
+          more = merger.next(r);
+        } while (more && r.longs[0] == high && r.longs[1] == low);
+        keys++;
+        step.reduce(group, sink);
+        if ((keys & 1023) == 0) {
+          in.stops().checkpoint();
+        }
+      }
+    }
+    in.stops().checkpoint();
+    List<Path> verdictRuns = SpillMerger.narrow(verdicts.finish(), MERGE_FAN_IN, dir,
+        "verdicts-merged", false);
+    List<Path> lineRuns = lines == null ? List.of()
+        : SpillMerger.narrow(lines.finish(), MERGE_FAN_IN, dir, "lines-merged", true);
+    return new Reduced(keys, counters, verdictRuns, lineRuns);
+  }
+
+  /** One key's records, reused from group to group. */
+  static final class GroupBuffer implements KeyedStep.Group {
+    private long high;
+    private long low;
+    private long[] sources = new long[16];
+    private long[] derivations = new long[16];
+    private byte[][] values = new byte[16][];
+    private RowId[] ids = new RowId[16];
+    private int size;
+
+    void reset(long high, long low) {
+      this.high = high;
+      this.low = low;
+      Arrays.fill(values, 0, size, null);
+      Arrays.fill(ids, 0, size, null);
+      size = 0;
+    }
+
+    void add(long source, long derivation, byte[] value) {
+      if (size == sources.length) {
+        int n = size * 2;
+        sources = Arrays.copyOf(sources, n);
+        derivations = Arrays.copyOf(derivations, n);
+        values = Arrays.copyOf(values, n);
+        ids = Arrays.copyOf(ids, n);
+      }
+      sources[size] = source;
+      derivations[size] = derivation;
+      values[size] = value;
+      size++;
+    }
+
+    @Override
+    public long keyHigh() {
+      return high;
+    }
+
+    @Override
+    public long keyLow() {
+      return low;
+    }
+
+    @Override
+    public int size() {
+      return size;
+    }
+
+    @Override
+    public RowId id(int i) {
+      if (i < 0 || i >= size) {
+        throw new IndexOutOfBoundsException(i);
+      }
+      RowId id = ids[i];
+      if (id == null) {
+        id = new RowId(sources[i], derivations[i]);
+        ids[i] = id;
+      }
+      return id;
+    }
+
+    @Override
+    public byte[] value(int i) {
+      if (i < 0 || i >= size) {
+        throw new IndexOutOfBoundsException(i);
+      }
+      return values[i];
+    }
+
+    /** Whether a row of this id has a record in the group (ids ascend). */
+    boolean contains(RowId id) {
+      int lo = 0;
+      int hi = size - 1;
+      while (lo <= hi) {
+        int mid = (lo + hi) >>> 1;
+        int c = Long.compare(sources[mid], id.source());
+        if (c == 0) {
+          c = Long.compareUnsigned(derivations[mid], id.derivation());
+        }
+        if (c == 0) {
+          return true;
+        }
+        if (c < 0) {
+          lo = mid + 1;
+        } else {
+          hi = mid - 1;
+        }
+      }
+      return false;
+    }
+  }
+
+  /** Where a reduce's verdicts go: checked against its group, then into the sorters. */
+  private static final class Sink implements KeyedStep.Verdicts {
+    private final KeyedStep step;
+    private final GroupBuffer group;
+    private final SpillSorter verdicts;
+    private final SpillSorter lines;
+    private final Map<String, Long> counters;
+
+    Sink(KeyedStep step, GroupBuffer group, SpillSorter verdicts, SpillSorter lines,
+        Map<String, Long> counters) {
+      this.step = step;
+      this.group = group;
+      this.verdicts = verdicts;
+      this.lines = lines;
+      this.counters = counters;
+    }
+
+    private void member(RowId id) {
+      if (id == null || !group.contains(id)) {
+        throw new IllegalStateException(step.name() + ": reduce gave a verdict on row " + id
+            + ", which is not in its group");
+      }
+    }
+
+    @Override
+    public void drop(RowId id, String reason, String detail) {
+      member(id);
+      if (reason == null || reason.isEmpty()) {
+        throw new IllegalStateException(step.name() + ": a drop of row " + id
+            + " without a reason");
+      }
+      verdicts.add(id.source(), flip(id.derivation()), 0, 0, Verdict.drop(reason, detail)
+          .bytes());
+    }
+
+    @Override
+    public void copies(RowId id, int copies) {
+      member(id);
+      if (copies < 1) {
+        throw new IllegalStateException(step.name() + ": " + copies + " copies of row " + id);
+      }
+      verdicts.add(id.source(), flip(id.derivation()), 0, 0, new Verdict(null, null, copies)
+          .bytes());
+    }
+
+    @Override
+    public void link(RowId a, RowId b) {
+      throw new IllegalStateException(step.name() + ": links without a linking()");
+    }
+
+    @Override
+    public void count(String counter, long n) {
+      counters.merge(counter, n, Long::sum);
+    }
+
+    @Override
+    public void line(RowId orderBy, String text) {
+      if (lines == null) {
+        throw new IllegalStateException(step.name() + ": a line without a linesFile()");
+      }
+      lines.add(orderBy.source(), flip(orderBy.derivation()), 0, 0,
+          text.getBytes(StandardCharsets.UTF_8));
+    }
+  }
+
+  /** Writes the sorted lines, one per line, atomically. */
+  private static void writeLines(Path target, List<Path> runs) {
+    try {
+      AtomicFile file = new AtomicFile(target);
+      try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file.temp()),
+               1 << 16);
+           SpillMerger merger = new SpillMerger(runs, true)) {
+        SpillMerger.Record r = new SpillMerger.Record();
+        while (merger.next(r)) {
+          out.write(r.value);
+          out.write('\n');
+        }
+      } catch (IOException | RuntimeException e) {
+        file.abort();
+        throw e;
+      }
+      file.commit();
+    } catch (IOException e) {
+      throw new RefineryException(target + ": cannot write: " + IoErrors.reason(e), e);
+    }
+  }
+
+  // ---- verdicts ----
+
+  /** A row's verdict: a drop (reason, detail or null) or a number of copies. */
+  record Verdict(String reason, String detail, int copies) {
+    static Verdict drop(String reason, String detail) {
+      return new Verdict(reason, detail, 0);
+    }
+
+    boolean dropped() {
+      return reason != null;
+    }
+
+    /** Combines two verdicts on one row, the same whichever comes first. */
+    Verdict and(Verdict o) {
+      if (dropped() != o.dropped()) {
+        return dropped() ? this : o;
+      }
+      if (!dropped()) {
+        return copies >= o.copies ? this : o;
+      }
+      int c = reason.compareTo(o.reason);
+      if (c == 0) {
+        c = detail == null ? (o.detail == null ? 0 : -1)
+            : o.detail == null ? 1 : detail.compareTo(o.detail);
+      }
+      return c <= 0 ? this : o;
+    }
+
+    byte[] bytes() {
+      ByteArrayOutputStream b = new ByteArrayOutputStream();
+      try (DataOutputStream out = new DataOutputStream(b)) {
+        write(out);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      return b.toByteArray();
+    }
+
+    /** Writes the verdict; returns the bytes written. */
+    int write(DataOutputStream out) throws IOException {
+      if (!dropped()) {
+        out.writeByte(COPIES);
+        out.writeInt(copies);
+        return 5;
+      }
+      out.writeByte(DROP);
+      int n = 1 + writeString(out, reason);
+      return n + writeString(out, detail);
+    }
+
+    static Verdict read(DataInputStream in) throws IOException {
+      byte kind = in.readByte();
+      if (kind == COPIES) {
+        return new Verdict(null, null, in.readInt());
+      }
+      String reason = readString(in);
+      return drop(reason, readString(in));
+    }
+
+    private static int writeString(DataOutputStream out, String s) throws IOException {
+      if (s == null) {
+        out.writeInt(-1);
+        return 4;
+      }
+      byte[] b = s.getBytes(StandardCharsets.UTF_8);
+      out.writeInt(b.length);
+      out.write(b);
+      return 4 + b.length;
+    }
+
+    private static String readString(DataInputStream in) throws IOException {
+      int n = in.readInt();
+      if (n < 0) {
+        return null;
+      }
+      byte[] b = new byte[n];
+      in.readFully(b);
+      return new String(b, StandardCharsets.UTF_8);
+    }
+  }
+
+  /**
+   * The combined verdicts by row id: per row its source, derivation and {@link Verdict}; in
+   * memory, the id and file offset of every {@value #INDEX_EVERY}th row.
+   */
+  static final class VerdictFile {
+    private final Path file;
+    private final long[] indexSources;
+    private final long[] indexDerivations;
+    private final long[] indexOffsets;
+    private final long rows;
+    private final long dropped;
+
+    private VerdictFile(Path file, long[] sources, long[] derivations, long[] offsets, long rows,
+        long dropped) {
+      this.file = file;
+      this.indexSources = sources;
+      this.indexDerivations = derivations;
+      this.indexOffsets = offsets;
+      this.rows = rows;
+      this.dropped = dropped;
+    }
+
+    long dropped() {
+      return dropped;
+    }
+
+    long rows() {
+      return rows;
+    }
+
+    static VerdictFile write(Path target, List<Path> runs, Stops stops) {
+      long[] sources = new long[16];
+      long[] derivations = new long[16];
+      long[] offsets = new long[16];
+      int indexed = 0;
+      long rows = 0;
+      long dropped = 0;
+      try {
+        AtomicFile file = new AtomicFile(target);
+        try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(
+                 Files.newOutputStream(file.temp()), 1 << 16));
+             SpillMerger merger = new SpillMerger(runs, false)) {
+          SpillMerger.Record r = new SpillMerger.Record();
+          long offset = 0;
+          boolean more = merger.next(r);
+          while (more) {
+            long source = r.longs[0];
+            long flipped = r.longs[1];
+            Verdict v = Verdict.read(new DataInputStream(new java.io.ByteArrayInputStream(
+                r.value)));
+            while ((more = merger.next(r)) && r.longs[0] == source && r.longs[1] == flipped) {
+              v = v.and(Verdict.read(new DataInputStream(new java.io.ByteArrayInputStream(
+                  r.value))));
+            }
+            if (rows % INDEX_EVERY == 0) {
+              if (indexed == sources.length) {
+                sources = Arrays.copyOf(sources, indexed * 2);
+                derivations = Arrays.copyOf(derivations, indexed * 2);
+                offsets = Arrays.copyOf(offsets, indexed * 2);
+              }
+              sources[indexed] = source;
+              derivations[indexed] = flip(flipped);
+              offsets[indexed] = offset;
+              indexed++;
+            }
+            out.writeLong(source);
+            out.writeLong(flip(flipped));
+            offset += 16 + v.write(out);
+            rows++;
+            dropped += v.dropped() ? 1 : 0;
+            if ((rows & 4095) == 0) {
+              stops.checkpoint();
+            }
+          }
+        } catch (IOException | RuntimeException e) {
+          file.abort();
+          throw e;
+        }
+        file.commit();
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot write " + target, e);
+      }
+      return new VerdictFile(target, Arrays.copyOf(sources, indexed),
+          Arrays.copyOf(derivations, indexed), Arrays.copyOf(offsets, indexed), rows, dropped);
+    }
+
+    Cursor cursor() {
+      return new Cursor();
+    }
+
+    /**
+     * Answers, for one partition's rows asked in increasing id order, each row's verdict; opens
+     * the file at the first row asked about, from the index entry at or before it.
+     */
+    final class Cursor implements AutoCloseable {
+      private FileChannel channel;
+      private DataInputStream in;
+      private boolean exhausted;
+      private long source;
+      private long derivation;
+      private Verdict verdict;
+
+      /** The verdict on row {@code id}, or null when it has none. */
+      Verdict find(RowId id) {
+        if (in == null && !exhausted) {
+          open(id);
+        }
+        while (!exhausted && compare(id) > 0) {
+          advance();
+        }
+        return !exhausted && compare(id) == 0 ? verdict : null;
+      }
+
+      /** The sign of {@code id} minus the current verdict's row. */
+      private int compare(RowId id) {
+        int c = Long.compare(id.source(), source);
+        return c != 0 ? c : Long.compareUnsigned(id.derivation(), derivation);
+      }
+
+      private void open(RowId first) {
+        int at = floor(first);
+        if (at < 0) {
+          at = 0;
+        }
+        if (indexOffsets.length == 0) {
+          exhausted = true;
+          return;
+        }
+        try {
+          channel = FileChannel.open(file);
+          channel.position(indexOffsets[at]);
+          in = new DataInputStream(new BufferedInputStream(Channels.newInputStream(channel),
+              1 << 16));
+        } catch (IOException e) {
+          throw new UncheckedIOException("cannot read " + file, e);
+        }
+        advance();
+      }
+
+      /** The last index entry at or before {@code id}, or -1. */
+      private int floor(RowId id) {
+        int lo = 0;
+        int hi = indexSources.length - 1;
+        int found = -1;
+        while (lo <= hi) {
+          int mid = (lo + hi) >>> 1;
+          int c = Long.compare(indexSources[mid], id.source());
+          if (c == 0) {
+            c = Long.compareUnsigned(indexDerivations[mid], id.derivation());
+          }
+          if (c <= 0) {
+            found = mid;
+            lo = mid + 1;
+          } else {
+            hi = mid - 1;
+          }
+        }
+        return found;
+      }
+
+      private void advance() {
+        try {
+          source = in.readLong();
+          derivation = in.readLong();
+          verdict = Verdict.read(in);
+        } catch (EOFException end) {
+          exhausted = true;
+        } catch (IOException e) {
+          throw new UncheckedIOException("cannot read " + file, e);
+        }
+      }
+
+      @Override
+      public void close() {
+        try {
+          if (in != null) {
+            in.close();
+          } else if (channel != null) {
+            channel.close();
+          }
+        } catch (IOException ignored) {
+          // Read-only: nothing to lose.
+        }
+      }
+    }
+  }
+
+  // ---- apply ----
+
+  /**
+   * Joins the verdicts onto one partition's rows: drops with their reason (the detail only when
+   * the run keeps dropped rows, since a detail puts the row in rejects/), passes a kept row on as
+   * many times as its verdict says, extra copies with ids derived from the row's.
+   */
+  static final class Join implements MapStep {
+    private final String name;
+    private final VerdictFile.Cursor cursor;
+    private final boolean details;
+
+    Join(String name, VerdictFile.Cursor cursor, boolean details) {
+      this.name = name;
+      this.cursor = cursor;
+      this.details = details;
+    }
+
+    @Override
+    public String name() {
+      return name;
+    }
+
+    @Override
+    public Iterator<Sample> apply(Iterator<Sample> samples, StepContext context) {
+      return new Iterator<>() {
+        private RowId previous;
+        private Sample current;
+        private int left;
+        private int copy;
+
+        @Override
+        public boolean hasNext() {
+          while (left == 0 && samples.hasNext()) {
+            Sample s = samples.next();
+            RowId id = ascending(Join.this, context.partition(), previous, s);
+            previous = id;
+            Verdict v = cursor.find(id);
+            if (v != null && v.dropped()) {
+              context.drop(s, v.reason(), details ? v.detail() : null);
+              continue;
+            }
+            int copies = v == null ? 1 : v.copies();
+            if (copies > 1) {
+              context.repeated(s, copies - 1);
+            }
+            current = s;
+            left = copies;
+            copy = 0;
+          }
+          return left > 0;
+        }
+
+        @Override
+        public Sample next() {
+          if (!hasNext()) {
+            throw new NoSuchElementException();
+          }
+          left--;
+          int k = copy++;
+          return k == 0 ? current : current.withId(current.id().derive(k - 1));
+        }
+      };
+    }
   }
 }

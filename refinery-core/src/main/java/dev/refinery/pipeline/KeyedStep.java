@@ -2,6 +2,8 @@ package dev.refinery.pipeline;
 
 import dev.refinery.sample.RowId;
 import dev.refinery.sample.Sample;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * A step that decides by looking at rows together that share a key, wherever they are: each row
@@ -40,6 +42,41 @@ public non-sealed interface KeyedStep extends Step {
    */
   default String linesFile() {
     return null;
+  }
+
+  /**
+   * What stats.json shows of the step, from the runner's figures; by default the figures as they
+   * are. The runner adds each phase's seconds.
+   */
+  default Map<String, Object> report(Figures figures) {
+    return figures.asMap();
+  }
+
+  /**
+   * What the runner counted: rows seen, rows that emitted no record, distinct keys, rows dropped
+   * (after combining every verdict on a row) and the sums of the reduce's {@link Verdicts#count
+   * counters}.
+   */
+  record Figures(long rows, long rowsWithoutRecords, long keys, long dropped,
+                 Map<String, Long> counters) {
+    public Figures {
+      counters = Map.copyOf(counters);
+    }
+
+    /** A counter's sum, 0 when never counted. */
+    public long counter(String name) {
+      return counters.getOrDefault(name, 0L);
+    }
+
+    public Map<String, Object> asMap() {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("rows", rows);
+      m.put("rows_without_records", rowsWithoutRecords);
+      m.put("keys", keys);
+      m.put("dropped", dropped);
+      m.put("counters", new java.util.TreeMap<>(counters));
+      return m;
+    }
   }
 
   /** Where a row's records go. */

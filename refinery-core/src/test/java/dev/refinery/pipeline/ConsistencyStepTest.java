@@ -13,10 +13,12 @@ import dev.refinery.internal.Json;
 import dev.refinery.io.InputFile;
 import dev.refinery.io.Inputs;
 import dev.refinery.sample.Message;
+import dev.refinery.sample.RowId;
 import dev.refinery.sample.Sample;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -147,8 +149,10 @@ class ConsistencyStepTest {
     assertThat(votes).hasSize(50);
     assertThat(votes).allSatisfy(v -> assertThat(v).containsEntry("decision", "kept")
         .containsEntry("responses", 3L));
-    // Groups in order of their first row: the real generations of file 0.
-    assertThat(votes.get(0)).containsEntry("first_row", 0L);
+    // Groups in order of their first row: the real generations of file 0, named by row id.
+    for (int g = 0; g < 50; g++) {
+      assertThat(votes.get(g)).containsEntry("first_row", "0:" + g);
+    }
     assertThat(votes.stream().mapToLong(v -> (Long) v.get("votes")).sum())
         .isEqualTo(100 + nCorrect);
 
@@ -234,15 +238,20 @@ class ConsistencyStepTest {
   }
 
   @Test
-  void oneAndTwoWorkersWriteTheSameBytes() throws Exception {
+  void oneAndFourWorkersWriteTheSameBytesWhateverTheSortBudget() throws Exception {
     Path in = dir.resolve("in");
     realGenerations(in);
     String step = "{min_agreement: 0.9, min_responses: 3}";
     run(spec("w1", in, step), 1);
-    run(spec("w2", in, step), 2);
+    KeyedStage.memoryBudget = 2_000;
+    try {
+      run(spec("w4", in, step), 4);
+    } finally {
+      KeyedStage.memoryBudget = KeyedStage.DEFAULT_MEMORY;
+    }
     for (String f : List.of("data/train-00000-of-00002.jsonl", "data/train-00001-of-00002.jsonl",
         ConsistencyStep.VOTES)) {
-      assertThat(Files.readAllBytes(dir.resolve("w2").resolve(f)))
+      assertThat(Files.readAllBytes(dir.resolve("w4").resolve(f)))
           .as(f).isEqualTo(Files.readAllBytes(dir.resolve("w1").resolve(f)));
     }
     // At 0.9, a group whose real generation disagrees (2 of 3) goes entirely.
@@ -251,25 +260,35 @@ class ConsistencyStepTest {
   }
 
   @Test
-  void theStepAndItsObservationsSerializeForAClusterRunner() throws Exception {
+  void theStepSerializesForAClusterRunnerAndEmitsTheSameRecordsAfterwards() throws Exception {
     Path in = dir.resolve("in");
     Files.createDirectories(in);
     write(in.resolve("1.jsonl"), List.of(response("u", "What is 2+2?", "\\boxed{4}", "{}")));
     Pipeline p = Pipeline.compile(spec("s", in, "{key: metadata.generation.prompt_uuid}"));
     ConsistencyStep step = (ConsistencyStep) p.steps().get(0);
-    java.io.Serializable observed = step.observe(0, 0, List.of(
-        response("u", "q", "\\boxed{4}", meta("Q"))).iterator(), dir);
-    for (Object o : List.of(step, observed)) {
-      java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-      try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
-        out.writeObject(o);
-      }
-      try (java.io.ObjectInputStream back = new java.io.ObjectInputStream(
-          new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
-        assertThat(back.readObject().getClass()).isEqualTo(o.getClass());
-      }
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+      out.writeObject(step);
     }
-    assertThat(((ConsistencyStep.Observed) observed).answers()).containsExactly("4");
+    ConsistencyStep back;
+    try (java.io.ObjectInputStream read = new java.io.ObjectInputStream(
+        new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
+      back = (ConsistencyStep) read.readObject();
+    }
+    List<Sample> rows = List.of(
+        response("u", "q", "\\boxed{4}", meta("Q")).withId(RowId.of(0, 0)),
+        response("v", "q", "no box", meta("Q")).withId(RowId.of(0, 1)),
+        response("w", "q", "\\boxed{4}", "{}").withId(RowId.of(0, 2)));
+    assertThat(records(back, rows)).isEqualTo(records(step, rows)).hasSize(3);
+    assertThat(records(step, rows).get(0)).endsWith(":" + Arrays.toString(
+        ("\u00014").getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+  }
+
+  private static List<String> records(KeyedStep step, List<Sample> rows) {
+    List<String> out = new ArrayList<>();
+    rows.forEach(r -> step.emit(r, (high, low, value) -> out.add(high + "," + low + ":"
+        + Arrays.toString(value))));
+    return out;
   }
 
   @Test

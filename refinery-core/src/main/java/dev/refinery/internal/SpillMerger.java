@@ -1,0 +1,197 @@
+package dev.refinery.internal;
+
+import dev.refinery.io.AtomicFile;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.Closeable;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * K-way merge of run files written by {@link SpillSorter}: records come back in the sorters'
+ * order; records that compare equal come in the order of the runs given (then of each run), so
+ * runs listed in the order their records were added merge as one stable sort. Holds one record
+ * and one 64 KB read buffer per run. Not thread safe.
+ */
+public final class SpillMerger implements Closeable {
+  /** One record; {@link #value} is a fresh array per record, the caller's to keep. */
+  public static final class Record {
+    public final long[] longs = new long[4];
+    public byte[] value;
+  }
+
+  private final boolean byValue;
+  private final DataInputStream[] inputs;
+  private final long[] heads;
+  private final byte[][] values;
+  private final int[] heap;
+  private int heapSize;
+
+  public SpillMerger(List<Path> runs, boolean byValue) {
+    this.byValue = byValue;
+    this.inputs = new DataInputStream[runs.size()];
+    this.heads = new long[4 * runs.size()];
+    this.values = new byte[runs.size()][];
+    this.heap = new int[runs.size()];
+    try {
+      for (int r = 0; r < runs.size(); r++) {
+        inputs[r] = new DataInputStream(
+            new BufferedInputStream(Files.newInputStream(runs.get(r)), 1 << 16));
+        if (readHead(r)) {
+          heap[heapSize++] = r;
+        }
+      }
+    } catch (IOException e) {
+      close();
+      throw new UncheckedIOException("cannot open sort runs", e);
+    }
+    for (int i = heapSize / 2 - 1; i >= 0; i--) {
+      siftDown(i);
+    }
+  }
+
+  /**
+   * Merges consecutive runs into fewer, longer ones until at most {@code fanIn} are left, so a
+   * final merge holds at most {@code fanIn} read buffers however many runs a sort spilled. The
+   * result merges exactly as the given runs do (ties keep their order: runs are merged in
+   * consecutive chunks). New runs go to {@code folder} as {@code prefix-<pass>-<n>.run}.
+   */
+  public static List<Path> narrow(List<Path> runs, int fanIn, Path folder, String prefix,
+      boolean byValue) {
+    if (fanIn < 2) {
+      throw new IllegalArgumentException("fanIn must be >= 2, got " + fanIn);
+    }
+    List<Path> current = runs;
+    for (int pass = 0; current.size() > fanIn; pass++) {
+      List<Path> next = new ArrayList<>();
+      for (int from = 0; from < current.size(); from += fanIn) {
+        List<Path> chunk = current.subList(from, Math.min(current.size(), from + fanIn));
+        Path target = folder.resolve(prefix + "-" + pass + "-" + next.size() + ".run");
+        write(chunk, byValue, target);
+        next.add(target);
+      }
+      current = next;
+    }
+    return current;
+  }
+
+  private static void write(List<Path> runs, boolean byValue, Path target) {
+    try {
+      AtomicFile file = new AtomicFile(target);
+      try (DataOutputStream out = new DataOutputStream(
+               new BufferedOutputStream(Files.newOutputStream(file.temp()), 1 << 16));
+           SpillMerger merger = new SpillMerger(runs, byValue)) {
+        Record r = new Record();
+        while (merger.next(r)) {
+          for (long v : r.longs) {
+            out.writeLong(v);
+          }
+          out.writeInt(r.value.length);
+          out.write(r.value);
+        }
+      } catch (IOException | RuntimeException e) {
+        file.abort();
+        throw e;
+      }
+      file.commit();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write sort run " + target, e);
+    }
+  }
+
+  /** Fills {@code into} with the next record; false when every run is exhausted. */
+  public boolean next(Record into) {
+    if (heapSize == 0) {
+      return false;
+    }
+    int r = heap[0];
+    System.arraycopy(heads, 4 * r, into.longs, 0, 4);
+    into.value = values[r];
+    boolean more;
+    try {
+      more = readHead(r);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read sort run", e);
+    }
+    if (!more) {
+      heap[0] = heap[--heapSize];
+    }
+    siftDown(0);
+    return true;
+  }
+
+  private boolean readHead(int r) throws IOException {
+    DataInputStream in = inputs[r];
+    int at = 4 * r;
+    try {
+      heads[at] = in.readLong();
+    } catch (EOFException end) {
+      return false;
+    }
+    heads[at + 1] = in.readLong();
+    heads[at + 2] = in.readLong();
+    heads[at + 3] = in.readLong();
+    byte[] value = new byte[in.readInt()];
+    in.readFully(value);
+    values[r] = value;
+    return true;
+  }
+
+  private void siftDown(int i) {
+    while (true) {
+      int left = 2 * i + 1;
+      if (left >= heapSize) {
+        return;
+      }
+      int smallest = left;
+      int right = left + 1;
+      if (right < heapSize && less(heap[right], heap[left])) {
+        smallest = right;
+      }
+      if (!less(heap[smallest], heap[i])) {
+        return;
+      }
+      int t = heap[i];
+      heap[i] = heap[smallest];
+      heap[smallest] = t;
+      i = smallest;
+    }
+  }
+
+  private boolean less(int r, int s) {
+    for (int k = 0; k < 4; k++) {
+      int c = Long.compare(heads[4 * r + k], heads[4 * s + k]);
+      if (c != 0) {
+        return c < 0;
+      }
+    }
+    if (byValue) {
+      int c = Arrays.compareUnsigned(values[r], values[s]);
+      if (c != 0) {
+        return c < 0;
+      }
+    }
+    return r < s;
+  }
+
+  @Override
+  public void close() {
+    for (DataInputStream in : inputs) {
+      if (in != null) {
+        try {
+          in.close();
+        } catch (IOException ignored) {
+          // Read-only: nothing to lose.
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,180 @@
+package dev.refinery.internal;
+
+import dev.refinery.io.AtomicFile;
+import java.io.BufferedOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * External sort of records of four longs and a byte string of any length, the variable-length
+ * sibling of {@link RecordSorter}: records are ordered by the four longs (signed), then, when
+ * asked, by the bytes (unsigned), then in the order they were added, so the order is total and
+ * the same wherever the records are spilled. Records are buffered until they take {@code
+ * budget} bytes (about {@value #OVERHEAD} bytes each plus the value), then sorted and spilled as
+ * a run file; {@link SpillMerger} merges the runs. Not thread safe.
+ *
+ * <p>Run files: per record four big-endian longs, the value's length as an int, its bytes;
+ * written atomically, so a crash never leaves a truncated run under its final name.
+ */
+public final class SpillSorter {
+  /** Heap bytes a buffered record takes besides its value: longs, offset, length, order. */
+  public static final int OVERHEAD = 4 * 8 + 3 * 4;
+
+  private final Path folder;
+  private final String prefix;
+  private final long budget;
+  private final boolean byValue;
+  private long[] longs = new long[4 * 64];
+  private int[] offsets = new int[64];
+  private int[] lengths = new int[64];
+  private byte[] arena = new byte[4096];
+  private int size;
+  private int used;
+  private long added;
+  private final List<Path> runs = new ArrayList<>();
+
+  /**
+   * @param folder where run files go (created if missing)
+   * @param prefix file name prefix, unique per sorter in that folder
+   * @param budget heap bytes of buffered records before a spill
+   * @param byValue whether records with equal longs are ordered by their bytes before the order
+   *     they were added in
+   */
+  public SpillSorter(Path folder, String prefix, long budget, boolean byValue) {
+    if (budget < 1) {
+      throw new IllegalArgumentException("budget must be >= 1, got " + budget);
+    }
+    this.folder = folder;
+    this.prefix = prefix;
+    this.budget = budget;
+    this.byValue = byValue;
+  }
+
+  public long added() {
+    return added;
+  }
+
+  public void add(long a, long b, long c, long d, byte[] value) {
+    if (size > 0 && (long) size * OVERHEAD + used + OVERHEAD + value.length > budget) {
+      spill();
+    }
+    if (size == offsets.length) {
+      int n = size * 2;
+      longs = Arrays.copyOf(longs, 4 * n);
+      offsets = Arrays.copyOf(offsets, n);
+      lengths = Arrays.copyOf(lengths, n);
+    }
+    if (used + value.length > arena.length) {
+      long want = Math.max((long) used + value.length, 2L * arena.length);
+      if (want > Integer.MAX_VALUE - 8) {
+        throw new IllegalStateException("sort buffer over 2 GB: lower the budget");
+      }
+      arena = Arrays.copyOf(arena, (int) want);
+    }
+    int at = 4 * size;
+    longs[at] = a;
+    longs[at + 1] = b;
+    longs[at + 2] = c;
+    longs[at + 3] = d;
+    offsets[size] = used;
+    lengths[size] = value.length;
+    System.arraycopy(value, 0, arena, used, value.length);
+    used += value.length;
+    size++;
+    added++;
+  }
+
+  /** Spills what is buffered and returns every run file written, in the order written. */
+  public List<Path> finish() {
+    if (size > 0) {
+      spill();
+    }
+    longs = new long[0];
+    arena = new byte[0];
+    return List.copyOf(runs);
+  }
+
+  private void spill() {
+    int[] order = new int[size];
+    for (int i = 0; i < size; i++) {
+      order[i] = i;
+    }
+    mergeSort(order, new int[size], 0, size);
+    Path target = folder.resolve(prefix + "-" + runs.size() + ".run");
+    try {
+      Files.createDirectories(folder);
+      AtomicFile file = new AtomicFile(target);
+      try (OutputStream raw = Files.newOutputStream(file.temp());
+           DataOutputStream out = new DataOutputStream(new BufferedOutputStream(raw, 1 << 16))) {
+        for (int r : order) {
+          int at = 4 * r;
+          out.writeLong(longs[at]);
+          out.writeLong(longs[at + 1]);
+          out.writeLong(longs[at + 2]);
+          out.writeLong(longs[at + 3]);
+          out.writeInt(lengths[r]);
+          out.write(arena, offsets[r], lengths[r]);
+        }
+      } catch (IOException | RuntimeException e) {
+        file.abort();
+        throw e;
+      }
+      file.commit();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write sort run " + target, e);
+    }
+    runs.add(target);
+    size = 0;
+    used = 0;
+  }
+
+  // A stable merge sort of record indices: records that compare equal keep the order added.
+  private void mergeSort(int[] a, int[] tmp, int from, int to) {
+    if (to - from < 16) {
+      for (int i = from + 1; i < to; i++) {
+        int x = a[i];
+        int j = i - 1;
+        while (j >= from && compare(a[j], x) > 0) {
+          a[j + 1] = a[j];
+          j--;
+        }
+        a[j + 1] = x;
+      }
+      return;
+    }
+    int mid = (from + to) >>> 1;
+    mergeSort(a, tmp, from, mid);
+    mergeSort(a, tmp, mid, to);
+    if (compare(a[mid - 1], a[mid]) <= 0) {
+      return;
+    }
+    System.arraycopy(a, from, tmp, from, to - from);
+    int i = from;
+    int j = mid;
+    for (int k = from; k < to; k++) {
+      if (j >= to || (i < mid && compare(tmp[i], tmp[j]) <= 0)) {
+        a[k] = tmp[i++];
+      } else {
+        a[k] = tmp[j++];
+      }
+    }
+  }
+
+  private int compare(int r, int s) {
+    for (int k = 0; k < 4; k++) {
+      int c = Long.compare(longs[4 * r + k], longs[4 * s + k]);
+      if (c != 0) {
+        return c;
+      }
+    }
+    return byValue ? Arrays.compareUnsigned(arena, offsets[r], offsets[r] + lengths[r], arena,
+        offsets[s], offsets[s] + lengths[s]) : 0;
+  }
+}
