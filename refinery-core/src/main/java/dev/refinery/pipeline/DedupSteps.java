@@ -1,24 +1,18 @@
 package dev.refinery.pipeline;
 
 import dev.refinery.dedup.DedupKey;
-import dev.refinery.dedup.DropList;
 import dev.refinery.dedup.ExactDedup;
-import dev.refinery.dedup.RowIds;
 import dev.refinery.dedup.minhash.FuzzyDedup;
 import dev.refinery.dedup.minhash.MinHashConfig;
 import dev.refinery.filter.Param;
 import dev.refinery.sample.RowId;
 import dev.refinery.sample.Sample;
-import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** {@code exact_dedup} and {@code fuzzy_dedup} as global steps over the dedup stages. */
+/** {@code exact_dedup} and {@code fuzzy_dedup} as keyed steps. */
 final class DedupSteps {
   private DedupSteps() {}
 
@@ -54,46 +48,6 @@ final class DedupSteps {
                 .withBands((int) p.getInt("bands"), (int) p.getInt("rows_per_band"))
                 .withThreshold(p.getDouble("threshold"))
                 .withSeed(p.getInt("seed")))));
-  }
-
-  /** Says which row a dropped row duplicates, from their ordinals. */
-  @FunctionalInterface
-  private interface Describer {
-    String describe(long dropped, long kept);
-  }
-
-  /** Drops answered from a drop list, one cursor per partition. */
-  private record ListDecision(DropList drops, Map<String, Object> report, Describer describer)
-      implements GlobalStep.Decision {
-    @Override
-    public GlobalStep.PartitionDrops open(long firstOrdinal) {
-      DropList.Cursor cursor = drops.cursor(firstOrdinal);
-      String reason = drops.reason();
-      return new GlobalStep.PartitionDrops() {
-        @Override
-        public String dropReason(long ordinal) {
-          return cursor.isDropped(ordinal) ? reason : null;
-        }
-
-        @Override
-        public String dropDetail(long ordinal) {
-          long kept = cursor.keptFor(ordinal);
-          return kept == DropList.NOT_DROPPED ? null : describer.describe(ordinal, kept);
-        }
-
-        @Override
-        public void close() {
-          cursor.close();
-        }
-      };
-    }
-  }
-
-  /** The detail of a dedup drop: the uuid of the row kept in its place. */
-  private static String duplicateOf(List<RowIds.Part> ids, long kept) {
-    String uuid = RowIds.uuid(ids, kept);
-    return uuid == null ? "duplicate of row " + kept + " (it has no uuid)"
-        : "duplicate of " + uuid;
   }
 
   /**
@@ -167,6 +121,23 @@ final class DedupSteps {
     @Override
     public Linking linking() {
       return new FuzzyLinking(dedup);
+    }
+
+    /**
+     * The keys fuzzy_dedup always reported. Verified pairs are the distinct links: a pair verified
+     * in several bands counts once.
+     */
+    @Override
+    public Map<String, Object> report(Figures f) {
+      Map<String, Object> report = new LinkedHashMap<>();
+      report.put("samples", f.rows());
+      report.put("without_text", f.rowsWithoutRecords());
+      report.put("candidate_pairs", f.counter("candidate_pairs"));
+      report.put("verified_pairs", f.components().distinctLinks());
+      report.put("clusters", f.components().components());
+      report.put("cluster_sizes", f.componentSizes());
+      report.put("dropped", f.dropped());
+      return report;
     }
   }
 
