@@ -92,6 +92,7 @@ final class KeyedStage {
       long linkStarted = System.nanoTime();
       components = links.finish();
       verdictRuns.addAll(LinkedDrops.verdictRuns(step, components, in, dir, budget));
+      verdictRuns = SpillMerger.narrow(verdictRuns, MERGE_FAN_IN, dir, "verdicts-linked", false);
       linking = System.nanoTime() - linkStarted;
     }
     VerdictFile verdicts = VerdictFile.write(dir.resolve("verdicts.bin"), verdictRuns,
