@@ -1,11 +1,8 @@
 package dev.refinery.internal;
 
-import dev.refinery.io.AtomicFile;
 import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.Closeable;
 import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -84,27 +81,15 @@ public final class SpillMerger implements Closeable {
   }
 
   private static void write(List<Path> runs, boolean byValue, Path target) {
-    try {
-      AtomicFile file = new AtomicFile(target);
-      try (DataOutputStream out = new DataOutputStream(
-               new BufferedOutputStream(Files.newOutputStream(file.temp()), 1 << 16));
-           SpillMerger merger = new SpillMerger(runs, byValue)) {
+    SpillSorter.writeRun(target, out -> {
+      try (SpillMerger merger = new SpillMerger(runs, byValue)) {
         Record r = new Record();
         while (merger.next(r)) {
-          for (long v : r.longs) {
-            out.writeLong(v);
-          }
-          out.writeInt(r.value.length);
-          out.write(r.value);
+          SpillSorter.writeRecord(out, r.longs[0], r.longs[1], r.longs[2], r.longs[3], r.value,
+              0, r.value.length);
         }
-      } catch (IOException | RuntimeException e) {
-        file.abort();
-        throw e;
       }
-      file.commit();
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write sort run " + target, e);
-    }
+    });
   }
 
   /** Fills {@code into} with the next record; false when every run is exhausted. */

@@ -108,20 +108,31 @@ public final class SpillSorter {
     }
     mergeSort(order, new int[size], 0, size);
     Path target = folder.resolve(prefix + "-" + runs.size() + ".run");
+    writeRun(target, out -> {
+      for (int r : order) {
+        int at = 4 * r;
+        writeRecord(out, longs[at], longs[at + 1], longs[at + 2], longs[at + 3], arena,
+            offsets[r], lengths[r]);
+      }
+    });
+    runs.add(target);
+    size = 0;
+    used = 0;
+  }
+
+  /** Writes a run file's records. */
+  interface RunBody {
+    void write(DataOutputStream out) throws IOException;
+  }
+
+  /** Writes a run file atomically (its folder created), so no truncated run has its name. */
+  static void writeRun(Path target, RunBody body) {
     try {
-      Files.createDirectories(folder);
+      Files.createDirectories(target.getParent());
       AtomicFile file = new AtomicFile(target);
       try (OutputStream raw = Files.newOutputStream(file.temp());
            DataOutputStream out = new DataOutputStream(new BufferedOutputStream(raw, 1 << 16))) {
-        for (int r : order) {
-          int at = 4 * r;
-          out.writeLong(longs[at]);
-          out.writeLong(longs[at + 1]);
-          out.writeLong(longs[at + 2]);
-          out.writeLong(longs[at + 3]);
-          out.writeInt(lengths[r]);
-          out.write(arena, offsets[r], lengths[r]);
-        }
+        body.write(out);
       } catch (IOException | RuntimeException e) {
         file.abort();
         throw e;
@@ -130,9 +141,17 @@ public final class SpillSorter {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write sort run " + target, e);
     }
-    runs.add(target);
-    size = 0;
-    used = 0;
+  }
+
+  /** One record as run files hold it. */
+  static void writeRecord(DataOutputStream out, long a, long b, long c, long d, byte[] value,
+      int offset, int length) throws IOException {
+    out.writeLong(a);
+    out.writeLong(b);
+    out.writeLong(c);
+    out.writeLong(d);
+    out.writeInt(length);
+    out.write(value, offset, length);
   }
 
   // A stable merge sort of record indices: records that compare equal keep the order added.

@@ -13,6 +13,7 @@ import dev.refinery.sample.RowId;
 import dev.refinery.sample.Sample;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -513,6 +514,14 @@ final class KeyedStage {
       return n + writeString(out, detail);
     }
 
+    static Verdict of(byte[] bytes) {
+      try {
+        return read(new DataInputStream(new ByteArrayInputStream(bytes)));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+
     static Verdict read(DataInputStream in) throws IOException {
       byte kind = in.readByte();
       if (kind == COPIES) {
@@ -592,11 +601,9 @@ final class KeyedStage {
           while (more) {
             long source = r.longs[0];
             long flipped = r.longs[1];
-            Verdict v = Verdict.read(new DataInputStream(new java.io.ByteArrayInputStream(
-                r.value)));
+            Verdict v = Verdict.of(r.value);
             while ((more = merger.next(r)) && r.longs[0] == source && r.longs[1] == flipped) {
-              v = v.and(Verdict.read(new DataInputStream(new java.io.ByteArrayInputStream(
-                  r.value))));
+              v = v.and(Verdict.of(r.value));
             }
             if (rows % INDEX_EVERY == 0) {
               if (indexed == sources.length) {

@@ -5,6 +5,7 @@ import dev.refinery.sample.RowId;
 import dev.refinery.sample.Sample;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * A step that decides by looking at rows together that share a key, wherever they are: each row
@@ -80,7 +81,7 @@ public non-sealed interface KeyedStep extends Step {
       m.put("rows_without_records", rowsWithoutRecords);
       m.put("keys", keys);
       m.put("dropped", dropped);
-      m.put("counters", new java.util.TreeMap<>(counters));
+      m.put("counters", new TreeMap<>(counters));
       if (components != null) {
         m.put("links", components.distinctLinks());
         m.put("components", components.components());

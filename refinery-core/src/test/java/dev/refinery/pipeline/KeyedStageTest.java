@@ -319,7 +319,14 @@ class KeyedStageTest {
   }
 
   private Path exactRun(Path in, String name, int workers) {
-    PipelineSpec spec = PipelineSpec.parse(name + ".yaml", """
+    LocalRunner.Result r = LocalRunner.run(Pipeline.compile(exactSpec(in, name)),
+        new LocalRunner.Options(workers, false, LocalRunner.Progress.NONE));
+    assertThat(r.conserved()).isTrue();
+    return dir.resolve(name);
+  }
+
+  private PipelineSpec exactSpec(Path in, String name) {
+    return PipelineSpec.parse(name + ".yaml", """
         input: {path: %s, format: nemotron}
         steps:
           - exact_dedup: {key: prompt}
@@ -327,10 +334,6 @@ class KeyedStageTest {
         keep_dropped: true
         seed: 1
         """.formatted(in, dir.resolve(name)), dir);
-    LocalRunner.Result r = LocalRunner.run(Pipeline.compile(spec),
-        new LocalRunner.Options(workers, false, LocalRunner.Progress.NONE));
-    assertThat(r.conserved()).isTrue();
-    return dir.resolve(name);
   }
 
   @Test
@@ -406,14 +409,7 @@ class KeyedStageTest {
       Files.writeString(in.resolve("f" + f + ".jsonl"), rows);
     }
     Path whole = exactRun(in, "whole", 2);
-    PipelineSpec spec = PipelineSpec.parse("crash.yaml", """
-        input: {path: %s, format: nemotron}
-        steps:
-          - exact_dedup: {key: prompt}
-        output: {path: %s, format: jsonl, shards: 2}
-        keep_dropped: true
-        seed: 1
-        """.formatted(in, dir.resolve("crash")), dir);
+    PipelineSpec spec = exactSpec(in, "crash");
     KeyedStep exact = (KeyedStep) Pipeline.compile(spec).steps().get(0);
     AtomicLong first = new AtomicLong();
     assertThatThrownBy(() -> LocalRunner.run(new Pipeline(spec,
