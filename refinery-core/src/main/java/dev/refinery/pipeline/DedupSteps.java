@@ -98,7 +98,7 @@ final class DedupSteps {
    * Buckets of rows whose signatures agree on a band; a bucket's verified pairs link rows, and of
    * each component of linked rows the smallest id is kept.
    */
-  record Fuzzy(FuzzyDedup dedup) implements KeyedStep {
+  private record Fuzzy(FuzzyDedup dedup) implements KeyedStep {
     @Override
     public String name() {
       return "fuzzy_dedup@" + dedup.key().field().configName();
