@@ -1,6 +1,7 @@
 package dev.refinery.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.refinery.dataset.SampleReader;
 import dev.refinery.dataset.SampleWriter;
@@ -190,12 +191,16 @@ class LinkedDropsTest {
     }
   }
 
+  private static StageInput input(RunFolder folder, int workers, boolean details,
+      boolean resume) {
+    return new StageInput(folder, 1, PARTITIONS, p -> StageFiles.reader(folder.part(0, p)),
+        workers, resume, new Stops(folder.root(), () -> { }), 1, details, line -> { });
+  }
+
   private Map<String, String> decideAndApply(RunFolder folder, int workers, boolean details,
       Map<String, Object> reportOut) {
-    StageInput input = new StageInput(folder, 1, PARTITIONS,
-        p -> StageFiles.reader(folder.part(0, p)), workers, false,
-        new Stops(folder.root(), () -> { }), 1, details, line -> { });
-    StageDecision decision = KeyedStage.decide(new LinkStep(), input);
+    StageDecision decision = KeyedStage.decide(new LinkStep(), input(folder, workers, details,
+        false));
     reportOut.putAll(decision.report());
     Context context = new Context();
     long kept = 0;
@@ -260,5 +265,35 @@ class LinkedDropsTest {
         report);
 
     assertThat(drops).isEqualTo(expectedDrops(false));
+  }
+
+  @Test
+  void aRunThatCrashedWhileMakingDetailsResumesToTheSameVerdicts() throws IOException {
+    RunFolder folder = stageFiles(dir.resolve("crash"));
+    KeyedStep crashing = new LinkStep() {
+      @Override
+      public Linking linking() {
+        return new Linking() {
+          @Override
+          public String reason() {
+            return "linked";
+          }
+
+          @Override
+          public String detail(RowId dropped, byte[] droppedValue, RowId kept,
+              byte[] keptValue) {
+            throw new IllegalStateException("crash in detail");
+          }
+        };
+      }
+    };
+    assertThatThrownBy(() -> KeyedStage.decide(crashing, input(folder, 2, true, false)))
+        .hasMessageContaining("crash in detail");
+
+    KeyedStage.decide(new LinkStep(), input(folder, 2, true, true));
+    RunFolder fresh = stageFiles(dir.resolve("fresh"));
+    KeyedStage.decide(new LinkStep(), input(fresh, 2, true, false));
+    assertThat(Files.readAllBytes(folder.work().resolve("k1/verdicts.bin")))
+        .isEqualTo(Files.readAllBytes(fresh.work().resolve("k1/verdicts.bin")));
   }
 }
