@@ -1,25 +1,18 @@
 package dev.refinery.pipeline;
 
 import dev.refinery.dedup.DedupKey;
-import dev.refinery.dedup.DropList;
 import dev.refinery.dedup.ExactDedup;
-import dev.refinery.dedup.RowIds;
 import dev.refinery.dedup.minhash.FuzzyDedup;
 import dev.refinery.dedup.minhash.MinHashConfig;
 import dev.refinery.filter.Param;
-import dev.refinery.run.InOrder;
+import dev.refinery.sample.RowId;
 import dev.refinery.sample.Sample;
-import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
-/** {@code exact_dedup} and {@code fuzzy_dedup} as global steps over the dedup stages. */
+/** {@code exact_dedup} and {@code fuzzy_dedup} as keyed steps. */
 final class DedupSteps {
   private DedupSteps() {}
 
@@ -55,46 +48,6 @@ final class DedupSteps {
                 .withBands((int) p.getInt("bands"), (int) p.getInt("rows_per_band"))
                 .withThreshold(p.getDouble("threshold"))
                 .withSeed(p.getInt("seed")))));
-  }
-
-  /** Says which row a dropped row duplicates, from their ordinals. */
-  @FunctionalInterface
-  private interface Describer {
-    String describe(long dropped, long kept);
-  }
-
-  /** Drops answered from a drop list, one cursor per partition. */
-  private record ListDecision(DropList drops, Map<String, Object> report, Describer describer)
-      implements GlobalStep.Decision {
-    @Override
-    public GlobalStep.PartitionDrops open(long firstOrdinal) {
-      DropList.Cursor cursor = drops.cursor(firstOrdinal);
-      String reason = drops.reason();
-      return new GlobalStep.PartitionDrops() {
-        @Override
-        public String dropReason(long ordinal) {
-          return cursor.isDropped(ordinal) ? reason : null;
-        }
-
-        @Override
-        public String dropDetail(long ordinal) {
-          long kept = cursor.keptFor(ordinal);
-          return kept == DropList.NOT_DROPPED ? null : describer.describe(ordinal, kept);
-        }
-
-        @Override
-        public void close() {
-          cursor.close();
-        }
-      };
-    }
-  }
-
-  /** The detail of a dedup drop: the uuid of the row kept in its place. */
-  private static String duplicateOf(List<RowIds.Part> ids, long kept) {
-    String uuid = RowIds.uuid(ids, kept);
-    return uuid == null ? "duplicate of row " + kept + " (it has no uuid)"
-        : "duplicate of " + uuid;
   }
 
   /**
@@ -141,53 +94,63 @@ final class DedupSteps {
     }
   }
 
-  private record Fuzzy(FuzzyDedup dedup) implements GlobalStep {
+  /**
+   * Buckets of rows whose signatures agree on a band; a bucket's verified pairs link rows, and of
+   * each component of linked rows the smallest id is kept.
+   */
+  private record Fuzzy(FuzzyDedup dedup) implements KeyedStep {
     @Override
     public String name() {
       return "fuzzy_dedup@" + dedup.key().field().configName();
     }
 
     @Override
-    public Serializable observe(int partition, long firstOrdinal, Iterator<Sample> samples,
-        Path work) {
-      FuzzyDedup.SignatureWriter signatures = dedup.signatures(work, partition);
-      long ordinal = firstOrdinal;
-      while (samples.hasNext()) {
-        signatures.add(ordinal++, samples.next());
-      }
-      return signatures.finish();
+    public void emit(Sample row, Emitter out) {
+      dedup.buckets(row, out::emit);
     }
 
     @Override
-    public Decision decide(List<Serializable> observations, Path work, int threads) {
-      List<FuzzyDedup.PartitionSignatures> parts = new ArrayList<>();
-      observations.forEach(o -> parts.add((FuzzyDedup.PartitionSignatures) o));
-      List<Integer> bands = new ArrayList<>();
-      for (int b = 0; b < dedup.config().bands(); b++) {
-        bands.add(b);
+    public void reduce(Group group, Verdicts out) {
+      long candidates = dedup.verify(group.size(), group::value,
+          (member, anchor) -> out.link(group.id(member), group.id(anchor)));
+      if (candidates > 0) {
+        out.count("candidate_pairs", candidates);
       }
-      List<FuzzyDedup.BandPairs> pairs = new ArrayList<>();
-      InOrder.run(bands, threads, (i, band) -> dedup.buckets(band, parts, work), pairs::add);
-      FuzzyDedup.FuzzyResult r = dedup.clusters(parts, pairs, work);
-      FuzzyDedup.FuzzyStats s = r.stats();
+    }
+
+    @Override
+    public Linking linking() {
+      return new FuzzyLinking(dedup);
+    }
+
+    /**
+     * The keys fuzzy_dedup always reported. Verified pairs are the distinct links: a pair verified
+     * in several bands counts once.
+     */
+    @Override
+    public Map<String, Object> report(Figures f) {
       Map<String, Object> report = new LinkedHashMap<>();
-      report.put("samples", s.samples());
-      report.put("without_text", s.withoutText());
-      report.put("candidate_pairs", s.candidatePairs());
-      report.put("verified_pairs", s.verifiedPairs());
-      report.put("clusters", s.clusters());
-      Map<String, Object> sizes = new LinkedHashMap<>();
-      s.clusterSizes().forEach((size, n) -> sizes.put(String.valueOf(size), n));
-      report.put("cluster_sizes", sizes);
-      report.put("dropped", s.documentsDropped());
-      List<RowIds.Part> ids = parts.stream().map(FuzzyDedup.PartitionSignatures::ids).toList();
-      double threshold = dedup.config().threshold();
-      return new ListDecision(r.drops(), report, (dropped, kept) -> {
-        double similarity = dedup.similarity(parts, dropped, kept);
-        return duplicateOf(ids, kept) + String.format(Locale.ROOT,
-            " (estimated similarity %.2f%s)", similarity,
-            similarity < threshold ? ", linked through other rows of its cluster" : "");
-      });
+      report.put("samples", f.rows());
+      report.put("without_text", f.rowsWithoutRecords());
+      report.put("candidate_pairs", f.counter("candidate_pairs"));
+      report.put("verified_pairs", f.components().distinctLinks());
+      report.put("clusters", f.components().components());
+      report.put("cluster_sizes", f.componentSizes());
+      report.put("dropped", f.dropped());
+      return report;
+    }
+  }
+
+  /** A dropped near-duplicate names the kept row and how similar the two are. */
+  private record FuzzyLinking(FuzzyDedup dedup) implements KeyedStep.Linking {
+    @Override
+    public String reason() {
+      return FuzzyDedup.REASON;
+    }
+
+    @Override
+    public String detail(RowId dropped, byte[] droppedValue, RowId kept, byte[] keptValue) {
+      return dedup.detail(droppedValue, kept, keptValue);
     }
   }
 }

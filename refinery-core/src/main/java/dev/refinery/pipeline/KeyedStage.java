@@ -7,6 +7,7 @@ import dev.refinery.internal.Json;
 import dev.refinery.internal.SpillMerger;
 import dev.refinery.internal.SpillSorter;
 import dev.refinery.io.AtomicFile;
+import dev.refinery.run.Components;
 import dev.refinery.run.InOrder;
 import dev.refinery.sample.RowId;
 import dev.refinery.sample.Sample;
@@ -50,7 +51,9 @@ import java.util.TreeMap;
  *       smallest (reason, detail) among drops, the most copies) into {@code verdicts.bin}, with
  *       a sparse index of every {@value #INDEX_EVERY}th row in memory. Lines for the step's
  *       {@link KeyedStep#linesFile} are sorted by their id (then text) and written to the run
- *       folder.
+ *       folder. A step with a {@link KeyedStep.Linking} links rows instead: the links go to
+ *       {@link Components}, and {@link LinkedDrops} turns every linked row but its component's
+ *       smallest into a drop verdict, combined with the others (phase {@code components}).
  *   <li><b>apply</b> (each partition of the next stage): a forward cursor over {@code
  *       verdicts.bin}, sought through the index to the partition's first row, joins verdicts onto
  *       rows in id order.
@@ -75,19 +78,25 @@ final class KeyedStage {
   private KeyedStage() {}
 
   static StageDecision decide(KeyedStep step, StageInput in) {
-    if (step.linking() != null) {
-      throw new UnsupportedOperationException(step.name() + ": linking keyed steps are not run "
-          + "yet");
-    }
     Path dir = in.folder().work().resolve("k" + in.stage());
     long budget = memoryBudget;
     long started = System.nanoTime();
     List<Emitted> emitted = emit(step, in, dir, Math.max(1, budget / in.workers()));
     long emittedAt = System.nanoTime();
-    Reduced reduced = reduce(step, in, dir, emitted, Math.max(1, budget / 4));
-    // A Components pass over the links of a linking step slots in here: its drops join the
-    // verdict runs before they are combined.
-    VerdictFile verdicts = VerdictFile.write(dir.resolve("verdicts.bin"), reduced.verdictRuns(),
+    Components links = step.linking() == null ? null : new Components(dir, "links");
+    Reduced reduced = reduce(step, in, dir, emitted, Math.max(1, budget / 4), links);
+    List<Path> verdictRuns = new ArrayList<>(reduced.verdictRuns());
+    Components.Result components = null;
+    long linking = 0;
+    if (links != null) {
+      // The drops of the components' non-smallest rows join the reduce's own verdicts.
+      long linkStarted = System.nanoTime();
+      components = links.finish();
+      verdictRuns.addAll(LinkedDrops.verdictRuns(step, components, in, dir, budget));
+      verdictRuns = SpillMerger.narrow(verdictRuns, MERGE_FAN_IN, dir, "verdicts-linked", false);
+      linking = System.nanoTime() - linkStarted;
+    }
+    VerdictFile verdicts = VerdictFile.write(dir.resolve("verdicts.bin"), verdictRuns,
         in.stops());
     if (step.linesFile() != null) {
       writeLines(in.folder().root().resolve(step.linesFile()), reduced.lineRuns());
@@ -100,11 +109,14 @@ final class KeyedStage {
       without += e.withoutRecords();
     }
     KeyedStep.Figures figures = new KeyedStep.Figures(rows, without, reduced.keys(),
-        verdicts.dropped(), reduced.counters());
+        verdicts.dropped(), reduced.counters(), components);
     Map<String, Object> report = new LinkedHashMap<>(step.report(figures));
     Map<String, Object> seconds = new LinkedHashMap<>();
     seconds.put("emit", seconds(emittedAt - started));
-    seconds.put("reduce", seconds(reducedAt - emittedAt));
+    seconds.put("reduce", seconds(reducedAt - emittedAt - linking));
+    if (links != null) {
+      seconds.put("components", seconds(linking));
+    }
     report.put("seconds", seconds);
     in.note().accept("stage " + in.stage() + ": " + step.name() + " grouped " + rows + " rows by "
         + reduced.keys() + " keys, " + verdicts.dropped() + " dropped");
@@ -229,7 +241,7 @@ final class KeyedStage {
                  List<Path> lineRuns) {}
 
   private static Reduced reduce(KeyedStep step, StageInput in, Path dir, List<Emitted> emitted,
-      long budget) {
+      long budget, Components links) {
     List<Path> spilled = new ArrayList<>();
     emitted.forEach(e -> e.runs().forEach(r -> spilled.add(dir.resolve(r))));
     List<Path> runs = SpillMerger.narrow(spilled, MERGE_FAN_IN, dir, "merged", false);
@@ -239,7 +251,7 @@ final class KeyedStage {
         : new SpillSorter(dir, "lines", budget, true);
     Map<String, Long> counters = new TreeMap<>();
     GroupBuffer group = new GroupBuffer();
-    Sink sink = new Sink(step, group, verdicts, lines, counters);
+    Sink sink = new Sink(step, group, verdicts, lines, counters, links);
     long keys = 0;
     try (SpillMerger merger = new SpillMerger(runs, false)) {
       SpillMerger.Record r = new SpillMerger.Record();
@@ -365,14 +377,16 @@ final class KeyedStage {
     private final SpillSorter verdicts;
     private final SpillSorter lines;
     private final Map<String, Long> counters;
+    private final Components links;
 
     Sink(KeyedStep step, GroupBuffer group, SpillSorter verdicts, SpillSorter lines,
-        Map<String, Long> counters) {
+        Map<String, Long> counters, Components links) {
       this.step = step;
       this.group = group;
       this.verdicts = verdicts;
       this.lines = lines;
       this.counters = counters;
+      this.links = links;
     }
 
     private void member(RowId id) {
@@ -405,7 +419,12 @@ final class KeyedStage {
 
     @Override
     public void link(RowId a, RowId b) {
-      throw new IllegalStateException(step.name() + ": links without a linking()");
+      if (links == null) {
+        throw new IllegalStateException(step.name() + ": links without a linking()");
+      }
+      member(a);
+      member(b);
+      links.link(a, b);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.refinery.pipeline;
 
+import dev.refinery.run.Components;
 import dev.refinery.sample.RowId;
 import dev.refinery.sample.Sample;
 import java.util.LinkedHashMap;
@@ -56,12 +57,17 @@ public non-sealed interface KeyedStep extends Step {
   /**
    * What the runner counted: rows seen, rows that emitted no record, distinct keys, rows dropped
    * (after combining every verdict on a row) and the sums of the reduce's {@link Verdicts#count
-   * counters}.
+   * counters}; for a step with a {@link Linking}, the components of its links (else null).
    */
   record Figures(long rows, long rowsWithoutRecords, long keys, long dropped,
-                 Map<String, Long> counters) {
+                 Map<String, Long> counters, Components.Result components) {
     public Figures {
       counters = Map.copyOf(counters);
+    }
+
+    public Figures(long rows, long rowsWithoutRecords, long keys, long dropped,
+        Map<String, Long> counters) {
+      this(rows, rowsWithoutRecords, keys, dropped, counters, null);
     }
 
     /** A counter's sum, 0 when never counted. */
@@ -76,7 +82,21 @@ public non-sealed interface KeyedStep extends Step {
       m.put("keys", keys);
       m.put("dropped", dropped);
       m.put("counters", new TreeMap<>(counters));
+      if (components != null) {
+        m.put("links", components.distinctLinks());
+        m.put("components", components.components());
+        m.put("component_sizes", componentSizes());
+      }
       return m;
+    }
+
+    /** Component size (as text, a JSON key) to how many components have it, by size. */
+    public Map<String, Object> componentSizes() {
+      Map<String, Object> sizes = new LinkedHashMap<>();
+      if (components != null) {
+        components.sizes().forEach((size, n) -> sizes.put(String.valueOf(size), n));
+      }
+      return sizes;
     }
   }
 

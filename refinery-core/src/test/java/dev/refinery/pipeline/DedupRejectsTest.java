@@ -162,4 +162,30 @@ class DedupRejectsTest {
     }
     assertThat(kept).containsExactly("e0", "e1", "f0", "u9");
   }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void fuzzyCountsAPairVerifiedInSeveralBandsOnce() throws IOException {
+    Path run = run("report", 2, false);
+
+    Map<String, Object> stats = (Map<String, Object>) Json.parse(
+        Files.readString(run.resolve("stats.json")));
+    Map<String, Object> report = null;
+    for (Object step : (List<Object>) stats.get("global_steps")) {
+      Map<String, Object> s = (Map<String, Object>) step;
+      if ("fuzzy_dedup@answer".equals(s.get("step"))) {
+        report = (Map<String, Object>) s.get("report");
+      }
+    }
+    assertThat(report).isNotNull();
+    assertThat(report.keySet()).containsExactly("samples", "without_text", "candidate_pairs",
+        "verified_pairs", "clusters", "cluster_sizes", "dropped", "seconds");
+    // f1 and f2 each share most of the 14 bands' buckets with f0, and match it in each.
+    assertThat(((Number) report.get("candidate_pairs")).longValue()).isGreaterThan(10);
+    assertThat(((Number) report.get("verified_pairs")).longValue()).isEqualTo(2);
+    assertThat(((Number) report.get("clusters")).longValue()).isEqualTo(1);
+    assertThat((Map<String, Object>) report.get("cluster_sizes")).containsOnlyKeys("3");
+    assertThat(((Number) report.get("dropped")).longValue()).isEqualTo(2);
+    assertThat(((Number) report.get("samples")).longValue()).isEqualTo(6);
+  }
 }

@@ -6,20 +6,24 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.refinery.TestData;
 import dev.refinery.dedup.DedupKey;
-import dev.refinery.dedup.DropList;
+import dev.refinery.run.Components;
 import dev.refinery.sample.Message;
+import dev.refinery.sample.RowId;
 import dev.refinery.sample.Sample;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,34 +34,36 @@ class FuzzyDedupTest {
     return Sample.builder().messages(List.of(Message.of("user", text))).build();
   }
 
-  /** Runs the four stages over partitions of consecutive ordinals; returns drop -> kept. */
-  static Map<Long, Long> run(FuzzyDedup dedup, List<List<Sample>> partitions, Path folder,
-      FuzzyDedup.FuzzyStats[] statsOut) {
-    List<FuzzyDedup.PartitionSignatures> sigs = new ArrayList<>();
-    long ordinal = 0;
-    for (int p = 0; p < partitions.size(); p++) {
-      FuzzyDedup.SignatureWriter w = dedup.signatures(folder, p);
-      for (Sample s : partitions.get(p)) {
-        w.add(ordinal++, s);
-      }
-      sigs.add(w.finish());
+  /**
+   * The keyed path in memory, differently from LocalRunner: bucket records grouped in a map,
+   * buckets verified in a shuffled order, pairs linked into components. Returns drop -> kept,
+   * rows numbered by their position in {@code rows}.
+   */
+  static Map<Long, Long> run(FuzzyDedup dedup, List<Sample> rows, Path folder, long shuffleSeed,
+      long[] candidatesOut) {
+    Map<List<Long>, List<Object[]>> buckets = new HashMap<>();
+    for (int i = 0; i < rows.size(); i++) {
+      RowId id = RowId.of(0, i);
+      dedup.buckets(rows.get(i), (high, low, value) ->
+          buckets.computeIfAbsent(List.of(high, low), k -> new ArrayList<>())
+              .add(new Object[] {id, value}));
     }
-    List<FuzzyDedup.BandPairs> bands = new ArrayList<>();
-    for (int b = 0; b < dedup.config().bands(); b++) {
-      bands.add(dedup.buckets(b, sigs, folder));
+    List<List<Object[]>> groups = new ArrayList<>(buckets.values());
+    Collections.shuffle(groups, new Random(shuffleSeed));
+    Components components = new Components(folder, "fuzzy", 5);
+    long candidates = 0;
+    for (List<Object[]> g : groups) {
+      // Rows were added in id order, as a group's records come.
+      candidates += dedup.verify(g.size(), i -> (byte[]) g.get(i)[1],
+          (member, anchor) -> components.link((RowId) g.get(member)[0],
+              (RowId) g.get(anchor)[0]));
     }
-    FuzzyDedup.FuzzyResult result = dedup.clusters(sigs, bands, folder);
-    if (statsOut != null) {
-      statsOut[0] = result.stats();
+    if (candidatesOut != null) {
+      candidatesOut[0] = candidates;
     }
-    Map<Long, Long> drops = new HashMap<>();
-    result.drops().forEach(drops::put);
-    // The runner's view: a cursor per partition agrees with the whole list.
-    try (DropList.Cursor c = result.drops().cursor(0)) {
-      for (long o = 0; o < ordinal; o++) {
-        assertThat(c.keptFor(o)).isEqualTo(drops.getOrDefault(o, DropList.NOT_DROPPED));
-      }
-    }
+    Map<Long, Long> drops = new TreeMap<>();
+    components.finish().forEachNonRoot((row, root) -> drops.put(row.position(),
+        root.position()));
     return drops;
   }
 
@@ -110,28 +116,22 @@ class FuzzyDedupTest {
       plantedCopyOf.put((long) all.size(), (long) i);
       all.add(prompt(edit(originals.get(i), rate, random)));
     }
-    List<List<Sample>> partitions = new ArrayList<>();
-    for (int from = 0; from < all.size(); from += 97) {
-      partitions.add(all.subList(from, Math.min(all.size(), from + 97)));
-    }
-    FuzzyDedup.FuzzyStats[] stats = new FuzzyDedup.FuzzyStats[1];
-    Map<Long, Long> drops = run(new FuzzyDedup(DedupKey.of("prompt"), MinHashConfig.DEFAULT, 500),
-        partitions, dir, stats);
+    long[] candidates = new long[1];
+    Map<Long, Long> drops = run(new FuzzyDedup(DedupKey.of("prompt"), MinHashConfig.DEFAULT),
+        all, dir, 1, candidates);
 
     long found = plantedCopyOf.entrySet().stream()
         .filter(e -> e.getValue().equals(drops.get(e.getKey()))).count();
     long originalsDropped = drops.keySet().stream().filter(o -> o < originals.size()).count();
-    System.out.printf("fuzzy: %d originals, %d planted, found %d, originals dropped %d, %s%n",
-        originals.size(), plantedCopyOf.size(), found, originalsDropped, stats[0]);
+    System.out.printf("fuzzy: %d originals, %d planted, found %d, originals dropped %d, "
+        + "%d candidate pairs%n", originals.size(), plantedCopyOf.size(), found,
+        originalsDropped, candidates[0]);
     assertThat((double) found / plantedCopyOf.size()).isGreaterThanOrEqualTo(0.95);
     assertThat((double) originalsDropped / originals.size()).isLessThan(0.01);
-    assertThat(stats[0].documentsDropped()).isEqualTo(drops.size());
-    assertThat(stats[0].clusterSizes().entrySet().stream()
-        .mapToLong(e -> (e.getKey() - 1L) * e.getValue()).sum()).isEqualTo(drops.size());
   }
 
   @Test
-  void stagesAreDeterministicAndIndependentOfPartitioningAndSpilling() throws IOException {
+  void dropsDoNotDependOnTheOrderBucketsAreVerifiedIn() {
     List<Sample> all = new ArrayList<>();
     SplittableRandom random = new SplittableRandom(11);
     List<String> base = new ArrayList<>();
@@ -146,21 +146,98 @@ class FuzzyDedupTest {
       String t = base.get(random.nextInt(base.size()));
       all.add(prompt(random.nextBoolean() ? t : edit(t, 0.02, random)));
     }
-    FuzzyDedup fine = new FuzzyDedup(DedupKey.of("prompt"), MinHashConfig.DEFAULT, 7);
-    FuzzyDedup coarse = new FuzzyDedup(DedupKey.of("prompt"), MinHashConfig.DEFAULT);
-    Map<Long, Long> a = run(fine, List.of(all.subList(0, 100), all.subList(100, 240)),
-        dir.resolve("a"), null);
-    Map<Long, Long> b = run(coarse, List.of(all), dir.resolve("b"), null);
-    Map<Long, Long> c = run(fine, List.of(all.subList(0, 100), all.subList(100, 240)),
-        dir.resolve("c"), null);
+    FuzzyDedup dedup = new FuzzyDedup(DedupKey.of("prompt"), MinHashConfig.DEFAULT);
+    Map<Long, Long> a = run(dedup, all, dir.resolve("a"), 1, null);
+    Map<Long, Long> b = run(dedup, all, dir.resolve("b"), 2, null);
     assertThat(a).isNotEmpty().isEqualTo(b);
-    assertThat(Files.readAllBytes(dir.resolve("a/fuzzy-drops.bin")))
-        .isEqualTo(Files.readAllBytes(dir.resolve("c/fuzzy-drops.bin")));
-    // Every kept representative is the smallest ordinal of its cluster, and is itself kept.
+    // Every kept representative is the smallest row of its cluster, and is itself kept.
     a.forEach((dropped, kept) -> {
       assertThat(kept).isLessThan(dropped);
       assertThat(a).doesNotContainKey(kept);
     });
+  }
+
+  private static String words(long seed, int n) {
+    SplittableRandom random = new SplittableRandom(seed);
+    List<String> w = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      w.add("w" + random.nextInt(100_000));
+    }
+    return String.join(" ", w);
+  }
+
+  private static String changeWords(String text, int... at) {
+    String[] w = text.split(" ");
+    for (int i : at) {
+      w[i] = "changed" + i;
+    }
+    return String.join(" ", w);
+  }
+
+  /** The one record value a row emits (the same in every band). */
+  private static byte[] value(FuzzyDedup dedup, Sample row) {
+    List<byte[]> values = new ArrayList<>();
+    dedup.buckets(row, (high, low, v) -> values.add(v));
+    assertThat(values).hasSize(dedup.config().bands());
+    return values.get(0);
+  }
+
+  @Test
+  void aMemberIsComparedWithTheEarlierUnmatchedMembersUntilOneMatches() {
+    FuzzyDedup dedup = new FuzzyDedup(DedupKey.of("prompt"), MinHashConfig.DEFAULT);
+    String a = words(11, 120);
+    String b = changeWords(a, 10, 50, 90);
+    String c = changeWords(b, 30, 70, 110);
+    List<Sample> rows = List.of(prompt(a), prompt(b), prompt(c), prompt(words(12, 120)),
+        prompt(changeWords(a, 5)));
+    List<byte[]> values = rows.stream().map(r -> value(dedup, r)).toList();
+    MinHasher h = new MinHasher(MinHashConfig.DEFAULT);
+    // c is near b but not a; b matched a, so it is no anchor and c is compared with a only.
+    assertThat(MinHasher.similarity(h.signature(c), h.signature(b))).isGreaterThanOrEqualTo(0.8);
+    assertThat(MinHasher.similarity(h.signature(c), h.signature(a))).isLessThan(0.8);
+
+    List<String> pairs = new ArrayList<>();
+    long candidates = dedup.verify(rows.size(), values::get, (m, anchor) -> pairs.add(m + "-"
+        + anchor));
+
+    assertThat(pairs).containsExactly("1-0", "4-0");
+    // b: a; c: a; the unrelated row: a, c; the last: a (its first anchor matches).
+    assertThat(candidates).isEqualTo(5);
+  }
+
+  @Test
+  void aMemberIsComparedWithAtMostEightAnchors() {
+    FuzzyDedup dedup = new FuzzyDedup(DedupKey.of("prompt"), MinHashConfig.DEFAULT);
+    List<byte[]> values = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      values.add(value(dedup, prompt(words(100 + i, 60))));
+    }
+    // A copy of the ninth row, which came after eight anchors and is none itself.
+    values.add(value(dedup, prompt(words(108, 60))));
+    values.add(value(dedup, prompt(words(100, 60))));
+    List<String> pairs = new ArrayList<>();
+
+    long candidates = dedup.verify(values.size(), values::get, (m, a) -> pairs.add(m + "-" + a));
+
+    assertThat(pairs).containsExactly("11-0");
+    assertThat(candidates).isEqualTo(8 * 9 / 2 + 2 * 8 + 1);
+  }
+
+  @Test
+  void theDetailNamesTheKeptRowAndTheirSimilarity() {
+    FuzzyDedup dedup = new FuzzyDedup(DedupKey.of("prompt"), MinHashConfig.DEFAULT);
+    String a = words(11, 120);
+    String c = changeWords(changeWords(a, 10, 50, 90), 30, 70, 110);
+    Sample kept = prompt(a).toBuilder().uuid("kept-uuid").build();
+    RowId keptId = RowId.of(2, 7);
+
+    assertThat(dedup.detail(value(dedup, prompt(changeWords(a, 3))), keptId, value(dedup, kept)))
+        .matches("duplicate of kept-uuid \\(estimated similarity 0\\.9\\d\\)");
+    assertThat(dedup.detail(value(dedup, prompt(c)), keptId, value(dedup, kept))).matches(
+        "duplicate of kept-uuid \\(estimated similarity 0\\.[0-7]\\d, linked through other rows "
+            + "of its cluster\\)");
+    assertThat(dedup.detail(value(dedup, prompt(a)), keptId, value(dedup, prompt(a))))
+        .isEqualTo("duplicate of row 2:7 (it has no uuid) (estimated similarity 1.00)");
   }
 
   @Test
