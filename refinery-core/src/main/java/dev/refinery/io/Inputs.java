@@ -38,11 +38,12 @@ public final class Inputs {
       List.of("stem", "code", "math", "chat", "tool_calling");
 
   /**
-   * The bytes of input one task reads, by default: small enough that a file of a few hundred MB
-   * keeps every core of a laptop busy, large enough that a task's fixed costs (opening the file,
-   * its reject and stage files, a marker) stay under a percent of its work.
+   * The bytes of input one task reads, by default (uncompressed: JSON text, or Parquet row groups'
+   * decoded size): small enough that a file of a few hundred MB keeps every core of a laptop busy,
+   * large enough that a task's fixed costs (opening the file, its reject and stage files, a
+   * marker) stay under a percent of its work. Two of the row groups Refinery writes.
    */
-  public static final long DEFAULT_PARTITION_BYTES = 64L << 20;
+  public static final long DEFAULT_PARTITION_BYTES = 32L << 20;
   /** Below this a partition's fixed costs outweigh its work; also bounds the partition count. */
   public static final long MIN_PARTITION_BYTES = 1 << 10;
   public static final long MAX_PARTITION_BYTES = 1L << 40;

@@ -33,7 +33,14 @@ import org.apache.parquet.schema.Type;
  * record are written as nulls. Overwrites the file; zstd unless another codec is asked for.
  */
 final class ParquetRowWriter implements RowWriter {
-  static final long DEFAULT_ROW_GROUP_SIZE = 128L * 1024 * 1024;
+  /**
+   * Row groups are the smallest unit a later run can hand to a task (see {@link Inputs#splits}):
+   * 16 MiB (as parquet-java measures a group it buffers: encoded, before compression) makes a 1 GB
+   * zstd file about 150 groups, so a file alone keeps many cores busy, while pages (1 MiB) and
+   * dictionaries still see enough rows to compress well. Smaller groups also bound what each
+   * reader holds in memory (see {@link RowGroupBudget}).
+   */
+  static final long DEFAULT_ROW_GROUP_SIZE = 16L * 1024 * 1024;
 
   private final Path path;
   private final MessageType knownColumns;
