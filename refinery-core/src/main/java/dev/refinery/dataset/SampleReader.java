@@ -131,7 +131,10 @@ public final class SampleReader implements Iterator<Sample>, Closeable {
           continue;
         }
         try {
-          next = format.decode(row.fields()).withId(RowId.of(firstFileId + fileIndex, at));
+          Sample decoded = format.decode(row.fields());
+          // A stage file's rows carry the ids they were written with; input rows get theirs here.
+          next = decoded.id() != null ? decoded
+              : decoded.withId(RowId.of(firstFileId + fileIndex, at));
           nextLocation = row.location();
           nextRow = row;
           return true;
