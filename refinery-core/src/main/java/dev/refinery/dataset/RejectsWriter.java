@@ -55,9 +55,8 @@ public final class RejectsWriter implements RejectHandler, Closeable {
     }
   }
 
-  /** Reads back what a RejectsWriter wrote, record by record. */
-  public static java.util.List<Rejected> read(Path path) throws IOException {
-    java.util.List<Rejected> records = new java.util.ArrayList<>();
+  /** Reads back what a RejectsWriter wrote, record by record, in order. */
+  public static void read(Path path, java.util.function.Consumer<Rejected> to) throws IOException {
     try (java.io.BufferedReader in = Files.newBufferedReader(path)) {
       String line;
       while ((line = in.readLine()) != null) {
@@ -68,10 +67,9 @@ public final class RejectsWriter implements RejectHandler, Closeable {
         java.util.Map<String, Object> m = (java.util.Map<String, Object>) Json.parse(line);
         dev.refinery.io.Location at = new dev.refinery.io.Location((String) m.get("file"),
             number(m, "line"), (int) number(m, "row_group"), number(m, "row"), number(m, "byte"));
-        records.add(new Rejected(at, (String) m.get("reason"), (String) m.get("raw")));
+        to.accept(new Rejected(at, (String) m.get("reason"), (String) m.get("raw")));
       }
     }
-    return records;
   }
 
   private static long number(java.util.Map<String, Object> m, String key) {

@@ -4,6 +4,7 @@ import dev.refinery.RefineryException;
 import dev.refinery.dataset.Rejected;
 import dev.refinery.dataset.RejectsWriter;
 import dev.refinery.internal.IoErrors;
+import dev.refinery.io.FileKind;
 import dev.refinery.io.InputSplit;
 import dev.refinery.io.Location;
 import java.io.IOException;
@@ -41,7 +42,7 @@ public final class RejectFiles {
         int file = e.getKey();
         List<Integer> parts = e.getValue();
         undecodable(folder.undecodable(file), parts.stream().map(folder::undecodablePart).toList(),
-            splits.get(parts.get(0)).file().path());
+            parts.stream().map(splits::get).toList());
         for (int stage = 0; stage < stages; stage++) {
           int s = stage;
           concatenate(folder.droppedOfInput(stage, file),
@@ -50,6 +51,9 @@ public final class RejectFiles {
       }
     } catch (IOException e) {
       throw new RefineryException(folder.rejects() + ": cannot write: " + IoErrors.reason(e), e);
+    } catch (java.io.UncheckedIOException e) {
+      throw new RefineryException(folder.rejects() + ": cannot write: "
+          + IoErrors.reason(e.getCause()), e);
     }
   }
 
@@ -85,32 +89,28 @@ public final class RejectFiles {
     return present;
   }
 
-  private static void undecodable(Path target, List<Path> pieces, Path input) throws IOException {
+  private static void undecodable(Path target, List<Path> pieces, List<InputSplit> splits)
+      throws IOException {
     List<Path> present = nonEmpty(pieces);
     if (present.isEmpty()) {
       Files.deleteIfExists(target);
       return;
     }
-    List<Rejected> all = new ArrayList<>();
-    boolean placed = true;
-    for (Path p : present) {
-      for (Rejected r : RejectsWriter.read(p)) {
-        all.add(r);
-        placed &= r.location().byteOffset() < 0;
-      }
-    }
-    if (placed) {
+    // Only a JSONL part that does not start its file places lines by byte offset.
+    if (splits.stream().noneMatch(s -> s.start() > 0 && s.file().kind() == FileKind.JSONL)) {
       copy(present, target);
       return;
     }
     try (RejectsWriter out = new RejectsWriter(target);
-         LineCounter lines = new LineCounter(input)) {
-      for (Rejected r : all) {
-        Location at = r.location();
-        if (at.line() < 0 && at.byteOffset() >= 0) {
-          at = Location.line(at.file(), lines.lineAt(at.byteOffset()));
-        }
-        out.reject(new Rejected(at, r.reason(), r.raw()));
+         LineCounter lines = new LineCounter(splits.get(0).file().path())) {
+      for (Path piece : present) {
+        RejectsWriter.read(piece, r -> {
+          Location at = r.location();
+          if (at.line() < 0 && at.byteOffset() >= 0) {
+            at = Location.line(at.file(), lines.lineAt(at.byteOffset()));
+          }
+          out.reject(new Rejected(at, r.reason(), r.raw()));
+        });
       }
     }
   }
@@ -127,7 +127,15 @@ public final class RejectFiles {
     }
 
     /** The 1-based number of the line that starts at {@code at}. */
-    long lineAt(long at) throws IOException {
+    long lineAt(long at) {
+      try {
+        return count(at);
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }
+
+    private long count(long at) throws IOException {
       if (at < offset) {
         throw new IllegalStateException("offsets out of order: " + at + " < " + offset);
       }

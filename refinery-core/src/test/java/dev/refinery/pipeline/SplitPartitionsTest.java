@@ -130,6 +130,35 @@ class SplitPartitionsTest {
   }
 
   @Test
+  void resumingWithAnotherPartitionSizeIsRefused() throws IOException {
+    // An unfinished run cut its input into other partitions (say, a different partition_size).
+    Path work = dir.resolve("r/.work");
+    Files.createDirectories(work);
+    Files.writeString(work.resolve("partitions.txt"), data.resolve("a.parquet") + "\n");
+    PipelineSpec spec = PipelineSpec.parse("r.yaml", """
+        input: {path: %s, format: nemotron, partition_size: 1024}
+        output: {path: %s}
+        """.formatted(data, dir.resolve("r")), dir);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> LocalRunner.run(
+            Pipeline.compile(spec), new LocalRunner.Options(1, true, LocalRunner.Progress.NONE)))
+        .isInstanceOf(dev.refinery.RefineryException.class)
+        .hasMessageContaining("--resume with another partition size than the unfinished run");
+  }
+
+  @Test
+  void partitionSizeOutOfBoundsNamesTheYamlLine() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> PipelineSpec.parse("p.yaml", """
+        input:
+          path: x
+          partition_size: 10
+        output: {path: y}
+        """, dir))
+        .isInstanceOf(dev.refinery.RefineryException.class)
+        .hasMessageStartingWith("p.yaml:3")
+        .hasMessageContaining("partition_size is the bytes of input one task reads, 1024 to");
+  }
+
+  @Test
   void rowIdsDoNotDependOnTheSplit() throws IOException {
     List<InputFile> files = Inputs.resolve(data.toString());
     Map<String, String> whole = ids(Inputs.splits(files, Inputs.MAX_PARTITION_BYTES));
