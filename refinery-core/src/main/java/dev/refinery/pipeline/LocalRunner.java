@@ -46,8 +46,8 @@ import java.util.function.LongSupplier;
  *
  * <p>Stages: the input stage decodes each part of the input (a file, or a run of its Parquet row
  * groups or a byte range of its JSON Lines, see {@link Inputs#splits}) and runs the steps up to
- * the first global step; each global step then observes every partition, decides once, and a stage applies its
- * decision and the partition steps after it; the last stage's partitions are cut into the output
+ * the first global step; each global step then observes every partition, decides once, and a
+ * stage applies its decision and the partition steps after it; the last stage's partitions are cut into the output
  * shards by global order. When the last step is {@code tokenize}, a final stage writes the last
  * stage's samples tokenized into {@code tokenized/}.
  */

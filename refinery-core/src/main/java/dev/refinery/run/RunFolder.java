@@ -314,19 +314,6 @@ public final class RunFolder {
     }
   }
 
-  /** Removes the files of rejects/ that stayed empty. */
-  public void dropEmptyRejects() {
-    try (Stream<Path> s = Files.list(rejects())) {
-      for (Path p : s.toList()) {
-        if (Files.size(p) == 0) {
-          Files.delete(p);
-        }
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
   // The crash and signal tests' seam: -Drefinery.test.pauseAt=N makes the Nth checkpoint of
   // this process print a line and wait until the process is killed (SIGKILL) or shuts down (a
   // signal: the run then stops as it would have there); -1 counts checkpoints only.
