@@ -97,7 +97,7 @@ class SplitPartitionsTest {
       }
     }
     files.put("stats.json", Files.readString(run.resolve("stats.json"))
-        .replaceAll("\"seconds\":[0-9.E-]+", "\"seconds\":0"));
+        .replaceAll("\"seconds\":(\\{[^}]*}|[0-9.E-]+)", "\"seconds\":0"));
     return files;
   }
 
