@@ -4,6 +4,7 @@ import dev.refinery.RefineryException;
 import dev.refinery.format.Format;
 import dev.refinery.format.SchemaException;
 import dev.refinery.io.InputFile;
+import dev.refinery.io.InputSplit;
 import dev.refinery.io.Location;
 import dev.refinery.io.RawRow;
 import dev.refinery.io.RowReader;
@@ -43,6 +44,7 @@ public final class SampleReader implements Iterator<Sample>, Closeable {
   // Row ids: the first file's index in the run's input order, and the record's place in its file.
   private int firstFileId;
   private long position;
+  private InputSplit split;
 
   private SampleReader(List<InputFile> files, Format format, RejectHandler onReject,
       long firstIndex, LongPredicate keep) {
@@ -78,12 +80,22 @@ public final class SampleReader implements Iterator<Sample>, Closeable {
 
   /**
    * Reads one file that is input {@code fileId} of a run: its samples get row ids {@code
-   * (fileId, n)}, n counting the file's records from 0, good or bad.
+   * (fileId, position)}, the position as {@link #open(InputSplit, Format, RejectHandler)} says.
    */
   public static SampleReader open(InputFile file, int fileId, Format format,
       RejectHandler onReject) {
-    SampleReader reader = new SampleReader(List.of(file), format, onReject);
-    reader.firstFileId = fileId;
+    return open(InputSplit.whole(file, fileId), format, onReject);
+  }
+
+  /**
+   * Reads the records a split of a run's input owns. Samples get row ids {@code (file index,
+   * position)} that do not depend on the split: a Parquet row's index in its file, the byte offset
+   * of a JSON line's start (in the decompressed stream), a JSON array element's index.
+   */
+  public static SampleReader open(InputSplit split, Format format, RejectHandler onReject) {
+    SampleReader reader = new SampleReader(List.of(split.file()), format, onReject);
+    reader.firstFileId = split.fileIndex();
+    reader.split = split;
     return reader;
   }
 
@@ -98,7 +110,7 @@ public final class SampleReader implements Iterator<Sample>, Closeable {
           if (++fileIndex >= files.size()) {
             return false;
           }
-          current = RowReaders.open(files.get(fileIndex));
+          current = split != null ? RowReaders.open(split) : RowReaders.open(files.get(fileIndex));
           position = 0;
         }
         RawRow row = current.next();
@@ -107,7 +119,8 @@ public final class SampleReader implements Iterator<Sample>, Closeable {
           current = null;
           continue;
         }
-        long at = position++;
+        long counted = position++;
+        long at = row.position() >= 0 ? row.position() : counted;
         if (keep != null && !keep.test(index++)) {
           passedOver++;
           continue;
@@ -119,7 +132,7 @@ public final class SampleReader implements Iterator<Sample>, Closeable {
         }
         try {
           Sample decoded = format.decode(row.fields());
-          // A stage file's rows carry the ids the run's input gave them: those are kept.
+          // A stage file's rows carry the ids they were written with; input rows get theirs here.
           next = decoded.id() != null ? decoded
               : decoded.withId(RowId.of(firstFileId + fileIndex, at));
           nextLocation = row.location();

@@ -7,6 +7,7 @@ import dev.refinery.internal.TextCheck;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
@@ -16,6 +17,13 @@ import java.util.regex.Pattern;
  * Reads JSON Lines (plain, .gz or .zst) one line at a time, as bytes, so that a bad line (invalid
  * JSON, invalid UTF-8) is reported with its number and the reader goes on with the next one.
  * Blank lines are skipped but counted.
+ *
+ * <p>An uncompressed file can be read in byte ranges: the range [start, end) owns every line that
+ * starts within it, reading past {@code end} to finish its last line; a line that starts before
+ * {@code start} belongs to the range before. A record's position is the byte offset of its line's
+ * start (in the decompressed stream for a compressed file), the same however the file is split. A
+ * range that does not start the file cannot know its line numbers without reading all before it,
+ * so its locations name the line's byte offset instead.
  */
 final class JsonlRowReader implements RowReader {
   private final InputStream in;
@@ -26,23 +34,63 @@ final class JsonlRowReader implements RowReader {
   private int bufferEnd;
   private long lineNumber;
   private boolean eof;
+  private final boolean linesKnown;
+  private final long rangeEnd;
+  /** Bytes of the (decompressed) file consumed so far: the start of the next line. */
+  private long offset;
+  private boolean lastLineEnded;
 
   JsonlRowReader(Path path) throws IOException {
-    this.in = Compression.of(path).open(path);
+    this(path, 0, Long.MAX_VALUE);
+  }
+
+  /** Reads the lines that start within bytes [start, end) of an uncompressed file. */
+  JsonlRowReader(Path path, long start, long end) throws IOException {
     this.fileName = path.toString();
+    this.rangeEnd = end;
+    this.linesKnown = start == 0;
+    if (start == 0) {
+      this.in = Compression.of(path).open(path);
+      return;
+    }
+    if (Compression.of(path) != Compression.NONE) {
+      throw new IllegalArgumentException(path + ": a compressed file is read whole");
+    }
+    InputStream raw = Files.newInputStream(path);
+    try {
+      // From the byte before start: a line starts at start only if that byte ends a line.
+      raw.skipNBytes(start - 1);
+    } catch (IOException e) {
+      raw.close();
+      throw e;
+    }
+    this.in = raw;
+    this.offset = start - 1;
+    int length = readLine();
+    if (length >= 0) {
+      offset += length + (lastLineEnded ? 1 : 0);
+    } else {
+      eof = true;
+    }
   }
 
   @Override
   public RawRow next() throws IOException {
     while (!eof) {
+      long lineStart = offset;
+      if (lineStart >= rangeEnd) {
+        eof = true;
+        return null;
+      }
       int length = readLine();
       if (length < 0) {
         eof = true;
         return null;
       }
+      offset += length + (lastLineEnded ? 1 : 0);
       lineNumber++;
       int start = 0;
-      if (lineNumber == 1 && length >= 3 && (line[0] & 0xff) == 0xEF
+      if (lineStart == 0 && length >= 3 && (line[0] & 0xff) == 0xEF
           && (line[1] & 0xff) == 0xBB && (line[2] & 0xff) == 0xBF) {
         start = 3; // UTF-8 byte order mark
       }
@@ -53,25 +101,27 @@ final class JsonlRowReader implements RowReader {
       if (isBlank(start, end)) {
         continue;
       }
-      Location location = Location.line(fileName, lineNumber);
+      Location location = linesKnown ? Location.line(fileName, lineNumber)
+          : Location.byteOffset(fileName, lineStart);
       try {
         Object value = Json.parse(line, start, end - start);
         if (!(value instanceof Map)) {
-          return RawRow.bad(text(start, end), location, "line is not a JSON object");
+          return RawRow.bad(text(start, end), location, "line is not a JSON object", lineStart);
         }
         TextCheck.Unpaired surrogate = TextCheck.maySpellSurrogateInRecord(line, start, end)
             ? TextCheck.unpairedSurrogate(value) : null;
         if (surrogate != null) {
-          return RawRow.bad(text(start, end), location, TextCheck.reason(surrogate));
+          return RawRow.bad(text(start, end), location, TextCheck.reason(surrogate), lineStart);
         }
         @SuppressWarnings("unchecked")
         Map<String, Object> fields = (Map<String, Object>) value;
-        return RawRow.ok(fields, location);
+        return RawRow.ok(fields, location, lineStart);
       } catch (JsonProcessingException e) {
         String problem = describe(e);
         // Jackson reports bad UTF-8 as a parse error; say which it is.
         return RawRow.bad(text(start, end), location,
-            (problem.startsWith("Invalid UTF-8") ? "invalid UTF-8: " : "invalid JSON: ") + problem);
+            (problem.startsWith("Invalid UTF-8") ? "invalid UTF-8: " : "invalid JSON: ") + problem,
+            lineStart);
       }
     }
     return null;
@@ -112,10 +162,14 @@ final class JsonlRowReader implements RowReader {
     return true;
   }
 
-  /** Reads up to the next '\n' into {@code line}; returns its length or -1 at end of input. */
+  /**
+   * Reads up to the next '\n' into {@code line}; returns its length or -1 at end of input, and
+   * tells in {@code lastLineEnded} whether a '\n' ended it.
+   */
   private int readLine() throws IOException {
     int n = 0;
     boolean any = false;
+    lastLineEnded = false;
     while (true) {
       if (bufferPos == bufferEnd) {
         bufferEnd = in.read(buffer, 0, buffer.length);
@@ -143,6 +197,7 @@ final class JsonlRowReader implements RowReader {
       n += length;
       if (newline >= 0) {
         bufferPos = newline + 1;
+        lastLineEnded = true;
         return n;
       }
       bufferPos = bufferEnd;

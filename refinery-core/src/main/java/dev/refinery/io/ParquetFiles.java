@@ -21,6 +21,13 @@ public final class ParquetFiles {
     return ParquetRowReader.rowGroupCount(path);
   }
 
+  /** Each row group's size in bytes, uncompressed (the work of decoding it), from the footer. */
+  public static long[] rowGroupBytes(Path path) throws IOException {
+    try (var r = ParquetRowReader.open(path)) {
+      return r.getRowGroups().stream().mapToLong(g -> g.getTotalByteSize()).toArray();
+    }
+  }
+
   /** How many rows the file holds, from its footer. */
   public static long rowCount(Path path) throws IOException {
     try (var r = ParquetRowReader.open(path)) {

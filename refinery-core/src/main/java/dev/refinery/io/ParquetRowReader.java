@@ -39,6 +39,8 @@ final class ParquetRowReader implements RowReader {
   private final MessageColumnIO columnIO;
   private final ParquetRowMaterializer materializer;
   private final int endRowGroup;
+  /** Each row group's first row's index in the file: positions do not depend on the range. */
+  private final long[] firstRow;
   private int nextRowGroup;
   private int rowGroup = -1;
   private PageReadStore pages;
@@ -69,6 +71,10 @@ final class ParquetRowReader implements RowReader {
     } catch (RuntimeException e) {
       reader.close();
       throw new RefineryException(fileName + ": unsupported Parquet schema: " + Errors.firstLine(e), e);
+    }
+    this.firstRow = new long[rowGroups.size()];
+    for (int g = 1; g < firstRow.length; g++) {
+      firstRow[g] = firstRow[g - 1] + rowGroups.get(g - 1).getRowCount();
     }
     this.nextRowGroup = Math.min(firstRowGroup, rowGroups.size());
     this.endRowGroup = (int) Math.min(rowGroups.size(), (long) firstRowGroup + rowGroupCount);
@@ -149,12 +155,13 @@ final class ParquetRowReader implements RowReader {
     } catch (RuntimeException e) {
       throw corrupt(e);
     }
+    long position = firstRow[rowGroup] + row;
     Location location = Location.rowGroup(fileName, rowGroup, row++);
     String bad = materializer.badColumn();
     if (bad != null) {
-      return RawRow.bad(Json.write(fields), location, "invalid UTF-8 in column " + bad);
+      return RawRow.bad(Json.write(fields), location, "invalid UTF-8 in column " + bad, position);
     }
-    return RawRow.ok(fields, location);
+    return RawRow.ok(fields, location, position);
   }
 
   /** Loads the next non-empty row group of the range; false at its end. */

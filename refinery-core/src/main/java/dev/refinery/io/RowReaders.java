@@ -20,4 +20,21 @@ public final class RowReaders {
     }
   }
 
+  /** A reader of only the records a split owns; see {@link InputSplit}. */
+  public static RowReader open(InputSplit split) {
+    if (split.isWhole()) {
+      return open(split.file());
+    }
+    InputFile file = split.file();
+    try {
+      return switch (file.kind()) {
+        case PARQUET -> new ParquetRowReader(file.path(), Math.toIntExact(split.start()),
+            Math.toIntExact(split.end() - split.start()));
+        case JSONL -> new JsonlRowReader(file.path(), split.start(), split.end());
+        case JSON_ARRAY -> throw new IllegalArgumentException(file + ": a JSON array is read whole");
+      };
+    } catch (IOException e) {
+      throw new RefineryException(file.path() + ": cannot read: " + Errors.firstLine(e), e);
+    }
+  }
 }

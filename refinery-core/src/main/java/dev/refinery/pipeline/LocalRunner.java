@@ -13,11 +13,13 @@ import dev.refinery.io.AtomicFile;
 import dev.refinery.io.FileDigests;
 import dev.refinery.io.FileKind;
 import dev.refinery.io.InputFile;
+import dev.refinery.io.InputSplit;
 import dev.refinery.io.Inputs;
 import dev.refinery.io.OutputFolder;
 import dev.refinery.io.ParquetFiles;
 import dev.refinery.run.DroppedWriter;
 import dev.refinery.run.InOrder;
+import dev.refinery.run.RejectFiles;
 import dev.refinery.run.RunFolder;
 import dev.refinery.run.StageFiles;
 import dev.refinery.sample.Sample;
@@ -42,9 +44,10 @@ import java.util.function.LongSupplier;
  * completion marker per partition, so {@code resume} skips finished work and ends with the same
  * bytes as an uninterrupted run.
  *
- * <p>Stages: the input stage decodes each input file and runs the steps up to the first global
- * step; each global step then observes every partition, decides once, and a stage applies its
- * decision and the partition steps after it; the last stage's partitions are cut into the output
+ * <p>Stages: the input stage decodes each part of the input (a file, or a run of its Parquet row
+ * groups or a byte range of its JSON Lines, see {@link Inputs#splits}) and runs the steps up to
+ * the first global step; each global step then observes every partition, decides once, and a
+ * stage applies its decision and the partition steps after it; the last stage's partitions are cut into the output
  * shards by global order. When the last step is {@code tokenize}, a final stage writes the last
  * stage's samples tokenized into {@code tokenized/}.
  */
@@ -170,12 +173,15 @@ public final class LocalRunner {
       return finished;
     }
     long started = System.nanoTime();
+    List<InputSplit> splits = Inputs.splits(inputs, spec.input().partitionBytes());
+    checkPartitions(splits);
     note("run " + spec.source() + " -> " + run + " (" + inputs.size() + " input files, "
+        + (splits.size() == inputs.size() ? "" : splits.size() + " partitions, ")
         + options.workers() + " workers" + (options.resume() ? ", resuming" : "") + ")");
 
     List<List<Step>> segments = pipeline.segments();
     options.progress().start(expectedRows(inputs));
-    List<PartitionStats> first = inputStage(inputs, format, mapSteps(segments.get(0)));
+    List<PartitionStats> first = inputStage(splits, format, mapSteps(segments.get(0)));
     options.progress().finish();
     List<List<PartitionStats>> stages = new ArrayList<>();
     stages.add(first);
@@ -203,6 +209,7 @@ public final class LocalRunner {
           return readPart(lastStage, p);
         });
     Result result = summarize(stages, shards);
+    RejectFiles.assemble(folder, splits, stages.size());
     checkpoint();
     note(result.balance() + ": " + (result.conserved() ? "conserved" : "NOT CONSERVED"));
     long retriable = Retries.count(result.steps());
@@ -354,19 +361,38 @@ public final class LocalRunner {
     return total;
   }
 
-  /** Decodes every input file and runs the first segment's steps on it. */
-  private List<PartitionStats> inputStage(List<InputFile> inputs, Format format,
+  /**
+   * The partitions are the input's splits: a resumed run must cut the input as the run it goes
+   * on with did (the same input and partition size), or its finished partitions mean other rows.
+   */
+  private void checkPartitions(List<InputSplit> splits) {
+    Path plan = work.resolve("partitions.txt");
+    StringBuilder text = new StringBuilder();
+    splits.forEach(s -> text.append(s).append('\n'));
+    if (Files.exists(plan)) {
+      if (!RunFolder.textOrNull(plan).equals(text.toString())) {
+        throw new RefineryException(run + ": --resume with another partition size than the "
+            + "unfinished run (input.partition_size or -D" + PipelineSpec.PARTITION_SIZE_PROPERTY
+            + "); use the same, or remove the folder to start over");
+      }
+      return;
+    }
+    writeAtomically(plan, text.toString());
+  }
+
+  /** Decodes every split of the input and runs the first segment's steps on it. */
+  private List<PartitionStats> inputStage(List<InputSplit> splits, Format format,
       List<MapStep> steps) {
     List<PartitionStats> stats = new ArrayList<>();
-    InOrder.run(inputs, options.workers(), stops.tracked((index, file) -> {
+    InOrder.run(splits, options.workers(), stops.tracked((index, split) -> {
       PartitionStats done = finished(0, index);
       if (done != null) {
         options.progress().rows(done.read());
         return done;
       }
-      Path rejects = folder.undecodable(index);
+      Path rejects = folder.undecodablePart(index);
       try (RejectsWriter undecodable = new RejectsWriter(rejects);
-           SampleReader reader = SampleReader.open(file, index, format, undecodable)) {
+           SampleReader reader = SampleReader.open(split, format, undecodable)) {
         Iterator<Sample> counted = new CountingProgress(reader, options.progress());
         PartitionStats result = runSteps(0, index, counted, steps, reader::read,
             undecodable::count);
@@ -375,7 +401,6 @@ public final class LocalRunner {
         throw new RefineryException(rejects + ": cannot write: " + IoErrors.reason(e), e);
       }
     }), stats::add);
-    folder.dropEmptyRejects();
     return stats;
   }
 

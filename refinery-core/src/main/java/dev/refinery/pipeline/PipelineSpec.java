@@ -1,6 +1,7 @@
 package dev.refinery.pipeline;
 
 import dev.refinery.RefineryException;
+import dev.refinery.io.Inputs;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -27,9 +28,28 @@ import java.util.Set;
 public record PipelineSpec(Input input, List<StepSpec> steps, Output output, long seed,
                            boolean keepDropped, String source, Path baseDir) {
 
-  /** Where records come from; {@code format} is the record layout (default auto). */
+  /**
+   * Where records come from; {@code format} is the record layout (default auto); {@code
+   * partitionSize} the bytes of input one task reads (0: the default, see {@link
+   * #partitionBytes()}).
+   */
   public record Input(Path path, String format, List<String> splits, String columns,
-                      String where) {}
+                      String where, long partitionSize) {
+    public Input(Path path, String format, List<String> splits, String columns, String where) {
+      this(path, format, splits, columns, where, 0);
+    }
+
+    /**
+     * The bytes of input one task reads: {@code input.partition_size}, else the system property
+     * {@value #PARTITION_SIZE_PROPERTY} (for tests), else {@link Inputs#DEFAULT_PARTITION_BYTES}.
+     */
+    public long partitionBytes() {
+      return partitionSize > 0 ? partitionSize
+          : Long.getLong(PARTITION_SIZE_PROPERTY, Inputs.DEFAULT_PARTITION_BYTES);
+    }
+  }
+
+  public static final String PARTITION_SIZE_PROPERTY = "refinery.partitionSize";
 
   /** Where they go: {@code format} is the file format (parquet or jsonl). */
   public record Output(Path path, String format, int shards) {}
@@ -74,6 +94,9 @@ public record PipelineSpec(Input input, List<StepSpec> steps, Output output, lon
     if (input.columns() != null) {
       in.put("columns", input.columns());
     }
+    if (input.partitionSize() > 0) {
+      in.put("partition_size", input.partitionSize());
+    }
     List<Object> stepList = new ArrayList<>();
     for (StepSpec s : steps) {
       Map<String, Object> step = new LinkedHashMap<>();
@@ -117,13 +140,23 @@ public record PipelineSpec(Input input, List<StepSpec> steps, Output output, lon
     Map<String, Object> top = map(tree, tree.root(), "");
     only(tree, top, "", TOP);
     Map<String, Object> in = map(tree, required(tree, top, "", "input"), "input");
-    only(tree, in, "input", Set.of("path", "format", "splits", "columns"));
+    only(tree, in, "input", Set.of("path", "format", "splits", "columns", "partition_size"));
+    long partitionSize = 0;
+    if (in.containsKey("partition_size")) {
+      partitionSize = integer(tree, in.get("partition_size"), "input.partition_size");
+      if (partitionSize < Inputs.MIN_PARTITION_BYTES
+          || partitionSize > Inputs.MAX_PARTITION_BYTES) {
+        throw new RefineryException(tree.where("input.partition_size") + ": partition_size is "
+            + "the bytes of input one task reads, " + Inputs.MIN_PARTITION_BYTES + " to "
+            + Inputs.MAX_PARTITION_BYTES + "; got " + partitionSize);
+      }
+    }
     Input input = new Input(
         base.resolve(string(tree, required(tree, in, "input", "path"), "input.path")).normalize(),
         in.containsKey("format") ? string(tree, in.get("format"), "input.format") : "auto",
         strings(tree, in.get("splits"), "input.splits"),
         in.containsKey("columns") ? string(tree, in.get("columns"), "input.columns") : null,
-        tree.where("input.path"));
+        tree.where("input.path"), partitionSize);
 
     Map<String, Object> out = map(tree, required(tree, top, "", "output"), "output");
     only(tree, out, "output", Set.of("path", "format", "shards"));

@@ -121,14 +121,28 @@ public final class RunFolder {
     return observed(stage).resolve(String.format("part-%05d.r%d.summary", partition, round));
   }
 
-  /** The drops a partition recorded (always those with a detail; every one with keep_dropped). */
+  /**
+   * The drops a partition recorded (always those with a detail; every one with keep_dropped), in
+   * the work folder: {@link RejectFiles} joins a file's partitions into {@link #droppedOfInput}.
+   */
   public Path dropped(int stage, int partition) {
-    return rejects().resolve(String.format("dropped-s%d-%05d.jsonl", stage, partition));
+    return work.resolve("rejects").resolve(String.format("dropped-s%d-%05d.jsonl", stage,
+        partition));
+  }
+
+  /** The drops a stage recorded from the rows of input file {@code index}. */
+  public Path droppedOfInput(int stage, int index) {
+    return rejects().resolve(String.format("dropped-s%d-%05d.jsonl", stage, index));
   }
 
   /** The rows the input stage could not decode from input file {@code index}. */
   public Path undecodable(int index) {
     return rejects().resolve(String.format("input-%05d.jsonl", index));
+  }
+
+  /** The rows the input stage could not decode from a partition, in the work folder. */
+  public Path undecodablePart(int partition) {
+    return work.resolve("rejects").resolve(String.format("input-%05d.jsonl", partition));
   }
 
   /** The rows later steps dropped after a step that reuses rows, kept for a retry. */
@@ -305,19 +319,6 @@ public final class RunFolder {
         throw new RefineryException(log() + ": cannot write: "
             + IoErrors.reason(e), e);
       }
-    }
-  }
-
-  /** Removes the files of rejects/ that stayed empty. */
-  public void dropEmptyRejects() {
-    try (Stream<Path> s = Files.list(rejects())) {
-      for (Path p : s.toList()) {
-        if (Files.size(p) == 0) {
-          Files.delete(p);
-        }
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
   }
 

@@ -149,9 +149,16 @@ class ConsistencyStepTest {
     assertThat(votes).hasSize(50);
     assertThat(votes).allSatisfy(v -> assertThat(v).containsEntry("decision", "kept")
         .containsEntry("responses", 3L));
-    // Groups in order of their first row: the real generations of file 0, named by row id.
-    for (int g = 0; g < 50; g++) {
-      assertThat(votes.get(g)).containsEntry("first_row", "0:" + g);
+    // Groups in order of their first row: the real generations of file 0, named by row id
+    // (a JSON Lines row's position is its line's byte offset).
+    RowId previous = null;
+    for (Map<String, Object> vote : votes) {
+      RowId first = RowId.parse((String) vote.get("first_row"));
+      assertThat(first.file()).isZero();
+      if (previous != null) {
+        assertThat(first).isGreaterThan(previous);
+      }
+      previous = first;
     }
     assertThat(votes.stream().mapToLong(v -> (Long) v.get("votes")).sum())
         .isEqualTo(100 + nCorrect);

@@ -1,0 +1,162 @@
+package dev.refinery.run;
+
+import dev.refinery.RefineryException;
+import dev.refinery.dataset.Rejected;
+import dev.refinery.dataset.RejectsWriter;
+import dev.refinery.internal.IoErrors;
+import dev.refinery.io.FileKind;
+import dev.refinery.io.InputSplit;
+import dev.refinery.io.Location;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The files of {@code rejects/}, one per input file and stage as if every file were one partition:
+ * a run writes its rejects per partition in the work folder and joins them at the end, so how the
+ * input was split changes neither the names nor the bytes. A JSON line that a partition could only
+ * place by byte offset gets its line number here, counted once per file up to its last reject.
+ */
+public final class RejectFiles {
+  private RejectFiles() {}
+
+  /**
+   * Writes rejects/ from the pieces of {@code stages} stages over {@code splits} (partition p of
+   * every stage reads split p's rows); a piece-less or empty target is removed. Idempotent: the
+   * pieces stay in the work folder until the run is finished.
+   */
+  public static void assemble(RunFolder folder, List<InputSplit> splits, int stages) {
+    Map<Integer, List<Integer>> partsOfFile = new TreeMap<>();
+    for (int p = 0; p < splits.size(); p++) {
+      partsOfFile.computeIfAbsent(splits.get(p).fileIndex(), k -> new ArrayList<>()).add(p);
+    }
+    try {
+      Files.createDirectories(folder.rejects());
+      for (Map.Entry<Integer, List<Integer>> e : partsOfFile.entrySet()) {
+        int file = e.getKey();
+        List<Integer> parts = e.getValue();
+        undecodable(folder.undecodable(file), parts.stream().map(folder::undecodablePart).toList(),
+            parts.stream().map(splits::get).toList());
+        for (int stage = 0; stage < stages; stage++) {
+          int s = stage;
+          concatenate(folder.droppedOfInput(stage, file),
+              parts.stream().map(p -> folder.dropped(s, p)).toList());
+        }
+      }
+    } catch (IOException e) {
+      throw new RefineryException(folder.rejects() + ": cannot write: " + IoErrors.reason(e), e);
+    } catch (java.io.UncheckedIOException e) {
+      throw new RefineryException(folder.rejects() + ": cannot write: "
+          + IoErrors.reason(e.getCause()), e);
+    }
+  }
+
+  private static void concatenate(Path target, List<Path> pieces) throws IOException {
+    List<Path> present = nonEmpty(pieces);
+    if (present.isEmpty()) {
+      Files.deleteIfExists(target);
+      return;
+    }
+    copy(present, target);
+  }
+
+  private static void copy(List<Path> pieces, Path target) throws IOException {
+    dev.refinery.io.AtomicFile out = new dev.refinery.io.AtomicFile(target);
+    try (OutputStream o = Files.newOutputStream(out.temp())) {
+      for (Path p : pieces) {
+        Files.copy(p, o);
+      }
+    } catch (IOException | RuntimeException e) {
+      out.abort();
+      throw e;
+    }
+    out.commit();
+  }
+
+  private static List<Path> nonEmpty(List<Path> pieces) throws IOException {
+    List<Path> present = new ArrayList<>();
+    for (Path p : pieces) {
+      if (Files.exists(p) && Files.size(p) > 0) {
+        present.add(p);
+      }
+    }
+    return present;
+  }
+
+  private static void undecodable(Path target, List<Path> pieces, List<InputSplit> splits)
+      throws IOException {
+    List<Path> present = nonEmpty(pieces);
+    if (present.isEmpty()) {
+      Files.deleteIfExists(target);
+      return;
+    }
+    // Only a JSONL part that does not start its file places lines by byte offset.
+    if (splits.stream().noneMatch(s -> s.start() > 0 && s.file().kind() == FileKind.JSONL)) {
+      copy(present, target);
+      return;
+    }
+    try (RejectsWriter out = new RejectsWriter(target);
+         LineCounter lines = new LineCounter(splits.get(0).file().path())) {
+      for (Path piece : present) {
+        RejectsWriter.read(piece, r -> {
+          Location at = r.location();
+          if (at.line() < 0 && at.byteOffset() >= 0) {
+            at = Location.line(at.file(), lines.lineAt(at.byteOffset()));
+          }
+          out.reject(new Rejected(at, r.reason(), r.raw()));
+        });
+      }
+    }
+  }
+
+  /** Line numbers of byte offsets, asked in increasing order, from one pass over the file. */
+  private static final class LineCounter implements AutoCloseable {
+    private final InputStream in;
+    private final byte[] buffer = new byte[1 << 16];
+    private long offset;
+    private long newlines;
+
+    LineCounter(Path file) throws IOException {
+      this.in = Files.newInputStream(file);
+    }
+
+    /** The 1-based number of the line that starts at {@code at}. */
+    long lineAt(long at) {
+      try {
+        return count(at);
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }
+
+    private long count(long at) throws IOException {
+      if (at < offset) {
+        throw new IllegalStateException("offsets out of order: " + at + " < " + offset);
+      }
+      while (offset < at) {
+        int n = in.read(buffer, 0, (int) Math.min(buffer.length, at - offset));
+        if (n < 0) {
+          break;
+        }
+        for (int i = 0; i < n; i++) {
+          if (buffer[i] == '\n') {
+            newlines++;
+          }
+        }
+        offset += n;
+      }
+      return newlines + 1;
+    }
+
+    @Override
+    public void close() throws IOException {
+      in.close();
+    }
+  }
+}
