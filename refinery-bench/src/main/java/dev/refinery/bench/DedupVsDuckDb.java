@@ -32,10 +32,12 @@ import java.util.stream.Stream;
  * <pre>
  * java -Xmx1g -cp 'refinery-bench/target/refinery-bench-*.jar:refinery-bench/target/lib/*' \
  *     dev.refinery.bench.DedupVsDuckDb [ROWS...] [--reps N] [--threads N] [--only refinery|duckdb]
+ *     [--data FOLDER]
  * </pre>
  *
  * ROWS default to 300000 and 1000000; each dataset is {@code SampleData.write(DIR, Spec.of(ROWS,
- * 42))} in {@code refinery-bench/target/bench-data/nemotron-<ROWS/1000>k}, generated when absent.
+ * 42))} in {@code refinery-bench/target/bench-data/nemotron-<ROWS/1000>k} (or {@code
+ * FOLDER/nemotron-<ROWS/1000>k}), generated when absent.
  *
  * <p>The SQL key is as close to refinery's ({@code Normalization.DEFAULT}: NFKC, lower case,
  * whitespace runs collapsed to one space and trimmed, blank = no key, rows without a key are all
@@ -53,11 +55,13 @@ public final class DedupVsDuckDb {
     int reps = 3;
     int threads = Runtime.getRuntime().availableProcessors();
     String only = null;
+    Path data = BenchData.DEFAULT_DIR.getParent();
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--reps" -> reps = Integer.parseInt(args[++i]);
         case "--threads" -> threads = Integer.parseInt(args[++i]);
         case "--only" -> only = args[++i];
+        case "--data" -> data = Path.of(args[++i]);
         default -> {
           if (args[i].startsWith("-")) {
             throw new IllegalArgumentException("unknown option " + args[i]);
@@ -80,7 +84,7 @@ public final class DedupVsDuckDb {
     List<String> summary = new ArrayList<>();
     boolean warm = false;
     for (long rows : sizes) {
-      Path dir = BenchData.DEFAULT_DIR.resolveSibling("nemotron-" + label(rows));
+      Path dir = data.resolve("nemotron-" + label(rows));
       List<InputFile> files = BenchData.ensure(dir, rows);
       Path work = dir.resolveSibling("dedup-bench-" + label(rows)).toAbsolutePath();
       delete(work);
