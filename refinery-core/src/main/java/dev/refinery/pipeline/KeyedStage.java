@@ -78,7 +78,7 @@ final class KeyedStage {
   private KeyedStage() {}
 
   static StageDecision decide(KeyedStep step, StageInput in) {
-    Path dir = in.folder().work().resolve("k" + in.stage());
+    Path dir = in.folder().keyed(in.stage());
     long budget = memoryBudget;
     long started = System.nanoTime();
     List<Emitted> emitted = emit(step, in, dir, Math.max(1, budget / in.workers()));

@@ -46,9 +46,10 @@ import java.util.function.LongSupplier;
  *
  * <p>Stages: the input stage decodes each part of the input (a file, or a run of its Parquet row
  * groups or a byte range of its JSON Lines, see {@link Inputs#splits}) and runs the steps up to
- * the first global step; each global step then observes every partition, decides once, and a
- * stage applies its decision and the partition steps after it; the last stage's partitions are cut into the output
- * shards by global order. When the last step is {@code tokenize}, a final stage writes the last
+ * the first keyed or planned step; each such step then has its whole-input phase ({@link
+ * KeyedStage}: emit, sort, reduce; {@link PlannedStage}: summarize, plan), and a stage applies
+ * its verdicts or plan and the map steps after it; the last stage's partitions are cut into the
+ * output shards in order. When the last step is {@code tokenize}, a final stage writes the last
  * stage's samples tokenized into {@code tokenized/}.
  */
 public final class LocalRunner {
@@ -247,28 +248,7 @@ public final class LocalRunner {
     if (head instanceof PlannedStep<?> planned) {
       return PlannedStage.decide(planned, input);
     }
-    GlobalStep global = (GlobalStep) head;
-    GlobalStep.Decision decision = globalStage(stage, global, previous);
-    long[] firstOrdinal = firstOrdinals(previous);
-    boolean details = pipeline.spec().keepDropped();
-    return new StageDecision() {
-      @Override
-      public StageDecision.Part open(int partition) {
-        GlobalStep.PartitionDrops drops = decision.open(firstOrdinal[partition]);
-        MapStep step = new DecisionStep(global.name(), drops, firstOrdinal[partition], details);
-        return new StageDecision.Part(step, drops::close);
-      }
-
-      @Override
-      public Map<String, Object> report() {
-        return decision.report();
-      }
-
-      @Override
-      public Map<String, String> files() {
-        return decision.files();
-      }
-    };
+    throw new IllegalStateException(head.name() + ": a stage opens with a keyed or planned step");
   }
 
   /**
@@ -404,37 +384,6 @@ public final class LocalRunner {
     return stats;
   }
 
-  /** Lets a global step observe every partition of the previous stage, then decide. */
-  private GlobalStep.Decision globalStage(int stage, GlobalStep global,
-      List<PartitionStats> previous) {
-    Path observed = folder.observed(stage);
-    long[] firstOrdinal = firstOrdinals(previous);
-    List<Serializable> observations = new ArrayList<>();
-    InOrder.run(indexes(previous.size()), options.workers(), stops.tracked((i, p) -> {
-      Path done = folder.observation(stage, p);
-      try {
-        Files.createDirectories(observed);
-        if (options.resume() && Files.exists(done)) {
-          return RunFolder.readObservation(done);
-        }
-        Serializable observation;
-        try (SampleReader reader = readPart(stage - 1, p)) {
-          observation = global.observe(p, firstOrdinal[p], stops.checked(reader), observed);
-        }
-        checkpoint();
-        RunFolder.writeObservation(done, observation);
-        return observation;
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }), observations::add);
-    note("stage " + stage + ": " + global.name() + " observed " + previous.size()
-        + " partitions");
-    GlobalStep.Decision decision = global.decide(observations, observed, options.workers());
-    checkpoint();
-    return decision;
-  }
-
   /** Applies a step's decision, then the map steps after it, to every partition. */
   private List<PartitionStats> applyStage(int stage, StageDecision decision, List<MapStep> after,
       List<PartitionStats> previous) {
@@ -461,16 +410,6 @@ public final class LocalRunner {
 
   private static SampleReader readRows(Path file) {
     return StageFiles.reader(file);
-  }
-
-  static long[] firstOrdinals(List<PartitionStats> partitions) {
-    long[] first = new long[partitions.size()];
-    long next = 0;
-    for (int i = 0; i < partitions.size(); i++) {
-      first[i] = next;
-      next += partitions.get(i).written();
-    }
-    return first;
   }
 
   static List<Integer> indexes(int n) {

@@ -106,7 +106,7 @@ final class PlannedStage {
           try {
             if (input.resume() && Files.exists(done)) {
               @SuppressWarnings("unchecked")
-              S kept = (S) RunFolder.readObservation(done);
+              S kept = (S) RunFolder.readSummary(done);
               return kept;
             }
             Files.createDirectories(done.getParent());
@@ -115,7 +115,7 @@ final class PlannedStage {
               summary = summarizer.summarize(input.stops().checked(reader));
             }
             input.stops().checkpoint();
-            RunFolder.writeObservation(done, (Serializable) summary);
+            RunFolder.writeSummary(done, (Serializable) summary);
             return summary;
           } catch (IOException e) {
             throw new UncheckedIOException(done + ": " + e.getMessage(), e);

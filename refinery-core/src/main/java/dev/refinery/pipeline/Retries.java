@@ -75,6 +75,7 @@ final class Retries {
     long kept = 0;
     for (int stage = first + 1; Files.isDirectory(folder.stage(stage)); stage++) {
       FileTrees.delete(folder.observed(stage));
+      FileTrees.delete(folder.keyed(stage));
       List<Path> files;
       try (Stream<Path> s = Files.list(folder.stage(stage))) {
         files = s.sorted().toList();

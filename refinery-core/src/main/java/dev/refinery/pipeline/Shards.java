@@ -30,7 +30,7 @@ final class Shards {
       note.accept("output.shards " + output.shards() + " is more than the " + total
           + " rows written; wrote " + n + " shards");
     }
-    long[] first = LocalRunner.firstOrdinals(last);
+    long[] first = firstRows(last);
     List<Path> shards = new ArrayList<>();
     for (int s = 0; s < n; s++) {
       shards.add(folder.shard(s, n, output.format()));
@@ -71,5 +71,16 @@ final class Shards {
       return null;
     }), r -> { });
     return shards;
+  }
+
+  /** Where each partition's rows start in the output: the shards are cut by output position. */
+  private static long[] firstRows(List<PartitionStats> partitions) {
+    long[] first = new long[partitions.size()];
+    long next = 0;
+    for (int i = 0; i < partitions.size(); i++) {
+      first[i] = next;
+      next += partitions.get(i).written();
+    }
+    return first;
   }
 }

@@ -3,7 +3,7 @@ package dev.refinery.pipeline;
 import java.util.Map;
 
 /**
- * A keyed, planned or global step after its whole-input phase: the map step each partition of
+ * A keyed or planned step after its whole-input phase: the map step each partition of
  * its stage runs first (applying verdicts, or a plan), and what the run reports of it.
  */
 interface StageDecision {

@@ -18,7 +18,7 @@ final class StatsJson {
   private StatsJson() {}
 
   /**
-   * Writes the totals, per-step stats, global steps' reports, shards and (with a final tokenize
+   * Writes the totals, per-step stats, keyed and planned steps' reports (with their phases' seconds), shards and (with a final tokenize
    * step) what was tokenized.
    */
   static void write(RunFolder folder, LocalRunner.Result r, List<Map<String, Object>> reports,

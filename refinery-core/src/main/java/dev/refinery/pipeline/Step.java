@@ -18,8 +18,7 @@ import java.io.Serializable;
  * content only, never by the order work happens in; so LocalRunner and a cluster runner give the
  * same bytes.
  */
-public sealed interface Step extends Serializable permits MapStep, KeyedStep, PlannedStep,
-    GlobalStep {
+public sealed interface Step extends Serializable permits MapStep, KeyedStep, PlannedStep {
   /** How the step appears in stats and rejects, e.g. {@code filter:gopher_quality}. */
   String name();
 }

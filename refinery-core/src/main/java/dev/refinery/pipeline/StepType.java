@@ -7,8 +7,8 @@ import java.util.List;
 
 /**
  * A kind of step as pipelines name it ({@code filter}, {@code exact_dedup}, ...): a one-line
- * description, its parameters with defaults, and how to build the step ({@link MapStep} or {@link
- * GlobalStep}) from checked values.
+ * description, its parameters with defaults, and how to build the step (a {@link Step}) from
+ * checked values.
  */
 public record StepType(String name, String description, List<Param> params, Factory factory) {
 

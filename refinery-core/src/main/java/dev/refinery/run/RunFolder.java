@@ -33,8 +33,9 @@ import java.util.stream.Stream;
  * A run folder's layout and chores, apart from the running itself. The folder (the output path)
  * holds the output shards under {@code data/}, {@code stats.json}, {@code rejects/}, {@code
  * run.log} and {@code manifest.json}; work in progress lives under {@code .work/}: per stage
- * {@code s<k>/} one output and one completion marker per partition, per global step {@code g<k>/}
- * its observations, the run's fingerprint in {@code spec.json}, and under {@code earlier/} the
+ * {@code s<k>/} one output and one completion marker per partition, per planned step {@code g<k>/}
+ * its partitions' summaries, per keyed step {@code k<k>/} its sorted records, markers and
+ * verdicts, the run's fingerprint in {@code spec.json}, and under {@code earlier/} the
  * outputs a retry reuses. It also fingerprints a run canonically, records the Refinery build,
  * cleans up temp files and holds the checkpoint seam the crash tests stop the process at.
  */
@@ -87,7 +88,15 @@ public final class RunFolder {
     return work.resolve("s" + stage);
   }
 
-  /** The folder of a global step's observations (the step before stage {@code stage}). */
+  /**
+   * The work folder of a keyed step (the step before stage {@code stage}): its sorted runs,
+   * completion markers and verdicts.
+   */
+  public Path keyed(int stage) {
+    return work.resolve("k" + stage);
+  }
+
+  /** The folder of a planned step's summaries (the step before stage {@code stage}). */
   public Path observed(int stage) {
     return work.resolve("g" + stage);
   }
@@ -106,11 +115,6 @@ public final class RunFolder {
 
   public static boolean isMarker(Path file) {
     return file.getFileName().toString().endsWith(".done.json");
-  }
-
-  /** A partition's observation by a global step. */
-  public Path observation(int stage, int partition) {
-    return observed(stage).resolve(String.format("part-%05d.observed", partition));
   }
 
   /**
@@ -200,8 +204,8 @@ public final class RunFolder {
     return Json.writeCanonical(m);
   }
 
-  /** Writes a global step's observation of a partition, atomically. */
-  public static void writeObservation(Path target, Serializable object) throws IOException {
+  /** Writes a planned step's summary of a partition, atomically. */
+  public static void writeSummary(Path target, Serializable object) throws IOException {
     AtomicFile file = new AtomicFile(target);
     try (ObjectOutputStream out = new ObjectOutputStream(Files.newOutputStream(file.temp()))) {
       out.writeObject(object);
@@ -209,8 +213,8 @@ public final class RunFolder {
     file.commit();
   }
 
-  /** Reads back an observation {@link #writeObservation} wrote. */
-  public static Serializable readObservation(Path file) throws IOException {
+  /** Reads back a summary {@link #writeSummary} wrote. */
+  public static Serializable readSummary(Path file) throws IOException {
     try (ObjectInputStream in = new ObjectInputStream(Files.newInputStream(file))) {
       return (Serializable) in.readObject();
     } catch (ClassNotFoundException e) {
