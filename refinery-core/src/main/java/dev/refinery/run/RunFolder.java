@@ -93,11 +93,12 @@ public final class RunFolder {
   }
 
   public Path part(int stage, int partition) {
-    return stage(stage).resolve(String.format("part-%05d.jsonl.zst", partition));
+    return stage(stage).resolve(String.format("part-%05d", partition) + StageFiles.SUFFIX);
   }
 
   /** Matches the name of a partition output, group 1 its partition. */
-  public static final Pattern PART = Pattern.compile("part-(\\d+)\\.jsonl\\.zst");
+  public static final Pattern PART =
+      Pattern.compile("part-(\\d+)" + Pattern.quote(StageFiles.SUFFIX));
 
   /** Marks a finished partition: holds its stats. */
   public Path marker(int stage, int partition) {
@@ -131,7 +132,7 @@ public final class RunFolder {
   /** A partition's output from before a retry, kept aside for its steps to reuse. */
   public Path earlier(int stage, int partition) {
     return work.resolve("earlier").resolve("s" + stage)
-        .resolve(String.format("part-%05d.jsonl.zst", partition));
+        .resolve(String.format("part-%05d", partition) + StageFiles.SUFFIX);
   }
 
   public Path earlierDroppedRows(int stage, int partition) {
