@@ -263,6 +263,25 @@ public final class RunFolder {
   }
 
   /** Deletes temp files whose process is gone (killed): they can never be finished. */
+  /**
+   * Refuses to go on with a run whose stage files a Refinery before Parquet stage files wrote
+   * (part-NNNNN.jsonl.zst): this version would not find them and redo or lose their work.
+   */
+  public void refuseOlderStageFiles() throws IOException {
+    if (!Files.isDirectory(work)) {
+      return;
+    }
+    try (Stream<Path> s = Files.walk(work)) {
+      if (s.anyMatch(p -> OLDER_PART.matcher(p.getFileName().toString()).matches())) {
+        throw new RefineryException(root + ": the unfinished run here was written by an older "
+            + "Refinery (stage files as JSON Lines); go on with that version, or remove the "
+            + "folder to start over");
+      }
+    }
+  }
+
+  private static final Pattern OLDER_PART = Pattern.compile("part-\\d+\\.jsonl\\.zst");
+
   public void deleteStaleTempFiles() {
     long self = ProcessHandle.current().pid();
     deleteTemps(root, p -> p != self && ProcessHandle.of(p).map(h -> !h.isAlive()).orElse(true));
