@@ -68,10 +68,13 @@ public final class StageFiles {
   static final String DERIVATION = "__refinery_row_derivation";
 
   /**
-   * Measured on a million rows of a curation pipeline's stage (see the report of issue 11): zstd
-   * wrote and read back in about the time of snappy and no compression, at about half the bytes.
+   * Chosen by writing and reading back the demo dataset's 1,000,000 rows as one stage file (CPU
+   * seconds of the one thread, write + read): snappy 9.8 + 3.0 s, 613 MB; zstd (level 3) 13.4 +
+   * 3.3 s, 402 MB; none 8.9 + 2.4 s, 1,663 MB; the JSON Lines stage files before them 28.1 +
+   * 13.1 s, 411 MB. Stage files are written once and read once or twice: snappy costs little more
+   * time than none at a third of its bytes.
    */
-  static final CompressionCodecName CODEC = CompressionCodecName.ZSTD;
+  static final CompressionCodecName CODEC = CompressionCodecName.SNAPPY;
 
   /**
    * A writer buffers a row group in memory and a reader reads one whole: small enough that every
