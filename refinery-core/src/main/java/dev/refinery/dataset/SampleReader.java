@@ -45,6 +45,9 @@ public final class SampleReader implements Iterator<Sample>, Closeable {
   private int firstFileId;
   private long position;
   private InputSplit split;
+  // A reader over samples some other reader decodes (a run's stage files), or null.
+  private Iterator<Sample> given;
+  private Closeable givenClose;
 
   private SampleReader(List<InputFile> files, Format format, RejectHandler onReject,
       long firstIndex, LongPredicate keep) {
@@ -99,9 +102,28 @@ public final class SampleReader implements Iterator<Sample>, Closeable {
     return reader;
   }
 
+  /**
+   * A reader of samples another reader already decoded, with their ids (a run's stage files):
+   * every one counts as read, none is rejected, and closing it closes {@code close}.
+   */
+  public static SampleReader of(Iterator<Sample> samples, Closeable close) {
+    SampleReader reader = new SampleReader(List.of(), null, RejectHandler.FAIL);
+    reader.given = samples;
+    reader.givenClose = close;
+    return reader;
+  }
+
   @Override
   public boolean hasNext() {
     if (next != null) {
+      return true;
+    }
+    if (given != null) {
+      if (!given.hasNext()) {
+        return false;
+      }
+      next = given.next();
+      read++;
       return true;
     }
     try {
@@ -161,7 +183,7 @@ public final class SampleReader implements Iterator<Sample>, Closeable {
     next = null;
     lastLocation = nextLocation;
     lastRow = nextRow;
-    lastFile = files.get(fileIndex);
+    lastFile = given != null ? null : files.get(fileIndex);
     return s;
   }
 
@@ -200,6 +222,15 @@ public final class SampleReader implements Iterator<Sample>, Closeable {
 
   @Override
   public void close() {
+    if (givenClose != null) {
+      try {
+        givenClose.close();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      givenClose = null;
+      given = null;
+    }
     if (current != null) {
       try {
         current.close();

@@ -20,15 +20,28 @@ import java.nio.file.Path;
  */
 public final class SampleWriter implements Closeable {
   private final AtomicFile file;
-  private final Format format;
   /** Null once closed: a closed Parquet writer still holds its column buffers. */
-  private RowWriter rows;
+  private Sink rows;
   private long written;
   private boolean closed;
 
-  private SampleWriter(AtomicFile file, Format format, RowWriter rows) {
+  /**
+   * Where a writer's samples go: a {@link RowWriter} fed a format's records, or a writer that
+   * takes samples as they are (a run's stage files, which skip the record maps).
+   */
+  public interface Sink extends Closeable {
+    /** Writes one sample, or throws {@link RowSchemaMismatchException} having written nothing. */
+    void write(Sample sample) throws IOException;
+  }
+
+  /** Opens a {@link Sink} on the temp file that becomes the target when the writer closes. */
+  @FunctionalInterface
+  public interface Opener {
+    Sink open(Path temp) throws IOException;
+  }
+
+  private SampleWriter(AtomicFile file, Sink rows) {
     this.file = file;
-    this.format = format;
     this.rows = rows;
   }
 
@@ -38,11 +51,28 @@ public final class SampleWriter implements Closeable {
       throw new RefineryException(target + ": cannot tell the output format from the name; "
           + "use .parquet, .jsonl, .jsonl.gz, .jsonl.zst or .json (a JSON array)");
     }
+    return create(target, temp -> {
+      RowWriter out = RowWriters.open(temp, kind, Compression.of(target),
+          format.parquetColumns(), null);
+      return new Sink() {
+        @Override
+        public void write(Sample sample) throws IOException {
+          out.write(format.encode(sample));
+        }
+
+        @Override
+        public void close() throws IOException {
+          out.close();
+        }
+      };
+    });
+  }
+
+  /** A writer of samples to {@code target} through a sink of its own. */
+  public static SampleWriter create(Path target, Opener open) {
     try {
       AtomicFile file = new AtomicFile(target);
-      return new SampleWriter(file, format,
-          RowWriters.open(file.temp(), kind, Compression.of(target),
-              format.parquetColumns(), null));
+      return new SampleWriter(file, open.open(file.temp()));
     } catch (IOException e) {
       throw new RefineryException(target + ": cannot write: " + dev.refinery.internal.IoErrors.reason(e), e);
     }
@@ -57,7 +87,7 @@ public final class SampleWriter implements Closeable {
       throw new IllegalStateException(file.target() + ": written after close");
     }
     try {
-      rows.write(format.encode(sample));
+      rows.write(sample);
       written++;
     } catch (IOException e) {
       throw new RefineryException(file.target() + ": cannot write: " + dev.refinery.internal.IoErrors.reason(e), e);

@@ -258,6 +258,9 @@ public final class LocalRunner {
   private Result prepareRunFolder(List<InputFile> inputs) {
     try {
       Files.createDirectories(run);
+      if (options.resume()) {
+        folder.refuseOlderStageFiles();
+      }
       Path specCopy = folder.fingerprintFile();
       UsedFiles.Usage used = UsedFiles.used(pipeline.spec());
       String fingerprint = fingerprint(pipeline.spec(), inputs, used);

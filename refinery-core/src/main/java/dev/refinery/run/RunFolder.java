@@ -102,11 +102,12 @@ public final class RunFolder {
   }
 
   public Path part(int stage, int partition) {
-    return stage(stage).resolve(String.format("part-%05d.jsonl.zst", partition));
+    return stage(stage).resolve(String.format("part-%05d", partition) + StageFiles.SUFFIX);
   }
 
   /** Matches the name of a partition output, group 1 its partition. */
-  public static final Pattern PART = Pattern.compile("part-(\\d+)\\.jsonl\\.zst");
+  public static final Pattern PART =
+      Pattern.compile("part-(\\d+)" + Pattern.quote(StageFiles.SUFFIX));
 
   /** Marks a finished partition: holds its stats. */
   public Path marker(int stage, int partition) {
@@ -157,7 +158,7 @@ public final class RunFolder {
   /** A partition's output from before a retry, kept aside for its steps to reuse. */
   public Path earlier(int stage, int partition) {
     return work.resolve("earlier").resolve("s" + stage)
-        .resolve(String.format("part-%05d.jsonl.zst", partition));
+        .resolve(String.format("part-%05d", partition) + StageFiles.SUFFIX);
   }
 
   public Path earlierDroppedRows(int stage, int partition) {
@@ -288,6 +289,25 @@ public final class RunFolder {
   }
 
   /** Deletes temp files whose process is gone (killed): they can never be finished. */
+  /**
+   * Refuses to go on with a run whose stage files a Refinery before Parquet stage files wrote
+   * (part-NNNNN.jsonl.zst): this version would not find them and redo or lose their work.
+   */
+  public void refuseOlderStageFiles() throws IOException {
+    if (!Files.isDirectory(work)) {
+      return;
+    }
+    try (Stream<Path> s = Files.walk(work)) {
+      if (s.anyMatch(p -> OLDER_PART.matcher(p.getFileName().toString()).matches())) {
+        throw new RefineryException(root + ": the unfinished run here was written by an older "
+            + "Refinery (stage files as JSON Lines); go on with that version, or remove the "
+            + "folder to start over");
+      }
+    }
+  }
+
+  private static final Pattern OLDER_PART = Pattern.compile("part-\\d+\\.jsonl\\.zst");
+
   public void deleteStaleTempFiles() {
     long self = ProcessHandle.current().pid();
     deleteTemps(root, p -> p != self && ProcessHandle.of(p).map(h -> !h.isAlive()).orElse(true));

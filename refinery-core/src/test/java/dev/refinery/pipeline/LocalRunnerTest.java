@@ -119,6 +119,29 @@ class LocalRunnerTest {
         .isEqualTo(withoutTimings(Files.readString(dir.resolve("c1/stats.json"))));
   }
 
+  @Test
+  void resumeRefusesStageFilesAnOlderRefineryWrote() throws Exception {
+    PipelineSpec crashing = spec("d", "parquet");
+    Pipeline compiled = Pipeline.compile(crashing);
+    List<Step> steps = new ArrayList<>(compiled.steps());
+    steps.set(1, new CrashAt((MapStep) steps.get(1), 5));
+    assertThatThrownBy(() -> LocalRunner.run(new Pipeline(crashing, steps), options(false)))
+        .hasMessageContaining("crash");
+    // What the run folder held when stage files were JSON Lines.
+    List<Path> parts;
+    try (Stream<Path> s = Files.walk(dir.resolve("d/.work"))) {
+      parts = s.filter(p -> p.getFileName().toString().endsWith(".parquet")).toList();
+    }
+    assertThat(parts).isNotEmpty();
+    for (Path p : parts) {
+      Files.move(p, p.resolveSibling(p.getFileName().toString()
+          .replace(".parquet", ".jsonl.zst")));
+    }
+    assertThatThrownBy(() -> LocalRunner.run(compiled, options(true)))
+        .isInstanceOf(RefineryException.class)
+        .hasMessageContaining("older Refinery").hasMessageContaining("d");
+  }
+
   private static String withoutTimings(String statsJson) {
     return statsJson.replaceAll("\"seconds\":(\\{[^}]*}|[0-9.E-]+)", "\"seconds\":X");
   }
