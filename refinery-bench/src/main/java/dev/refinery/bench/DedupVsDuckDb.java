@@ -130,7 +130,7 @@ public final class DedupVsDuckDb {
 
       System.out.printf("%n%,d rows:%n", rows);
       if (ref != null) {
-        System.out.printf("  refinery kept %,d of %,d (%s)%n", ref.kept, ref.read, ref.detail);
+        System.out.printf("  refinery kept %,d of %,d: %s%n", ref.kept, ref.read, ref.detail);
         System.out.printf("  refinery median %.2f s %s; peak heap %,d MB pool peaks summed, "
                 + "%,d MB max after GC%n", median(refTimes), Arrays.toString(round(refTimes)),
             peak.poolPeakSum() >> 20, peak.maxAfterGc() >> 20);
@@ -180,7 +180,30 @@ public final class DedupVsDuckDb {
     if (!r.conserved()) {
       throw new IllegalStateException("refinery run does not add up: " + r.balance());
     }
-    return new Timed(seconds, r.read(), r.written(), r.balance());
+    return new Timed(seconds, r.read(), r.written(), r.balance() + "\n" + phases(out));
+  }
+
+  /**
+   * Where the run's time went: run.log's lines with their time since the first, and the keyed
+   * stage's phase seconds from stats.json.
+   */
+  private static String phases(Path run) throws IOException {
+    StringBuilder b = new StringBuilder();
+    java.time.Instant first = null;
+    for (String line : Files.readAllLines(run.resolve("run.log"))) {
+      int space = line.indexOf(' ');
+      java.time.Instant at = java.time.Instant.parse(line.substring(0, space));
+      first = first == null ? at : first;
+      b.append(String.format("    %+7.2f s %s%n",
+          java.time.Duration.between(first, at).toNanos() / 1e9, line.substring(space + 1)));
+    }
+    com.fasterxml.jackson.databind.JsonNode stats =
+        new com.fasterxml.jackson.databind.ObjectMapper().readTree(run.resolve("stats.json").toFile());
+    for (com.fasterxml.jackson.databind.JsonNode g : stats.path("global_steps")) {
+      b.append("    ").append(g.path("step").asText()).append(" phase seconds: ")
+          .append(g.path("report").path("seconds")).append('\n');
+    }
+    return b.toString().stripTrailing();
   }
 
   /** One DuckDB run (a fresh in-memory database) writing one zstd Parquet file, as refinery does. */
