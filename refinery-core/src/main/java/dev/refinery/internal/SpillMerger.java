@@ -19,11 +19,14 @@ import java.util.List;
  * and one 64 KB read buffer per run. Not thread safe.
  */
 public final class SpillMerger implements Closeable {
-  /** One record; {@link #value} is a fresh array per record, the caller's to keep. */
+  /** One record; {@link #value} is a fresh array per record (unless empty), the caller's. */
   public static final class Record {
     public final long[] longs = new long[4];
     public byte[] value;
   }
+
+  // Records of longs only (Components') would otherwise allocate an empty array each.
+  private static final byte[] NO_VALUE = new byte[0];
 
   private final boolean byValue;
   private final DataInputStream[] inputs;
@@ -124,7 +127,8 @@ public final class SpillMerger implements Closeable {
     heads[at + 1] = in.readLong();
     heads[at + 2] = in.readLong();
     heads[at + 3] = in.readLong();
-    byte[] value = new byte[in.readInt()];
+    int length = in.readInt();
+    byte[] value = length == 0 ? NO_VALUE : new byte[length];
     in.readFully(value);
     values[r] = value;
     return true;

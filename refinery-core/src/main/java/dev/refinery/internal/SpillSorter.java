@@ -13,10 +13,10 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * External sort of records of four longs and a byte string of any length, the variable-length
- * sibling of {@link RecordSorter}: records are ordered by the four longs (signed), then, when
- * asked, by the bytes (unsigned), then in the order they were added, so the order is total and
- * the same wherever the records are spilled. Records are buffered until they take {@code
+ * External sort of records of four longs and a byte string of any length (empty for records
+ * that are only longs): records are ordered by the four longs (signed), then, when asked, by
+ * the bytes (unsigned), then in the order they were added, so the order is total and the same
+ * wherever the records are spilled. Records are buffered until they take {@code
  * budget} bytes (about {@value #OVERHEAD} bytes each plus the value), then sorted and spilled as
  * a run file; {@link SpillMerger} merges the runs. Not thread safe.
  *

@@ -26,7 +26,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.TreeMap;
 
 /**
@@ -782,38 +781,14 @@ final class BlendStep implements PlannedStep<BlendStep.Counts> {
     public Iterator<Sample> apply(Iterator<Sample> samples, StepContext context) {
       Map<String, Integer> index = blend.index();
       String[] reason = new String[1];
-      return new Iterator<>() {
-        private Sample current;
-        private int left;
-        private int copy;
-
+      return new Copies(samples, context) {
         @Override
-        public boolean hasNext() {
-          while (left == 0 && samples.hasNext()) {
-            Sample s = samples.next();
-            int copies = copies(s, index, reason);
-            if (copies == 0) {
-              context.drop(s, reason[0]);
-              continue;
-            }
-            if (copies > 1) {
-              context.repeated(s, copies - 1);
-            }
-            current = s;
-            left = copies;
-            copy = 0;
+        int copies(Sample s) {
+          int copies = Apply.this.copies(s, index, reason);
+          if (copies == 0) {
+            context.drop(s, reason[0]);
           }
-          return left > 0;
-        }
-
-        @Override
-        public Sample next() {
-          if (!hasNext()) {
-            throw new NoSuchElementException();
-          }
-          left--;
-          int k = copy++;
-          return k == 0 ? current : current.withId(current.id().derive(k - 1));
+          return copies;
         }
       };
     }

@@ -32,7 +32,6 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.TreeMap;
 
 /**
@@ -763,42 +762,19 @@ final class KeyedStage {
 
     @Override
     public Iterator<Sample> apply(Iterator<Sample> samples, StepContext context) {
-      return new Iterator<>() {
+      return new Copies(samples, context) {
         private RowId previous;
-        private Sample current;
-        private int left;
-        private int copy;
 
         @Override
-        public boolean hasNext() {
-          while (left == 0 && samples.hasNext()) {
-            Sample s = samples.next();
-            RowId id = ascending(Join.this, context.partition(), previous, s);
-            previous = id;
-            Verdict v = cursor.find(id);
-            if (v != null && v.dropped()) {
-              context.drop(s, v.reason(), details ? v.detail() : null);
-              continue;
-            }
-            int copies = v == null ? 1 : v.copies();
-            if (copies > 1) {
-              context.repeated(s, copies - 1);
-            }
-            current = s;
-            left = copies;
-            copy = 0;
+        int copies(Sample s) {
+          RowId id = ascending(Join.this, context.partition(), previous, s);
+          previous = id;
+          Verdict v = cursor.find(id);
+          if (v != null && v.dropped()) {
+            context.drop(s, v.reason(), details ? v.detail() : null);
+            return 0;
           }
-          return left > 0;
-        }
-
-        @Override
-        public Sample next() {
-          if (!hasNext()) {
-            throw new NoSuchElementException();
-          }
-          left--;
-          int k = copy++;
-          return k == 0 ? current : current.withId(current.id().derive(k - 1));
+          return v == null ? 1 : v.copies();
         }
       };
     }

@@ -1,7 +1,7 @@
 package dev.refinery.run;
 
-import dev.refinery.internal.RecordMerger;
-import dev.refinery.internal.RecordSorter;
+import dev.refinery.internal.SpillMerger;
+import dev.refinery.internal.SpillSorter;
 import dev.refinery.sample.RowId;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -23,8 +23,9 @@ import java.util.TreeMap;
  * links came in, and however often a link was repeated: a link is an unordered pair, duplicates
  * count once, and a row linked to itself is ignored (it says nothing about components).
  *
- * <p>Memory: links are not held. Each goes, as four longs, to a spilling {@link RecordSorter}
- * (one buffer of at most {@code recordsPerRun} records), and both its ends to a second one. {@link
+ * <p>Memory: links are not held. Each goes, as four longs, to a spilling {@link SpillSorter}
+ * (a buffer of at most {@code 32 * linksPerRun} bytes), and both its ends to a second one (the
+ * same budget; an end's two unused longs are zero). {@link
  * #finish} merges the ends back in order to list the linked rows once each, sorted (16 bytes a
  * row: the only ids held), so a linked row's dense index is its rank; then it merges the links
  * (counting distinct ones) into a union-find over those dense ints (4 bytes a row), in which the
@@ -32,13 +33,15 @@ import java.util.TreeMap;
  * about 24 bytes per linked row (rows in no link cost nothing) plus the two sort buffers.
  */
 public final class Components {
-  /** Records per sorted run: 64K links of 32 bytes = 2 MB in memory before a spill. */
+  /** Sets each sort buffer's budget: 64K links of 32 bytes = 2 MB in memory before a spill. */
   public static final int DEFAULT_LINKS_PER_RUN = 1 << 16;
+
+  private static final byte[] NO_VALUE = new byte[0];
 
   private final Path folder;
   private final String prefix;
-  private final RecordSorter links;
-  private final RecordSorter ends;
+  private final SpillSorter links;
+  private final SpillSorter ends;
   private Result result;
 
   /**
@@ -53,8 +56,12 @@ public final class Components {
   public Components(Path folder, String prefix, int linksPerRun) {
     this.folder = folder;
     this.prefix = prefix;
-    this.links = new RecordSorter(folder, prefix + "-links", 4, linksPerRun);
-    this.ends = new RecordSorter(folder, prefix + "-ends", 2, 2 * linksPerRun);
+    // Budgeted at 32 bytes a link (a link's four longs, or its two ends' two each), so memory
+    // stays bounded by linksPerRun; a buffered record takes SpillSorter.OVERHEAD bytes, so a
+    // run holds fewer records than that.
+    long budget = 32L * linksPerRun;
+    this.links = new SpillSorter(folder, prefix + "-links", budget, false);
+    this.ends = new SpillSorter(folder, prefix + "-ends", budget, false);
   }
 
   /** Says rows {@code a} and {@code b} are in one component. Thread safe. */
@@ -68,13 +75,13 @@ public final class Components {
     }
     RowId lo = c < 0 ? a : b;
     RowId hi = c < 0 ? b : a;
-    links.add(new long[] {lo.source(), sortable(lo), hi.source(), sortable(hi)}, 0);
-    ends.add(lo.source(), sortable(lo));
-    ends.add(hi.source(), sortable(hi));
+    links.add(lo.source(), sortable(lo), hi.source(), sortable(hi), NO_VALUE);
+    ends.add(lo.source(), sortable(lo), 0, 0, NO_VALUE);
+    ends.add(hi.source(), sortable(hi), 0, 0, NO_VALUE);
   }
 
   /**
-   * RecordSorter compares signed longs; a derivation compares unsigned (see {@link RowId}).
+   * SpillSorter compares signed longs; a derivation compares unsigned (see {@link RowId}).
    * Flipping its sign bit makes the one order the other.
    */
   private static long sortable(RowId id) {
@@ -97,9 +104,10 @@ public final class Components {
       long[] sources = new long[16];
       long[] derivations = new long[16];
       int n = 0;
-      long[] rec = new long[4];
-      try (RecordMerger merger = new RecordMerger(endRuns, 2)) {
-        while (merger.next(rec)) {
+      SpillMerger.Record r = new SpillMerger.Record();
+      long[] rec = r.longs;
+      try (SpillMerger merger = new SpillMerger(endRuns, false)) {
+        while (merger.next(r)) {
           if (n > 0 && rec[0] == sources[n - 1] && rec[1] == derivations[n - 1]) {
             continue;
           }
@@ -123,9 +131,9 @@ public final class Components {
         parent[i] = i;
       }
       long distinct = 0;
-      try (RecordMerger merger = new RecordMerger(linkRuns, 4)) {
+      try (SpillMerger merger = new SpillMerger(linkRuns, false)) {
         long[] prev = null;
-        while (merger.next(rec)) {
+        while (merger.next(r)) {
           if (prev != null && Arrays.equals(rec, prev)) {
             continue;
           }

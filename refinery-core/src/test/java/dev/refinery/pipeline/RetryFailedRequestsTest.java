@@ -165,6 +165,26 @@ class RetryFailedRequestsTest {
   }
 
   @Test
+  void aKeyedStageAfterTheRetriedOneSeesTheRowsTheRetryAdded() throws Exception {
+    // Every answer is the same: exact dedup keeps only the row with the smallest id. The first
+    // run fails that row's request, so the dedup stage keeps the next one; the retry must emit
+    // its keys again, or the late row is never compared and both are written.
+    server.otherwise(exchange -> {
+      String body = FakeChatServer.requestBody(exchange);
+      asked.add(body);
+      if (failing.test(body)) {
+        status(400, "{\"error\": {\"message\": \"bad request\"}}").answer(exchange);
+        return;
+      }
+      ok(completion("The same answer.", null)).answer(exchange);
+    });
+    Predicate<String> fails = body -> body.contains("0 + 1?");
+    retry(fails, fails, 0, GENERATE, "exact_dedup: {key: answer}");
+    assertThat(Files.readString(dir.resolve("out/stats.json")))
+        .contains("\"exact_duplicate\":11");
+  }
+
+  @Test
   void resumeSendsOnlyTheFailedGradesOfAJudgeInALaterStage() throws Exception {
     Predicate<String> fails = body -> body.contains("You are grading")
         && (body.contains("2 + 1?") || body.contains("5 + 2?"));
