@@ -3,7 +3,6 @@ package dev.refinery.generate;
 import dev.refinery.RefineryException;
 import dev.refinery.internal.Errors;
 import dev.refinery.internal.Json;
-import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.UnknownHostException;

@@ -1,7 +1,6 @@
 package dev.refinery.pipeline;
 
 import dev.refinery.RefineryException;
-import dev.refinery.dataset.RejectHandler;
 import dev.refinery.dataset.RejectsWriter;
 import dev.refinery.dataset.SampleReader;
 import dev.refinery.dataset.SampleWriter;
@@ -24,7 +23,6 @@ import dev.refinery.run.RunFolder;
 import dev.refinery.run.StageFiles;
 import dev.refinery.sample.Sample;
 import java.io.IOException;
-import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -74,7 +74,7 @@ final class Retries {
     FileTrees.delete(folder.tokenized());
     long kept = 0;
     for (int stage = first + 1; Files.isDirectory(folder.stage(stage)); stage++) {
-      FileTrees.delete(folder.observed(stage));
+      FileTrees.delete(folder.planned(stage));
       FileTrees.delete(folder.keyed(stage));
       List<Path> files;
       try (Stream<Path> s = Files.list(folder.stage(stage))) {

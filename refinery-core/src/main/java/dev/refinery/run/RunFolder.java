@@ -97,7 +97,7 @@ public final class RunFolder {
   }
 
   /** The folder of a planned step's summaries (the step before stage {@code stage}). */
-  public Path observed(int stage) {
+  public Path planned(int stage) {
     return work.resolve("g" + stage);
   }
 
@@ -123,7 +123,7 @@ public final class RunFolder {
    * {@code round} (0: the step's own summary, then each refinement its plan asks for).
    */
   public Path summary(int stage, int round, int partition) {
-    return observed(stage).resolve(String.format("part-%05d.r%d.summary", partition, round));
+    return planned(stage).resolve(String.format("part-%05d.r%d.summary", partition, round));
   }
 
   /**

@@ -1,6 +1,5 @@
 package dev.refinery.pipeline;
 
-import dev.refinery.dataset.RejectHandler;
 import dev.refinery.dataset.SampleReader;
 import dev.refinery.format.Format;
 import dev.refinery.format.Formats;

@@ -2,7 +2,6 @@ package dev.refinery.dedup.minhash;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.refinery.TestData;
 import dev.refinery.dedup.DedupKey;
