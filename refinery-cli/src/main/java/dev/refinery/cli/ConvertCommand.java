@@ -1,29 +1,26 @@
 package dev.refinery.cli;
 
 import dev.refinery.RefineryException;
-import dev.refinery.dataset.RejectHandler;
-import dev.refinery.dataset.Rejected;
-import dev.refinery.dataset.RejectsWriter;
-import dev.refinery.dataset.SampleReader;
-import dev.refinery.dataset.SampleWriter;
 import dev.refinery.format.Format;
 import dev.refinery.format.Formats;
-import dev.refinery.format.SchemaException;
 import dev.refinery.io.InputFile;
-import dev.refinery.io.OutputFolder;
 import dev.refinery.io.Inputs;
-import dev.refinery.io.RowSchemaMismatchException;
-import dev.refinery.sample.ContentUuid;
-import dev.refinery.sample.Sample;
-import java.io.IOException;
+import dev.refinery.io.OutputFolder;
+import dev.refinery.pipeline.CommandSteps;
+import dev.refinery.pipeline.LocalRunner;
+import dev.refinery.pipeline.Pipeline;
+import dev.refinery.pipeline.PipelineSpec;
+import dev.refinery.pipeline.Sinks;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+
 
 /**
  * Rewrites a dataset from one record layout to another. Every record read is either written or
@@ -83,8 +80,11 @@ final class ConvertCommand implements Callable<Integer> {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
+  @Mixin
+  RunOptions run;
+
   @Override
-  public Integer call() throws IOException {
+  public Integer call() {
     Format target = Formats.withColumns(Formats.byName(to), toColumns);
     List<InputFile> files = Inputs.resolve(in, splits);
     if (columns != null && "auto".equals(from)) {
@@ -93,52 +93,16 @@ final class ConvertCommand implements Callable<Integer> {
     Format source = Formats.withColumns(
         "auto".equals(from) ? Formats.detect(files.get(0)) : Formats.byName(from), columns);
     Outputs.apart(Outputs.inputs(in, files), out, rejects);
-    OutputFolder lock = Outputs.lockFile(spec, out);
-    RejectsWriter rejectsWriter = null;
-    long written;
-    long read;
-    long rejected;
-    try {
-      rejectsWriter = rejects == null ? null : new RejectsWriter(rejects);
-      RejectHandler onReject = rejectsWriter == null ? RejectHandler.FAIL : rejectsWriter;
-      SampleWriter writer = SampleWriter.create(out, target);
-      long notWritten = 0;
-      try (SampleReader reader = SampleReader.open(files, source, onReject)) {
-        while (reader.hasNext()) {
-          Sample sample = reader.next();
-          if (sample.uuid() == null) {
-            sample = sample.withUuid(ContentUuid.of(sample));
-          }
-          try {
-            writer.write(sample);
-          } catch (SchemaException | RowSchemaMismatchException e) {
-            notWritten++;
-            onReject.reject(new Rejected(reader.currentLocation(),
-                "cannot write as " + target.name() + ": " + e.getMessage(),
-                reader.currentRawText()));
-          }
-        }
-        read = reader.read();
-        rejected = reader.rejected() + notWritten;
-        written = writer.written();
-      } catch (RuntimeException e) {
-        writer.abort();
-        throw e;
-      }
-      writer.close();
-    } finally {
-      if (rejectsWriter != null) {
-        rejectsWriter.close();
-      }
-      lock.close();
+    LocalRunner.Result r;
+    try (OutputFolder lock = Outputs.lockFile(spec, out)) {
+      r = CommandRun.run(spec, Pipeline.canned(
+          new PipelineSpec.Input(Path.of(in), from, splits, columns, "convert IN"),
+          List.of(CommandSteps.contentUuid()), Sinks.file(out, target, rejects), 0,
+          "refinery convert"), run);
     }
-    if (read != written + rejected) {
-      throw new IllegalStateException("counts do not add up: read " + read + ", written "
-          + written + ", rejected " + rejected);
-    }
-    spec.commandLine().getOut().println("read " + read + ", written " + written + ", rejected "
-        + rejected + " (" + source.name() + " -> " + target.name() + "; output " + out
-        + (rejectsWriter == null ? "" : "; rejects " + rejectsWriter.path()) + ")");
+    spec.commandLine().getOut().println("read " + r.read() + ", written " + r.written()
+        + ", rejected " + r.rejected() + " (" + source.name() + " -> " + target.name()
+        + "; output " + out + (rejects == null ? "" : "; rejects " + rejects) + ")");
     return 0;
   }
 }

@@ -22,6 +22,9 @@ final class ErrorHandler implements IExecutionExceptionHandler {
     boolean verbose = parsed.hasMatchedOption("--verbose")
         || (parsed.subcommand() != null && parsed.subcommand().hasMatchedOption("--verbose"));
     var err = cli.getErr();
+    if (e instanceof CommandRun.Stopped) {
+      return CommandRun.STOPPED; // the JVM is exiting with the signal's status; the hint is out
+    }
     if (e instanceof RefineryException) {
       err.println("error: " + firstLine(e.getMessage()));
       if (verbose) {

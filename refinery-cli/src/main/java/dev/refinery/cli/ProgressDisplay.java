@@ -21,13 +21,24 @@ final class ProgressDisplay implements LocalRunner.Progress {
   private volatile long lastLog;
   private volatile long expected = -1;
 
-  private ProgressDisplay(PrintWriter err, boolean terminal) {
+  private final boolean messages;
+
+  private ProgressDisplay(PrintWriter err, boolean terminal, boolean messages) {
     this.err = err;
     this.terminal = terminal;
+    this.messages = messages;
   }
 
   static ProgressDisplay forStderr(PrintWriter err) {
-    return new ProgressDisplay(err, System.console() != null);
+    return new ProgressDisplay(err, System.console() != null, true);
+  }
+
+  /**
+   * Progress without the run's log lines (they stay in the run folder's run.log): for commands,
+   * whose output is their one summary line.
+   */
+  static ProgressDisplay quiet(PrintWriter err) {
+    return new ProgressDisplay(err, System.console() != null, false);
   }
 
   @Override
@@ -66,7 +77,7 @@ final class ProgressDisplay implements LocalRunner.Progress {
 
   @Override
   public void message(String line) {
-    if (bar == null) {
+    if (messages && bar == null) {
       synchronized (err) {
         err.println(line);
         err.flush();

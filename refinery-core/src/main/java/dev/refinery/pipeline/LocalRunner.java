@@ -1,6 +1,7 @@
 package dev.refinery.pipeline;
 
 import dev.refinery.RefineryException;
+import dev.refinery.dataset.RejectHandler;
 import dev.refinery.dataset.RejectsWriter;
 import dev.refinery.dataset.SampleReader;
 import dev.refinery.dataset.SampleWriter;
@@ -134,7 +135,7 @@ public final class LocalRunner {
   private LocalRunner(Pipeline pipeline, Options options) {
     this.pipeline = pipeline;
     this.options = options;
-    this.folder = new RunFolder(pipeline.spec().output().path());
+    this.folder = new RunFolder(pipeline.sink().runFolder());
     this.run = folder.root();
     this.work = folder.work();
     this.stops = new Stops(run, () -> {
@@ -199,16 +200,31 @@ public final class LocalRunner {
     }
     int lastStage = segments.size() - 1;
     List<PartitionStats> last = stages.get(lastStage);
-    List<Path> shards = Shards.write(folder, pipeline.spec().output(), last, options.workers(),
-        stops, this::note, p -> readPart(lastStage, p));
+    long[] rows = last.stream().mapToLong(PartitionStats::written).toArray();
+    long unwritable;
+    List<Path> shards;
+    Path unwritableFile = folder.rejects().resolve(UNWRITABLE);
+    try (RejectsWriter sinkRejects = new RejectsWriter(unwritableFile);
+         SinkInput sinkInput = new SinkInput(folder, inputs, rows, options.workers(),
+             spec.seed(), p -> readPart(lastStage, p), this::note,
+             pipeline.sink().failOnReject() ? RejectHandler.FAIL : sinkRejects, stops)) {
+      shards = pipeline.sink().write(sinkInput);
+      unwritable = sinkRejects.count();
+    } catch (IOException e) {
+      throw new RefineryException(unwritableFile + ": cannot write: " + IoErrors.reason(e), e);
+    }
+    if (unwritable == 0) {
+      deleteIfExists(unwritableFile);
+    }
     TokenizeStep tokenize = pipeline.tokenizeStep();
     Map<String, Object> tokenized = tokenize == null ? null
         : TokenizeStage.run(folder, last.size(), tokenize, options, this::note, p -> {
           checkpoint();
           return readPart(lastStage, p);
         });
-    Result result = summarize(stages, shards);
+    Result result = summarize(stages, shards, unwritable);
     RejectFiles.assemble(folder, splits, stages.size());
+    pipeline.sink().finish(folder);
     checkpoint();
     note(result.balance() + ": " + (result.conserved() ? "conserved" : "NOT CONSERVED"));
     long retriable = Retries.count(result.steps());
@@ -255,13 +271,16 @@ public final class LocalRunner {
    */
   private Result prepareRunFolder(List<InputFile> inputs) {
     try {
+      if (!options.resume() && pipeline.sink().clearsEarlierRun()) {
+        FileTrees.delete(run);
+      }
       Files.createDirectories(run);
       if (options.resume()) {
         folder.refuseOlderStageFiles();
       }
       Path specCopy = folder.fingerprintFile();
       UsedFiles.Usage used = UsedFiles.used(pipeline.spec());
-      String fingerprint = fingerprint(pipeline.spec(), inputs, used);
+      String fingerprint = fingerprint(pipeline, inputs, used);
       Path stats = folder.stats();
       if (Files.exists(stats)) {
         if (!options.resume()) {
@@ -324,7 +343,35 @@ public final class LocalRunner {
   /** The run's fingerprint: see {@link RunFolder#fingerprint}. */
   static String fingerprint(PipelineSpec spec, List<InputFile> inputs, UsedFiles.Usage used)
       throws IOException {
-    return RunFolder.fingerprint(spec.asMap(), inputs, used.paths());
+    return fingerprint(new Pipeline(spec, List.of()), inputs, used);
+  }
+
+  static String fingerprint(Pipeline pipeline, List<InputFile> inputs, UsedFiles.Usage used)
+      throws IOException {
+    Map<String, Object> described = pipeline.spec().asMap();
+    Map<String, Object> sink = pipeline.sink().describe();
+    if (sink != null) {
+      // A command's pipeline: its steps are built in Java, so their names and the sink's
+      // settings stand for the YAML a pipeline's fingerprint holds.
+      described = new LinkedHashMap<>(described);
+      described.put("sink", sink);
+      described.put("built_steps", pipeline.steps().stream().map(Step::name).toList());
+    }
+    return RunFolder.fingerprint(described, inputs, used.paths());
+  }
+
+  /**
+   * The name under rejects/ of rows the sink could not write (e.g. not expressible in a
+   * command's output format).
+   */
+  static final String UNWRITABLE = "unwritable.jsonl";
+
+  private static void deleteIfExists(Path file) {
+    try {
+      Files.deleteIfExists(file);
+    } catch (IOException e) {
+      throw new RefineryException(file + ": cannot delete: " + IoErrors.reason(e), e);
+    }
   }
 
   private static long expectedRows(List<InputFile> inputs) {
@@ -373,7 +420,8 @@ public final class LocalRunner {
       }
       Path rejects = folder.undecodablePart(index);
       try (RejectsWriter undecodable = new RejectsWriter(rejects);
-           SampleReader reader = SampleReader.open(split, format, undecodable)) {
+           SampleReader reader = SampleReader.open(split, format,
+               pipeline.sink().failOnReject() ? RejectHandler.FAIL : undecodable)) {
         Iterator<Sample> counted = new CountingProgress(reader, options.progress());
         PartitionStats result = runSteps(0, index, counted, steps, reader::read,
             undecodable::count);
@@ -502,14 +550,21 @@ public final class LocalRunner {
     return steps.size();
   }
 
-  private Result summarize(List<List<PartitionStats>> stages, List<Path> shards) {
+  /**
+   * Totals of the stages; rows the sink could not write ({@code unwritable}) count as rejected,
+   * not written.
+   */
+  private Result summarize(List<List<PartitionStats>> stages, List<Path> shards,
+      long unwritable) {
     long read = 0;
     long rejected = 0;
     for (PartitionStats p : stages.get(0)) {
       read += p.read();
       rejected += p.rejected();
     }
-    long written = stages.get(stages.size() - 1).stream().mapToLong(PartitionStats::written).sum();
+    long written = stages.get(stages.size() - 1).stream().mapToLong(PartitionStats::written).sum()
+        - unwritable;
+    rejected += unwritable;
     List<StepStats> steps = new ArrayList<>();
     long dropped = 0;
     long repeated = 0;

@@ -7,10 +7,29 @@ import java.util.List;
  * A pipeline ready to run: the spec, and its steps built and checked. Compiling checks every step
  * kind and parameter, so a bad spec fails before any work starts.
  */
-public record Pipeline(PipelineSpec spec, List<Step> steps) {
+public record Pipeline(PipelineSpec spec, List<Step> steps, Sink sink) {
 
   public Pipeline {
     steps = List.copyOf(steps);
+    sink = sink == null ? new RunShards(spec.output()) : sink;
+  }
+
+  /** A pipeline whose output is its run folder's {@code data/} shards. */
+  public Pipeline(PipelineSpec spec, List<Step> steps) {
+    this(spec, steps, null);
+  }
+
+  /**
+   * A command's pipeline ({@code convert}, {@code shuffle}, ...): steps built in Java rather than
+   * from YAML, and the command's own output. {@code source} names it in the manifest and logs
+   * (e.g. {@code "refinery convert"}).
+   */
+  public static Pipeline canned(PipelineSpec.Input input, List<Step> steps, Sink sink, long seed,
+      String source) {
+    PipelineSpec spec = new PipelineSpec(input, List.of(),
+        new PipelineSpec.Output(sink.runFolder(), "parquet", 1), seed, false, source,
+        sink.runFolder());
+    return new Pipeline(spec, steps, sink);
   }
 
   public static Pipeline compile(PipelineSpec spec) {

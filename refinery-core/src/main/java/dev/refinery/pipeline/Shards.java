@@ -3,7 +3,6 @@ package dev.refinery.pipeline;
 import dev.refinery.dataset.SampleReader;
 import dev.refinery.dataset.SampleWriter;
 import dev.refinery.format.Formats;
-import dev.refinery.run.InOrder;
 import dev.refinery.run.RunFolder;
 import dev.refinery.sample.Sample;
 import java.nio.file.Files;
@@ -11,48 +10,45 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.function.Consumer;
-import java.util.function.IntFunction;
 
 /** The output shards under {@code data/}, cut from the last stage's partitions. */
 final class Shards {
   private Shards() {}
 
   /** Cuts the last stage's partitions into shards of (nearly) equal size, by global order. */
-  static List<Path> write(RunFolder folder, PipelineSpec.Output output,
-      List<PartitionStats> last, int workers, Stops stops, Consumer<String> note,
-      IntFunction<SampleReader> openPart) {
-    long total = last.stream().mapToLong(PartitionStats::written).sum();
+  static List<Path> write(SinkInput in, PipelineSpec.Output output) {
+    RunFolder folder = in.folder();
+    long total = in.total();
     // More shards than rows would be empty files (100,000 of them for 2,000 rows): one row each
     // at most, and one file when nothing is left.
     int n = (int) Math.min(output.shards(), Math.max(1, total));
     if (n < output.shards()) {
-      note.accept("output.shards " + output.shards() + " is more than the " + total
+      in.note("output.shards " + output.shards() + " is more than the " + total
           + " rows written; wrote " + n + " shards");
     }
-    long[] first = firstRows(last);
+    long[] first = firstRows(in.rows());
     List<Path> shards = new ArrayList<>();
     for (int s = 0; s < n; s++) {
       shards.add(folder.shard(s, n, output.format()));
     }
-    InOrder.run(LocalRunner.indexes(n), workers, stops.tracked((i, s) -> {
+    in.forEach(n, s -> {
       Path target = shards.get(s);
       if (Files.exists(target)) {
-        return null;
+        return;
       }
       long from = total * s / n;
       long to = total * (s + 1) / n;
       // A shard is under its name only when whole: resume skips the shards it finds.
       SampleWriter writer = SampleWriter.create(target, Formats.nemotron());
       try {
-        for (int p = 0; p < last.size() && first[p] < to; p++) {
+        for (int p = 0; p < first.length && first[p] < to; p++) {
           long pFirst = first[p];
-          long pEnd = pFirst + last.get(p).written();
+          long pEnd = pFirst + in.rows(p);
           if (pEnd <= from) {
             continue;
           }
-          try (SampleReader reader = openPart.apply(p)) {
-            Iterator<Sample> rows = stops.checked(reader);
+          try (SampleReader reader = in.open(p)) {
+            Iterator<Sample> rows = in.checked(reader);
             long ordinal = pFirst;
             while (rows.hasNext() && ordinal < to) {
               Sample sample = rows.next();
@@ -68,18 +64,17 @@ final class Shards {
         writer.abort();
         throw e;
       }
-      return null;
-    }), r -> { });
+    });
     return shards;
   }
 
   /** Where each partition's rows start in the output: the shards are cut by output position. */
-  private static long[] firstRows(List<PartitionStats> partitions) {
-    long[] first = new long[partitions.size()];
+  private static long[] firstRows(long[] rows) {
+    long[] first = new long[rows.length];
     long next = 0;
-    for (int i = 0; i < partitions.size(); i++) {
+    for (int i = 0; i < rows.length; i++) {
       first[i] = next;
-      next += partitions.get(i).written();
+      next += rows[i];
     }
     return first;
   }

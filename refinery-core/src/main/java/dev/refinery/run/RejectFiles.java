@@ -6,9 +6,9 @@ import dev.refinery.dataset.RejectsWriter;
 import dev.refinery.internal.IoErrors;
 import dev.refinery.io.FileKind;
 import dev.refinery.io.InputSplit;
+import dev.refinery.io.LineNumbers;
 import dev.refinery.io.Location;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -102,7 +102,7 @@ public final class RejectFiles {
       return;
     }
     try (RejectsWriter out = new RejectsWriter(target);
-         LineCounter lines = new LineCounter(splits.get(0).file().path())) {
+         LineNumbers lines = new LineNumbers(splits.get(0).file().path())) {
       for (Path piece : present) {
         RejectsWriter.read(piece, r -> {
           Location at = r.location();
@@ -112,51 +112,6 @@ public final class RejectFiles {
           out.reject(new Rejected(at, r.reason(), r.raw()));
         });
       }
-    }
-  }
-
-  /** Line numbers of byte offsets, asked in increasing order, from one pass over the file. */
-  private static final class LineCounter implements AutoCloseable {
-    private final InputStream in;
-    private final byte[] buffer = new byte[1 << 16];
-    private long offset;
-    private long newlines;
-
-    LineCounter(Path file) throws IOException {
-      this.in = Files.newInputStream(file);
-    }
-
-    /** The 1-based number of the line that starts at {@code at}. */
-    long lineAt(long at) {
-      try {
-        return count(at);
-      } catch (IOException e) {
-        throw new java.io.UncheckedIOException(e);
-      }
-    }
-
-    private long count(long at) throws IOException {
-      if (at < offset) {
-        throw new IllegalStateException("offsets out of order: " + at + " < " + offset);
-      }
-      while (offset < at) {
-        int n = in.read(buffer, 0, (int) Math.min(buffer.length, at - offset));
-        if (n < 0) {
-          break;
-        }
-        for (int i = 0; i < n; i++) {
-          if (buffer[i] == '\n') {
-            newlines++;
-          }
-        }
-        offset += n;
-      }
-      return newlines + 1;
-    }
-
-    @Override
-    public void close() throws IOException {
-      in.close();
     }
   }
 }

@@ -1,0 +1,44 @@
+package dev.refinery.cli;
+
+import dev.refinery.RefineryException;
+import dev.refinery.pipeline.LocalRunner;
+import dev.refinery.pipeline.Pipeline;
+import java.io.PrintWriter;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * Runs a command's pipeline ({@link Pipeline#canned}) on the one runner: the same resume, stats,
+ * progress and stop handling as {@code refinery run}. The caller holds the output's lock.
+ */
+final class CommandRun {
+  private CommandRun() {}
+
+  /** Ctrl-C's conventional status (128 + SIGINT). */
+  static final int STOPPED = 130;
+
+  /** Thrown when the run was stopped by a signal, after the hint to resume was printed. */
+  static final class Stopped extends RuntimeException {
+    Stopped() {
+      super(null, null, false, false);
+    }
+  }
+
+  static LocalRunner.Result run(CommandSpec spec, Pipeline pipeline, RunOptions options) {
+    PrintWriter err = spec.commandLine().getErr();
+    try {
+      LocalRunner.Result r = LocalRunner.run(pipeline, new LocalRunner.Options(
+          Math.max(1, options.workers), options.resume, ProgressDisplay.quiet(err), () -> {
+            err.println();
+            err.println("stopped: finished work is kept in " + pipeline.sink().runFolder()
+                + "; to go on, run the same command with --resume");
+            err.flush();
+          }));
+      if (!r.conserved()) {
+        throw new RefineryException(r.runFolder() + ": rows do not add up: " + r.balance());
+      }
+      return r;
+    } catch (LocalRunner.Stopped e) {
+      throw new Stopped();
+    }
+  }
+}
