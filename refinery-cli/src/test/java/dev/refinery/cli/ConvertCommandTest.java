@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import dev.refinery.pipeline.PipelineSpec;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,6 +31,46 @@ class ConvertCommandTest {
       rows.add((Map<String, Object>) Json.parse(line));
     }
     return rows;
+  }
+
+  @Test
+  void theSameBytesForAnyWorkersAndPartitionsWithStatsBesideTheFile() throws Exception {
+    Path in = TestData.file("nemo-skills-samples/openmathinstruct2_100.jsonl");
+    Path one = dir.resolve("one.parquet");
+    Cli first = Cli.run("convert", "--from", "alpaca", "--columns",
+        "instruction=problem,output=generated_solution", "--to", "openai", in.toString(),
+        one.toString(), "--workers", "1");
+    assertThat(first.status()).as(first.err()).isZero();
+    Path three = dir.resolve("three.parquet");
+    String before = System.getProperty(PipelineSpec.PARTITION_SIZE_PROPERTY);
+    System.setProperty(PipelineSpec.PARTITION_SIZE_PROPERTY, "2048");
+    try {
+      Cli second = Cli.run("convert", "--from", "alpaca", "--columns",
+          "instruction=problem,output=generated_solution", "--to", "openai", in.toString(),
+          three.toString(), "--workers", "3");
+      assertThat(second.status()).as(second.err()).isZero();
+    } finally {
+      if (before == null) {
+        System.clearProperty(PipelineSpec.PARTITION_SIZE_PROPERTY);
+      } else {
+        System.setProperty(PipelineSpec.PARTITION_SIZE_PROPERTY, before);
+      }
+    }
+    assertThat(Files.readAllBytes(three)).isEqualTo(Files.readAllBytes(one));
+    // The run's stats and log stay in a hidden folder beside the file, its work folder gone.
+    Path run = dir.resolve(".three.parquet.refinery");
+    assertThat(Files.readString(run.resolve("stats.json"))).contains("\"read\":100");
+    assertThat(run.resolve(".work")).doesNotExist();
+    // A resume of the finished run does nothing; a new run overwrites the file as before.
+    Cli again = Cli.run("convert", "--from", "alpaca", "--columns",
+        "instruction=problem,output=generated_solution", "--to", "openai", in.toString(),
+        three.toString(), "--resume");
+    assertThat(again.status()).as(again.err()).isZero();
+    Cli over = Cli.run("convert", "--from", "alpaca", "--columns",
+        "instruction=problem,output=generated_solution", "--to", "openai", in.toString(),
+        three.toString());
+    assertThat(over.status()).as(over.err()).isZero();
+    assertThat(Files.readAllBytes(three)).isEqualTo(Files.readAllBytes(one));
   }
 
   @Test
