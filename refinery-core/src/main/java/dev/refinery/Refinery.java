@@ -7,6 +7,7 @@ import dev.refinery.io.InputFile;
 import dev.refinery.io.Inputs;
 import dev.refinery.pipeline.LocalRunner;
 import dev.refinery.pipeline.Pipeline;
+import dev.refinery.pipeline.Runner;
 import dev.refinery.pipeline.PipelineSpec;
 import dev.refinery.run.InOrder;
 import dev.refinery.sample.Sample;
@@ -131,7 +132,7 @@ public final class Refinery {
     if (workers < 1) {
       throw new IllegalArgumentException("workers must be at least 1, got " + workers);
     }
-    return LocalRunner.run(pipeline, new LocalRunner.Options(workers, false,
+    return Runner.local().run(pipeline, new LocalRunner.Options(workers, false,
         LocalRunner.Progress.NONE));
   }
 

@@ -3,6 +3,7 @@ package dev.refinery.cli;
 import dev.refinery.RefineryException;
 import dev.refinery.pipeline.LocalRunner;
 import dev.refinery.pipeline.Pipeline;
+import dev.refinery.pipeline.Runner;
 import java.io.PrintWriter;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -26,7 +27,7 @@ final class CommandRun {
   static LocalRunner.Result run(CommandSpec spec, Pipeline pipeline, RunOptions options) {
     PrintWriter err = spec.commandLine().getErr();
     try {
-      LocalRunner.Result r = LocalRunner.run(pipeline, new LocalRunner.Options(
+      LocalRunner.Result r = Runner.local().run(pipeline, new LocalRunner.Options(
           Math.max(1, options.workers), options.resume, ProgressDisplay.quiet(err), () -> {
             err.println();
             err.println("stopped: finished work is kept in " + pipeline.sink().runFolder()

@@ -5,6 +5,7 @@ import dev.refinery.io.OutputFolder;
 import dev.refinery.pipeline.LocalRunner;
 import dev.refinery.pipeline.Pipeline;
 import dev.refinery.pipeline.PipelineSpec;
+import dev.refinery.pipeline.Runner;
 import dev.refinery.pipeline.StepStats;
 import dev.refinery.run.InOrder;
 import java.io.PrintWriter;
@@ -79,7 +80,7 @@ final class RunCommand implements Callable<Integer> {
     LocalRunner.Result r;
     // The run folder's own .work/ marks it unfinished until the run ends.
     try (OutputFolder lock = Outputs.lock(spec, output)) {
-      r = LocalRunner.run(pipeline, new LocalRunner.Options(Math.max(1, workers), resume,
+      r = Runner.local().run(pipeline, new LocalRunner.Options(Math.max(1, workers), resume,
           progress, () -> {
             err.println();
             err.println("stopped: finished work is kept in " + parsed.output().path()
