@@ -58,7 +58,7 @@ final class SameOutputs {
       clearOutside(outs, localRun);
       Path run = scratch.toAbsolutePath().normalize().resolve("shuffled-" + seed);
       ShuffledRunner.Result shuffled = ShuffledRunner.run(pipeline, seed, run);
-      String as = "shuffle seed " + seed;
+      String as = "shuffle seed " + seed + " (" + shuffled.how() + ")";
       assertThat(shuffled.read()).as(as).isEqualTo(local.read());
       assertThat(shuffled.rejected()).as(as).isEqualTo(local.rejected());
       assertThat(shuffled.repeated()).as(as).isEqualTo(local.repeated());

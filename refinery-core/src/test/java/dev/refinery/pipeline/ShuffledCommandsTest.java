@@ -1,13 +1,17 @@
 package dev.refinery.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.refinery.demo.SampleData;
 import dev.refinery.format.Formats;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -47,23 +51,14 @@ class ShuffledCommandsTest {
         "refinery convert");
   }
 
-  @ParameterizedTest
-  @CsvSource({"nemotron, all.jsonl", "sharegpt, all.parquet", "openai, all.jsonl.zst",
-      "nemotron, all.json"})
-  void convert(String to, String file) {
-    LocalRunner.Result r = same(convert(data, "auto", to, out().resolve(file), null));
-    assertThat(r.written()).isEqualTo(900);
-  }
-
   /**
-   * JSON Lines the shuffled runner reads in byte ranges: undecodable lines and rows alpaca cannot
-   * hold go to --rejects, the rest get content uuids.
+   * Writes {@code rows} OpenAI-layout JSON lines without uuids: some undecodable, some with tool
+   * calls (which alpaca cannot hold), answers repeating every 50 rows; returns the bad ones.
    */
-  @Test
-  void convertWithRejects() throws IOException {
+  static int writeMessyOpenAi(Path file, int rows) throws IOException {
     StringBuilder lines = new StringBuilder();
     int bad = 0;
-    for (int i = 0; i < 600; i++) {
+    for (int i = 0; i < rows; i++) {
       bad += i % 37 == 5 || i % 23 == 7 ? 1 : 0;
       if (i % 37 == 5) {
         lines.append("{\"messages\": [oops ").append(i).append('\n');
@@ -75,12 +70,67 @@ class ShuffledCommandsTest {
       } else {
         lines.append("{\"messages\": [{\"role\": \"user\", \"content\": \"what is ").append(i)
             .append(" + ").append(i % 11).append("?\"}, {\"role\": \"assistant\", \"content\": \"")
-            .append(i + i % 11).append(", since adding ").append(i % 11).append(" to ")
-            .append(i).append(" gives it.\"}]}\n");
+            .append(i % 50).append(", since adding ").append(i % 11).append(" to ")
+            .append(i % 50).append(" gives it.\"}]}\n");
       }
     }
+    Files.writeString(file, lines.toString());
+    return bad;
+  }
+
+  @ParameterizedTest
+  @CsvSource({"nemotron, all.jsonl", "sharegpt, all.parquet", "openai, all.jsonl.zst",
+      "nemotron, all.json"})
+  void convert(String to, String file) {
+    LocalRunner.Result r = same(convert(data, "auto", to, out().resolve(file), null));
+    assertThat(r.written()).isEqualTo(900);
+  }
+
+  /** The harness itself: a sink whose bytes tell how the rows were cut is caught. */
+  @Test
+  void aSinkThatDependsOnPartitionsIsCaught() {
+    Path file = out().resolve("sizes.txt");
+    Sink sizes = new Sink() {
+      @Override
+      public Path runFolder() {
+        return Sinks.runFolderOf(file);
+      }
+
+      @Override
+      public Map<String, Object> describe() {
+        return Map.of("kind", "sizes");
+      }
+
+      @Override
+      public boolean clearsEarlierRun() {
+        return true;
+      }
+
+      @Override
+      public List<Path> write(SinkInput in) {
+        try {
+          Files.writeString(file, Arrays.toString(in.rows()));
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+        return List.of(file);
+      }
+    };
+    Pipeline pipeline = Pipeline.canned(
+        new PipelineSpec.Input(data, "auto", List.of(), null, "test IN"), List.of(), sizes, 0,
+        "test");
+    assertThatThrownBy(() -> same(pipeline)).isInstanceOf(AssertionError.class)
+        .hasMessageContaining("sizes.txt, shuffle seed 1");
+  }
+
+  /**
+   * JSON Lines the shuffled runner reads in byte ranges: undecodable lines and rows alpaca cannot
+   * hold go to --rejects, the rest get content uuids.
+   */
+  @Test
+  void convertWithRejects() throws IOException {
     Path in = dir.resolve("openai.jsonl");
-    Files.writeString(in, lines.toString());
+    int bad = writeMessyOpenAi(in, 600);
     Path rejects = out().resolve("bad.jsonl");
     LocalRunner.Result r = same(convert(in, "openai", "alpaca", out().resolve("alpaca.jsonl"),
         rejects));

@@ -7,6 +7,7 @@ import dev.refinery.demo.SampleData;
 import java.io.IOException;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
@@ -59,6 +60,7 @@ class ShuffledRunnerTest {
       """;
 
   private static final String TOKENIZE = """
+        - filter: {where: "category == 'math'"}
         - filter: {name: turns, max_turns: 6}
         - exact_dedup: {key: prompt}
         - tokenize: {tokenizer: %s, template: qwen3, max_length: 300, pack: true,
@@ -90,5 +92,27 @@ class ShuffledRunnerTest {
     if (which.equals("tokenize")) {
       assertThat(out.resolve("run/tokenized/tokens.jsonl")).isNotEmptyFile();
     }
+  }
+
+  /**
+   * JSON Lines with undecodable lines (rejects/input-*, placed by line though the shuffled
+   * runner reads byte ranges) and duplicates whose drops are kept with the rows.
+   */
+  @Test
+  void rejectsAndKeptDropsOfJsonLines() throws IOException {
+    Path in = dir.resolve("openai.jsonl");
+    int bad = ShuffledCommandsTest.writeMessyOpenAi(in, 700);
+    Path out = dir.resolve("out");
+    Pipeline pipeline = Pipeline.compile(PipelineSpec.parse("rejects.yaml", """
+        input: {path: %s, format: openai}
+        steps:
+          - exact_dedup: {key: answer}
+        output: {path: %s, format: parquet, shards: 2}
+        keep_dropped: true
+        """.formatted(in, out.resolve("run")), dir));
+    LocalRunner.Result local = SameOutputs.assertSameFiles(pipeline, out, dir.resolve("scratch"));
+    assertThat(local.rejected()).isPositive().isLessThan(bad);
+    assertThat(out.resolve("run/rejects/input-00000.jsonl")).isNotEmptyFile();
+    assertThat(out.resolve("run/rejects/dropped-s1-00000.jsonl")).isNotEmptyFile();
   }
 }
