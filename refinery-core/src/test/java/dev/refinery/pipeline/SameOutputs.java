@@ -25,7 +25,11 @@ import java.util.stream.Stream;
  * <p>Compared: every file under {@code out} outside the run folder (the sink's files and what its
  * {@code finish} copies), and every file in the run folder but its bookkeeping ({@code .work/},
  * {@code stats.json}, {@code manifest.json}, {@code run.log}): {@code data/}, {@code tokenized/},
- * {@code rejects/}, a blend's manifest, a keyed step's lines file.
+ * {@code rejects/}, a blend's manifest, a keyed step's lines file. The shuffled runner's run
+ * folder is elsewhere, so a sink writes what belongs in the run folder (an output folder's shards)
+ * under {@link SinkInput#folder()}, as {@link RunShards} does, and a file of its own (convert's
+ * OUT, a --rejects file) at its own path; a sink that wrote into LocalRunner's run folder from
+ * the shuffled run fails here.
  */
 final class SameOutputs {
   private SameOutputs() {}
@@ -54,6 +58,7 @@ final class SameOutputs {
     for (Path f : local.shards()) {
       assertThat(f.toAbsolutePath().normalize()).as("a file the sink wrote").startsWith(outs);
     }
+    Map<String, byte[]> localRunFiles = files(localRun, localRun, localRun);
     for (long seed : SEEDS) {
       clearOutside(outs, localRun);
       Path run = scratch.toAbsolutePath().normalize().resolve("shuffled-" + seed);
@@ -64,6 +69,13 @@ final class SameOutputs {
       assertThat(shuffled.repeated()).as(as).isEqualTo(local.repeated());
       assertThat(ShuffledRunner.nonZero(shuffled.drops())).as("drops by step and reason, " + as)
           .isEqualTo(ShuffledRunner.dropsOf(local.steps()));
+      Map<String, byte[]> left = files(localRun, localRun, localRun);
+      assertThat(left.keySet()).as("LocalRunner's run folder after the shuffled run, " + as
+          + ": a sink writes what goes into the run folder under SinkInput.folder()")
+          .containsExactlyElementsOf(localRunFiles.keySet());
+      left.forEach((name, bytes) -> assertThat(Arrays.equals(bytes, localRunFiles.get(name)))
+          .as("%s in LocalRunner's run folder unchanged by the shuffled run (%s): a sink writes "
+              + "what goes into the run folder under SinkInput.folder()", name, as).isTrue());
       Map<String, byte[]> actual = files(outs, localRun, run);
       assertThat(actual.keySet()).as("files written, " + as)
           .containsExactlyElementsOf(expected.keySet());

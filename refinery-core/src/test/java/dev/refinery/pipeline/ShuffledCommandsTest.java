@@ -20,9 +20,23 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Every command's canned pipeline, built as its CLI command builds it, writes LocalRunner's files
- * under {@link ShuffledRunner} (three shuffle seeds each, {@link SameOutputs}). A command added
- * to the one runner gets a test here: build its {@link Pipeline#canned} with every output under
- * {@code out}, and call {@link SameOutputs#assertSameFiles}.
+ * under {@link ShuffledRunner} (three shuffle seeds each, {@link SameOutputs}).
+ *
+ * <p>A command ported to the one runner gets one method here: build the {@link Pipeline#canned}
+ * its command class builds, from the same input, steps, sink and seed, with every output (the
+ * output file or folder, a rejects file) under {@link #out()}, and hand it to {@link #same}:
+ *
+ * <pre>{@code
+ * @Test
+ * void shuffle() {
+ *   same(Pipeline.canned(new PipelineSpec.Input(data, "auto", List.of(), null, "shuffle IN"),
+ *       List.of(CommandSteps.shuffle(...)), Sinks.shards(out().resolve("shuffled"), ...), 7,
+ *       "refinery shuffle"));
+ * }
+ * }</pre>
+ *
+ * <p>{@link #data} is 900 demo rows in 6 Parquet files; a test that wants JSON Lines read in
+ * byte ranges, bad records and rows a layout cannot hold writes {@link #writeMessyOpenAi}.
  */
 class ShuffledCommandsTest {
   @TempDir static Path shared;

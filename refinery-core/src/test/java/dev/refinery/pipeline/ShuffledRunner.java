@@ -57,8 +57,7 @@ final class ShuffledRunner {
                 long repeated, List<Path> files, String how) {}
 
   /** A dropped row LocalRunner keeps in rejects/ (with a detail, or every one with keep_dropped). */
-  private record Dropped(int stage, int step, String name, String reason, String detail,
-                         Sample sample) {}
+  private record Dropped(int stage, String name, String reason, String detail, Sample sample) {}
 
   private final Random random;
   private final long shuffleSeed;
@@ -67,9 +66,8 @@ final class ShuffledRunner {
   private final List<Dropped> dropped = new ArrayList<>();
   private boolean keepDropped;
   private long repeated;
-  /** The stage and the step within it that is running, as LocalRunner numbers them. */
+  /** The stage that is running, as LocalRunner numbers them. */
   private int stage;
-  private int stepIndex;
 
   private ShuffledRunner(long shuffleSeed, Path runFolder) {
     // Scrambled: java.util.Random's first draws from seeds 1, 2, 3 are nearly alike.
@@ -119,8 +117,8 @@ final class ShuffledRunner {
     List<List<Step>> segments = pipeline.segments();
     for (stage = 0; stage < segments.size(); stage++) {
       List<Step> segment = segments.get(stage);
-      for (stepIndex = 0; stepIndex < segment.size(); stepIndex++) {
-        partitions = cut(flatten(apply(segment.get(stepIndex), partitions, spec.seed())));
+      for (Step step : segment) {
+        partitions = cut(flatten(apply(step, partitions, spec.seed())));
       }
     }
     List<Sample> rows = flatten(partitions);
@@ -289,7 +287,7 @@ final class ShuffledRunner {
       public void drop(Sample sample, String reason, String detail) {
         drops.merge(name + ": " + reason, 1L, Long::sum);
         if (keepDropped || detail != null) {
-          dropped.add(new Dropped(stage, stepIndex, name, reason, detail, sample));
+          dropped.add(new Dropped(stage, name, reason, detail, sample));
         }
       }
 
