@@ -1,10 +1,14 @@
 package dev.refinery.pipeline;
 
+import static dev.refinery.generate.FakeChatServer.completion;
+import static dev.refinery.generate.FakeChatServer.ok;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.refinery.TestData;
 import dev.refinery.demo.SampleData;
+import dev.refinery.generate.FakeChatServer;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -114,5 +118,45 @@ class ShuffledRunnerTest {
     assertThat(local.rejected()).isPositive().isLessThan(bad);
     assertThat(out.resolve("run/rejects/input-00000.jsonl")).isNotEmptyFile();
     assertThat(out.resolve("run/rejects/dropped-s1-00000.jsonl")).isNotEmptyFile();
+  }
+
+  /**
+   * Generated rows (ids derived from their prompts' ids) and a judge's drops, kept with their
+   * rows: both steps send requests concurrently, and the server answers by content only.
+   */
+  @Test
+  void generateAndJudge() throws IOException {
+    StringBuilder prompts = new StringBuilder();
+    for (int i = 0; i < 24; i++) {
+      prompts.append("{\"prompt\": \"What is ").append(i).append(" + ").append(i % 7)
+          .append("?\"}\n");
+    }
+    Path in = dir.resolve("prompts.jsonl");
+    Files.writeString(in, prompts.toString());
+    Path out = dir.resolve("out");
+    try (FakeChatServer server = new FakeChatServer()) {
+      server.otherwise(exchange -> {
+        String body = FakeChatServer.requestBody(exchange);
+        int h = Math.floorMod(body.hashCode(), 1000);
+        ok(completion(body.contains("GRADE") ? "Fine.\nGRADE: " + h % 11 : "Answer " + h % 24,
+            null)).answer(exchange);
+      });
+      Pipeline pipeline = Pipeline.compile(PipelineSpec.parse("chat.yaml", """
+          input: {path: %s}
+          steps:
+            - generate: {endpoint: "%2$s", model: gen-m, reasoning: off, n: 3, concurrency: 4}
+            - judge: {endpoint: "%2$s", model: judge-m, rubric: "Correct.", min_grade: 4,
+                      concurrency: 3}
+            - exact_dedup: {key: answer}
+          output: {path: %3$s, format: jsonl, shards: 2}
+          seed: 11
+          keep_dropped: true
+          """.formatted(in, server.baseUrl(), out.resolve("run")), dir));
+      LocalRunner.Result local = SameOutputs.assertSameFiles(pipeline, out,
+          dir.resolve("scratch"));
+      assertThat(local.steps()).anySatisfy(s -> assertThat(s.dropped())
+          .containsKey("judge_low_grade"));
+      assertThat(local.written()).isPositive();
+    }
   }
 }
