@@ -3,6 +3,7 @@ package dev.refinery.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.refinery.TestData;
 import dev.refinery.demo.SampleData;
 import dev.refinery.format.Formats;
 import java.io.IOException;
@@ -98,6 +99,18 @@ class ShuffledCommandsTest {
   void convert(String to, String file) {
     LocalRunner.Result r = same(convert(data, "auto", to, out().resolve(file), null));
     assertThat(r.written()).isEqualTo(900);
+  }
+
+  /** Public imports: a JSON array with tool calls (README's example), reasoning rows in JSONL. */
+  @ParameterizedTest
+  @CsvSource({"llamafactory-demo/glaive_toolcall_en_demo.json, nemotron, glaive.jsonl",
+      "llamafactory-demo/glaive_toolcall_en_demo.json, openai, glaive.parquet",
+      "llamafactory-demo/reason_tool_use_demo_50.jsonl, nemotron, reason.parquet"})
+  void convertPublicData(String in, String to, String file) {
+    Path rejects = out().resolve("rejects.jsonl");
+    LocalRunner.Result r = same(convert(TestData.file(in), "auto", to, out().resolve(file),
+        rejects));
+    assertThat(r.written()).isPositive();
   }
 
   /** The harness itself: a sink whose bytes tell how the rows were cut is caught. */
