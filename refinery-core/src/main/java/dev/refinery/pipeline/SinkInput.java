@@ -35,11 +35,27 @@ public final class SinkInput implements AutoCloseable {
   private final Consumer<String> note;
   private final RejectHandler rejects;
   private final Stops stops;
+  private final Tasks tasks;
   private final Map<Integer, LineNumbers> lines = new HashMap<>();
+
+  /** How {@link #forEach} runs its tasks. */
+  interface Tasks {
+    void run(int n, IntConsumer task);
+  }
 
   SinkInput(RunFolder folder, List<InputFile> inputs, long[] rows, int workers, long seed,
       IntFunction<SampleReader> openPart, Consumer<String> note, RejectHandler rejects,
       Stops stops) {
+    this(folder, inputs, rows, workers, seed, openPart, note, rejects, stops, null);
+  }
+
+  /**
+   * With {@code tasks} running {@link #forEach} instead of the run's workers (null: them): a
+   * test runner runs them in another order, to show a sink's bytes do not depend on it.
+   */
+  SinkInput(RunFolder folder, List<InputFile> inputs, long[] rows, int workers, long seed,
+      IntFunction<SampleReader> openPart, Consumer<String> note, RejectHandler rejects,
+      Stops stops, Tasks tasks) {
     this.folder = folder;
     this.inputs = inputs;
     this.rows = rows.clone();
@@ -49,6 +65,11 @@ public final class SinkInput implements AutoCloseable {
     this.note = note;
     this.rejects = rejects;
     this.stops = stops;
+    this.tasks = tasks != null ? tasks : (n, task) -> InOrder.run(LocalRunner.indexes(n), workers,
+        stops.tracked((i, s) -> {
+          task.accept(s);
+          return null;
+        }), r -> { });
   }
 
   public RunFolder folder() {
@@ -130,10 +151,7 @@ public final class SinkInput implements AutoCloseable {
 
   /** Runs {@code task} for every index below {@code n} on the run's workers, stopping on a signal. */
   public void forEach(int n, IntConsumer task) {
-    InOrder.run(LocalRunner.indexes(n), workers, stops.tracked((i, s) -> {
-      task.accept(s);
-      return null;
-    }), r -> { });
+    tasks.run(n, task);
   }
 
   @Override

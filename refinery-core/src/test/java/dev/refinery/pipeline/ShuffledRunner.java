@@ -1,13 +1,27 @@
 package dev.refinery.pipeline;
 
+import dev.refinery.dataset.RejectHandler;
+import dev.refinery.dataset.RejectsWriter;
 import dev.refinery.dataset.SampleReader;
+import dev.refinery.dataset.SampleWriter;
 import dev.refinery.format.Format;
 import dev.refinery.format.Formats;
 import dev.refinery.io.InputFile;
+import dev.refinery.io.InputSplit;
 import dev.refinery.io.Inputs;
+import dev.refinery.run.DroppedWriter;
+import dev.refinery.run.RejectFiles;
+import dev.refinery.run.RunFolder;
+import dev.refinery.run.StageFiles;
 import dev.refinery.sample.RowId;
 import dev.refinery.sample.Sample;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -17,61 +31,189 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
+import java.util.function.IntConsumer;
 
 /**
- * A runner that is deliberately unlike LocalRunner, to prove steps decide by row ids and content
- * only: it holds everything in memory, cuts the rows into partitions of random sizes again before
- * every stage, runs partitions in a shuffled order, gathers keyed records in a hash map and
- * reduces the groups in a random order, adds planned summaries in a random order, and finds
- * components with its own union-find. Whatever it does, a correct step gives LocalRunner's rows.
- * The final tokenize step (which writes files of its own) is not run.
+ * A runner that is deliberately unlike LocalRunner, to prove steps and sinks decide by row ids
+ * and content only: it reads the input in parts of a random size in a shuffled order, holds
+ * everything in memory, cuts the rows into partitions of random sizes again before every step,
+ * runs partitions in a shuffled order, gathers keyed records in a hash map and reduces the groups
+ * in a random order, adds planned summaries in a random order, and finds components with its own
+ * union-find. After the last step it cuts the rows once more, into partitions of other sizes and
+ * another count (empty ones too) than LocalRunner's, writes them as stage files into its own run
+ * folder and hands them to the pipeline's {@link Sink}, on a random number of workers, its
+ * {@link SinkInput#forEach} tasks run one at a time in a shuffled order; a final tokenize step
+ * tokenizes those partitions. It writes what LocalRunner's run folder holds besides its
+ * bookkeeping (rejects/, a keyed step's lines file, a plan's files). Whatever it does, a correct
+ * pipeline gives LocalRunner's files, byte for byte ({@link SameOutputs}).
  */
 final class ShuffledRunner {
 
-  /** Rows written in output order, and drops per step as "step: reason" to count. */
+  /**
+   * Rows in output order, drops per step as "step: reason" to count, totals, and the files the
+   * sink wrote.
+   */
   record Result(List<Sample> rows, Map<String, Long> drops, long read, long rejected,
-                long repeated) {}
+                long repeated, List<Path> files, String how) {}
+
+  /** A dropped row LocalRunner keeps in rejects/ (with a detail, or every one with keep_dropped). */
+  private record Dropped(int stage, String name, String reason, String detail, Sample sample) {}
 
   private final Random random;
+  private final long shuffleSeed;
+  private final RunFolder folder;
   private final Map<String, Long> drops = new TreeMap<>();
+  private final List<Dropped> dropped = new ArrayList<>();
+  private boolean keepDropped;
   private long repeated;
+  /** The stage that is running, as LocalRunner numbers them. */
+  private int stage;
 
-  private ShuffledRunner(long shuffleSeed) {
-    this.random = new Random(shuffleSeed);
+  private ShuffledRunner(long shuffleSeed, Path runFolder) {
+    // Scrambled: java.util.Random's first draws from seeds 1, 2, 3 are nearly alike.
+    this.random = new Random(shuffleSeed * 0x9E3779B97F4A7C15L);
+    this.shuffleSeed = shuffleSeed;
+    this.folder = new RunFolder(runFolder);
   }
 
-  static Result run(Pipeline pipeline, long shuffleSeed) {
-    return new ShuffledRunner(shuffleSeed).execute(pipeline);
+  /** Runs {@code pipeline} with its run folder at {@code runFolder} (new or empty). */
+  static Result run(Pipeline pipeline, long shuffleSeed, Path runFolder) {
+    try {
+      return new ShuffledRunner(shuffleSeed, runFolder).execute(pipeline);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
-  private Result execute(Pipeline pipeline) {
+  private Result execute(Pipeline pipeline) throws IOException {
     PipelineSpec spec = pipeline.spec();
+    Sink sink = pipeline.sink();
+    keepDropped = spec.keepDropped();
+    Files.createDirectories(folder.work().resolve("rejects"));
+    Files.createDirectories(folder.rejects());
     List<InputFile> inputs = Inputs.resolve(spec.input().path().toString(), spec.input().splits());
     Format format = "auto".equals(spec.input().format()) ? Formats.detect(inputs.get(0))
         : Formats.withColumns(Formats.byName(spec.input().format()), spec.input().columns());
-    List<Sample> rows = new ArrayList<>();
-    long read = 0;
+    // Whole files, or parts of a random size (row groups, byte ranges) unlike LocalRunner's.
+    // Seeds 1, 2, 3 (the tests') go every way: two in small parts, the sink's three cuts.
+    long partitionBytes = shuffleSeed % 3 == 0 ? 1L << 40 : 1 + random.nextInt(64 * 1024);
+    List<InputSplit> splits = Inputs.splits(inputs, partitionBytes);
+    List<List<Sample>> read = new ArrayList<>(Collections.nCopies(splits.size(), null));
+    long readRows = 0;
     long rejected = 0;
-    // Files read in reverse: the ids, not the reading order, must put rows in place.
-    for (int f = inputs.size() - 1; f >= 0; f--) {
+    // Parts read in a shuffled order: the ids, not the reading order, must put rows in place.
+    for (int p : shuffledIndexes(splits.size())) {
       List<Sample> own = new ArrayList<>();
-      try (SampleReader reader = SampleReader.open(inputs.get(f), f, format, r -> { })) {
+      try (RejectsWriter undecodable = new RejectsWriter(folder.undecodablePart(p));
+           SampleReader reader = SampleReader.open(splits.get(p), format,
+               sink.failOnReject() ? RejectHandler.FAIL : undecodable)) {
         reader.forEachRemaining(own::add);
-        read += reader.read();
+        readRows += reader.read();
         rejected += reader.rejected();
       }
-      rows.addAll(0, own);
+      read.set(p, own);
     }
-    List<List<Sample>> partitions = cut(rows);
-    for (List<Step> segment : pipeline.segments()) {
+    List<List<Sample>> partitions = cut(flatten(read));
+    List<List<Step>> segments = pipeline.segments();
+    for (stage = 0; stage < segments.size(); stage++) {
+      List<Step> segment = segments.get(stage);
       for (Step step : segment) {
-        if (step instanceof TokenizeStep) {
-          continue;
-        }
         partitions = cut(flatten(apply(step, partitions, spec.seed())));
       }
     }
-    return new Result(flatten(partitions), drops, read, rejected, repeated);
+    List<Sample> rows = flatten(partitions);
+
+    int lastStage = segments.size() - 1;
+    List<List<Sample>> parts = cutForSink(rows);
+    Files.createDirectories(folder.stage(lastStage));
+    for (int p = 0; p < parts.size(); p++) {
+      SampleWriter writer = StageFiles.writer(folder.part(lastStage, p));
+      for (Sample s : parts.get(p)) {
+        writer.write(s);
+      }
+      writer.close();
+    }
+    long[] counts = parts.stream().mapToLong(List::size).toArray();
+    int workers = 1 + random.nextInt(4);
+    List<String> notes = new ArrayList<>();
+    Stops stops = new Stops(folder.root(), () -> { });
+    Path unwritableFile = folder.rejects().resolve(LocalRunner.UNWRITABLE);
+    List<Path> files;
+    long unwritable;
+    try (RejectsWriter unwritten = new RejectsWriter(unwritableFile);
+         SinkInput in = new SinkInput(folder, inputs, counts, workers, spec.seed(),
+             p -> StageFiles.reader(folder.part(lastStage, p)), notes::add,
+             sink.failOnReject() ? RejectHandler.FAIL : unwritten, stops, this::shuffledTasks)) {
+      files = sink.write(in);
+      unwritable = unwritten.count();
+    }
+    if (unwritable == 0) {
+      Files.deleteIfExists(unwritableFile);
+    }
+    TokenizeStep tokenize = pipeline.tokenizeStep();
+    if (tokenize != null) {
+      // Not yet a sink: the stage LocalRunner runs after its sink, given these partitions.
+      TokenizeStage.run(folder, parts.size(), tokenize,
+          new LocalRunner.Options(workers, false, LocalRunner.Progress.NONE), notes::add,
+          p -> StageFiles.reader(folder.part(lastStage, p)));
+    }
+    RejectFiles.assemble(folder, splits, 0);
+    writeDropped();
+    sink.finish(folder);
+    String how = "input in " + splits.size() + " parts of " + (partitionBytes == 1L << 40
+        ? "whole files" : partitionBytes + " bytes") + ", sink input in " + parts.size()
+        + " partitions on " + workers + " workers";
+    return new Result(rows, drops, readRows, rejected + unwritable, repeated, files, how);
+  }
+
+  /**
+   * The kept drops as LocalRunner's rejects/ holds them: per stage and input file, in id order,
+   * the order of a stage's rows in each of LocalRunner's partitions (no step reorders rows yet;
+   * one that does would need the rows' positions here).
+   */
+  private void writeDropped() {
+    Map<String, List<Dropped>> byFile = new TreeMap<>();
+    for (Dropped d : dropped) {
+      byFile.computeIfAbsent(d.stage() + "/" + d.sample().id().file(), k -> new ArrayList<>())
+          .add(d);
+    }
+    for (List<Dropped> list : byFile.values()) {
+      list.sort(Comparator.comparing((Dropped d) -> d.sample().id()));
+      Dropped first = list.get(0);
+      DroppedWriter out = new DroppedWriter(
+          folder.droppedOfInput(first.stage(), first.sample().id().file()), keepDropped);
+      list.forEach(d -> out.write(d.name(), d.reason(), d.detail(), d.sample()));
+      out.close();
+    }
+  }
+
+  /** {@link SinkInput#forEach}'s tasks one at a time, in a shuffled order. */
+  private void shuffledTasks(int n, IntConsumer task) {
+    for (int i : shuffledIndexes(n)) {
+      task.accept(i);
+    }
+  }
+
+  /**
+   * The sink's partitions by shuffle seed: one; many small ones (more than LocalRunner has for so
+   * few rows, empty ones among them); or as {@link #cut} does.
+   */
+  private List<List<Sample>> cutForSink(List<Sample> rows) {
+    switch ((int) Math.floorMod(shuffleSeed, 3L)) {
+      case 0:
+        return List.of(rows);
+      case 1:
+        List<List<Sample>> parts = new ArrayList<>();
+        for (int at = 0; at < rows.size(); ) {
+          int n = Math.min(rows.size() - at, random.nextInt(Math.max(2, rows.size() / 20)));
+          parts.add(rows.subList(at, at + n));
+          at += n;
+        }
+        parts.add(List.of());
+        return parts;
+      default:
+        return cut(rows);
+    }
   }
 
   /** Cuts rows into 1 to 7 partitions of random sizes, in order. */
@@ -144,6 +286,9 @@ final class ShuffledRunner {
       @Override
       public void drop(Sample sample, String reason, String detail) {
         drops.merge(name + ": " + reason, 1L, Long::sum);
+        if (keepDropped || detail != null) {
+          dropped.add(new Dropped(stage, name, reason, detail, sample));
+        }
       }
 
       @Override
@@ -159,6 +304,19 @@ final class ShuffledRunner {
   private record Emitted(RowId id, int order, byte[] value) {}
 
   private record Verdict(String reason, String detail, int copies) {}
+
+  private record Line(RowId orderBy, byte[] text) {}
+
+  /** Files of a step beside stats.json (a blend's manifest, a keyed step's lines). */
+  private void writeFiles(Map<String, String> files) {
+    files.forEach((name, text) -> {
+      try {
+        Files.writeString(folder.root().resolve(name), text);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    });
+  }
 
   private List<List<Sample>> keyed(KeyedStep step, List<List<Sample>> parts, long seed) {
     Map<String, List<Emitted>> groups = new HashMap<>();
@@ -178,6 +336,7 @@ final class ShuffledRunner {
     }
     Map<RowId, Verdict> verdicts = new HashMap<>();
     Map<RowId, RowId> parent = new HashMap<>();
+    List<Line> lines = new ArrayList<>();
     List<String> order = new ArrayList<>(groups.keySet());
     Collections.sort(order);
     Collections.shuffle(order, random);
@@ -230,7 +389,9 @@ final class ShuffledRunner {
         public void count(String counter, long n) {}
 
         @Override
-        public void line(RowId orderBy, String text) {}
+        public void line(RowId orderBy, String text) {
+          lines.add(new Line(orderBy, text.getBytes(StandardCharsets.UTF_8)));
+        }
       });
     }
     KeyedStep.Linking linking = step.linking();
@@ -243,7 +404,16 @@ final class ShuffledRunner {
         }
       }
     }
-    MapStep join = new VerdictJoin(step.name(), verdicts);
+    if (step.linesFile() != null) {
+      // As LocalRunner sorts them: by id, then text.
+      lines.sort(Comparator.comparing(Line::orderBy)
+          .thenComparing(Line::text, Arrays::compareUnsigned));
+      StringBuilder text = new StringBuilder();
+      lines.forEach(l -> text.append(new String(l.text(), StandardCharsets.UTF_8)).append('\n'));
+      writeFiles(Map.of(step.linesFile(), text.toString()));
+    }
+    // As LocalRunner's join: a drop's detail only when the run keeps dropped rows.
+    MapStep join = new VerdictJoin(step.name(), verdicts, keepDropped);
     return mapAll(join, parts, seed);
   }
 
@@ -281,14 +451,15 @@ final class ShuffledRunner {
   }
 
   /** Applies verdicts to rows by id: drops, and extra copies with derived ids. */
-  private record VerdictJoin(String name, Map<RowId, Verdict> verdicts) implements MapStep {
+  private record VerdictJoin(String name, Map<RowId, Verdict> verdicts, boolean details)
+      implements MapStep {
     @Override
     public Iterator<Sample> apply(Iterator<Sample> samples, StepContext context) {
       List<Sample> out = new ArrayList<>();
       samples.forEachRemaining(s -> {
         Verdict v = verdicts.get(s.id());
         if (v != null && v.reason() != null) {
-          context.drop(s, v.reason(), v.detail());
+          context.drop(s, v.reason(), details ? v.detail() : null);
           return;
         }
         int copies = v == null ? 1 : v.copies();
@@ -320,10 +491,11 @@ final class ShuffledRunner {
       }
       plan = round.plan(sum);
     }
+    writeFiles(plan.files());
     MapStep applied = plan.step();
     List<List<Sample>> out = new ArrayList<>(Collections.nCopies(parts.size(), null));
     for (int p : shuffledIndexes(parts.size())) {
-      out.set(p, map(applied, step.name(), parts.get(p), p, seed));
+      out.set(p, map(applied, applied.name(), parts.get(p), p, seed));
     }
     return out;
   }

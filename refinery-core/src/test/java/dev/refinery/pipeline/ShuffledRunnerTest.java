@@ -1,27 +1,26 @@
 package dev.refinery.pipeline;
 
+import static dev.refinery.generate.FakeChatServer.completion;
+import static dev.refinery.generate.FakeChatServer.ok;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.refinery.TestData;
-import dev.refinery.dataset.RejectHandler;
-import dev.refinery.dataset.SampleReader;
 import dev.refinery.demo.SampleData;
-import dev.refinery.format.Formats;
-import dev.refinery.io.Inputs;
-import dev.refinery.sample.Sample;
+import dev.refinery.generate.FakeChatServer;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Every step kind gives LocalRunner's rows and drops under {@link ShuffledRunner}, which splits,
- * orders and moves the work differently: the proof that steps decide by row ids and content
- * only, so a cluster runner can be a translation of LocalRunner.
+ * Every step kind gives LocalRunner's files (data shards, tokenized output, rejects/, a blend's
+ * manifest, a consistency step's lines) and drops under {@link ShuffledRunner}, which splits,
+ * orders and moves the work differently: the proof that steps and sinks decide by row ids and
+ * content only, so a cluster runner can be a translation of LocalRunner.
  */
 class ShuffledRunnerTest {
   @TempDir static Path shared;
@@ -64,42 +63,100 @@ class ShuffledRunnerTest {
             total_samples: 2000
       """;
 
+  private static final String TOKENIZE = """
+        - filter: {where: "category == 'math'"}
+        - filter: {name: turns, max_turns: 6}
+        - exact_dedup: {key: prompt}
+        - tokenize: {tokenizer: %s, template: qwen3, max_length: 300, pack: true,
+                     overflow: drop, format: jsonl}
+      """.formatted(TestData.file("tokenizers/qwen3/tokenizer.json").getParent());
+
   @ParameterizedTest
-  @ValueSource(strings = {"maps", "keyed", "consistency", "blend"})
-  void theShuffledRunnerWritesLocalRunnersRowsAndDrops(String which) throws IOException {
+  @ValueSource(strings = {"maps", "keyed", "consistency", "blend", "tokenize", "kept"})
+  void theShuffledRunnerWritesLocalRunnersFiles(String which) {
     String steps = switch (which) {
       case "maps" -> MAPS;
-      case "keyed" -> KEYED;
+      case "keyed", "kept" -> KEYED;
       case "consistency" -> CONSISTENCY;
+      case "tokenize" -> TOKENIZE;
       default -> BLEND;
     };
-    Path out = dir.resolve(which);
+    Path out = dir.resolve("out");
     Pipeline pipeline = Pipeline.compile(PipelineSpec.parse(which + ".yaml", """
         input: {path: %s}
         steps:
         %s
         output: {path: %s, format: jsonl, shards: 3}
         seed: 5
-        """.formatted(data, steps, out), dir));
-    LocalRunner.Result local = LocalRunner.run(pipeline,
-        new LocalRunner.Options(2, false, LocalRunner.Progress.NONE));
-    List<Sample> written = new ArrayList<>();
-    try (SampleReader r = SampleReader.open(Inputs.resolve(out.resolve("data").toString(), java.util.Set.of()),
-        Formats.nemotron(), RejectHandler.FAIL)) {
-      r.forEachRemaining(written::add);
-    }
-    assertThat(written).hasSize((int) local.written());
+        keep_dropped: %s
+        """.formatted(data, steps, out.resolve("run"), which.equals("kept")), dir));
+    LocalRunner.Result local = SameOutputs.assertSameFiles(pipeline, out, dir.resolve("scratch"));
+    assertThat(local.written()).isPositive();
     assertThat(local.dropped()).isPositive();
+    if (which.equals("tokenize")) {
+      assertThat(out.resolve("run/tokenized/tokens.jsonl")).isNotEmptyFile();
+    }
+  }
 
-    for (long seed = 1; seed <= 3; seed++) {
-      ShuffledRunner.Result shuffled = ShuffledRunner.run(pipeline, seed);
-      assertThat(shuffled.read()).isEqualTo(local.read());
-      assertThat(shuffled.repeated()).isEqualTo(local.repeated());
-      assertThat(ShuffledRunner.nonZero(shuffled.drops()))
-          .as("drops by step and reason, shuffle seed %d", seed)
-          .isEqualTo(ShuffledRunner.dropsOf(local.steps()));
-      assertThat(shuffled.rows()).as("rows in output order, shuffle seed %d", seed)
-          .containsExactlyElementsOf(written);
+  /**
+   * JSON Lines with undecodable lines (rejects/input-*, placed by line though the shuffled
+   * runner reads byte ranges) and duplicates whose drops are kept with the rows.
+   */
+  @Test
+  void rejectsAndKeptDropsOfJsonLines() throws IOException {
+    Path in = dir.resolve("openai.jsonl");
+    int bad = ShuffledCommandsTest.writeMessyOpenAi(in, 700);
+    Path out = dir.resolve("out");
+    Pipeline pipeline = Pipeline.compile(PipelineSpec.parse("rejects.yaml", """
+        input: {path: %s, format: openai}
+        steps:
+          - exact_dedup: {key: answer}
+        output: {path: %s, format: parquet, shards: 2}
+        keep_dropped: true
+        """.formatted(in, out.resolve("run")), dir));
+    LocalRunner.Result local = SameOutputs.assertSameFiles(pipeline, out, dir.resolve("scratch"));
+    assertThat(local.rejected()).isPositive().isLessThan(bad);
+    assertThat(out.resolve("run/rejects/input-00000.jsonl")).isNotEmptyFile();
+    assertThat(out.resolve("run/rejects/dropped-s1-00000.jsonl")).isNotEmptyFile();
+  }
+
+  /**
+   * Generated rows (ids derived from their prompts' ids) and a judge's drops, kept with their
+   * rows: both steps send requests concurrently, and the server answers by content only.
+   */
+  @Test
+  void generateAndJudge() throws IOException {
+    StringBuilder prompts = new StringBuilder();
+    for (int i = 0; i < 24; i++) {
+      prompts.append("{\"prompt\": \"What is ").append(i).append(" + ").append(i % 7)
+          .append("?\"}\n");
+    }
+    Path in = dir.resolve("prompts.jsonl");
+    Files.writeString(in, prompts.toString());
+    Path out = dir.resolve("out");
+    try (FakeChatServer server = new FakeChatServer()) {
+      server.otherwise(exchange -> {
+        String body = FakeChatServer.requestBody(exchange);
+        int h = Math.floorMod(body.hashCode(), 1000);
+        ok(completion(body.contains("GRADE") ? "Fine.\nGRADE: " + h % 11 : "Answer " + h % 24,
+            null)).answer(exchange);
+      });
+      Pipeline pipeline = Pipeline.compile(PipelineSpec.parse("chat.yaml", """
+          input: {path: %s}
+          steps:
+            - generate: {endpoint: "%2$s", model: gen-m, reasoning: off, n: 3, concurrency: 4}
+            - judge: {endpoint: "%2$s", model: judge-m, rubric: "Correct.", min_grade: 4,
+                      concurrency: 3}
+            - exact_dedup: {key: answer}
+          output: {path: %3$s, format: jsonl, shards: 2}
+          seed: 11
+          keep_dropped: true
+          """.formatted(in, server.baseUrl(), out.resolve("run")), dir));
+      LocalRunner.Result local = SameOutputs.assertSameFiles(pipeline, out,
+          dir.resolve("scratch"));
+      assertThat(local.steps()).anySatisfy(s -> assertThat(s.dropped())
+          .containsKey("judge_low_grade"));
+      assertThat(local.written()).isPositive();
     }
   }
 }
