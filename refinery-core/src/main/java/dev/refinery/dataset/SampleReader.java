@@ -45,6 +45,8 @@ public final class SampleReader implements Iterator<Sample>, Closeable {
   private int firstFileId;
   private long position;
   private InputSplit split;
+  // Whether a thread of its own reads the records ahead of the decoding.
+  private boolean readAhead;
   // A reader over samples some other reader decodes (a run's stage files), or null.
   private Iterator<Sample> given;
   private Closeable givenClose;
@@ -79,6 +81,18 @@ public final class SampleReader implements Iterator<Sample>, Closeable {
 
   public static SampleReader open(InputFile file, Format format, RejectHandler onReject) {
     return new SampleReader(List.of(file), format, onReject);
+  }
+
+  /**
+   * {@link #open(InputFile, Format, RejectHandler)} with the records read on a thread of their
+   * own while this one decodes them: the same samples, rejects and counts in the same order, on
+   * two cores. For a file that holds more than its share of the work.
+   */
+  public static SampleReader openReadingAhead(InputFile file, Format format,
+      RejectHandler onReject) {
+    SampleReader reader = new SampleReader(List.of(file), format, onReject);
+    reader.readAhead = true;
+    return reader;
   }
 
   /**
@@ -133,6 +147,9 @@ public final class SampleReader implements Iterator<Sample>, Closeable {
             return false;
           }
           current = split != null ? RowReaders.open(split) : RowReaders.open(files.get(fileIndex));
+          if (readAhead) {
+            current = RowReaders.readAhead(current);
+          }
           position = 0;
         }
         RawRow row = current.next();

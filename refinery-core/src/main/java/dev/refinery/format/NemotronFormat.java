@@ -23,6 +23,16 @@ final class NemotronFormat implements Format {
   static final Set<String> MESSAGE = Set.of("role", "content", "tool_calls");
   static final Set<String> TOOL_CALL = Set.of("id", "type", "function");
   static final Set<String> FUNCTION = Set.of("name", "arguments");
+  /** The names of the first messages in errors ("messages[3]", "messages[3]."). */
+  private static final String[] WHERE = new String[64];
+  private static final String[] WHERE_DOT = new String[WHERE.length];
+
+  static {
+    for (int i = 0; i < WHERE.length; i++) {
+      WHERE[i] = "messages[" + i + "]";
+      WHERE_DOT[i] = WHERE[i] + ".";
+    }
+  }
 
   @Override
   public String name() {
@@ -39,7 +49,8 @@ final class NemotronFormat implements Format {
     List<Object> rawMessages = Fields.list(row, "messages", "", true);
     List<Message> messages = new ArrayList<>(rawMessages.size());
     for (int i = 0; i < rawMessages.size(); i++) {
-      messages.add(decodeMessage(rawMessages.get(i), "messages[" + i + "]"));
+      messages.add(i < WHERE.length ? decodeMessage(rawMessages.get(i), WHERE[i], WHERE_DOT[i])
+          : decodeMessage(rawMessages.get(i), "messages[" + i + "]"));
     }
     return new Sample(
         Fields.string(row, "uuid", ""),
@@ -54,13 +65,18 @@ final class NemotronFormat implements Format {
   }
 
   static Message decodeMessage(Object raw, String where) {
+    return decodeMessage(raw, where, where + ".");
+  }
+
+  /** {@code where} and {@code whereDot} name the message in errors: made once, not per row. */
+  private static Message decodeMessage(Object raw, String where, String whereDot) {
     Map<String, Object> m = Fields.object(raw, where);
     Object role = m.get("role");
     if (!(role instanceof String r) || r.isEmpty()) {
       throw new SchemaException(where + (role == null ? " has no role" : " role is "
           + Fields.typeName(role) + ", expected a non-empty string"));
     }
-    List<Object> rawCalls = Fields.list(m, "tool_calls", where + ".", false);
+    List<Object> rawCalls = Fields.list(m, "tool_calls", whereDot, false);
     List<ToolCall> calls = null;
     if (rawCalls != null) {
       calls = new ArrayList<>(rawCalls.size());
@@ -68,7 +84,7 @@ final class NemotronFormat implements Format {
         calls.add(decodeToolCall(rawCalls.get(j), where + ".tool_calls[" + j + "]"));
       }
     }
-    return new Message(r, Fields.string(m, "content", where + "."), calls,
+    return new Message(r, Fields.string(m, "content", whereDot), calls,
         Fields.rest(m, MESSAGE));
   }
 

@@ -181,7 +181,9 @@ final class ParquetRowMaterializer extends RecordMaterializer<Map<String, Object
       boolean any = false;
       for (int i = 0; i < n; i++) {
         Type field = type.getType(i);
-        keys[i] = field.getName();
+        // Interned, a key is the very String of the literals that look it up ("uuid",
+        // "messages"): every HashMap and Set lookup of a row's fields ends at ==.
+        keys[i] = field.getName().intern();
         String childPath = child(path, field.getName());
         final int slot = i;
         if (field.isRepetition(Type.Repetition.REPEATED)) {

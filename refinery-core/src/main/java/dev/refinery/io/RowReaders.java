@@ -20,6 +20,14 @@ public final class RowReaders {
     }
   }
 
+  /**
+   * {@code reader} with its rows read ahead on a thread of their own (see {@link
+   * ReadAheadRowReader}); closing it stops that thread and closes {@code reader}.
+   */
+  public static RowReader readAhead(RowReader reader) {
+    return new ReadAheadRowReader(reader);
+  }
+
   /** A reader of only the records a split owns; see {@link InputSplit}. */
   public static RowReader open(InputSplit split) {
     if (split.isWhole()) {

@@ -77,4 +77,22 @@ class ThinkBlockTest {
     return Arbitraries.of("<think>", "</think>", " ", "\n", "\u2003", "a", "bc", "😀", "\t")
         .list().ofMaxSize(12).map(parts -> String.join("", parts));
   }
+
+  /** Filters parse the same turn one after another: the turn is split once, not once each. */
+  @Test
+  void aTurnParsedAgainIsNotSplitAgain() {
+    String turn = "<think>\n steps \n</think>\n\n the answer ";
+    ThinkBlock first = ThinkBlock.parse(turn);
+    for (int i = 0; i < 3; i++) {
+      ThinkBlock.parse("<think>other " + i + "</think>x");
+    }
+    assertThat(ThinkBlock.parse(turn)).isSameAs(first);
+    ThinkBlock equalText = ThinkBlock.parse(new String(turn.toCharArray()));
+    assertThat(equalText).isEqualTo(first).isNotSameAs(first);
+    assertThat(first).isEqualTo(new ThinkBlock("steps", "the answer", ThinkBlock.State.CLOSED));
+    for (int i = 0; i < 5; i++) {
+      ThinkBlock.parse("no block " + i);
+    }
+    assertThat(ThinkBlock.parse(turn)).isEqualTo(first);
+  }
 }

@@ -1,0 +1,75 @@
+package dev.refinery.run;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.refinery.io.FileKind;
+import dev.refinery.io.InputFile;
+import dev.refinery.io.InputSplit;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RejectFilesTest {
+  @TempDir Path dir;
+
+  private RunFolder folder() throws IOException {
+    RunFolder folder = new RunFolder(dir.resolve("run"));
+    Files.createDirectories(folder.work());
+    return folder;
+  }
+
+  private static void write(Path file, String text) throws IOException {
+    Files.createDirectories(file.getParent());
+    Files.writeString(file, text);
+  }
+
+  /**
+   * A file read as one partition has one piece: rejects/ gets it without its bytes being copied
+   * (keep_dropped makes these pieces every dropped row), and the piece stays for a rerun.
+   */
+  @Test
+  void aWholeFilesPieceIsNotCopied() throws IOException {
+    RunFolder folder = folder();
+    InputFile a = new InputFile(dir.resolve("a.parquet"), "train", FileKind.PARQUET);
+    InputFile b = new InputFile(dir.resolve("b.parquet"), "train", FileKind.PARQUET);
+    List<InputSplit> splits = List.of(InputSplit.whole(a, 0), InputSplit.whole(b, 1));
+    write(folder.dropped(0, 0), "{\"step\":\"x\",\"reason\":\"r\",\"uuid\":\"1\"}\n");
+    write(folder.dropped(1, 1), "{\"step\":\"y\",\"reason\":\"s\",\"uuid\":\"2\"}\n");
+
+    RejectFiles.assemble(folder, splits, 2);
+    RejectFiles.assemble(folder, splits, 2);
+
+    Path first = folder.droppedOfInput(0, 0);
+    Path second = folder.droppedOfInput(1, 1);
+    assertThat(first).hasSameTextualContentAs(folder.dropped(0, 0));
+    assertThat(second).hasSameTextualContentAs(folder.dropped(1, 1));
+    assertThat(folder.droppedOfInput(1, 0)).doesNotExist();
+    assertThat(folder.droppedOfInput(0, 1)).doesNotExist();
+    assertThat(folder.dropped(0, 0)).exists();
+    assertThat(Files.getAttribute(first, "unix:ino"))
+        .isEqualTo(Files.getAttribute(folder.dropped(0, 0), "unix:ino"));
+    try (var files = Files.list(folder.rejects())) {
+      assertThat(files.map(p -> p.getFileName().toString()))
+          .containsExactlyInAnyOrder("dropped-s0-00000.jsonl", "dropped-s1-00001.jsonl");
+    }
+  }
+
+  /** A file read as several partitions: its pieces joined in partition order. */
+  @Test
+  void piecesOfOneFileAreJoinedInOrder() throws IOException {
+    RunFolder folder = folder();
+    InputFile a = new InputFile(dir.resolve("a.parquet"), "train", FileKind.PARQUET);
+    List<InputSplit> splits = List.of(new InputSplit(a, 0, 0, 2), new InputSplit(a, 0, 2, 3),
+        new InputSplit(a, 0, 3, 5));
+    write(folder.dropped(0, 0), "one\n");
+    write(folder.dropped(0, 2), "three\n");
+
+    RejectFiles.assemble(folder, splits, 1);
+
+    assertThat(folder.droppedOfInput(0, 0)).hasContent("one\nthree\n");
+    assertThat(folder.dropped(0, 0)).hasContent("one\n");
+  }
+}
