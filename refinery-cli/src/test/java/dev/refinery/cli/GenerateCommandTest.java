@@ -474,4 +474,35 @@ class GenerateCommandTest {
         .contains(".work/spec.json: --resume with other settings than the earlier run: "
             + "temperature 0.5 -> 0.7");
   }
+
+  @Test
+  void twoPromptsSharingAUuidEachGetTheirOwnAnswer() throws Exception {
+    // Imported data repeats uuids (sample-data plants such rows): the rows then share a uuid too,
+    // and an answer kept for one must never stand in for the other's.
+    server.otherwise(exchange -> {
+      String body = requestBody(exchange);
+      status(200, completion(body.contains("1 + 1") ? "Two." : "Three.", null)).answer(exchange);
+    });
+    // Far apart, so the first one's answer is long kept when the second is asked for.
+    StringBuilder prompts = new StringBuilder(
+        "{\"uuid\": \"u-1\", \"messages\": [{\"role\": \"user\", \"content\": \"What is 1 + 1?\"}]}\n");
+    for (int i = 0; i < 40; i++) {
+      prompts.append("{\"uuid\": \"f-").append(i).append("\", \"messages\": [{\"role\": "
+          + "\"user\", \"content\": \"Filler ").append(i).append("\"}]}\n");
+    }
+    prompts.append("{\"uuid\": \"u-1\", \"messages\": [{\"role\": \"user\", "
+        + "\"content\": \"What is 1 + 2?\"}]}\n");
+    Path in = Files.writeString(dir.resolve("same-uuid.jsonl"), prompts.toString());
+    Path out = dir.resolve("o");
+    Cli cli = Cli.run("generate", "--prompts", in.toString(), "--format", "nemotron", "--out",
+        out.toString(), "--endpoint", server.baseUrl().toString(), "--model", "m",
+        "--reasoning", "off", "--concurrency", "1");
+    assertThat(cli.status()).as(cli.err()).isZero();
+    assertThat(cli.out()).contains("42 rows written, 0 failed");
+    assertThat(server.requests()).isEqualTo(42);
+    List<Map<?, ?>> rows = jsonl(out.resolve("rows.jsonl"));
+    assertThat(rows).hasSize(42);
+    assertThat(rows.get(0).toString()).contains("1 + 1").contains("Two.");
+    assertThat(rows.get(41).toString()).contains("1 + 2").contains("Three.");
+  }
 }

@@ -276,7 +276,7 @@ final class GenerateStep implements MapStep {
               String uuid = Generator.rowUuid(p, m, i);
               Sample before = earlier.find(uuid);
               if (before == null && journal != null) {
-                before = journal.find(uuid);
+                before = journal.find(journalKey(p, uuid, component));
               }
               pending.add(new Task(p, m, i, pending.isEmpty(), before, component++));
             }
@@ -363,7 +363,7 @@ final class GenerateStep implements MapStep {
           counters.promptTokens.add(usage[0]);
           counters.completionTokens.add(usage[1]);
           if (journal != null) {
-            journal.row(g.row());
+            journal.row(journalKey(task.prompt(), g.row().uuid(), task.component()), g.row());
           }
         }
       }
@@ -388,6 +388,11 @@ final class GenerateStep implements MapStep {
   static String failure(Generation.Failure f) {
     return f.kind() + (f.status() > 0 ? " " + f.status() : "") + ", reasoning " + f.reasoning()
         + ", sample " + f.sampleIndex() + ", prompt " + f.promptUuid() + ": " + f.reason();
+  }
+
+  /** A row's key in the journal: the id it gets, unique where uuids may repeat. */
+  private static String journalKey(Sample prompt, String uuid, int component) {
+    return prompt.id() == null ? uuid : prompt.id().derive(component).toString();
   }
 
   /** A failure as {@code refinery generate}'s failures.jsonl holds it. */

@@ -24,7 +24,8 @@ import java.util.Map;
  * crash, {@code kill -9} or a stop by the failure limit loses no answer a server gave: the rows
  * generated (JSON Lines, one whole line written at once, appended as they are passed on) and the
  * partition's failures (started afresh each time the partition runs, since a resume sends them
- * again). A partition's stage output appears only when the partition is done; until then a rerun
+ * again). A row is kept under its key, the row id it will have (two prompts may share a uuid,
+ * and so would their rows; ids are unique), or its uuid when it has no id. A partition's stage output appears only when the partition is done; until then a rerun
  * finds its rows here by uuid instead of asking the server again. A torn last line (the process
  * died while writing it) is cut off. Lives in the run's work folder, gone with it when the run
  * finishes with nothing left to retry.
@@ -86,11 +87,12 @@ final class GenerationJournal implements AutoCloseable {
         } catch (IOException e) {
           parsed = null;
         }
-        if (!(parsed instanceof Map<?, ?> row) || !(row.get("uuid") instanceof String uuid)) {
-          throw new RefineryException(rowsFile + ":" + line + ": not a generated row with a "
-              + "uuid; the run folder was edited, remove it to start over");
+        if (!(parsed instanceof Map<?, ?> entry) || !(entry.get("key") instanceof String key)
+            || !(entry.get("row") instanceof Map<?, ?>)) {
+          throw new RefineryException(rowsFile + ":" + line + ": not a generated row with its "
+              + "key; the run folder was edited, remove it to start over");
         }
-        spans.put(uuid, new long[] {offset, bytes.length});
+        spans.put(key, new long[] {offset, bytes.length});
         offset += bytes.length + 1;
         buffer.reset();
       }
@@ -98,9 +100,9 @@ final class GenerationJournal implements AutoCloseable {
     return offset;
   }
 
-  /** The row generated earlier with this uuid, or null. */
-  synchronized Sample find(String uuid) {
-    long[] span = uuid == null ? null : spans.get(uuid);
+  /** The row generated earlier under this key, or null. */
+  synchronized Sample find(String key) {
+    long[] span = key == null ? null : spans.get(key);
     if (span == null) {
       return null;
     }
@@ -111,21 +113,23 @@ final class GenerationJournal implements AutoCloseable {
           throw new IOException("ends early");
         }
       }
+      Map<?, ?> entry = (Map<?, ?>) Json.parse(buffer.array(), 0, buffer.capacity());
       @SuppressWarnings("unchecked")
-      Map<String, Object> row = (Map<String, Object>) Json.parse(buffer.array(), 0,
-          buffer.capacity());
+      Map<String, Object> row = (Map<String, Object>) entry.get("row");
       return Formats.nemotron().decode(row);
     } catch (IOException e) {
       throw new RefineryException(rowsFile + ": cannot read: " + IoErrors.reason(e), e);
     }
   }
 
-  /** Appends a row just generated. */
-  synchronized void row(Sample row) {
-    byte[] line = (Json.write(Formats.nemotron().encode(row)) + "\n")
-        .getBytes(StandardCharsets.UTF_8);
+  /** Appends a row just generated, under its key. */
+  synchronized void row(String key, Sample row) {
+    Map<String, Object> entry = new java.util.LinkedHashMap<>();
+    entry.put("key", key);
+    entry.put("row", Formats.nemotron().encode(row));
+    byte[] line = (Json.write(entry) + "\n").getBytes(StandardCharsets.UTF_8);
     long at = write(rows, line, rowsFile);
-    spans.put(row.uuid(), new long[] {at, line.length - 1});
+    spans.put(key, new long[] {at, line.length - 1});
   }
 
   /** Appends a failure record. */
