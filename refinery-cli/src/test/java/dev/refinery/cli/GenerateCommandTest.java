@@ -505,4 +505,67 @@ class GenerateCommandTest {
     assertThat(rows.get(0).toString()).contains("1 + 1").contains("Two.");
     assertThat(rows.get(41).toString()).contains("1 + 2").contains("Three.");
   }
+
+  @Test
+  void aKeyTheServerEchoesInAFailureIsWrittenNowhere() throws Exception {
+    // PATH is set in every environment: a long secret-like value to look for.
+    String key = System.getenv("PATH").strip();
+    server.otherwise(exchange -> {
+      if (requestBody(exchange).contains("key 1?")) {
+        // A 400 fails the row alone (a 401 would stop the run).
+        status(400, "{\"error\":{\"message\":\"Bad request with key " + key + "\"}}")
+            .answer(exchange);
+      } else {
+        QWEN3.answer(exchange);
+      }
+    });
+    Path out = dir.resolve("o");
+    Cli cli = Cli.run("generate", "--prompts", barePrompts("key", 3).toString(), "--out",
+        out.toString(), "--endpoint", server.baseUrl().toString(), "--model", "m",
+        "--api-key-env", "PATH", "--mode-style", "qwen3", "--reasoning", "both");
+    assertThat(cli.status()).as(cli.err()).isZero();
+    assertThat(cli.out()).contains("4 rows written, 2 failed");
+    assertThat(cli.out() + cli.err()).doesNotContain(key);
+    assertThat(Files.readString(out.resolve("failures.jsonl"))).contains("[API key]");
+    // Every file, the work folder kept for the retry (journals, drops, Parquet stage files)
+    // included; bytes as Latin-1 so binary files are read too.
+    assertThat(out.resolve(".work/generate")).exists();
+    try (Stream<Path> files = Files.walk(out)) {
+      for (Path f : files.filter(Files::isRegularFile).toList()) {
+        assertThat(new String(Files.readAllBytes(f), java.nio.charset.StandardCharsets.ISO_8859_1))
+            .as(f.toString()).doesNotContain(key);
+      }
+    }
+  }
+
+  @Test
+  void settingsAreSortedJsonAndOldJavaTextSettingsGetAClearMessage() throws Exception {
+    server.otherwise(QWEN3);
+    Path in = barePrompts("settings", 2);
+    Path out = dir.resolve("o");
+    List<String> args = List.of("generate", "--prompts", in.toString(), "--out", out.toString(),
+        "--endpoint", server.baseUrl().toString(), "--model", "m", "--mode-style", "qwen3");
+    assertThat(Cli.run(args.toArray(String[]::new)).status()).isZero();
+    String text = Files.readString(out.resolve("settings.json"));
+    Map<?, ?> settings = (Map<?, ?>) Json.parse(text);
+    assertThat(Json.write(settings.get("prompts")))
+        .isEqualTo("{\"reasoning_toggle\":\"none\",\"system_prompt\":null,\"template\":null}");
+    assertThat(settings.get("input_sha256"))
+        .isEqualTo(dev.refinery.io.FileDigests.sha256(in));
+    assertThat(new ArrayList<Object>(settings.keySet())).isSortedAccordingTo(
+        (a, b) -> a.toString().compareTo(b.toString()));
+    assertThat(text).isEqualTo(Json.writeCanonical(settings) + "\n");
+
+    // What an earlier Refinery wrote: prompt options as Java text and no input digest.
+    Files.writeString(out.resolve("settings.json"), "{\"model\":\"m\","
+        + "\"prompts\":\"PromptOptions[systemPrompt=null, templates=null, toggle=NONE]\"}\n");
+    int before = server.requests();
+    Cli resumed = Cli.run(plus(args, "--resume").toArray(String[]::new));
+    assertThat(resumed.status()).isEqualTo(1);
+    assertThat(resumed.err().strip()).isEqualTo("error: " + out.resolve("settings.json")
+        + ": written by an earlier Refinery that did not record the input's digest, so this "
+        + "resume cannot be checked against the earlier run's prompts and settings; run with "
+        + "the same options into a new folder, or delete settings.json to resume anyway");
+    assertThat(server.requests()).isEqualTo(before);
+  }
 }
