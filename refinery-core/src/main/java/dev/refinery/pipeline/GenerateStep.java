@@ -46,7 +46,10 @@ import java.util.concurrent.atomic.LongAdder;
  * already in the stage's earlier output ({@link StepContext#earlierRows()}, found by its
  * deterministic uuid) is passed on as it was, and only the rest is requested, with the same
  * uuids (and, with a seed, the same requests). Reused rows count as generations that succeeded,
- * for the accounting and the failure limit alike, as in the run that made them.
+ * for the accounting and the failure limit alike, as in the run that made them. Built for
+ * {@code refinery generate} ({@link CommandSteps#generate}), the step also keeps each answer in a
+ * {@link GenerationJournal} as it comes, so an unfinished partition's rerun (after a crash or a
+ * stop) finds them there too, and counts what it did in this JVM for the command's summary.
  *
  * <p>Failing loudly: a 401, 403, 404 or a server never reached throws (the run stops with that
  * one error); so does a partition where more than {@code max_failure_rate} of the generations

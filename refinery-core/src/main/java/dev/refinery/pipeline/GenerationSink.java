@@ -126,8 +126,8 @@ record GenerationSink(Path out, boolean parquet, Map<String, Object> settings) i
    */
   static void checkResume(Path out, Map<String, Object> now) {
     Path settingsFile = out.resolve(GenerationSettings.FILE);
-    boolean finished = Files.exists(settingsFile);
-    Path where = finished ? settingsFile : new RunFolder(runFolderOf(out)).fingerprintFile();
+    boolean written = Files.exists(settingsFile);
+    Path where = written ? settingsFile : new RunFolder(runFolderOf(out)).fingerprintFile();
     if (!Files.exists(where)) {
       return;
     }
@@ -138,7 +138,8 @@ record GenerationSink(Path out, boolean parquet, Map<String, Object> settings) i
       throw new RefineryException(where + ": cannot read the earlier run's settings: "
           + IoErrors.reason(e instanceof IOException io ? io : new IOException(e)), e);
     }
-    if (!finished) {
+    if (!written) {
+      // The run never reached its sink: the settings are in its fingerprint.
       before = before instanceof Map<?, ?> m && m.get("spec") instanceof Map<?, ?> spec
           && spec.get("sink") instanceof Map<?, ?> sink ? sink.get("settings") : null;
       if (before == null) {
