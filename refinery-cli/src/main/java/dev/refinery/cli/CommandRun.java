@@ -25,10 +25,17 @@ final class CommandRun {
   }
 
   static LocalRunner.Result run(CommandSpec spec, Pipeline pipeline, RunOptions options) {
+    return run(spec, pipeline, options,
+        ProgressDisplay.quiet(spec.commandLine().getErr()));
+  }
+
+  /** The same, with a command's own progress display (generate's status line). */
+  static LocalRunner.Result run(CommandSpec spec, Pipeline pipeline, RunOptions options,
+      LocalRunner.Progress progress) {
     PrintWriter err = spec.commandLine().getErr();
     try {
       LocalRunner.Result r = Runner.local().run(pipeline, new LocalRunner.Options(
-          Math.max(1, options.workers), options.resume, ProgressDisplay.quiet(err), () -> {
+          Math.max(1, options.workers), options.resume, progress, () -> {
             err.println();
             err.println("stopped: finished work is kept in " + pipeline.sink().runFolder()
                 + "; to go on, run the same command with --resume");

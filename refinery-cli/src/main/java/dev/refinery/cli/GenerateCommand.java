@@ -1,25 +1,31 @@
 package dev.refinery.cli;
 
 import dev.refinery.RefineryException;
-import dev.refinery.format.Format;
-import dev.refinery.format.Formats;
-import dev.refinery.generate.ChatClient;
 import dev.refinery.generate.ChatRequest;
-import dev.refinery.generate.ClientOptions;
-import dev.refinery.generate.GenerationRun;
+import dev.refinery.generate.GenerationSettings;
+import dev.refinery.generate.GenerationStats;
 import dev.refinery.generate.Generator;
 import dev.refinery.generate.ReasoningMode;
-import dev.refinery.generate.RetryPolicy;
+import dev.refinery.internal.Json;
+import dev.refinery.io.AtomicFile;
 import dev.refinery.io.InputFile;
 import dev.refinery.io.Inputs;
 import dev.refinery.io.OutputFolder;
+import dev.refinery.pipeline.CommandSteps;
+import dev.refinery.pipeline.LocalRunner;
+import dev.refinery.pipeline.Pipeline;
+import dev.refinery.pipeline.PipelineSpec;
+import dev.refinery.pipeline.Sinks;
+import dev.refinery.pipeline.Step;
 import dev.refinery.sample.JsonValues;
 import dev.refinery.sample.Message;
+import dev.refinery.sample.RowId;
 import dev.refinery.template.prompt.PromptOptions;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,16 +35,19 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * Generates responses for prompts through an OpenAI-compatible server into an output folder, as
- * {@link GenerationRun} describes: rows, failure records and a summary, resumable after a crash.
+ * Generates responses for prompts through an OpenAI-compatible server into an output folder, as a
+ * canned pipeline on the one runner: the prompts, named by content when they have no uuid,
+ * prepared ({@code --prompt-template}, {@code --system-prompt}), then the generate step; the
+ * folder (also the run folder) gets rows.jsonl, failures.jsonl, settings.json and run.json.
  */
 @Command(name = "generate",
     description = "Generate reasoning-on/off responses for prompts through an OpenAI-compatible "
         + "server (vLLM, SGLang, NIM, TGI, hosted APIs) into a folder: rows.jsonl (Nemotron v1), "
         + "failures.jsonl, run.json.",
-    footer = {"", "Rows are written in input order (prompt, mode, index), one flushed line each; "
-        + "--resume after a crash or kill -9 skips the rows already written and retries the "
-        + "earlier failures. A 401/403/404 or an unreachable server stops the run at once; so do "
+    footer = {"", "Rows are written in input order (prompt, mode, index); each answer is kept in "
+        + "the folder's work journal as it comes, so --resume after a crash, kill -9 or Ctrl-C "
+        + "sends no request that was answered, and a resumed finished run sends again only the "
+        + "requests that failed. A 401/403/404 or an unreachable server stops the run at once; so do "
         + "too many failures (--max-failure-rate). The API key is read from the variable "
         + "--api-key-env names (OPENAI_API_KEY by default) and is never printed or written.", "",
         "Examples:",
@@ -154,34 +163,29 @@ final class GenerateCommand implements Callable<Integer> {
   int maxAttempts;
 
   @Option(names = "--output-format", paramLabel = "FMT", defaultValue = "jsonl",
-      description = "jsonl (the default) or parquet (rows.parquet written at the end too; "
-          + "rows.jsonl stays, for --resume).")
+      description = "jsonl (the default) or parquet (rows.parquet beside rows.jsonl).")
   String outputFormat;
 
-  @Option(names = "--resume", description = "Continue the run already in --out.")
-  boolean resume;
+  @CommandLine.Mixin
+  RunOptions run;
 
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
   @Override
-  public Integer call() throws Exception {
+  public Integer call() {
     if (!outputFormat.equals("jsonl") && !outputFormat.equals("parquet")) {
       throw new RefineryException("unknown --output-format '" + outputFormat
           + "'; valid: jsonl, parquet");
     }
-    List<ReasoningMode> modes = GenerationRun.modes(modeStyle, reasoning);
+    List<ReasoningMode> modes = ReasoningMode.parse(modeStyle, reasoning);
     Map<String, Object> extraFields = extraFields();
-    GenerationRun.Options options;
-    ClientOptions clientOptions;
+    checkBounds();
+    PromptOptions prepare;
+    URI uri;
     try {
-      options = new GenerationRun.Options(modes, n, concurrency, rateLimit,
-          PromptOptions.parse(promptTemplate, systemPrompt, "none"), resume,
-          outputFormat.equals("parquet"), tokensPerMinute, maxFailureRate);
-      clientOptions = new ClientOptions(URI.create(endpoint), apiKeyEnv, concurrency,
-          Duration.ofSeconds(timeoutSeconds), new RetryPolicy(maxAttempts,
-              RetryPolicy.DEFAULT.baseDelay(), RetryPolicy.DEFAULT.maxDelay(),
-              RetryPolicy.DEFAULT.maxRetryAfter()), stream);
+      prepare = PromptOptions.parse(promptTemplate, systemPrompt, "none");
+      uri = URI.create(endpoint);
     } catch (IllegalArgumentException e) {
       throw new RefineryException(e.getMessage());
     }
@@ -190,32 +194,84 @@ final class GenerateCommand implements Callable<Integer> {
     if (columns != null && "auto".equals(format)) {
       throw new RefineryException("--columns needs --format: which format's columns are named?");
     }
-    Format input = Formats.withColumns(
-        "auto".equals(format) ? Formats.detect(files.get(0)) : Formats.byName(format), columns);
-    ChatClient client = ChatClient.open(clientOptions);
-    GenerationRun run = new GenerationRun(client, new Generator.Settings(model, temperature, topP,
-        maxTokens, seed, extraFields), options);
+    CommandSteps.Generate generate = CommandSteps.generate(new CommandSteps.GenerateSettings(
+        uri, model, apiKeyEnv, modes, n, concurrency, temperature, topP, maxTokens, seed,
+        extraFields, Duration.ofSeconds(timeoutSeconds), maxAttempts, stream, maxFailureRate,
+        rateLimit, tokensPerMinute), out);
+    Map<String, Object> settings = GenerationSettings.of(files, new Generator.Settings(model,
+        temperature, topP, maxTokens, seed, extraFields), modes, n, prepare);
+    boolean parquet = outputFormat.equals("parquet");
+    // Named before preparation, so the uuid does not hang on the prompt options.
+    List<Step> steps = new ArrayList<>(List.of(CommandSteps.contentUuid()));
+    if (!prepare.isNone()) {
+      steps.add(CommandSteps.prompts(prepare));
+    }
+    steps.add(generate.step());
+    Pipeline pipeline = Pipeline.canned(new PipelineSpec.Input(Path.of(prompts), format,
+        List.of(), columns, "generate --prompts"), steps, Sinks.generated(out, parquet, settings),
+        0, "refinery generate");
 
     PrintWriter err = spec.commandLine().getErr();
     // The total, for the ETA: records of the input (Parquet footers, or a pass over the rows
     // without decoding them) times modes times samples.
-    long total = Inputs.countRecords(files) * options.modes().size() * options.samplesPerPrompt();
-    Thread progress = progressThread(run, err, System.console() != null, total);
-    progress.start();
-    GenerationRun.Stats stats;
+    long total = Inputs.countRecords(files) * modes.size() * n;
+    GenerationProgress progress = new GenerationProgress(generate, err,
+        System.console() != null, total);
+    LocalRunner.Result r;
+    long started = System.nanoTime();
     try (OutputFolder lock = Outputs.lock(spec, out)) {
-      stats = run.run(files, input, out);
+      if (run.resume) {
+        Sinks.checkGenerationResume(out, settings);
+      }
+      r = CommandRun.run(spec, pipeline, run, progress);
     } finally {
-      progress.interrupt();
-      progress.join();
+      progress.finish();
+    }
+    GenerationStats now = generate.stats();
+    GenerationStats stats = new GenerationStats(r.read(), r.written() - now.rows(), now.rows(),
+        r.failedRequests(), now.promptTokens(), now.completionTokens(), now.requests(),
+        now.retries(), (System.nanoTime() - started) / 1e9);
+    if (!r.alreadyFinished()) {
+      AtomicFile.writeString(out.resolve(SUMMARY),
+          Json.write(stats.summary(model, modes, n)) + "\n");
     }
     PrintWriter o = spec.commandLine().getOut();
     o.println("generate: " + stats.line());
-    o.println("wrote " + out.resolve(GenerationRun.ROWS)
-        + (options.parquet() ? " and " + out.resolve(GenerationRun.PARQUET) : "") + ", "
-        + out.resolve(GenerationRun.FAILURES) + ", " + out.resolve(GenerationRun.SUMMARY));
+    o.println("wrote " + out.resolve("rows.jsonl")
+        + (parquet ? " and " + out.resolve("rows.parquet") : "") + ", "
+        + out.resolve("failures.jsonl") + ", " + out.resolve(SUMMARY));
     o.flush();
     return 0;
+  }
+
+  /** The run's totals, beside the rows. */
+  static final String SUMMARY = "run.json";
+
+  private void checkBounds() {
+    // Each row's id derives from its prompt's by (mode, sample): at most two modes.
+    int most = (RowId.MAX_COMPONENT + 1) / 2;
+    if (n < 1 || n > most) {
+      throw new RefineryException("--n must be from 1 to " + most + ", got " + n);
+    }
+    if (concurrency < 1) {
+      throw new RefineryException("--concurrency must be at least 1, got " + concurrency);
+    }
+    if (rateLimit < 0 || Double.isNaN(rateLimit)) {
+      throw new RefineryException("--rate-limit may not be negative");
+    }
+    if (tokensPerMinute < 0 || Double.isNaN(tokensPerMinute)) {
+      throw new RefineryException("--tokens-per-minute may not be negative");
+    }
+    if (!(maxFailureRate >= 0 && maxFailureRate <= 1)) {
+      throw new RefineryException("--max-failure-rate must be between 0 and 1, got "
+          + maxFailureRate);
+    }
+    if (timeoutSeconds < 1) {
+      throw new RefineryException("--timeout must be at least 1 second, got " + timeoutSeconds);
+    }
+    if (maxAttempts < 1) {
+      throw new RefineryException("--max-attempts must be at least 1, got " + maxAttempts);
+    }
   }
 
   /** The --extra object; fields with their own option are refused before any request. */
@@ -237,7 +293,7 @@ final class GenerateCommand implements Callable<Integer> {
   }
 
   /** "; ETA 3m12s" from the rate of finished (prompt, mode, index) so far, or "". */
-  static String eta(GenerationRun.Stats now, long total) {
+  static String eta(GenerationStats now, long total) {
     long finished = now.rows() + now.failures();
     long left = total - finished - now.resumed();
     if (finished == 0 || left <= 0 || now.seconds() <= 0) {
@@ -250,33 +306,54 @@ final class GenerateCommand implements Callable<Integer> {
   }
 
   /**
-   * One status line: rewritten in place every second on a terminal, a plain line every 10
-   * seconds otherwise (so logs stay readable).
+   * The run's progress display: one status line of the generation (rows, failures, requests/s,
+   * tokens/s, ETA), rewritten in place every second on a terminal, a plain line every 10 seconds
+   * otherwise (so logs stay readable).
    */
-  private static Thread progressThread(GenerationRun run, PrintWriter err, boolean terminal,
-      long total) {
-    Thread t = new Thread(() -> {
-      long every = terminal ? 1000 : 10_000;
-      try {
-        while (true) {
-          Thread.sleep(every);
-          GenerationRun.Stats now = run.stats();
-          String line = "progress: " + now.line() + eta(now, total);
-          synchronized (err) {
-            err.print(terminal ? "\r" + line + "\u001b[K" : line + System.lineSeparator());
-            err.flush();
+  private static final class GenerationProgress implements LocalRunner.Progress {
+    private final Thread thread;
+
+    GenerationProgress(CommandSteps.Generate generate, PrintWriter err, boolean terminal,
+        long total) {
+      thread = new Thread(() -> {
+        long every = terminal ? 1000 : 10_000;
+        try {
+          while (true) {
+            Thread.sleep(every);
+            GenerationStats now = generate.stats();
+            String line = "progress: " + now.line() + eta(now, total);
+            synchronized (err) {
+              err.print(terminal ? "\r" + line + "\u001b[K" : line + System.lineSeparator());
+              err.flush();
+            }
+          }
+        } catch (InterruptedException done) {
+          if (terminal) {
+            synchronized (err) {
+              err.println();
+              err.flush();
+            }
           }
         }
-      } catch (InterruptedException done) {
-        if (terminal) {
-          synchronized (err) {
-            err.println();
-            err.flush();
-          }
+      }, "refinery-generate-progress");
+      thread.setDaemon(true);
+    }
+
+    @Override
+    public void start(long expectedRows) {
+      thread.start();
+    }
+
+    @Override
+    public void finish() {
+      if (thread.isAlive()) {
+        thread.interrupt();
+        try {
+          thread.join();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
         }
       }
-    }, "refinery-generate-progress");
-    t.setDaemon(true);
-    return t;
+    }
   }
 }

@@ -182,10 +182,12 @@ class OutputFolderCliTest {
     child.destroyForcibly().waitFor();
     release.countDown();
 
-    Cli stats = Cli.run("stats", out.resolve("rows.jsonl").toString());
+    // rows.jsonl is written when the run finishes; the folder is a run folder until then.
+    assertThat(out.resolve("rows.jsonl")).doesNotExist();
+    Cli stats = Cli.run("stats", out.toString());
     assertThat(stats.status()).isEqualTo(1);
     assertThat(stats.err()).contains("is an unfinished output")
-        .contains("run the same command with --resume");
+        .contains("command with --resume");
 
     Cli resumed = cli(generate(prompts, out, "--resume"));
     assertThat(resumed.status()).as(resumed.err()).isZero();

@@ -54,6 +54,42 @@ public record ReasoningMode(Style style, boolean on) implements Serializable {
     }
   }
 
+  /**
+   * The modes {@code reasoning} (on, off, both: on then off) asks for, in the switch {@code
+   * style} names (detailed-thinking, slash-think, qwen3, deepseek-r1).
+   */
+  public static List<ReasoningMode> parse(String style, String reasoning) {
+    Style s = switch (style) {
+      case "detailed-thinking" -> Style.DETAILED_THINKING;
+      case "slash-think" -> Style.SLASH_THINK;
+      case "qwen3" -> Style.QWEN3_ENABLE_THINKING;
+      case "deepseek-r1" -> Style.DEEPSEEK_R1;
+      default -> throw new dev.refinery.RefineryException("unknown --mode-style '" + style
+          + "'; valid: detailed-thinking, slash-think, qwen3, deepseek-r1");
+    };
+    List<Boolean> on = switch (reasoning) {
+      case "on" -> List.of(true);
+      case "off" -> List.of(false);
+      case "both" -> List.of(true, false);
+      default -> throw new dev.refinery.RefineryException("unknown --reasoning '" + reasoning
+          + "'; valid: on, off, both");
+    };
+    List<ReasoningMode> modes = new ArrayList<>();
+    for (boolean b : on) {
+      try {
+        modes.add(new ReasoningMode(s, b));
+      } catch (IllegalArgumentException e) {
+        throw new dev.refinery.RefineryException(e.getMessage());
+      }
+    }
+    return modes;
+  }
+
+  /** The mode as settings name it: {@code qwen3_enable_thinking:on}. */
+  public String settingsName() {
+    return style.name().toLowerCase(java.util.Locale.ROOT) + ":" + reasoning();
+  }
+
   /** The v1 {@code reasoning} value: "on" or "off". */
   public String reasoning() {
     return on ? Sample.REASONING_ON : Sample.REASONING_OFF;

@@ -272,7 +272,7 @@ public final class OutputFolder implements AutoCloseable {
     // stats.json is a run's last write: a finished run may keep .work/ to retry failed requests.
     if (Files.isRegularFile(dir.resolve(".work").resolve("spec.json"))
         && !Files.isRegularFile(dir.resolve("stats.json"))) {
-      return "an unfinished refinery run; to do: run the same pipeline with --resume";
+      return "an unfinished refinery run; to do: run the same pipeline or command with --resume";
     }
     return null;
   }

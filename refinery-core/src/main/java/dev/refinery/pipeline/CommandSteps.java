@@ -1,5 +1,17 @@
 package dev.refinery.pipeline;
 
+import dev.refinery.RefineryException;
+import dev.refinery.generate.ChatClient;
+import dev.refinery.generate.ClientOptions;
+import dev.refinery.generate.GenerationStats;
+import dev.refinery.generate.ReasoningMode;
+import dev.refinery.template.prompt.PromptOptions;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
 /** Steps commands put in their pipelines ({@link Pipeline#canned}) that YAML does not name. */
 public final class CommandSteps {
   private CommandSteps() {}
@@ -7,5 +19,68 @@ public final class CommandSteps {
   /** Gives a row without a uuid the hash of its content as one (convert, format). */
   public static Step contentUuid() {
     return new ContentUuidStep();
+  }
+
+  /** Prepares prompts as {@code options} say (system prompt, templates, reasoning toggle). */
+  public static Step prompts(PromptOptions options) {
+    return new PromptSteps.PromptStep("prompt_options", options);
+  }
+
+  /**
+   * What {@code refinery generate} asks of its server; see its options.
+   *
+   * @param seed the base seed of the requests, null for none
+   * @param extra request fields sent as given
+   * @param requestsPerSecond new requests a second at most in the whole run, 0 for no limit
+   * @param tokensPerMinute tokens a minute at most in the whole run, 0 for no limit
+   */
+  public record GenerateSettings(URI endpoint, String model, String apiKeyEnv,
+                                 List<ReasoningMode> modes, int n, int concurrency,
+                                 Double temperature, Double topP, Integer maxTokens, Long seed,
+                                 Map<String, Object> extra, Duration timeout, int maxAttempts,
+                                 boolean stream, double maxFailureRate,
+                                 double requestsPerSecond, double tokensPerMinute) {}
+
+  /** A generate step built for a command, and what it has done so far in this process. */
+  public static final class Generate {
+    private final GenerateStep step;
+
+    private Generate(GenerateStep step) {
+      this.step = step;
+    }
+
+    public Step step() {
+      return step;
+    }
+
+    /**
+     * Where the step stands in this process (safe from another thread): prompts seen, rows
+     * reused from earlier work, rows generated, failures, tokens, requests and retries.
+     */
+    public GenerationStats stats() {
+      return step.stats();
+    }
+  }
+
+  /**
+   * {@code refinery generate}'s step: every request made at most {@code concurrency} at a time
+   * over the whole run (the client is shared), limits over the whole run, each answer kept in a
+   * journal in {@code runFolder}'s work folder as it comes, so a crash or a stop loses none. The
+   * API key's variable is checked here, before any work.
+   */
+  public static Generate generate(GenerateSettings s, Path runFolder) {
+    GenerateStep.Config config = new GenerateStep.Config(s.endpoint(), s.model(), s.apiKeyEnv(),
+        s.modes(), s.n(), s.concurrency(), s.temperature(), s.topP(), s.maxTokens(), s.seed(),
+        s.timeout(), s.maxAttempts(), s.stream(), s.maxFailureRate(), false, s.extra(),
+        s.requestsPerSecond(), s.tokensPerMinute(), "--max-failure-rate",
+        GenerationJournal.folder(runFolder).toString());
+    ClientOptions options;
+    try {
+      options = config.clientOptions();
+    } catch (IllegalArgumentException e) {
+      throw new RefineryException(e.getMessage());
+    }
+    ChatClient.open(options, System::getenv); // a missing key fails before any work
+    return new Generate(new GenerateStep(config, System::getenv));
   }
 }

@@ -10,10 +10,11 @@ import dev.refinery.generate.ClientOptions;
 import dev.refinery.generate.FailureLimit;
 import dev.refinery.generate.Generation;
 import dev.refinery.generate.GenerationException;
-import dev.refinery.generate.GenerationRun;
+import dev.refinery.generate.GenerationStats;
 import dev.refinery.generate.Generator;
 import dev.refinery.generate.ReasoningMode;
 import dev.refinery.generate.RetryPolicy;
+import dev.refinery.generate.Throttle;
 import dev.refinery.internal.Errors;
 import dev.refinery.run.InOrder;
 import dev.refinery.sample.RowId;
@@ -22,8 +23,11 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * {@code generate}: each incoming sample is a prompt; the step sends it to an OpenAI-compatible
@@ -42,7 +46,10 @@ import java.util.NoSuchElementException;
  * already in the stage's earlier output ({@link StepContext#earlierRows()}, found by its
  * deterministic uuid) is passed on as it was, and only the rest is requested, with the same
  * uuids (and, with a seed, the same requests). Reused rows count as generations that succeeded,
- * for the accounting and the failure limit alike, as in the run that made them.
+ * for the accounting and the failure limit alike, as in the run that made them. Built for
+ * {@code refinery generate} ({@link CommandSteps#generate}), the step also keeps each answer in a
+ * {@link GenerationJournal} as it comes, so an unfinished partition's rerun (after a crash or a
+ * stop) finds them there too, and counts what it did in this JVM for the command's summary.
  *
  * <p>Failing loudly: a 401, 403, 404 or a server never reached throws (the run stops with that
  * one error); so does a partition where more than {@code max_failure_rate} of the generations
@@ -52,10 +59,24 @@ final class GenerateStep implements MapStep {
   private static final long serialVersionUID = 1L;
   static final String FAILED = "generation_failed";
 
+  /**
+   * The step's settings. {@code seed} null: the pipeline's seed when {@code pipelineSeed}, else
+   * no seed in the requests. The rest are {@code refinery generate}'s own: {@code extra} request
+   * fields, a {@link Throttle} of the whole run, the option named in the failure limit's message
+   * (null: the step's parameter), and the folder of the {@link GenerationJournal} (null: none).
+   */
   record Config(URI endpoint, String model, String apiKeyEnv, List<ReasoningMode> modes, int n,
                 int concurrency, Double temperature, Double topP, Integer maxTokens, Long seed,
-                Duration timeout, int maxAttempts, boolean stream, double maxFailureRate)
+                Duration timeout, int maxAttempts, boolean stream, double maxFailureRate,
+                boolean pipelineSeed, Map<String, Object> extra, double requestsPerSecond,
+                double tokensPerMinute, String limitOption, String journal)
       implements LazyChatClient.Options {
+
+    Config {
+      modes = List.copyOf(modes);
+      // Insertion order kept (the request body's bytes); a LinkedHashMap travels serialized.
+      extra = extra == null ? new LinkedHashMap<>() : new LinkedHashMap<>(extra);
+    }
 
     @Override
     public ClientOptions clientOptions() {
@@ -92,10 +113,65 @@ final class GenerateStep implements MapStep {
 
   private final Config config;
   private final LazyChatClient client;
+  /** This JVM's: the limits and counts of a run are those of the process that sends. */
+  private transient volatile Throttle throttle;
+  private transient volatile Counters counters;
 
   GenerateStep(Config config, JudgeStep.Environment environment) {
     this.config = config;
     this.client = new LazyChatClient(config, environment);
+  }
+
+  /** What this step did in this JVM, for a command's progress line and summary. */
+  private static final class Counters {
+    final LongAdder prompts = new LongAdder();
+    final LongAdder reused = new LongAdder();
+    final LongAdder rows = new LongAdder();
+    final LongAdder failures = new LongAdder();
+    final LongAdder promptTokens = new LongAdder();
+    final LongAdder completionTokens = new LongAdder();
+    final long started = System.nanoTime();
+  }
+
+  private Counters counters() {
+    Counters c = counters;
+    if (c == null) {
+      synchronized (this) {
+        c = counters;
+        if (c == null) {
+          c = new Counters();
+          counters = c;
+        }
+      }
+    }
+    return c;
+  }
+
+  private Throttle throttle() {
+    Throttle t = throttle;
+    if (t == null && (config.requestsPerSecond() > 0 || config.tokensPerMinute() > 0)) {
+      synchronized (this) {
+        t = throttle;
+        if (t == null) {
+          t = new Throttle(config.requestsPerSecond(), config.tokensPerMinute());
+          throttle = t;
+        }
+      }
+    }
+    return t;
+  }
+
+  /**
+   * Where this step stands in this JVM: prompts seen, rows reused from earlier work ({@code
+   * resumed}), rows generated and failures, tokens, and the requests and retries of its client.
+   */
+  GenerationStats stats() {
+    Counters c = counters();
+    ChatClient opened = client.opened();
+    return new GenerationStats(c.prompts.sum(), c.reused.sum(), c.rows.sum(),
+        c.failures.sum(), c.promptTokens.sum(), c.completionTokens.sum(),
+        opened == null ? 0 : opened.requestsSent(), opened == null ? 0 : opened.retries(),
+        (System.nanoTime() - c.started) / 1e9);
   }
 
   static StepType type() {
@@ -119,7 +195,7 @@ final class GenerateStep implements MapStep {
     }
     List<ReasoningMode> modes;
     try {
-      modes = GenerationRun.modes(p.getString("mode_style"), p.getString("reasoning"));
+      modes = ReasoningMode.parse(p.getString("mode_style"), p.getString("reasoning"));
     } catch (RefineryException e) {
       throw new RefineryException(where + ".reasoning: " + e.getMessage(), e);
     }
@@ -133,7 +209,7 @@ final class GenerateStep implements MapStep {
         maxTokens <= 0 ? null : (int) Math.min(Integer.MAX_VALUE, maxTokens),
         seed < 0 ? null : seed, Duration.ofSeconds(positive(p, "timeout")),
         positive(p, "max_attempts"), p.getBoolean("stream"),
-        p.getDouble("max_failure_rate"));
+        p.getDouble("max_failure_rate"), true, null, 0, 0, null, null);
     ClientOptions options;
     try {
       options = config.clientOptions();
@@ -180,9 +256,14 @@ final class GenerateStep implements MapStep {
   public Iterator<Sample> apply(Iterator<Sample> prompts, StepContext context) {
     Generator generator = new Generator(client.get(), new Generator.Settings(config.model(),
         config.temperature(), config.topP(), config.maxTokens(),
-        config.seed() != null ? config.seed() : context.seed(), null));
+        config.seed() != null ? config.seed() : config.pipelineSeed() ? context.seed() : null,
+        config.extra()));
     int perPrompt = config.modes().size() * config.n();
     StepContext.EarlierRows earlier = context.earlierRows();
+    GenerationJournal journal = config.journal() == null ? null
+        : new GenerationJournal(java.nio.file.Path.of(config.journal()), context.partition());
+    Counters counters = counters();
+    Throttle throttle = throttle();
     Iterator<Task> tasks = new Iterator<>() {
       private final List<Task> pending = new ArrayList<>();
 
@@ -190,12 +271,17 @@ final class GenerateStep implements MapStep {
       public boolean hasNext() {
         if (pending.isEmpty() && prompts.hasNext()) {
           Sample p = prompts.next();
+          counters.prompts.increment();
           int component = 0;
           for (ReasoningMode m : config.modes()) {
             for (int i = 0; i < config.n(); i++) {
               // Looked up here, on the one thread that pulls tasks in order.
-              pending.add(new Task(p, m, i, pending.isEmpty(),
-                  earlier.find(Generator.rowUuid(p, m, i)), component++));
+              String uuid = Generator.rowUuid(p, m, i);
+              Sample before = earlier.find(uuid);
+              if (before == null && journal != null) {
+                before = journal.find(journalKey(p, uuid, component));
+              }
+              pending.add(new Task(p, m, i, pending.isEmpty(), before, component++));
             }
           }
         }
@@ -212,16 +298,39 @@ final class GenerateStep implements MapStep {
     };
     InOrder.Mapped<Done> done = InOrder.map(tasks, config.concurrency(),
         t -> new Done(t, t.earlier() != null ? new Generation(t.earlier(), null)
-            : generate(generator, t)));
-    FailureLimit limit = LazyChatClient.failureLimit(config.maxFailureRate(), name());
+            : generate(generator, throttle, t)));
+    FailureLimit limit = config.limitOption() == null
+        ? LazyChatClient.failureLimit(config.maxFailureRate(), name())
+        : new FailureLimit(config.maxFailureRate(), config.limitOption(),
+            "; fix the cause and run again with --resume");
     return new Iterator<>() {
       private Sample next;
+      private boolean closed;
 
       @Override
       public boolean hasNext() {
+        try {
+          return advance();
+        } catch (RuntimeException | Error stop) {
+          close();
+          throw stop;
+        }
+      }
+
+      private void close() {
+        if (!closed) {
+          closed = true;
+          done.close();
+          if (journal != null) {
+            journal.close();
+          }
+        }
+      }
+
+      private boolean advance() {
         while (next == null) {
-          if (!done.hasNext()) {
-            done.close();
+          if (closed || !done.hasNext()) {
+            close();
             limit.finish();
             return false;
           }
@@ -230,12 +339,8 @@ final class GenerateStep implements MapStep {
             context.repeated(d.task().prompt(), perPrompt - 1);
           }
           Generation g = d.generation();
-          try {
-            limit.count(g.failed(), g.failed() ? failure(g.failure()) : null);
-          } catch (RuntimeException stop) {
-            done.close();
-            throw stop;
-          }
+          count(d.task(), g);
+          limit.count(g.failed(), g.failed() ? failure(g.failure()) : null);
           if (g.failed()) {
             context.drop(d.task().own(d.task().prompt().withUuid(g.failure().uuid())), FAILED,
                 failure(g.failure()));
@@ -244,6 +349,26 @@ final class GenerateStep implements MapStep {
           }
         }
         return true;
+      }
+
+      /** Counts a finished generation and keeps it in the journal, before it is passed on. */
+      private void count(Task task, Generation g) {
+        if (task.earlier() != null) {
+          counters.reused.increment();
+        } else if (g.failed()) {
+          counters.failures.increment();
+          if (journal != null) {
+            journal.failure(failureRecord(g.failure()));
+          }
+        } else {
+          counters.rows.increment();
+          long[] usage = Throttle.usage(g.row());
+          counters.promptTokens.add(usage[0]);
+          counters.completionTokens.add(usage[1]);
+          if (journal != null) {
+            journal.row(journalKey(task.prompt(), g.row().uuid(), task.component()), g.row());
+          }
+        }
       }
 
       @Override
@@ -268,9 +393,35 @@ final class GenerateStep implements MapStep {
         + ", sample " + f.sampleIndex() + ", prompt " + f.promptUuid() + ": " + f.reason();
   }
 
-  private static Generation generate(Generator generator, Task t) {
+  /** A row's key in the journal: the id it gets, unique where uuids may repeat. */
+  private static String journalKey(Sample prompt, String uuid, int component) {
+    return prompt.id() == null ? uuid : prompt.id().derive(component).toString();
+  }
+
+  /** A failure as {@code refinery generate}'s failures.jsonl holds it. */
+  static Map<String, Object> failureRecord(Generation.Failure f) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("uuid", f.uuid());
+    out.put("prompt_uuid", f.promptUuid());
+    out.put("reasoning", f.reasoning());
+    out.put("sample_index", f.sampleIndex());
+    out.put("kind", f.kind());
+    out.put("status", f.status());
+    out.put("attempts", f.attempts());
+    out.put("reason", f.reason());
+    return out;
+  }
+
+  private static Generation generate(Generator generator, Throttle throttle, Task t) {
     try {
-      return generator.generate(t.prompt(), t.mode(), t.index());
+      if (throttle != null) {
+        throttle.await();
+      }
+      Generation g = generator.generate(t.prompt(), t.mode(), t.index());
+      if (throttle != null && !g.failed()) {
+        throttle.used(g.row());
+      }
+      return g;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new RefineryException("interrupted while generating for " + t.prompt().uuid(), e);

@@ -37,6 +37,11 @@ final class LazyChatClient implements Serializable {
     this.environment = environment;
   }
 
+  /** The client when it was opened in this JVM, else null (nothing was sent). */
+  ChatClient opened() {
+    return client;
+  }
+
   ChatClient get() {
     ChatClient c = client;
     if (c == null) {

@@ -89,4 +89,16 @@ class ReasoningModeTest {
     assertThat(request.messages().get(0).role()).isEqualTo("system");
     return request.messages().get(0).content();
   }
+
+  @Test
+  void modesAreParsedAndDeepSeekOffIsRefused() {
+    assertThat(ReasoningMode.parse("qwen3", "both")).extracting(ReasoningMode::on)
+        .containsExactly(true, false);
+    assertThat(ReasoningMode.parse("qwen3", "off").get(0).settingsName())
+        .isEqualTo("qwen3_enable_thinking:off");
+    assertThatThrownBy(() -> ReasoningMode.parse("deepseek-r1", "both"))
+        .isInstanceOf(dev.refinery.RefineryException.class).hasMessageContaining("always reason");
+    assertThatThrownBy(() -> ReasoningMode.parse("gpt", "on"))
+        .hasMessageContaining("unknown --mode-style 'gpt'");
+  }
 }
