@@ -339,6 +339,19 @@ class TokenizeCommandTest {
   }
 
   @Test
+  void anOutputNamedRelativeToTheWorkingDirectoryIsWritten() throws Exception {
+    // Its run's stats.json listed the output relative to the hidden run folder: an internal error.
+    Path data = demo(20);
+    Path relative = Path.of("").toAbsolutePath().relativize(dir.resolve("rel.jsonl"));
+    Cli r = Cli.run("tokenize", data.toString(), relative.toString(), "--tokenizer", llama3(),
+        "--template", "llama3", "--max-length", "4096");
+    assertThat(r.status()).as(r.err()).isZero();
+    assertThat(dir.resolve("rel.jsonl")).isNotEmptyFile();
+    assertThat(Files.readString(dir.resolve(".rel.jsonl.refinery/stats.json")))
+        .contains("\"shards\":[\"../rel.jsonl\",\"../rel.jsonl.stats.json\"]");
+  }
+
+  @Test
   void anUnreadableRecordStopsTheRunUnlessRejectsAreKept() throws Exception {
     Path in = dir.resolve("in.jsonl");
     Files.write(in, List.of("{\"uuid\": \"a\", \"messages\": [{\"role\": \"user\", "

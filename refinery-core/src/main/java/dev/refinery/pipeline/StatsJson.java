@@ -52,8 +52,10 @@ final class StatsJson {
     if (!reports.isEmpty()) {
       m.put("global_steps", reports);
     }
-    m.put("shards", r.shards().stream().map(p -> folder.root().relativize(p).toString())
-        .toList());
+    // A command's output file may be named relative to the working directory, its run folder not.
+    Path root = folder.root().toAbsolutePath().normalize();
+    m.put("shards", r.shards().stream()
+        .map(p -> root.relativize(p.toAbsolutePath().normalize()).toString()).toList());
     m.putAll(sinkReports);
     AtomicFile.writeString(folder.stats(), Json.write(m) + "\n");
   }
