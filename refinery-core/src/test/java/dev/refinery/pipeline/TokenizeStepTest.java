@@ -7,6 +7,7 @@ import dev.refinery.RefineryException;
 import dev.refinery.TestData;
 import dev.refinery.demo.SampleData;
 import dev.refinery.internal.Json;
+import dev.refinery.io.FileKind;
 import dev.refinery.io.ParquetFiles;
 import dev.refinery.sample.Sample;
 import dev.refinery.tokenize.TokenOffsets;
@@ -176,6 +177,43 @@ class TokenizeStepTest {
     for (String line : Files.readAllLines(dir.resolve("once/data/train-00000-of-00002.jsonl"))) {
       assertThat(line).doesNotContain(TokenAttachment.TOKENS);
     }
+  }
+
+  @Test
+  void packedMegatronBytesDependOnTheRowsOnlyNotOnPartitionsOrWorkers() throws Exception {
+    Path jsonl = dir.resolve("jsonl");
+    SampleData.write(jsonl, SampleData.Spec.of(300, 7).withFileKind(FileKind.JSONL));
+    Path tokenizer = TestData.file("tokenizers/qwen3");
+    Map<String, byte[]> first = null;
+    for (String run : List.of("w1:0:1", "w3:0:3", "tiny:2048:3")) {
+      String[] f = run.split(":");
+      PipelineSpec spec = PipelineSpec.parse(f[0] + ".yaml", """
+          input: {path: %s, partition_size: %s}
+          steps:
+            - filter: {name: turns, max_turns: 6}
+            - tokenize: {tokenizer: %s, template: qwen3, max_length: 512, pack: true,
+                         pack_window: 40, overflow: truncate, format: megatron}
+          output: {path: %s, format: parquet, shards: 2}
+          """.formatted(jsonl, f[1].equals("0") ? "67108864" : f[1], tokenizer,
+          dir.resolve(f[0])), dir);
+      LocalRunner.Result r = LocalRunner.run(Pipeline.compile(spec),
+          new LocalRunner.Options(Integer.parseInt(f[2]), false, LocalRunner.Progress.NONE));
+      assertThat(r.conserved()).isTrue();
+      Map<String, byte[]> bytes = new java.util.TreeMap<>();
+      for (String file : List.of("tokenized/tokens.bin", "tokenized/tokens.idx",
+          "tokenized/tokens.stats.json", "data/train-00000-of-00002.parquet",
+          "data/train-00001-of-00002.parquet")) {
+        bytes.put(file, Files.readAllBytes(dir.resolve(f[0]).resolve(file)));
+      }
+      if (first == null) {
+        first = bytes;
+      } else {
+        for (String file : bytes.keySet()) {
+          assertThat(bytes.get(file)).as(run + " " + file).isEqualTo(first.get(file));
+        }
+      }
+    }
+    assertThat(Files.readString(dir.resolve("tiny/run.log"))).containsPattern("\\d+ partitions");
   }
 
   @Test
