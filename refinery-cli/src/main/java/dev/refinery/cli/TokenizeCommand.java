@@ -1,38 +1,40 @@
 package dev.refinery.cli;
 
 import dev.refinery.RefineryException;
-import dev.refinery.dataset.RejectHandler;
-import dev.refinery.dataset.Rejected;
-import dev.refinery.dataset.RejectsWriter;
-import dev.refinery.dataset.SampleReader;
+import dev.refinery.format.Formats;
 import dev.refinery.io.InputFile;
+import dev.refinery.io.Inputs;
 import dev.refinery.io.OutputFolder;
-import dev.refinery.run.InOrder;
-import dev.refinery.sample.Sample;
+import dev.refinery.pipeline.CommandSteps;
+import dev.refinery.pipeline.LocalRunner;
+import dev.refinery.pipeline.Pipeline;
+import dev.refinery.pipeline.PipelineSpec;
+import dev.refinery.pipeline.Sinks;
+import dev.refinery.pipeline.Step;
+import dev.refinery.pipeline.StepStats;
+import dev.refinery.pipeline.TokenizeConfig;
+import dev.refinery.pipeline.TokenizedSink;
 import dev.refinery.template.ChatTemplate;
 import dev.refinery.template.RenderOptions;
 import dev.refinery.template.Templates;
 import dev.refinery.template.prompt.PromptOptions;
-import dev.refinery.tokenize.LengthLimit;
 import dev.refinery.tokenize.LengthPolicy;
 import dev.refinery.tokenize.LengthStats;
+import dev.refinery.tokenize.Packer;
 import dev.refinery.tokenize.PackingStats;
 import dev.refinery.tokenize.SampleTokenizer;
 import dev.refinery.tokenize.TokenStats;
-import dev.refinery.tokenize.TokenizeJob;
 import dev.refinery.tokenize.TokenizedFormat;
-import dev.refinery.tokenize.TokenizedWriter;
 import dev.refinery.tokenize.Tokenizer;
 import dev.refinery.tokenize.Tokenizers;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -44,9 +46,11 @@ import picocli.CommandLine.Parameters;
  * Renders every sample through a chat template, tokenizes it with a loss mask, applies the
  * max-length policy, optionally packs, and writes JSON Lines, Parquet or a Megatron indexed
  * dataset, plus token statistics ({@code OUT.stats.json}). A sample the template cannot render is
- * reported with its uuid, counted, and the run goes on. The work is {@link TokenizeJob}'s (shared
- * with the pipeline's tokenize step); tokenizing runs on {@code --workers} threads and the output
- * is the same for any number of them.
+ * reported with its uuid, counted, and the run goes on. A canned pipeline on the one runner (the
+ * prompt step, the tokenize step on {@code --workers} threads, the {@link TokenizedSink} that
+ * packs and writes in output order, as a pipeline's final tokenize step does), so the output is
+ * the same for any number of workers, {@code --resume} goes on with a stopped run, and the run
+ * keeps its stats.json beside the output in {@code .OUT.refinery/}.
  */
 @Command(name = "tokenize",
     description = "Tokenize samples with a chat template and loss masks, optionally packed, to "
@@ -113,11 +117,6 @@ final class TokenizeCommand implements Callable<Integer> {
       + "where trained, -100 elsewhere, not shifted: the trainer shifts) instead of loss_mask.")
   boolean labels;
 
-  @Option(names = "--workers", paramLabel = "N",
-      description = "Threads that render and tokenize (default: all cores); the output is the "
-          + "same for any number.")
-  Integer workers;
-
   @Option(names = "--stats", paramLabel = "FILE",
       description = "Where to write the token statistics (default: OUT.stats.json).")
   Path stats;
@@ -147,13 +146,16 @@ final class TokenizeCommand implements Callable<Integer> {
   @Mixin
   ToolOptions tools;
 
+  @Mixin
+  RunOptions run;
+
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
   @Override
-  public Integer call() throws IOException {
-    ChatTemplate chat = FormatCommand.template(Templates.specFor(template, tokenizer));
-    RenderOptions options = tools.options(false, RenderOptions.Reasoning.parse(reasoning));
+  public Integer call() {
+    String templateSpec = Templates.specFor(template, tokenizer);
+    ChatTemplate chat = FormatCommand.template(templateSpec);
     LengthPolicy policy;
     try {
       policy = LengthPolicy.parse(overflow);
@@ -167,9 +169,8 @@ final class TokenizeCommand implements Callable<Integer> {
       throw new RefineryException("--pack cannot hold samples longer than --max-length; use "
           + "--overflow drop or truncate");
     }
-    int threads = workers == null ? InOrder.defaultThreads() : workers;
-    if (threads < 1) {
-      throw new RefineryException("--workers must be at least 1, was " + threads);
+    if (run.workers < 1) {
+      throw new RefineryException("--workers must be at least 1, was " + run.workers);
     }
     TokenizedFormat fmt = TokenizedFormat.parse(format);
     fmt.checkTarget(out);
@@ -177,65 +178,78 @@ final class TokenizeCommand implements Callable<Integer> {
       throw new RefineryException("--labels needs --format jsonl or parquet (a Megatron indexed "
           + "dataset holds token ids only)");
     }
-    SampleTokenizer.Loss lossMode = SampleTokenizer.Loss.parse(loss);
-    SampleTokenizer.TrainedTurns turnsMode = SampleTokenizer.TrainedTurns.parse(turns);
-    PrintWriter err = spec.commandLine().getErr();
-    TokenizeJob.Settings settings =
-        new TokenizeJob.Settings(new LengthLimit(policy, maxLength), pack, threads);
+    SampleTokenizer.Loss.parse(loss);
+    SampleTokenizer.TrainedTurns.parse(turns);
+    RenderOptions.Reasoning.parse(reasoning);
     Path statsFile = stats != null ? stats : fmt.defaultStats(out);
-
-    InputOptions input = new InputOptions();
-    input.path = in;
-    input.splits = splits;
-    input.format = inputFormat;
-    List<InputFile> files = input.files();
+    List<InputFile> files = Inputs.resolve(in, splits);
+    if (!"auto".equals(inputFormat)) {
+      Formats.byName(inputFormat);
+    }
     Outputs.apart(Outputs.inputs(in, files), out, rejects);
+    PromptOptions prepare = prompts.options();
+    LocalRunner.Result r;
+    TokenizedSink.Result result;
     // Held until the statistics beside the output are written too.
     try (OutputFolder lock = Outputs.lockFile(spec, out);
          Tokenizer tok = Tokenizers.open(tokenizer)) {
-      SampleTokenizer st = new SampleTokenizer(tok, chat, options, lossMode, turnsMode);
-      TokenizeJob.Result result;
-      PromptOptions prepare = prompts.options();
-      PromptOptions.Tally prepared = new PromptOptions.Tally();
-      long read;
-      long undecodable;
-      try (RejectsWriter rejectsWriter = rejects == null ? null : new RejectsWriter(rejects);
-           SampleReader reader = input.open(files,
-               rejectsWriter == null ? RejectHandler.FAIL : rejectsWriter);
-           TokenizedWriter writer = TokenizedWriter.open(fmt, out, tok.vocabSize(), labels)) {
-        long[] shown = {0};
-        result = TokenizeJob.run(new WithSplit(reader, prepare, prepared), st, settings, writer,
-            (rejectedInput, reason, message) -> {
-              if (++shown[0] <= SHOWN_REJECTS) {
-                err.println("rejected: " + message);
-              } else if (shown[0] == SHOWN_REJECTS + 1) {
-                err.println("(further rejected samples not shown; all of them are in the stats "
-                    + "file" + (rejectsWriter == null ? ", and with --rejects FILE their records)"
-                    : ")"));
-              }
-              if (rejectsWriter != null && rejectedInput.location() != null) {
-                rejectsWriter.reject(new Rejected(rejectedInput.location(), message,
-                    rejectedInput.raw()));
-              }
-            });
-        read = reader.read();
-        undecodable = reader.rejected();
-      } catch (IOException e) {
-        // Disk full and the like: the temp files are gone (the writer's close), the message
-        // names the output.
-        throw RefineryException.cannot("write", out, e);
+      TokenizeConfig config = new TokenizeConfig(tokenizer, templateSpec, reasoning, loss, turns,
+          maxLength, policy, pack, Packer.DEFAULT_WINDOW, fmt, labels, tools.tools,
+          tools.wrapTools);
+      Step tokenize = CommandSteps.tokenize(config, tok);
+      List<Step> steps = prepare.isNone() ? List.of(tokenize)
+          : List.of(CommandSteps.prompts(prepare), tokenize);
+      Map<String, Object> prompted = new LinkedHashMap<>();
+      prompted.put("prompt_template", prompts.promptTemplate);
+      prompted.put("system_prompt", prompts.systemPrompt);
+      prompted.put("reasoning_toggle", prompts.reasoningToggle);
+      TokenizedSink sink = Sinks.tokenized(tokenize, out, statsFile, rejects,
+          settingsJson(tok, chat, fmt), Map.of("prompts", prompted));
+      r = CommandRun.run(spec, Pipeline.canned(
+          new PipelineSpec.Input(Path.of(in), inputFormat, splits, null, "tokenize IN"), steps,
+          sink, 0, "refinery tokenize"), run);
+      result = sink.result();
+    }
+    PrintWriter o = spec.commandLine().getOut();
+    if (r.alreadyFinished()) {
+      o.println("output: " + out + " holds a finished run of this command; nothing to do ("
+          + r.balance() + "; stats " + statsFile + ")");
+      o.flush();
+      return 0;
+    }
+    showRejects(result);
+    report(result, r, policy, chat, fmt, statsFile);
+    if (!prepare.isNone()) {
+      o.println("prompts: " + summary(r));
+    }
+    o.flush();
+    return 0;
+  }
+
+  /** The first rejected samples' messages on stderr; all of them are in the stats file. */
+  private void showRejects(TokenizedSink.Result result) {
+    PrintWriter err = spec.commandLine().getErr();
+    int shown = 0;
+    for (TokenizedSink.RejectedSample s : result.rejects()) {
+      if (++shown > SHOWN_REJECTS) {
+        err.println("(further rejected samples not shown; all of them are in the stats file"
+            + (rejects == null ? ", and with --rejects FILE their records)" : ")"));
+        break;
       }
-      if (read != result.read() + undecodable) {
-        throw new IllegalStateException("counts do not add up: read " + read + ", tokenized "
-            + result.read() + ", undecodable " + undecodable);
-      }
-      TokenizeJob.writeStats(statsFile, result, settingsJson(tok, chat, fmt));
-      report(result, read, undecodable, policy, chat, fmt, statsFile);
-      if (!prepare.isNone()) {
-        spec.commandLine().getOut().println("prompts: " + prepared.summary());
+      err.println("rejected: " + s.message());
+    }
+    err.flush();
+  }
+
+  /** What the prompt step did, as "key n, key n" (or "nothing changed"). */
+  private static String summary(LocalRunner.Result r) {
+    Map<String, Long> counts = new TreeMap<>();
+    for (StepStats s : r.steps()) {
+      if (s.name().equals("prompt_options")) {
+        s.counted().forEach((k, v) -> counts.merge(k, v, Long::sum));
       }
     }
-    return 0;
+    return PromptOptions.Tally.summary(counts);
   }
 
   private Map<String, Object> settingsJson(Tokenizer tok, ChatTemplate chat,
@@ -256,13 +270,12 @@ final class TokenizeCommand implements Callable<Integer> {
     return m;
   }
 
-  private void report(TokenizeJob.Result result, long read, long undecodable,
-      LengthPolicy policy, ChatTemplate chat, TokenizedFormat fmt, Path statsFile) {
+  private void report(TokenizedSink.Result result, LocalRunner.Result r, LengthPolicy policy,
+      ChatTemplate chat, TokenizedFormat fmt, Path statsFile) {
     LengthStats length = result.length();
-    long rejected = undecodable + result.rejected();
     StringBuilder line = new StringBuilder()
-        .append("read ").append(read).append(", tokenized ").append(length.seen())
-        .append(", rejected ").append(rejected)
+        .append("read ").append(r.read()).append(", tokenized ").append(length.seen())
+        .append(", rejected ").append(r.rejected())
         .append("; over ").append(maxLength).append(" tokens (").append(policy).append("): ")
         .append("dropped ").append(length.dropped()).append(", truncated ")
         .append(length.truncated()).append(", kept ").append(length.keptOverLong())
@@ -282,7 +295,6 @@ final class TokenizeCommand implements Callable<Integer> {
     PrintWriter o = spec.commandLine().getOut();
     o.println(line);
     o.print(categoryTable(result.stats()));
-    o.flush();
   }
 
   /** Per category: samples, what became of them, tokens written and length percentiles. */
@@ -313,34 +325,5 @@ final class TokenizeCommand implements Callable<Integer> {
         any ? StatsReport.count(g.lengths().percentile(50)) : "-",
         any ? StatsReport.count(g.lengths().percentile(99)) : "-",
         any ? StatsReport.count(g.lengths().max()) : "-");
-  }
-
-  /**
-   * The reader's samples, prompts prepared, with the split of the file each came from. Runs on
-   * the one thread that reads, so the tally needs no lock.
-   */
-  private static final class WithSplit implements Iterator<TokenizeJob.Input> {
-    private final SampleReader reader;
-    private final PromptOptions prepare;
-    private final PromptOptions.Tally prepared;
-
-    WithSplit(SampleReader reader, PromptOptions prepare, PromptOptions.Tally prepared) {
-      this.reader = reader;
-      this.prepare = prepare;
-      this.prepared = prepared;
-    }
-
-    @Override
-    public boolean hasNext() {
-      return reader.hasNext();
-    }
-
-    @Override
-    public TokenizeJob.Input next() {
-      Sample s = prepare.apply(reader.next(), prepared);
-      InputFile f = reader.currentFile();
-      return new TokenizeJob.Input(s, f == null ? null : f.split(), reader.currentLocation(),
-          reader.currentRawText());
-    }
   }
 }

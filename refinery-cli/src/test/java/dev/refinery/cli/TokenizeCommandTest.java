@@ -261,4 +261,114 @@ class TokenizeCommandTest {
     assertThat(bad.status()).isNotZero();
     assertThat(bad.err()).contains("name it .parquet");
   }
+
+  private Cli tokenize(Path data, Path out, String... more) {
+    List<String> args = new ArrayList<>(List.of("tokenize", data.toString(), out.toString(),
+        "--tokenizer", llama3(), "--template", "llama3", "--max-length", "1024", "--pack",
+        "--overflow", "truncate"));
+    args.addAll(List.of(more));
+    return Cli.run(args.toArray(String[]::new));
+  }
+
+  private static byte[] concat(Path... files) throws Exception {
+    java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
+    for (Path f : files) {
+      all.write(Files.readAllBytes(f));
+    }
+    return all.toByteArray();
+  }
+
+  @Test
+  void packedOutputIsTheSameForAnyWorkersAndPartitions() throws Exception {
+    Path data = demo(60);
+    for (String format : List.of("megatron", "jsonl")) {
+      String ext = format.equals("jsonl") ? ".jsonl" : "";
+      Path one = dir.resolve("one" + ext);
+      Path three = dir.resolve("three" + ext);
+      Cli a = tokenize(data, one, "--format", format, "--workers", "1");
+      assertThat(a.status()).as(a.err()).isZero();
+      Cli b;
+      // 2 KiB partitions: each demo file is cut into many byte ranges, packed across them all.
+      System.setProperty("refinery.partitionSize", "2048");
+      try {
+        b = tokenize(data, three, "--format", format, "--workers", "3");
+      } finally {
+        System.clearProperty("refinery.partitionSize");
+      }
+      assertThat(b.status()).as(b.err()).isZero();
+      assertThat(Files.readString(dir.resolve(".three" + ext + ".refinery/run.log")))
+          .containsPattern("\\d+ partitions, 3 workers");
+      Path[] ones = format.equals("jsonl") ? new Path[] {one}
+          : new Path[] {dir.resolve("one.bin"), dir.resolve("one.idx")};
+      Path[] threes = format.equals("jsonl") ? new Path[] {three}
+          : new Path[] {dir.resolve("three.bin"), dir.resolve("three.idx")};
+      assertThat(concat(threes)).as(format).isEqualTo(concat(ones));
+      assertThat(Files.readString(dir.resolve("three" + ext + ".stats.json")))
+          .isEqualTo(Files.readString(dir.resolve("one" + ext + ".stats.json")));
+      assertThat(b.out().replace("three", "one")).isEqualTo(a.out());
+    }
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void keepsTheRunsStatsBesideTheOutputAndResumeOnAFinishedOneDoesNothing() throws Exception {
+    Path data = demo(20);
+    Path out = dir.resolve("tok.jsonl");
+    Cli r = Cli.run("tokenize", data.toString(), out.toString(), "--tokenizer", llama3(),
+        "--template", "llama3", "--max-length", "64", "--loss", "all");
+    assertThat(r.status()).as(r.err()).isZero();
+    long read = count(r.out(), "read (\\d+)");
+    long dropped = count(r.out(), "dropped (\\d+)");
+    Map<String, Object> stats = (Map<String, Object>) Json.parse(
+        Files.readString(dir.resolve(".tok.jsonl.refinery/stats.json")));
+    assertThat(stats).containsEntry("read", read).containsEntry("dropped", dropped)
+        .containsEntry("conserved", true).containsKey("tokenized");
+    assertThat(dropped).isPositive();
+    byte[] written = Files.readAllBytes(out);
+
+    Cli again = Cli.run("tokenize", data.toString(), out.toString(), "--tokenizer", llama3(),
+        "--template", "llama3", "--max-length", "64", "--loss", "all", "--resume");
+    assertThat(again.status()).as(again.err()).isZero();
+    assertThat(again.out()).contains("nothing to do");
+    assertThat(Files.readAllBytes(out)).isEqualTo(written);
+
+    Cli other = Cli.run("tokenize", data.toString(), out.toString(), "--tokenizer", llama3(),
+        "--template", "llama3", "--max-length", "128", "--loss", "all", "--resume");
+    assertThat(other.status()).isNotZero();
+    assertThat(other.err()).contains("--resume with a different pipeline or input");
+  }
+
+  @Test
+  void anOutputNamedRelativeToTheWorkingDirectoryIsWritten() throws Exception {
+    // Its run's stats.json listed the output relative to the hidden run folder: an internal error.
+    Path data = demo(20);
+    Path relative = Path.of("").toAbsolutePath().relativize(dir.resolve("rel.jsonl"));
+    Cli r = Cli.run("tokenize", data.toString(), relative.toString(), "--tokenizer", llama3(),
+        "--template", "llama3", "--max-length", "4096");
+    assertThat(r.status()).as(r.err()).isZero();
+    assertThat(dir.resolve("rel.jsonl")).isNotEmptyFile();
+    assertThat(Files.readString(dir.resolve(".rel.jsonl.refinery/stats.json")))
+        .contains("\"shards\":[\"../rel.jsonl\",\"../rel.jsonl.stats.json\"]");
+  }
+
+  @Test
+  void anUnreadableRecordStopsTheRunUnlessRejectsAreKept() throws Exception {
+    Path in = dir.resolve("in.jsonl");
+    Files.write(in, List.of("{\"uuid\": \"a\", \"messages\": [{\"role\": \"user\", "
+        + "\"content\": \"Hi\"}, {\"role\": \"assistant\", \"content\": \"Hello\"}]}",
+        "not json"));
+    Path out = dir.resolve("tok.jsonl");
+    Cli r = Cli.run("tokenize", in.toString(), out.toString(), "--tokenizer", llama3(),
+        "--template", "llama3", "--max-length", "64");
+    assertThat(r.status()).isEqualTo(1);
+    assertThat(r.err()).contains(in + ":2").contains("--rejects");
+    assertThat(out).doesNotExist();
+    Path rejects = dir.resolve("bad.jsonl");
+    Cli k = Cli.run("tokenize", in.toString(), out.toString(), "--tokenizer", llama3(),
+        "--template", "llama3", "--max-length", "64", "--rejects", rejects.toString());
+    assertThat(k.status()).as(k.err()).isZero();
+    assertThat(k.out()).contains("read 2, tokenized 1, rejected 1");
+    assertThat(jsonl(rejects)).singleElement().satisfies(m ->
+        assertThat(m).containsEntry("line", 2L));
+  }
 }

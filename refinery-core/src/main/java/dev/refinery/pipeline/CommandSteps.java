@@ -6,6 +6,7 @@ import dev.refinery.generate.ClientOptions;
 import dev.refinery.generate.GenerationStats;
 import dev.refinery.generate.ReasoningMode;
 import dev.refinery.template.prompt.PromptOptions;
+import dev.refinery.tokenize.Tokenizer;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -82,5 +83,14 @@ public final class CommandSteps {
     }
     ChatClient.open(options, System::getenv); // a missing key fails before any work
     return new Generate(new GenerateStep(config, System::getenv));
+  }
+
+  /**
+   * Renders and tokenizes every row once for {@link Sinks#tokenized}, with {@code tokenizer}
+   * already open (the caller closes it after the run); it drops nothing: the sink rejects what
+   * cannot render and applies the length policy.
+   */
+  public static Step tokenize(TokenizeConfig config, Tokenizer tokenizer) {
+    return new TokenizeStep(config, true, tokenizer);
   }
 }

@@ -48,8 +48,7 @@ import java.util.function.LongSupplier;
  * the first keyed or planned step; each such step then has its whole-input phase ({@link
  * KeyedStage}: emit, sort, reduce; {@link PlannedStage}: summarize, plan), and a stage applies
  * its verdicts or plan and the map steps after it; the last stage's partitions are cut into the
- * output shards in order. When the last step is {@code tokenize}, a final stage writes the last
- * stage's samples tokenized into {@code tokenized/}.
+ * output (the pipeline's {@link Sink}) in order.
  */
 public final class LocalRunner {
   /**
@@ -203,26 +202,24 @@ public final class LocalRunner {
     long[] rows = last.stream().mapToLong(PartitionStats::written).toArray();
     long unwritable;
     List<Path> shards;
+    Map<String, Long> sinkDrops;
+    Map<String, Object> sinkReports;
     Path unwritableFile = folder.rejects().resolve(UNWRITABLE);
     try (RejectsWriter sinkRejects = new RejectsWriter(unwritableFile);
          SinkInput sinkInput = new SinkInput(folder, inputs, rows, options.workers(),
              spec.seed(), p -> readPart(lastStage, p), this::note,
-             pipeline.sink().failOnReject() ? RejectHandler.FAIL : sinkRejects, stops)) {
+             pipeline.sink().failOnUnwritable() ? RejectHandler.FAIL : sinkRejects, stops)) {
       shards = pipeline.sink().write(sinkInput);
       unwritable = sinkRejects.count();
+      sinkDrops = sinkInput.drops();
+      sinkReports = sinkInput.reports();
     } catch (IOException e) {
       throw new RefineryException(unwritableFile + ": cannot write: " + IoErrors.reason(e), e);
     }
     if (unwritable == 0) {
       deleteIfExists(unwritableFile);
     }
-    TokenizeStep tokenize = pipeline.tokenizeStep();
-    Map<String, Object> tokenized = tokenize == null ? null
-        : TokenizeStage.run(folder, last.size(), tokenize, options, this::note, p -> {
-          checkpoint();
-          return readPart(lastStage, p);
-        });
-    Result result = summarize(stages, shards, unwritable);
+    Result result = summarize(stages, shards, unwritable, sinkDrops);
     RejectFiles.assemble(folder, splits, stages.size());
     pipeline.sink().finish(folder);
     checkpoint();
@@ -233,7 +230,7 @@ public final class LocalRunner {
           + "); --resume sends them again");
     }
     // stats.json goes last: it marks the run finished (a crash before it is resumed).
-    writeStats(result, reports, tokenized, (System.nanoTime() - started) / 1e9);
+    writeStats(result, reports, sinkReports, (System.nanoTime() - started) / 1e9);
     checkpoint();
     if (retriable == 0) {
       FileTrees.delete(work);
@@ -552,10 +549,11 @@ public final class LocalRunner {
 
   /**
    * Totals of the stages; rows the sink could not write ({@code unwritable}) count as rejected,
-   * not written.
+   * not written, and rows it left out by its own policy ({@code sinkDrops}, by reason) as dropped,
+   * under a last entry named {@value #OUTPUT} in the steps.
    */
   private Result summarize(List<List<PartitionStats>> stages, List<Path> shards,
-      long unwritable) {
+      long unwritable, Map<String, Long> sinkDrops) {
     long read = 0;
     long rejected = 0;
     for (PartitionStats p : stages.get(0)) {
@@ -585,12 +583,22 @@ public final class LocalRunner {
         repeated += merged.stream().mapToLong(StepStats::repeated).sum();
       }
     }
+    if (!sinkDrops.isEmpty()) {
+      long left = sinkDrops.values().stream().mapToLong(Long::longValue).sum();
+      long reached = written + unwritable;
+      steps.add(new StepStats(OUTPUT, reached, reached - left, sinkDrops, 0, Map.of(), 0));
+      written -= left;
+      dropped += left;
+    }
     return new Result(read, written, dropped, rejected, repeated, steps, run, shards);
   }
 
+  /** The name under which stats.json counts the rows a sink dropped. */
+  static final String OUTPUT = "output";
+
   private void writeStats(Result r, List<Map<String, Object>> reports,
-      Map<String, Object> tokenized, double seconds) {
-    StatsJson.write(folder, r, reports, tokenized);
+      Map<String, Object> sinkReports, double seconds) {
+    StatsJson.write(folder, r, reports, sinkReports);
     note(String.format(Locale.ROOT, "finished in %.1f s", seconds));
   }
 

@@ -11,10 +11,18 @@ public record Pipeline(PipelineSpec spec, List<Step> steps, Sink sink) {
 
   public Pipeline {
     steps = List.copyOf(steps);
-    sink = sink == null ? new RunShards(spec.output()) : sink;
+    if (sink == null) {
+      TokenizeStep tokenize = !steps.isEmpty()
+          && steps.get(steps.size() - 1) instanceof TokenizeStep t ? t : null;
+      sink = new RunShards(spec.output(), tokenize == null ? null
+          : TokenizedSink.inRunFolder(tokenize, spec.output().path()));
+    }
   }
 
-  /** A pipeline whose output is its run folder's {@code data/} shards. */
+  /**
+   * A pipeline whose output is its run folder's {@code data/} shards (and {@code tokenized/} when
+   * the last step is {@code tokenize}).
+   */
   public Pipeline(PipelineSpec spec, List<Step> steps) {
     this(spec, steps, null);
   }
@@ -64,11 +72,6 @@ public record Pipeline(PipelineSpec spec, List<Step> steps, Sink sink) {
       }
     }
     return last;
-  }
-
-  /** The final tokenize step, or null when the pipeline has none. */
-  TokenizeStep tokenizeStep() {
-    return !steps.isEmpty() && steps.get(steps.size() - 1) instanceof TokenizeStep t ? t : null;
   }
 
   /**

@@ -6,9 +6,16 @@ import java.util.Map;
 
 /**
  * A pipeline's own output: {@code output.shards} files of (nearly) equal row counts under the
- * run folder's {@code data/}, cut by output position.
+ * run folder's {@code data/}, cut by output position; and, when the last step is {@code
+ * tokenize}, the same rows tokenized into {@code tokenized/} ({@code tokenized}, else null). The
+ * shards get the rows as the steps left them, without the tokens the step attached for the
+ * tokenized output.
  */
-record RunShards(PipelineSpec.Output output) implements Sink {
+record RunShards(PipelineSpec.Output output, TokenizedSink tokenized) implements Sink {
+  RunShards(PipelineSpec.Output output) {
+    this(output, null);
+  }
+
   @Override
   public Path runFolder() {
     return output.path();
@@ -21,6 +28,11 @@ record RunShards(PipelineSpec.Output output) implements Sink {
 
   @Override
   public List<Path> write(SinkInput input) {
-    return Shards.write(input, output);
+    if (tokenized == null) {
+      return Shards.write(input, output, row -> row);
+    }
+    List<Path> shards = Shards.write(input, output, TokenAttachment::strip);
+    tokenized.write(input);
+    return shards;
   }
 }

@@ -10,13 +10,18 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /** The output shards under {@code data/}, cut from the last stage's partitions. */
 final class Shards {
   private Shards() {}
 
-  /** Cuts the last stage's partitions into shards of (nearly) equal size, by global order. */
-  static List<Path> write(SinkInput in, PipelineSpec.Output output) {
+  /**
+   * Cuts the last stage's partitions into shards of (nearly) equal size, by global order, each
+   * row as {@code written} makes it.
+   */
+  static List<Path> write(SinkInput in, PipelineSpec.Output output,
+      UnaryOperator<Sample> written) {
     RunFolder folder = in.folder();
     long total = in.total();
     // More shards than rows would be empty files (100,000 of them for 2,000 rows): one row each
@@ -53,7 +58,7 @@ final class Shards {
             while (rows.hasNext() && ordinal < to) {
               Sample sample = rows.next();
               if (ordinal >= from) {
-                writer.write(sample);
+                writer.write(written.apply(sample));
               }
               ordinal++;
             }

@@ -13,9 +13,11 @@ import dev.refinery.run.RunFolder;
 import dev.refinery.sample.RowId;
 import dev.refinery.sample.Sample;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Consumer;
 import java.util.function.IntConsumer;
 import java.util.function.IntFunction;
@@ -37,6 +39,8 @@ public final class SinkInput implements AutoCloseable {
   private final Stops stops;
   private final Tasks tasks;
   private final Map<Integer, LineNumbers> lines = new HashMap<>();
+  private final Map<String, Long> drops = new TreeMap<>();
+  private final Map<String, Object> reports = new LinkedHashMap<>();
 
   /** How {@link #forEach} runs its tasks. */
   interface Tasks {
@@ -125,6 +129,33 @@ public final class SinkInput implements AutoCloseable {
   public void reject(Sample sample, String reason) {
     rejects.reject(new Rejected(location(sample.id()), reason,
         Json.write(Formats.nemotron().encode(sample))));
+  }
+
+  /**
+   * Leaves out a row the output's own policy does not take (a tokenized sample over its maximum
+   * length), with the reason; counted as dropped, as a step's drop is.
+   */
+  public synchronized void drop(Sample sample, String reason) {
+    drops.merge(reason, 1L, Long::sum);
+  }
+
+  /** The rows {@link #drop} left out, by reason. */
+  synchronized Map<String, Long> drops() {
+    return new TreeMap<>(drops);
+  }
+
+  /** An entry for the run's stats.json beside the totals (e.g. {@code tokenized}). */
+  public synchronized void report(String key, Object value) {
+    reports.put(key, value);
+  }
+
+  synchronized Map<String, Object> reports() {
+    return new LinkedHashMap<>(reports);
+  }
+
+  /** The split of the input file a row came from, or null when its name does not say. */
+  public String split(RowId id) {
+    return id == null || id.file() >= inputs.size() ? null : inputs.get(id.file()).split();
   }
 
   /**

@@ -17,6 +17,22 @@ public final class Sinks {
     return new FileSink(file, format, rejects);
   }
 
+  /**
+   * Tokenized output of {@code tokenize} (a step of {@link CommandSteps#tokenize}, the last of
+   * the pipeline): {@code out} (a .jsonl[.gz|.zst] or .parquet file, or the prefix of a Megatron
+   * .bin/.idx pair) with the length policy and packing of the step's config, token statistics in
+   * {@code stats} holding {@code settings}, rejects copied to {@code rejects} (or null: the first
+   * undecodable record stops the run; a sample the template cannot render is rejected and counted
+   * either way). {@code fingerprinted}: further settings a resume must find unchanged.
+   */
+  public static TokenizedSink tokenized(Step tokenize, Path out, Path stats, Path rejects,
+      Map<String, Object> settings, Map<String, Object> fingerprinted) {
+    if (!(tokenize instanceof TokenizeStep step)) {
+      throw new IllegalArgumentException("not a tokenize step: " + tokenize.name());
+    }
+    return TokenizedSink.command(step, out, stats, rejects, settings, fingerprinted);
+  }
+
   /** The hidden folder beside an output file where its run keeps work, log and stats. */
   public static Path runFolderOf(Path file) {
     return FileSink.runFolderOf(file);

@@ -18,11 +18,11 @@ final class StatsJson {
   private StatsJson() {}
 
   /**
-   * Writes the totals, per-step stats, keyed and planned steps' reports (with their phases' seconds), shards and (with a final tokenize
-   * step) what was tokenized.
+   * Writes the totals, per-step stats, keyed and planned steps' reports (with their phases'
+   * seconds), shards and what the sink reported (e.g. {@code tokenized}).
    */
   static void write(RunFolder folder, LocalRunner.Result r, List<Map<String, Object>> reports,
-      Map<String, Object> tokenized) {
+      Map<String, Object> sinkReports) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("read", r.read());
     m.put("written", r.written());
@@ -52,11 +52,11 @@ final class StatsJson {
     if (!reports.isEmpty()) {
       m.put("global_steps", reports);
     }
-    m.put("shards", r.shards().stream().map(p -> folder.root().relativize(p).toString())
-        .toList());
-    if (tokenized != null) {
-      m.put("tokenized", tokenized);
-    }
+    // A command's output file may be named relative to the working directory, its run folder not.
+    Path root = folder.root().toAbsolutePath().normalize();
+    m.put("shards", r.shards().stream()
+        .map(p -> root.relativize(p.toAbsolutePath().normalize()).toString()).toList());
+    m.putAll(sinkReports);
     AtomicFile.writeString(folder.stats(), Json.write(m) + "\n");
   }
 

@@ -3,72 +3,39 @@ package dev.refinery.pipeline;
 import dev.refinery.RefineryException;
 import dev.refinery.filter.Param;
 import dev.refinery.filter.Params;
+import dev.refinery.sample.ContentUuid;
 import dev.refinery.sample.Sample;
-import dev.refinery.template.RenderOptions;
 import dev.refinery.template.Templates;
-import dev.refinery.tokenize.LengthLimit;
 import dev.refinery.tokenize.LengthPolicy;
 import dev.refinery.tokenize.Packer;
 import dev.refinery.tokenize.SampleTokenizer;
-import dev.refinery.tokenize.TokenizeJob;
 import dev.refinery.tokenize.TokenizedFormat;
+import dev.refinery.tokenize.TokenizedSample;
 import dev.refinery.tokenize.Tokenizer;
 import dev.refinery.tokenize.Tokenizers;
-import java.io.Serializable;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 /**
- * {@code tokenize}, the last step of a pipeline: per partition it renders and tokenizes each
- * sample and drops those the template cannot render ({@code template_error}, with the message
- * as detail) and, under {@code overflow: drop}, those
- * over {@code max_length} ({@code over_max_length}); the rest pass on unchanged to the run's
- * data shards. The runner's final stage then writes them tokenized (packed across partitions when
- * asked) with {@link TokenizeJob} into {@code tokenized/} of the run folder, with their token
- * statistics. Serializable: the tokenizer is opened lazily where the step runs.
+ * {@code tokenize}, the last step: per partition (on the workers) it renders and tokenizes each
+ * sample once and hands the ids and loss mask on with the row ({@link TokenAttachment}) to the
+ * {@link TokenizedSink}, which applies the length policy, packs and writes in output order.
+ *
+ * <p>In a pipeline it drops what the template cannot render ({@code template_error}, with the
+ * message as detail) and, under {@code overflow: drop}, what is over {@code max_length} ({@code
+ * over_max_length}), so that {@code data/} holds what {@code tokenized/} holds. For {@code refinery
+ * tokenize} ({@link CommandSteps#tokenize}) it drops nothing: the sink rejects what cannot render
+ * and drops what is too long, counting both in the token statistics.
+ *
+ * <p>Serializable: the tokenizer is opened lazily where the step runs.
  */
 final class TokenizeStep implements MapStep {
   static final String OVER_MAX_LENGTH = "over_max_length";
-
-  /** The step's settings as checked values. */
-  record Config(String tokenizer, String template, String reasoning, String loss, String turns,
-                int maxLength, LengthPolicy overflow, boolean pack, int packWindow,
-                TokenizedFormat format, boolean labels, boolean tools, boolean wrapTools)
-      implements Serializable {
-
-    SampleTokenizer open(Tokenizer tok) {
-      return new SampleTokenizer(tok, Templates.resolve(template),
-          new RenderOptions(false, RenderOptions.Reasoning.parse(reasoning), tools, wrapTools),
-          SampleTokenizer.Loss.parse(loss), SampleTokenizer.TrainedTurns.parse(turns));
-    }
-
-    LengthLimit limit() {
-      return new LengthLimit(overflow, maxLength);
-    }
-
-    /** As recorded in the token statistics. */
-    Map<String, Object> toJson() {
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("tokenizer", tokenizer);
-      m.put("template", template);
-      m.put("max_length", maxLength);
-      m.put("overflow", overflow.toString());
-      m.put("pack", pack);
-      m.put("loss", loss);
-      m.put("turns", turns);
-      m.put("reasoning", reasoning);
-      m.put("format", format.toString());
-      m.put("labels", labels);
-      m.put("tools", tools);
-      m.put("wrap_tools", wrapTools);
-      return m;
-    }
-  }
+  /** The reason of a sample the template cannot render. */
+  static final String TEMPLATE_ERROR = "template_error";
 
   static final List<Param> PARAMS = List.of(
       Param.of("tokenizer", Param.Type.PATH, null, "a tokenizer.json, a folder holding one "
@@ -97,14 +64,23 @@ final class TokenizeStep implements MapStep {
       Param.of("wrap_tools", Param.Type.BOOLEAN, true, "hand bare tool entries to the template "
           + "as {type: function, function: {...}}, as transformers does"));
 
-  private final Config config;
+  private final TokenizeConfig config;
+  /** Whether the sink, not the step, sets aside what cannot render or is too long. */
+  private final boolean passesFailures;
   /** The tokenizer and sample tokenizer, opened together where the step runs. */
   record Opened(Tokenizer tokenizer, SampleTokenizer sampleTokenizer) {}
 
   private transient volatile Opened opened;
 
-  TokenizeStep(Config config) {
+  TokenizeStep(TokenizeConfig config) {
+    this(config, false, null);
+  }
+
+  /** With {@code opened} already open (a command's), or null to open it where it runs. */
+  TokenizeStep(TokenizeConfig config, boolean passesFailures, Tokenizer opened) {
     this.config = config;
+    this.passesFailures = passesFailures;
+    this.opened = opened == null ? null : new Opened(opened, config.open(opened));
   }
 
   static StepType type() {
@@ -149,7 +125,7 @@ final class TokenizeStep implements MapStep {
       throw new RefineryException(where + ".labels: a Megatron indexed dataset holds token ids "
           + "only; use format parquet or jsonl");
     }
-    Config config = new Config(tok, Templates.isBuiltIn(template)
+    TokenizeConfig config = new TokenizeConfig(tok, Templates.isBuiltIn(template)
         ? template.toLowerCase(Locale.ROOT) : template,
         p.getString("reasoning"), p.getString("loss"), p.getString("turns"), (int) maxLength,
         overflow, pack, (int) window, format, p.getBoolean("labels"), p.getBoolean("tools"),
@@ -164,7 +140,7 @@ final class TokenizeStep implements MapStep {
     return new TokenizeStep(config);
   }
 
-  Config config() {
+  TokenizeConfig config() {
     return config;
   }
 
@@ -194,22 +170,31 @@ final class TokenizeStep implements MapStep {
     return true;
   }
 
+  boolean passesFailures() {
+    return passesFailures;
+  }
+
   @Override
   public Iterator<Sample> apply(Iterator<Sample> samples, StepContext context) {
     SampleTokenizer st = opened().sampleTokenizer();
     return new Admitting(samples, s -> {
-      int length;
+      TokenizedSample t;
       try {
-        length = st.tokenize(s).length();
+        // A row without a uuid is named by its content's, as the tokenized output names it.
+        t = st.tokenize(s.uuid() == null ? s.withUuid(ContentUuid.of(s)) : s);
       } catch (RefineryException e) {
-        context.drop(s, TokenizeJob.rejectReason(e), e.getMessage());
+        if (passesFailures) {
+          return TokenAttachment.withError(s, e.getMessage());
+        }
+        context.drop(s, TEMPLATE_ERROR, e.getMessage());
         return null;
       }
-      if (length > config.maxLength() && config.overflow() == LengthPolicy.DROP) {
+      if (!passesFailures && t.length() > config.maxLength()
+          && config.overflow() == LengthPolicy.DROP) {
         context.drop(s, OVER_MAX_LENGTH);
         return null;
       }
-      return s;
+      return TokenAttachment.withTokens(s, t.inputIds(), t.lossMask());
     });
   }
 }

@@ -7,8 +7,12 @@ import dev.refinery.RefineryException;
 import dev.refinery.TestData;
 import dev.refinery.demo.SampleData;
 import dev.refinery.internal.Json;
+import dev.refinery.io.FileKind;
 import dev.refinery.io.ParquetFiles;
 import dev.refinery.sample.Sample;
+import dev.refinery.tokenize.TokenOffsets;
+import dev.refinery.tokenize.Tokenizer;
+import dev.refinery.tokenize.Tokenizers;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.ObjectInputStream;
@@ -19,6 +23,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -102,6 +107,113 @@ class TokenizeStepTest {
       }
     }
     assertThat(tokenizeRejects).isEqualTo(tokenize.droppedTotal());
+  }
+
+  /** A tokenizer that counts the texts it encodes. */
+  private record Counting(Tokenizer tokenizer, AtomicLong encoded) implements Tokenizer {
+    @Override
+    public String name() {
+      return tokenizer.name();
+    }
+
+    @Override
+    public int[] encode(String text, boolean addSpecialTokens) {
+      encoded.incrementAndGet();
+      return tokenizer.encode(text, addSpecialTokens);
+    }
+
+    @Override
+    public TokenOffsets encodeWithOffsets(String text) {
+      encoded.incrementAndGet();
+      return tokenizer.encodeWithOffsets(text);
+    }
+
+    @Override
+    public String decode(int[] ids) {
+      return tokenizer.decode(ids);
+    }
+
+    @Override
+    public int vocabSize() {
+      return tokenizer.vocabSize();
+    }
+
+    @Override
+    public Integer tokenId(String token) {
+      return tokenizer.tokenId(token);
+    }
+
+    @Override
+    public void close() {
+      tokenizer.close();
+    }
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void everyRowIsTokenizedOnce() throws Exception {
+    // The step tokenized each row to decide its drops, and the final stage tokenized it again.
+    PipelineSpec spec = spec("once", "max_length: 300, pack: true, overflow: truncate, "
+        + "format: jsonl");
+    Pipeline compiled = Pipeline.compile(spec);
+    TokenizeStep step = (TokenizeStep) compiled.steps().get(1);
+    AtomicLong encoded = new AtomicLong();
+    try (Tokenizer tok = new Counting(Tokenizers.open(step.config().tokenizer()), encoded)) {
+      Pipeline counted = new Pipeline(spec, List.of(compiled.steps().get(0),
+          new TokenizeStep(step.config(), false, tok)));
+      LocalRunner.Result r = LocalRunner.run(counted, options(false));
+      StepStats tokenize = r.steps().get(r.steps().size() - 1);
+      assertThat(tokenize.in()).isPositive();
+      // A row the template cannot render fails before it reaches the tokenizer.
+      assertThat(encoded.get()).isEqualTo(tokenize.in()
+          - tokenize.dropped().getOrDefault(TokenizeStep.TEMPLATE_ERROR, 0L));
+      Map<String, Object> total = (Map<String, Object>) json(dir.resolve(
+          "once/tokenized/tokens.stats.json")).get("total");
+      assertThat(total).containsEntry("read", r.written());
+      assertThat((Long) ((Map<String, Object>) total.get("over_max_length")).get("truncated"))
+          .isPositive();
+    }
+    // The data shards hold the rows as they were, without the tokens carried to the sink.
+    for (String line : Files.readAllLines(dir.resolve("once/data/train-00000-of-00002.jsonl"))) {
+      assertThat(line).doesNotContain(TokenAttachment.TOKENS);
+    }
+  }
+
+  @Test
+  void packedMegatronBytesDependOnTheRowsOnlyNotOnPartitionsOrWorkers() throws Exception {
+    Path jsonl = dir.resolve("jsonl");
+    SampleData.write(jsonl, SampleData.Spec.of(300, 7).withFileKind(FileKind.JSONL));
+    Path tokenizer = TestData.file("tokenizers/qwen3");
+    Map<String, byte[]> first = null;
+    for (String run : List.of("w1:0:1", "w3:0:3", "tiny:2048:3")) {
+      String[] f = run.split(":");
+      PipelineSpec spec = PipelineSpec.parse(f[0] + ".yaml", """
+          input: {path: %s, partition_size: %s}
+          steps:
+            - filter: {name: turns, max_turns: 6}
+            - tokenize: {tokenizer: %s, template: qwen3, max_length: 512, pack: true,
+                         pack_window: 40, overflow: truncate, format: megatron}
+          output: {path: %s, format: parquet, shards: 2}
+          """.formatted(jsonl, f[1].equals("0") ? "67108864" : f[1], tokenizer,
+          dir.resolve(f[0])), dir);
+      LocalRunner.Result r = LocalRunner.run(Pipeline.compile(spec),
+          new LocalRunner.Options(Integer.parseInt(f[2]), false, LocalRunner.Progress.NONE));
+      assertThat(r.conserved()).isTrue();
+      Map<String, byte[]> bytes = new java.util.TreeMap<>();
+      for (String file : List.of("tokenized/tokens.bin", "tokenized/tokens.idx",
+          "tokenized/tokens.stats.json", "data/train-00000-of-00002.parquet",
+          "data/train-00001-of-00002.parquet")) {
+        bytes.put(file, Files.readAllBytes(dir.resolve(f[0]).resolve(file)));
+      }
+      if (first == null) {
+        first = bytes;
+      } else {
+        for (String file : bytes.keySet()) {
+          assertThat(bytes.get(file)).as(run + " " + file).isEqualTo(first.get(file));
+        }
+      }
+    }
+    assertThat(Files.readString(dir.resolve("tiny/run.log"))).containsPattern("\\d+ partitions");
   }
 
   @Test

@@ -64,6 +64,11 @@ public record PromptOptions(String systemPrompt, PromptTemplates templates, Reas
 
     /** "key n, key n" in key order, or "nothing changed". */
     public String summary() {
+      return summary(counts);
+    }
+
+    /** The same for counts kept elsewhere (a prompt step's stats). */
+    public static String summary(Map<String, Long> counts) {
       if (counts.isEmpty()) {
         return "nothing changed";
       }

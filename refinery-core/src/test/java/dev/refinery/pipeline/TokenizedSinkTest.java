@@ -1,4 +1,4 @@
-package dev.refinery.tokenize;
+package dev.refinery.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -13,6 +13,17 @@ import dev.refinery.io.Inputs;
 import dev.refinery.sample.Sample;
 import dev.refinery.template.RenderOptions;
 import dev.refinery.template.Templates;
+import dev.refinery.tokenize.LengthLimit;
+import dev.refinery.tokenize.LengthPolicy;
+import dev.refinery.tokenize.LengthStats;
+import dev.refinery.tokenize.PackedSequence;
+import dev.refinery.tokenize.Packer;
+import dev.refinery.tokenize.SampleTokenizer;
+import dev.refinery.tokenize.TokenStats;
+import dev.refinery.tokenize.TokenizedFormat;
+import dev.refinery.tokenize.TokenizedSample;
+import dev.refinery.tokenize.Tokenizer;
+import dev.refinery.tokenize.Tokenizers;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -36,8 +47,12 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-/** The shared tokenize flow on the demo data with the real Qwen3 tokenizer. */
-class TokenizeJobTest {
+/**
+ * The tokenized output as {@code refinery tokenize} runs it (a canned pipeline: the tokenize step,
+ * then the sink that applies the length policy, packs and writes) on the demo data with the real
+ * Qwen3 tokenizer.
+ */
+class TokenizedSinkTest {
   @TempDir
   static Path shared;
 
@@ -66,26 +81,44 @@ class TokenizeJobTest {
         SampleTokenizer.Loss.ASSISTANT, SampleTokenizer.TrainedTurns.ALL);
   }
 
+  /** A sample with its split, as the command reads them. */
+  private record Input(Sample sample, String split) {}
+
   /** The demo samples with their splits, as the command reads them. */
-  private static List<TokenizeJob.Input> inputs() {
+  private static List<Input> inputs() {
     List<InputFile> files = Inputs.resolve(demo.toString(), List.of());
-    List<TokenizeJob.Input> all = new ArrayList<>();
+    List<Input> all = new ArrayList<>();
     try (SampleReader r = SampleReader.open(files, Formats.detect(files.get(0)),
         RejectHandler.FAIL)) {
       while (r.hasNext()) {
         Sample s = r.next();
-        all.add(new TokenizeJob.Input(s, r.currentFile().split()));
+        all.add(new Input(s, r.currentFile().split()));
       }
     }
     return all;
   }
 
-  private TokenizeJob.Result run(Path out, TokenizedFormat format, boolean pack, int workers,
-      boolean labels, LengthLimit limit) throws Exception {
-    try (TokenizedWriter w = TokenizedWriter.open(format, out, qwen3.vocabSize(), labels)) {
-      return TokenizeJob.run(inputs().iterator(), sampleTokenizer(),
-          new TokenizeJob.Settings(limit, pack, 64, workers), w, null);
-    }
+  /** The sink's result and the run's. */
+  private record Ran(TokenizedSink.Result result, LocalRunner.Result run) {}
+
+  private Ran runRefinery(Path out, TokenizedFormat format, boolean pack, int workers,
+      boolean labels, LengthLimit limit, long partitionBytes) {
+    TokenizeConfig config = new TokenizeConfig(TestData.file("tokenizers/qwen3/tokenizer.json")
+        .toString(), "qwen3", "keep", "assistant", "all", limit.maxLength(), limit.policy(), pack,
+        64, format, labels, true, true);
+    Step step = CommandSteps.tokenize(config, qwen3);
+    TokenizedSink sink = Sinks.tokenized(step, out, out.resolveSibling(out.getFileName()
+        + ".stats.json"), null, Map.of("max_length", limit.maxLength()), Map.of());
+    LocalRunner.Result r = LocalRunner.run(Pipeline.canned(new PipelineSpec.Input(demo, "auto",
+        List.of(), null, "test", partitionBytes), List.of(step), sink, 0, "test"),
+        new LocalRunner.Options(workers, false, LocalRunner.Progress.NONE));
+    assertThat(r.conserved()).as(r.balance()).isTrue();
+    return new Ran(sink.result(), r);
+  }
+
+  private TokenizedSink.Result run(Path out, TokenizedFormat format, boolean pack, int workers,
+      boolean labels, LengthLimit limit) {
+    return runRefinery(out, format, pack, workers, labels, limit, 0).result();
   }
 
   private static byte[] bytes(TokenizedFormat format, Path out) throws Exception {
@@ -98,28 +131,44 @@ class TokenizeJobTest {
 
   @ParameterizedTest
   @EnumSource(TokenizedFormat.class)
-  void oneAndThreeWorkersWriteTheSameBytes(TokenizedFormat format) throws Exception {
+  void workersAndPartitionsDoNotChangeTheBytes(TokenizedFormat format) throws Exception {
     String ext = format == TokenizedFormat.MEGATRON ? "" : "." + format;
     LengthLimit limit = new LengthLimit(LengthPolicy.TRUNCATE, 512);
     for (boolean pack : new boolean[] {false, true}) {
       Path one = dir.resolve("one-" + pack + ext);
       Path three = dir.resolve("three-" + pack + ext);
-      TokenizeJob.Result a = run(one, format, pack, 1, false, limit);
-      TokenizeJob.Result b = run(three, format, pack, 3, false, limit);
+      Path tiny = dir.resolve("tiny-" + pack + ext);
+      Ran a = runRefinery(one, format, pack, 1, false, limit, 0);
+      Ran b = runRefinery(three, format, pack, 3, false, limit, 0);
+      // 2 KiB partitions: the demo's files cut into many byte ranges, packed across them all.
+      Ran c = runRefinery(tiny, format, pack, 3, false, limit, 2048);
       assertThat(bytes(format, three)).as(format + " pack=" + pack)
           .isEqualTo(bytes(format, one));
-      assertThat(b.stats()).isEqualTo(a.stats());
-      assertThat(a.length().truncated()).as("some samples are over 512 tokens").isPositive();
-      assertThat(a.written()).isPositive();
+      assertThat(bytes(format, tiny)).as(format + " pack=" + pack + ", tiny partitions")
+          .isEqualTo(bytes(format, one));
+      assertThat(Files.readString(stats(tiny))).isEqualTo(Files.readString(stats(one)));
+      assertThat(b.result().stats()).isEqualTo(a.result().stats());
+      assertThat(c.run().steps().get(0).in()).isEqualTo(a.run().steps().get(0).in());
+      Path tinyRun = dir.resolve("." + tiny.getFileName() + ".refinery");
+      assertThat(Files.readString(tinyRun.resolve("run.log"))).containsPattern("\\d+ partitions");
+      assertThat(Files.readString(tinyRun.resolve("stats.json")))
+          .contains("\"conserved\":true");
+      assertThat(a.result().length().truncated()).as("some samples are over 512 tokens")
+          .isPositive();
+      assertThat(a.result().written()).isPositive();
     }
   }
 
-  /** What the job should have written, computed directly from the tokenizer and packer. */
+  private static Path stats(Path out) {
+    return out.resolveSibling(out.getFileName() + ".stats.json");
+  }
+
+  /** What the sink should have written, computed directly from the tokenizer and packer. */
   private static List<TokenizedSample> expectedSamples(LengthLimit limit) {
     SampleTokenizer st = sampleTokenizer();
     LengthStats.Counter counter = new LengthStats.Counter();
     List<TokenizedSample> out = new ArrayList<>();
-    for (TokenizeJob.Input in : inputs()) {
+    for (Input in : inputs()) {
       try {
         TokenizedSample t = limit.apply(st.tokenize(in.sample(), in.split()), counter);
         if (t != null) {
@@ -183,7 +232,7 @@ class TokenizeJobTest {
   void parquetHoldsEveryColumnOfTheSamples() throws Exception {
     LengthLimit limit = new LengthLimit(LengthPolicy.DROP, 1024);
     Path out = dir.resolve("samples.parquet");
-    TokenizeJob.Result result = run(out, TokenizedFormat.PARQUET, false, 2, false, limit);
+    TokenizedSink.Result result = run(out, TokenizedFormat.PARQUET, false, 2, false, limit);
     List<TokenizedSample> expected = expectedSamples(limit);
     List<Group> rows = readWithParquetJava(out);
     assertThat(rows).hasSize(expected.size());
@@ -216,7 +265,7 @@ class TokenizeJobTest {
   void packedParquetWithLabelsHoldsEverySequence() throws Exception {
     LengthLimit limit = new LengthLimit(LengthPolicy.TRUNCATE, 2048);
     Path out = dir.resolve("packed.parquet");
-    TokenizeJob.Result result = run(out, TokenizedFormat.PARQUET, true, 3, true, limit);
+    TokenizedSink.Result result = run(out, TokenizedFormat.PARQUET, true, 3, true, limit);
     List<PackedSequence> expected = new Packer(2048, 64).packAll(expectedSamples(limit));
     List<Group> rows = readWithParquetJava(out);
     assertThat(rows).hasSize(expected.size());
@@ -241,7 +290,7 @@ class TokenizeJobTest {
   void statsAddUpOverSplitsAndCategories() throws Exception {
     LengthLimit limit = new LengthLimit(LengthPolicy.DROP, 400);
     Path out = dir.resolve("drop.jsonl");
-    TokenizeJob.Result result = run(out, TokenizedFormat.JSONL, true, 2, false, limit);
+    TokenizedSink.Result result = run(out, TokenizedFormat.JSONL, true, 2, false, limit);
     TokenStats stats = result.stats();
     TokenStats.Group total = stats.total();
     assertThat(total.read()).isEqualTo(300);
@@ -263,8 +312,7 @@ class TokenizeJobTest {
     assertThat(total.trainedTokens()).isPositive().isLessThan(total.tokens());
     assertThat(Files.readAllLines(out)).hasSize((int) result.written());
 
-    Path statsFile = dir.resolve("drop.stats.json");
-    TokenizeJob.writeStats(statsFile, result, Map.of("max_length", 400));
+    Path statsFile = dir.resolve("drop.jsonl.stats.json");
     @SuppressWarnings("unchecked")
     Map<String, Object> json = (Map<String, Object>) dev.refinery.internal.Json.parse(
         Files.readString(statsFile));
