@@ -17,6 +17,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 /**
@@ -25,10 +26,21 @@ import java.util.stream.Stream;
  * run keeps its work and stats in a hidden folder beside the file ({@code .NAME.refinery/}), and
  * the rejects, when the command names a file for them, are copied there at the end.
  *
+ * <p>With {@code shuffle} ({@code refinery shuffle}) the rows come in the seeded order of {@link
+ * ShuffledRows} instead, sorted within {@code shuffle.memoryBytes()} of sort buffers.
+ *
  * @param rejects the file a command's {@code --rejects} names, or null: the first bad record then
  *     stops the run
+ * @param shuffle null to keep the output order
  */
-record FileSink(Path file, Format format, Path rejects) implements Sink {
+record FileSink(Path file, Format format, Path rejects, Shuffle shuffle) implements Sink {
+
+  /** Rows in a seeded random order, sorted within {@code memoryBytes} of buffers. */
+  record Shuffle(long memoryBytes) {}
+
+  FileSink(Path file, Format format, Path rejects) {
+    this(file, format, rejects, null);
+  }
 
   /** The hidden run folder beside an output file. */
   static Path runFolderOf(Path file) {
@@ -48,6 +60,10 @@ record FileSink(Path file, Format format, Path rejects) implements Sink {
     m.put("path", file.toAbsolutePath().normalize().toString());
     m.put("format", format.name());
     m.put("rejects", rejects == null ? null : rejects.toAbsolutePath().normalize().toString());
+    if (shuffle != null) {
+      // The order depends on the seed (the spec's) and ids only, not on the memory budget.
+      m.put("shuffled", true);
+    }
     return m;
   }
 
@@ -63,27 +79,44 @@ record FileSink(Path file, Format format, Path rejects) implements Sink {
 
   @Override
   public List<Path> write(SinkInput in) {
-    SampleWriter writer = SampleWriter.create(file, format);
-    try {
-      for (int p = 0; p < in.partitions(); p++) {
-        try (SampleReader reader = in.open(p)) {
-          Iterator<Sample> rows = in.checked(reader);
-          while (rows.hasNext()) {
-            Sample row = rows.next();
-            try {
-              writer.write(row);
-            } catch (SchemaException | RowSchemaMismatchException e) {
-              in.reject(row, "cannot write as " + format.name() + ": " + e.getMessage());
-            }
+    if (shuffle != null) {
+      try (ShuffledRows rows = ShuffledRows.open(in, shuffle.memoryBytes())) {
+        writeFile(writer -> writeRows(in, writer, in.checked(rows)));
+        rows.report();
+      }
+    } else {
+      writeFile(writer -> {
+        for (int p = 0; p < in.partitions(); p++) {
+          try (SampleReader reader = in.open(p)) {
+            writeRows(in, writer, in.checked(reader));
           }
         }
-      }
+      });
+    }
+    return List.of(file);
+  }
+
+  /** The file is under its name only when whole. */
+  private void writeFile(Consumer<SampleWriter> body) {
+    SampleWriter writer = SampleWriter.create(file, format);
+    try {
+      body.accept(writer);
       writer.close();
     } catch (RuntimeException | Error e) {
       writer.abort();
       throw e;
     }
-    return List.of(file);
+  }
+
+  private void writeRows(SinkInput in, SampleWriter writer, Iterator<Sample> rows) {
+    while (rows.hasNext()) {
+      Sample row = rows.next();
+      try {
+        writer.write(row);
+      } catch (SchemaException | RowSchemaMismatchException e) {
+        in.reject(row, "cannot write as " + format.name() + ": " + e.getMessage());
+      }
+    }
   }
 
   @Override

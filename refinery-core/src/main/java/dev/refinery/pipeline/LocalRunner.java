@@ -207,7 +207,7 @@ public final class LocalRunner {
     try (RejectsWriter sinkRejects = new RejectsWriter(unwritableFile);
          SinkInput sinkInput = new SinkInput(folder, inputs, rows, options.workers(),
              spec.seed(), p -> readPart(lastStage, p), this::note,
-             pipeline.sink().failOnReject() ? RejectHandler.FAIL : sinkRejects, stops)) {
+             pipeline.sink().failOnUnwritable() ? RejectHandler.FAIL : sinkRejects, stops)) {
       shards = pipeline.sink().write(sinkInput);
       unwritable = sinkRejects.count();
     } catch (IOException e) {

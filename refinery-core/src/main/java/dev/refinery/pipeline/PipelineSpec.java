@@ -21,7 +21,7 @@ import java.util.Set;
  * steps:
  *   - filter: {name: gopher_repetition, target: answer}
  *   - exact_dedup: {key: prompt}
- * output: {path: out/, format: parquet, shards: 4}
+ * output: {path: out/, format: parquet, shards: 4, shuffle: true}
  * seed: 42
  * </pre>
  */
@@ -51,8 +51,16 @@ public record PipelineSpec(Input input, List<StepSpec> steps, Output output, lon
 
   public static final String PARTITION_SIZE_PROPERTY = "refinery.partitionSize";
 
-  /** Where they go: {@code format} is the file format (parquet or jsonl). */
-  public record Output(Path path, String format, int shards) {}
+  /**
+   * Where they go: {@code format} is the file format (parquet or jsonl); with {@code shuffle} the
+   * rows are put in the seeded random order of the pipeline's seed before they are cut into the
+   * shards.
+   */
+  public record Output(Path path, String format, int shards, boolean shuffle) {
+    public Output(Path path, String format, int shards) {
+      this(path, format, shards, false);
+    }
+  }
 
   /**
    * One step as written: its kind ({@code filter}, {@code exact_dedup}, ...) and parameters;
@@ -107,6 +115,10 @@ public record PipelineSpec(Input input, List<StepSpec> steps, Output output, lon
     out.put("path", output.path().toString());
     out.put("format", output.format());
     out.put("shards", output.shards());
+    if (output.shuffle()) {
+      // Only when set: the specs of earlier runs, without the key, keep their identity.
+      out.put("shuffle", true);
+    }
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("input", in);
     m.put("steps", stepList);
@@ -159,7 +171,7 @@ public record PipelineSpec(Input input, List<StepSpec> steps, Output output, lon
         tree.where("input.path"), partitionSize);
 
     Map<String, Object> out = map(tree, required(tree, top, "", "output"), "output");
-    only(tree, out, "output", Set.of("path", "format", "shards"));
+    only(tree, out, "output", Set.of("path", "format", "shards", "shuffle"));
     String format = out.containsKey("format") ? string(tree, out.get("format"), "output.format")
         : "parquet";
     if (!format.equals("parquet") && !format.equals("jsonl")) {
@@ -172,7 +184,8 @@ public record PipelineSpec(Input input, List<StepSpec> steps, Output output, lon
     }
     Output output = new Output(
         base.resolve(string(tree, required(tree, out, "output", "path"), "output.path")).normalize(),
-        format, (int) shards);
+        format, (int) shards,
+        out.containsKey("shuffle") && bool(tree, out.get("shuffle"), "output.shuffle"));
 
     List<StepSpec> steps = new ArrayList<>();
     Object rawSteps = top.get("steps");

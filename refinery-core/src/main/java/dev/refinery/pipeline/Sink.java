@@ -38,6 +38,15 @@ public interface Sink {
   }
 
   /**
+   * Whether a row the sink cannot write stops the run instead of being rejected into {@code
+   * rejects/}; as {@link #failOnReject} unless the sink says otherwise ({@code format} sets aside
+   * a sample its template cannot render even without {@code --rejects}).
+   */
+  default boolean failOnUnwritable() {
+    return failOnReject();
+  }
+
+  /**
    * Whether a new run (not {@code --resume}) may clear what an earlier run left in the run
    * folder: true for a hidden folder beside an output file, which a command overwrites as it
    * overwrites the file; false for an output folder, which must be new or empty.
