@@ -1,6 +1,7 @@
 package dev.refinery.pipeline;
 
 import dev.refinery.RefineryException;
+import dev.refinery.filter.Param;
 import dev.refinery.io.Inputs;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -81,6 +82,17 @@ public record PipelineSpec(Input input, List<StepSpec> steps, Output output, lon
       return paramWhere.getOrDefault(name, where + "." + name);
     }
   }
+
+  /** The keys of {@code output:}, as {@code refinery steps} lists them. */
+  public static final List<Param> OUTPUT_KEYS = List.of(
+      Param.of("path", Param.Type.PATH, null, "the run folder: data/ shards, stats.json, "
+          + "rejects/, run.log, manifest.json"),
+      Param.choice("format", "parquet", "the shards' file format", "parquet", "jsonl"),
+      Param.of("shards", Param.Type.INT, 1L, "files under data/, of (nearly) equal row counts")
+          .between(1, 100_000),
+      Param.of("shuffle", Param.Type.BOOLEAN, false, "rows in a random order of the pipeline's "
+          + "seed (a hash of each row id: the same for any workers and partitions), across all "
+          + "shards, before they are cut into shards"));
 
   private static final Set<String> TOP = Set.of("input", "steps", "output", "seed", "keep_dropped");
 
@@ -171,7 +183,8 @@ public record PipelineSpec(Input input, List<StepSpec> steps, Output output, lon
         tree.where("input.path"), partitionSize);
 
     Map<String, Object> out = map(tree, required(tree, top, "", "output"), "output");
-    only(tree, out, "output", Set.of("path", "format", "shards", "shuffle"));
+    only(tree, out, "output",
+        Set.copyOf(OUTPUT_KEYS.stream().map(Param::name).toList()));
     String format = out.containsKey("format") ? string(tree, out.get("format"), "output.format")
         : "parquet";
     if (!format.equals("parquet") && !format.equals("jsonl")) {
