@@ -4,6 +4,7 @@ import dev.refinery.RefineryException;
 import dev.refinery.dataset.SampleReader;
 import dev.refinery.format.Format;
 import dev.refinery.format.Formats;
+import dev.refinery.internal.FileTrees;
 import dev.refinery.internal.Json;
 import dev.refinery.internal.SpillMerger;
 import dev.refinery.internal.SpillSorter;
@@ -41,6 +42,7 @@ final class ShuffledRows implements Iterator<Sample>, AutoCloseable {
   private final SinkInput in;
   private final int runs;
   private boolean ready;
+  private boolean finished;
   private boolean more;
   private long rows;
 
@@ -94,10 +96,13 @@ final class ShuffledRows implements Iterator<Sample>, AutoCloseable {
   private static List<String> sortPartition(SinkInput in, Path dir, int p, long budget) {
     Path marker = marker(dir, p);
     if (Files.exists(marker)) {
-      // Only a resumed run finds one: a new run starts without a work folder.
+      // Only a run resumed after a stop in this sink finds one (a new run starts without a work
+      // folder, and a finished shuffle removes its own), over the same finished partitions.
       try {
-        return List.copyOf((List<String>) ((Map<String, Object>) Json.parse(
-            Files.readString(marker))).get("runs"));
+        Map<String, Object> done = (Map<String, Object>) Json.parse(Files.readString(marker));
+        if (((Number) done.get("rows")).longValue() == in.rows(p)) {
+          return List.copyOf((List<String>) done.get("runs"));
+        }
       } catch (IOException | RuntimeException e) {
         // An unreadable marker: the partition is sorted again.
       }
@@ -164,8 +169,13 @@ final class ShuffledRows implements Iterator<Sample>, AutoCloseable {
     return folder.root().resolve("shuffle.json");
   }
 
-  /** Records the finished shuffle beside stats.json and in run.log. */
+  /**
+   * Records the finished shuffle beside stats.json and in run.log; closing then removes the
+   * sorted runs, which a later retry of failed requests (whose partitions change) must not
+   * reuse.
+   */
   void report() {
+    finished = true;
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("seed", in.seed());
     m.put("rows", rows);
@@ -178,5 +188,8 @@ final class ShuffledRows implements Iterator<Sample>, AutoCloseable {
   @Override
   public void close() {
     merger.close();
+    if (finished) {
+      FileTrees.delete(in.folder().work().resolve(FOLDER));
+    }
   }
 }
