@@ -21,7 +21,7 @@ import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 /**
- * One output file in a record layout ({@code convert}, {@code format}): the rows in output
+ * One output file in a record layout ({@code convert}, {@code shuffle}): the rows in output
  * order, a row the layout or the file's Parquet schema cannot hold rejected with the reason. The
  * run keeps its work and stats in a hidden folder beside the file ({@code .NAME.refinery/}), and
  * the rejects, when the command names a file for them, are copied there at the end.
@@ -33,7 +33,7 @@ import java.util.stream.Stream;
  *     stops the run
  * @param shuffle null to keep the output order
  */
-record FileSink(Path file, Format format, Path rejects, Shuffle shuffle) implements Sink {
+record FileSink(Path file, Format format, Path rejects, Shuffle shuffle) implements OneFileSink {
 
   /** Rows in a seeded random order, sorted within {@code memoryBytes} of buffers. */
   record Shuffle(long memoryBytes) {}
@@ -49,11 +49,6 @@ record FileSink(Path file, Format format, Path rejects, Shuffle shuffle) impleme
   }
 
   @Override
-  public Path runFolder() {
-    return runFolderOf(file);
-  }
-
-  @Override
   public Map<String, Object> describe() {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("kind", "file");
@@ -65,16 +60,6 @@ record FileSink(Path file, Format format, Path rejects, Shuffle shuffle) impleme
       m.put("shuffled", true);
     }
     return m;
-  }
-
-  @Override
-  public boolean failOnReject() {
-    return rejects == null;
-  }
-
-  @Override
-  public boolean clearsEarlierRun() {
-    return true;
   }
 
   @Override
@@ -116,13 +101,6 @@ record FileSink(Path file, Format format, Path rejects, Shuffle shuffle) impleme
       } catch (SchemaException | RowSchemaMismatchException e) {
         in.reject(row, "cannot write as " + format.name() + ": " + e.getMessage());
       }
-    }
-  }
-
-  @Override
-  public void finish(RunFolder folder) {
-    if (rejects != null) {
-      copyRejects(folder, rejects);
     }
   }
 

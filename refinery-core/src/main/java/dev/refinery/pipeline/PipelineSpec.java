@@ -229,6 +229,13 @@ public record PipelineSpec(Input input, List<StepSpec> steps, Output output, lon
         steps.add(new StepSpec(e.getKey(), resolved, tree.where(where), paramWhere));
       }
     }
+    if (output.shuffle() && !steps.isEmpty()
+        && steps.get(steps.size() - 1).kind().equals("tokenize")) {
+      // tokenized/ is written from the last stage in output order, not from the shuffled shards.
+      throw new RefineryException(tree.where("output.shuffle") + ": a pipeline that ends with "
+          + "tokenize writes tokenized/ in output order; shuffle its output apart (refinery "
+          + "shuffle) or drop output.shuffle");
+    }
     long seed = top.containsKey("seed") ? integer(tree, top.get("seed"), "seed") : 42;
     boolean keepDropped = top.containsKey("keep_dropped")
         && bool(tree, top.get("keep_dropped"), "keep_dropped");

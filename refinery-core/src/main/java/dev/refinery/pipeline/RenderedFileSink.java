@@ -6,7 +6,6 @@ import dev.refinery.RefineryException;
 import dev.refinery.dataset.SampleReader;
 import dev.refinery.io.AtomicFile;
 import dev.refinery.io.Compression;
-import dev.refinery.run.RunFolder;
 import dev.refinery.sample.Sample;
 import dev.refinery.template.ChatTemplate;
 import dev.refinery.template.OutputShape;
@@ -34,14 +33,9 @@ import java.util.Map;
  */
 record RenderedFileSink(Path file, OutputShape shape, ChatTemplate chat,
                         Map<String, Object> settings,
-                        RenderOptions options, Path rejects) implements Sink {
+                        RenderOptions options, Path rejects) implements OneFileSink {
   /** Writes only string fields, so Jackson's defaults give the bytes core's own writers do. */
   private static final JsonFactory JSON = new JsonFactory();
-
-  @Override
-  public Path runFolder() {
-    return FileSink.runFolderOf(file);
-  }
 
   @Override
   public Map<String, Object> describe() {
@@ -58,20 +52,10 @@ record RenderedFileSink(Path file, OutputShape shape, ChatTemplate chat,
     return m;
   }
 
-  @Override
-  public boolean failOnReject() {
-    return rejects == null;
-  }
-
   /** A sample the template cannot render is counted and set aside, never the end of the run. */
   @Override
   public boolean failOnUnwritable() {
     return false;
-  }
-
-  @Override
-  public boolean clearsEarlierRun() {
-    return true;
   }
 
   @Override
@@ -114,12 +98,5 @@ record RenderedFileSink(Path file, OutputShape shape, ChatTemplate chat,
     }
     g.writeEndObject();
     g.writeRaw('\n');
-  }
-
-  @Override
-  public void finish(RunFolder folder) {
-    if (rejects != null) {
-      FileSink.copyRejects(folder, rejects);
-    }
   }
 }

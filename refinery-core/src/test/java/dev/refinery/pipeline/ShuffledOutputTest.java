@@ -181,6 +181,14 @@ class ShuffledOutputTest {
         """, dir)).isInstanceOf(RefineryException.class)
         .hasMessage("p.yaml:4 output.shufle: unknown key 'shufle'; valid: format, path, "
             + "shards, shuffle");
+    assertThatThrownBy(() -> PipelineSpec.parse("p.yaml", """
+        input: {path: in/}
+        steps:
+          - tokenize: {tokenizer: t.json, max_length: 8}
+        output: {path: out/,
+                 shuffle: true}
+        """, dir)).isInstanceOf(RefineryException.class)
+        .hasMessageStartingWith("p.yaml:5 output.shuffle: a pipeline that ends with tokenize");
     PipelineSpec plain = PipelineSpec.parse("p.yaml", "input: {path: in/}\noutput: {path: o/}\n",
         dir);
     assertThat(plain.output().shuffle()).isFalse();
