@@ -44,6 +44,12 @@ final class CommandRun {
       if (!r.conserved()) {
         throw new RefineryException(r.runFolder() + ": rows do not add up: " + r.balance());
       }
+      if (r.alreadyFinished()) {
+        // --resume on a finished output: the summary that follows is the finished run's.
+        err.println("nothing to do: " + r.runFolder() + " holds a finished run of this command ("
+            + r.balance() + ")");
+        err.flush();
+      }
       return r;
     } catch (LocalRunner.Stopped e) {
       throw new Stopped();

@@ -1,28 +1,28 @@
 package dev.refinery.cli;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import dev.refinery.RefineryException;
-import dev.refinery.dataset.RejectHandler;
-import dev.refinery.dataset.Rejected;
 import dev.refinery.dataset.RejectsWriter;
-import dev.refinery.dataset.SampleReader;
-import dev.refinery.io.AtomicFile;
-import dev.refinery.io.Compression;
 import dev.refinery.io.InputFile;
 import dev.refinery.io.OutputFolder;
-import dev.refinery.sample.ContentUuid;
-import dev.refinery.sample.Sample;
+import dev.refinery.pipeline.CommandSteps;
+import dev.refinery.pipeline.LocalRunner;
+import dev.refinery.pipeline.Pipeline;
+import dev.refinery.pipeline.PipelineSpec;
+import dev.refinery.pipeline.Sinks;
+import dev.refinery.pipeline.Step;
+import dev.refinery.pipeline.StepStats;
+import dev.refinery.run.RunFolder;
 import dev.refinery.template.ChatTemplate;
 import dev.refinery.template.OutputShape;
 import dev.refinery.template.RenderOptions;
 import dev.refinery.template.Templates;
 import dev.refinery.template.prompt.PromptOptions;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -39,6 +39,9 @@ import picocli.CommandLine.Parameters;
  * system prompt, the reasoning toggle) and what that changed is printed. A
  * sample the template cannot render is reported in one line with its uuid, counted, set aside in
  * {@code --rejects} if given, and the run goes on.
+ *
+ * <p>A canned pipeline on the one runner: content uuids and prompt preparation are map steps,
+ * the rendering is the sink ({@link Sinks#rendered}), so a template's error is a rejected row.
  */
 @Command(name = "format",
     description = "Render samples to training text with a chat template "
@@ -54,8 +57,6 @@ import picocli.CommandLine.Parameters;
         "  refinery format data/ tutor.jsonl --shape instruction --split math --reasoning strip"})
 final class FormatCommand implements Callable<Integer> {
   private static final int SHOWN_REJECTS = 10;
-  /** Writes only string fields, so Jackson's defaults give the bytes core's own writers do. */
-  private static final JsonFactory JSON = new JsonFactory();
 
   @Mixin
   InputOptions input;
@@ -93,8 +94,12 @@ final class FormatCommand implements Callable<Integer> {
 
   @Option(names = "--rejects", paramLabel = "FILE",
       description = "Write records that cannot be read or rendered here (JSON Lines with file, "
-          + "line, reason and the raw record).")
+          + "line, reason and the raw record) and go on; without it the first record that "
+          + "cannot be read stops the run (samples that cannot be rendered never do).")
   Path rejects;
+
+  @Mixin
+  RunOptions run;
 
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
@@ -112,7 +117,6 @@ final class FormatCommand implements Callable<Integer> {
     }
     ChatTemplate chat = template == null ? null : template(template);
     PromptOptions prepare = prompts.options();
-    PromptOptions.Tally prepared = new PromptOptions.Tally();
     RenderOptions options = tools.options(addGenerationPrompt,
         RenderOptions.Reasoning.parse(reasoning));
     String name = out.getFileName().toString();
@@ -121,80 +125,73 @@ final class FormatCommand implements Callable<Integer> {
           + "or .jsonl.zst");
     }
     List<InputFile> files = input.files();
-    PrintWriter err = spec.commandLine().getErr();
+    input.format(files); // an unknown format or a bad --columns fails before the lock
     Outputs.apart(Outputs.inputs(input.path, files), out, rejects);
-    OutputFolder lock = Outputs.lockFile(spec, out);
-    RejectsWriter rejectsWriter = null;
-    long read;
-    long written = 0;
-    long rejected;
-    try {
-      rejectsWriter = rejects == null ? null : new RejectsWriter(rejects);
-      RejectHandler onReject = rejectsWriter == null ? RejectHandler.FAIL : rejectsWriter;
-      AtomicFile file = new AtomicFile(out);
-      long notRendered = 0;
-      try (OutputStream os = Compression.of(out).create(Files.newOutputStream(file.temp()));
-           JsonGenerator g = JSON.createGenerator(os);
-           SampleReader reader = input.open(files, onReject)) {
-        g.setRootValueSeparator(null);
-        while (reader.hasNext()) {
-          Sample sample = reader.next();
-          if (sample.uuid() == null) {
-            sample = sample.withUuid(ContentUuid.of(sample));
-          }
-          Map<String, String> record;
-          try {
-            record = outputShape.record(prepare.apply(sample, prepared), chat, options);
-          } catch (RefineryException e) {
-            notRendered++;
-            if (notRendered <= SHOWN_REJECTS) {
-              err.println("rejected: " + e.getMessage());
-            } else if (notRendered == SHOWN_REJECTS + 1) {
-              err.println("(further rejected samples not shown"
-                  + (rejectsWriter == null ? "; use --rejects FILE to keep them all)" : ")"));
-            }
-            if (rejectsWriter != null) {
-              rejectsWriter.reject(new Rejected(reader.currentLocation(), e.getMessage(),
-                  reader.currentRawText()));
-            }
-            continue;
-          }
-          g.writeStartObject();
-          for (Map.Entry<String, String> field : record.entrySet()) {
-            g.writeStringField(field.getKey(), field.getValue());
-          }
-          g.writeEndObject();
-          g.writeRaw('\n');
-          written++;
-        }
-        read = reader.read();
-        rejected = reader.rejected() + notRendered;
-      } catch (IOException e) {
-        file.abort();
-        throw RefineryException.cannot("write", out, e);
-      } catch (RuntimeException e) {
-        file.abort();
-        throw e;
-      }
-      file.commit();
-    } finally {
-      if (rejectsWriter != null) {
-        rejectsWriter.close();
-      }
-      lock.close();
-    }
-    if (read != written + rejected) {
-      throw new IllegalStateException("counts do not add up: read " + read + ", written "
-          + written + ", rejected " + rejected);
-    }
-    spec.commandLine().getOut().println("read " + read + ", written " + written + ", rejected "
-        + rejected + " (" + (chat == null ? "shape " + outputShape.key() : "template "
-        + chat.name()) + "; output " + out
-        + (rejectsWriter == null ? "" : "; rejects " + rejectsWriter.path()) + ")");
+    List<Step> steps = new ArrayList<>();
+    steps.add(CommandSteps.contentUuid());
     if (!prepare.isNone()) {
-      spec.commandLine().getOut().println("prompts: " + prepared.summary());
+      steps.add(CommandSteps.preparePrompts(prepare));
+    }
+    Map<String, Object> settings = new LinkedHashMap<>();
+    settings.put("template", template == null ? null : templateIdentity(template, chat));
+    settings.put("prompt_template", prompts.promptTemplate);
+    settings.put("system_prompt", prompts.systemPrompt);
+    settings.put("reasoning_toggle", prompts.reasoningToggle);
+    LocalRunner.Result r;
+    try (OutputFolder lock = Outputs.lockFile(spec, out)) {
+      r = CommandRun.run(spec, Pipeline.canned(
+          new PipelineSpec.Input(Path.of(input.path), input.format, input.splits, input.columns,
+              "format PATH"),
+          steps, Sinks.rendered(out, outputShape, chat, settings, options, rejects), 0,
+          "refinery format"), run);
+    }
+    showRenderRejects(spec.commandLine().getErr());
+    spec.commandLine().getOut().println("read " + r.read() + ", written " + r.written()
+        + ", rejected " + r.rejected() + " (" + (chat == null ? "shape " + outputShape.key()
+        : "template " + chat.name()) + "; output " + out
+        + (rejects == null ? "" : "; rejects " + rejects) + ")");
+    if (!prepare.isNone()) {
+      Map<String, Long> counted = r.steps().stream()
+          .filter(st -> st.name().equals(CommandSteps.PREPARE_PROMPTS))
+          .map(StepStats::counted).findFirst().orElse(Map.of());
+      spec.commandLine().getOut().println("prompts: " + PromptOptions.summary(counted));
     }
     return 0;
+  }
+
+  /**
+   * The first samples the template could not render, one line each (uuid and the template's own
+   * error); all of them are in the run folder's rejects/ (and in --rejects when given).
+   */
+  private void showRenderRejects(PrintWriter err) throws IOException {
+    Path unwritable = Sinks.unwritableRejects(out);
+    if (!Files.exists(unwritable)) {
+      return;
+    }
+    long[] shown = {0};
+    RejectsWriter.read(unwritable, rejected -> {
+      shown[0]++;
+      if (shown[0] <= SHOWN_REJECTS) {
+        err.println("rejected: " + rejected.reason());
+      } else if (shown[0] == SHOWN_REJECTS + 1) {
+        err.println("(further rejected samples not shown; all are in "
+            + (rejects == null ? unwritable : rejects) + ")");
+      }
+    });
+    err.flush();
+  }
+
+  /**
+   * A template as the run's fingerprint knows it: a built-in's name, or a file's path and
+   * SHA-256, so a resumed run refuses a template edited in between.
+   */
+  private static String templateIdentity(String given, ChatTemplate chat) {
+    Path path = Path.of(given);
+    if (Files.isDirectory(path)) {
+      path = path.resolve("tokenizer_config.json");
+    }
+    return Files.isRegularFile(path)
+        ? path.toAbsolutePath().normalize() + " " + RunFolder.fileSha256(path) : chat.name();
   }
 
   /**

@@ -204,7 +204,7 @@ final class GenerateCommand implements Callable<Integer> {
     // Named before preparation, so the uuid does not hang on the prompt options.
     List<Step> steps = new ArrayList<>(List.of(CommandSteps.contentUuid()));
     if (!prepare.isNone()) {
-      steps.add(CommandSteps.prompts(prepare));
+      steps.add(CommandSteps.preparePrompts(prepare));
     }
     steps.add(generate.step());
     Pipeline pipeline = Pipeline.canned(new PipelineSpec.Input(Path.of(prompts), format,

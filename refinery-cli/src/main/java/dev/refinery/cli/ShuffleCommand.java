@@ -1,11 +1,13 @@
 package dev.refinery.cli;
 
-import dev.refinery.dataset.RejectHandler;
-import dev.refinery.dataset.RejectsWriter;
+import dev.refinery.RefineryException;
+import dev.refinery.format.Format;
 import dev.refinery.io.InputFile;
 import dev.refinery.io.OutputFolder;
-import dev.refinery.mix.Shuffler;
-import java.io.IOException;
+import dev.refinery.pipeline.LocalRunner;
+import dev.refinery.pipeline.Pipeline;
+import dev.refinery.pipeline.PipelineSpec;
+import dev.refinery.pipeline.Sinks;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -16,7 +18,12 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** A global, seeded shuffle that spills to disk. */
+/**
+ * A global, seeded shuffle that spills to disk: a canned pipeline with no steps whose sink writes
+ * one file with the rows ordered by a seeded hash of their row ids ({@link Sinks#shuffledFile}),
+ * so the order depends on the input, the seed and nothing else (not the workers, the partition
+ * size or the memory budget).
+ */
 @Command(name = "shuffle",
     description = "Shuffle a whole dataset with a seed, larger than memory (sorted runs spilled "
         + "to disk, then merged): same input and seed, same bytes.",
@@ -35,8 +42,8 @@ final class ShuffleCommand implements Callable<Integer> {
   long seed;
 
   @Option(names = "--memory-mb", paramLabel = "MB",
-      description = "Records held in memory before a run is spilled (default: a quarter of the "
-          + "heap).")
+      description = "Heap for the sort's buffers, shared by the workers; beyond it sorted runs "
+          + "are spilled to disk (default: a quarter of the heap).")
   Long memoryMb;
 
   @Option(names = "--rejects", paramLabel = "FILE",
@@ -46,26 +53,29 @@ final class ShuffleCommand implements Callable<Integer> {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
+  @Mixin
+  RunOptions run;
+
   @Override
-  public Integer call() throws IOException {
+  public Integer call() {
     List<InputFile> files = input.files();
+    Format format = input.format(files);
     Outputs.apart(Outputs.inputs(input.path, files), out, rejects);
+    if (memoryMb != null && memoryMb < 1) {
+      throw new RefineryException("--memory-mb must be at least 1, got " + memoryMb);
+    }
     long memory = memoryMb != null ? memoryMb << 20 : Runtime.getRuntime().maxMemory() / 4;
-    Shuffler.Result r;
+    LocalRunner.Result r;
     try (OutputFolder lock = Outputs.lockFile(spec, out)) {
-      RejectsWriter rejectsWriter = rejects == null ? null : new RejectsWriter(rejects);
-      try {
-        r = Shuffler.shuffle(files, input.format(files), out, seed, memory,
-            rejectsWriter == null ? RejectHandler.FAIL : rejectsWriter);
-      } finally {
-        if (rejectsWriter != null) {
-          rejectsWriter.close();
-        }
-      }
+      r = CommandRun.run(spec, Pipeline.canned(
+          new PipelineSpec.Input(Path.of(input.path), input.format, input.splits, input.columns,
+              "shuffle PATH"),
+          List.of(), Sinks.shuffledFile(out, format, rejects, memory), seed,
+          "refinery shuffle"), run);
     }
     spec.commandLine().getOut().printf(Locale.ROOT,
         "read %d, written %d, rejected %d (seed %d; %d runs spilled; output %s)%n", r.read(),
-        r.written(), r.rejected(), seed, r.runs(), out);
+        r.written(), r.rejected(), seed, Sinks.shuffledRuns(Sinks.runFolderOf(out)), out);
     return 0;
   }
 }

@@ -3,6 +3,7 @@ package dev.refinery.cli;
 import dev.refinery.filter.FilterType;
 import dev.refinery.filter.FilterTypes;
 import dev.refinery.filter.Param;
+import dev.refinery.pipeline.PipelineSpec;
 import dev.refinery.pipeline.StepType;
 import dev.refinery.pipeline.StepTypes;
 import java.io.PrintWriter;
@@ -36,6 +37,9 @@ final class StepsCommand implements Callable<Integer> {
           ? "text: takes target" : "sample") + "]: " + t.description());
       params(out, t.params());
     }
+    out.println();
+    out.println("Output (in a pipeline: 'output: {path: out/, key: value, ...}'):");
+    params(out, PipelineSpec.OUTPUT_KEYS);
     out.flush();
     return 0;
   }

@@ -198,7 +198,7 @@ final class TokenizeCommand implements Callable<Integer> {
           tools.wrapTools);
       Step tokenize = CommandSteps.tokenize(config, tok);
       List<Step> steps = prepare.isNone() ? List.of(tokenize)
-          : List.of(CommandSteps.prompts(prepare), tokenize);
+          : List.of(CommandSteps.preparePrompts(prepare), tokenize);
       Map<String, Object> prompted = new LinkedHashMap<>();
       prompted.put("prompt_template", prompts.promptTemplate);
       prompted.put("system_prompt", prompts.systemPrompt);
@@ -245,11 +245,11 @@ final class TokenizeCommand implements Callable<Integer> {
   private static String summary(LocalRunner.Result r) {
     Map<String, Long> counts = new TreeMap<>();
     for (StepStats s : r.steps()) {
-      if (s.name().equals("prompt_options")) {
+      if (s.name().equals(CommandSteps.PREPARE_PROMPTS)) {
         s.counted().forEach((k, v) -> counts.merge(k, v, Long::sum));
       }
     }
-    return PromptOptions.Tally.summary(counts);
+    return PromptOptions.summary(counts);
   }
 
   private Map<String, Object> settingsJson(Tokenizer tok, ChatTemplate chat,

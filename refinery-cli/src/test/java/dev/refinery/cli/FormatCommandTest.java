@@ -3,8 +3,10 @@ package dev.refinery.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.refinery.demo.SampleData;
+import dev.refinery.format.Formats;
 import dev.refinery.internal.Json;
 import dev.refinery.io.FileKind;
+import dev.refinery.sample.Sample;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -36,6 +38,11 @@ class FormatCommandTest {
       rows.add((Map<String, Object>) Json.parse(line));
     }
     return rows;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Sample sample(String json) throws Exception {
+    return Formats.nemotron().decode((Map<String, Object>) Json.parse(json));
   }
 
   private Path input(String... lines) throws Exception {
@@ -74,7 +81,8 @@ class FormatCommandTest {
     List<Map<String, Object>> bad = jsonl(rejects);
     assertThat(bad).hasSize(1);
     assertThat((String) bad.get(0).get("reason")).contains("sample t");
-    assertThat(Json.parse((String) bad.get(0).get("raw"))).isEqualTo(Json.parse(TOOL));
+    // The raw record is the row the template got, in Nemotron JSON (explicit nulls included).
+    assertThat(sample((String) bad.get(0).get("raw"))).isEqualTo(sample(TOOL));
 
     // Without --rejects the run goes on all the same.
     Cli again = Cli.run("format", in.toString(), out.toString(), "--template", "llama3");
@@ -244,5 +252,90 @@ class FormatCommandTest {
             + "<|im_end|>\n<|im_start|>assistant\n<think>\nhmm\n</think>\n\nHello!<|im_end|>\n",
         "<|im_start|>system\nBe kind.\ndetailed thinking off<|im_end|>\n<|im_start|>user\nYo"
             + "<|im_end|>\n<|im_start|>assistant\nHey<|im_end|>\n");
+  }
+
+  @Test
+  void theSameBytesForAnyWorkersAndPartitionSize() throws Exception {
+    Path data = demo();
+    List<byte[]> outputs = new ArrayList<>();
+    List<String> rejects = new ArrayList<>();
+    for (int workers : new int[] {1, 3}) {
+      for (String size : new String[] {null, "2048"}) {
+        String name = "w" + workers + "-" + size;
+        Path out = dir.resolve(name + ".jsonl.zst");
+        Path bad = dir.resolve(name + ".rejects.jsonl");
+        if (size != null) {
+          System.setProperty(dev.refinery.pipeline.PipelineSpec.PARTITION_SIZE_PROPERTY, size);
+        }
+        Cli r;
+        try {
+          r = Cli.run("format", data.toString(), out.toString(), "--template", "chatml",
+              "--prompt-template", "auto", "--workers", Integer.toString(workers), "--rejects",
+              bad.toString());
+        } finally {
+          System.clearProperty(dev.refinery.pipeline.PipelineSpec.PARTITION_SIZE_PROPERTY);
+        }
+        assertThat(r.status()).as(r.err()).isZero();
+        assertThat(r.out()).contains("rejected ").contains("prompts: ").contains("template_applied ");
+        if (size != null) {
+          assertThat(Files.readString(dir.resolve("." + out.getFileName() + ".refinery")
+              .resolve("run.log"))).containsPattern("\\d+ input files, \\d+ partitions");
+        }
+        outputs.add(Files.readAllBytes(out));
+        rejects.add(Files.readString(bad));
+      }
+    }
+    assertThat(rejects.get(0)).isNotEmpty(); // tool rows: the built-in templates cannot write tools
+    for (int i = 1; i < outputs.size(); i++) {
+      assertThat(outputs.get(i)).as("run " + i).isEqualTo(outputs.get(0));
+      assertThat(rejects.get(i)).as("run " + i).isEqualTo(rejects.get(0));
+    }
+  }
+
+  @Test
+  void resumeOnAFinishedOutputRedoesNothing() throws Exception {
+    Path in = input(CHAT, TOOL, OFF);
+    Path out = dir.resolve("out.jsonl");
+    Cli first = Cli.run("format", in.toString(), out.toString(), "--template", "chatml");
+    assertThat(first.status()).as(first.err()).isZero();
+    Path stats = dir.resolve(".out.jsonl.refinery/stats.json");
+    assertThat(stats).exists();
+    byte[] bytes = Files.readAllBytes(out);
+    java.nio.file.attribute.FileTime written = Files.getLastModifiedTime(out);
+    String log = Files.readString(dir.resolve(".out.jsonl.refinery/run.log"));
+    Cli again = Cli.run("format", in.toString(), out.toString(), "--template", "chatml",
+        "--resume");
+    assertThat(again.status()).as(again.err()).isZero();
+    assertThat(again.err()).contains("nothing to do: ").contains("holds a finished run");
+    assertThat(again.out()).isEqualTo(first.out());
+    assertThat(Files.readAllBytes(out)).isEqualTo(bytes);
+    assertThat(Files.getLastModifiedTime(out)).isEqualTo(written);
+    assertThat(Files.readString(dir.resolve(".out.jsonl.refinery/run.log"))).isEqualTo(log);
+    // Without --resume the command writes its output anew, as it always did.
+    Cli fresh = Cli.run("format", in.toString(), out.toString(), "--template", "chatml");
+    assertThat(fresh.status()).as(fresh.err()).isZero();
+    assertThat(fresh.err()).doesNotContain("nothing to do");
+    assertThat(Files.readAllBytes(out)).isEqualTo(bytes);
+  }
+
+  @Test
+  void aBadInputLineStopsTheRunWithoutRejectsAndIsSetAsideWithThem() throws Exception {
+    Path in = input(CHAT, "{not json", OFF);
+    Path out = dir.resolve("out.jsonl");
+    Cli stop = Cli.run("format", in.toString(), out.toString(), "--template", "chatml");
+    assertThat(stop.status()).isEqualTo(1);
+    assertThat(stop.err().strip()).startsWith("error: " + in + ":2").contains("--rejects FILE")
+        .doesNotContain("\n");
+    assertThat(out).doesNotExist();
+    Path rejects = dir.resolve("bad.jsonl");
+    Cli go = Cli.run("format", in.toString(), out.toString(), "--template", "chatml",
+        "--rejects", rejects.toString());
+    assertThat(go.status()).as(go.err()).isZero();
+    assertThat(go.out()).startsWith("read 3, written 2, rejected 1 (template chatml;");
+    assertThat(jsonl(out)).extracting(m -> m.get("uuid")).containsExactly("a", "b");
+    assertThat(jsonl(rejects)).singleElement().satisfies(row -> {
+      assertThat(row.get("line")).isEqualTo(2L);
+      assertThat(row.get("raw")).isEqualTo("{not json");
+    });
   }
 }

@@ -149,7 +149,8 @@ class GoldenOutputsTest {
           "out/generated"));
 
   private static final List<String> WORKERS_CHECKED =
-      List.of("run-curate", "run-tokenize", "run-prompts", "tokenize-jsonl");
+      List.of("run-curate", "run-tokenize", "run-prompts", "tokenize-jsonl", "format-text-chatml",
+          "shuffle");
 
   /**
    * {@code generate}'s server: a Qwen3-like answer that depends only on the request, so the rows

@@ -22,11 +22,6 @@ public final class CommandSteps {
     return new ContentUuidStep();
   }
 
-  /** Prepares prompts as {@code options} say (system prompt, templates, reasoning toggle). */
-  public static Step prompts(PromptOptions options) {
-    return new PromptSteps.PromptStep("prompt_options", options);
-  }
-
   /**
    * What {@code refinery generate} asks of its server; see its options.
    *
@@ -93,4 +88,15 @@ public final class CommandSteps {
   public static Step tokenize(TokenizeConfig config, Tokenizer tokenizer) {
     return new TokenizeStep(config, true, tokenizer);
   }
+
+  /**
+   * Prepares prompts as {@code format}, {@code tokenize} and {@code generate} do (system prompt, the card's
+   * templates, the reasoning toggle); what it did is counted in the step's stats, by action.
+   */
+  public static Step preparePrompts(PromptOptions options) {
+    return new PromptSteps.PromptStep(PREPARE_PROMPTS, options);
+  }
+
+  /** The name of {@link #preparePrompts}' step in a run's stats. */
+  public static final String PREPARE_PROMPTS = "prepare_prompts";
 }

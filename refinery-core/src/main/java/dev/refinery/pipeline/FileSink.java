@@ -17,28 +17,35 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 /**
- * One output file in a record layout ({@code convert}, {@code format}): the rows in output
+ * One output file in a record layout ({@code convert}, {@code shuffle}): the rows in output
  * order, a row the layout or the file's Parquet schema cannot hold rejected with the reason. The
  * run keeps its work and stats in a hidden folder beside the file ({@code .NAME.refinery/}), and
  * the rejects, when the command names a file for them, are copied there at the end.
  *
+ * <p>With {@code shuffle} ({@code refinery shuffle}) the rows come in the seeded order of {@link
+ * ShuffledRows} instead, sorted within {@code shuffle.memoryBytes()} of sort buffers.
+ *
  * @param rejects the file a command's {@code --rejects} names, or null: the first bad record then
  *     stops the run
+ * @param shuffle null to keep the output order
  */
-record FileSink(Path file, Format format, Path rejects) implements Sink {
+record FileSink(Path file, Format format, Path rejects, Shuffle shuffle) implements OneFileSink {
+
+  /** Rows in a seeded random order, sorted within {@code memoryBytes} of buffers. */
+  record Shuffle(long memoryBytes) {}
+
+  FileSink(Path file, Format format, Path rejects) {
+    this(file, format, rejects, null);
+  }
 
   /** The hidden run folder beside an output file. */
   static Path runFolderOf(Path file) {
     Path absolute = file.toAbsolutePath().normalize();
     return absolute.resolveSibling("." + absolute.getFileName() + ".refinery");
-  }
-
-  @Override
-  public Path runFolder() {
-    return runFolderOf(file);
   }
 
   @Override
@@ -48,48 +55,52 @@ record FileSink(Path file, Format format, Path rejects) implements Sink {
     m.put("path", file.toAbsolutePath().normalize().toString());
     m.put("format", format.name());
     m.put("rejects", rejects == null ? null : rejects.toAbsolutePath().normalize().toString());
+    if (shuffle != null) {
+      // The order depends on the seed (the spec's) and ids only, not on the memory budget.
+      m.put("shuffled", true);
+    }
     return m;
   }
 
   @Override
-  public boolean failOnReject() {
-    return rejects == null;
-  }
-
-  @Override
-  public boolean clearsEarlierRun() {
-    return true;
-  }
-
-  @Override
   public List<Path> write(SinkInput in) {
-    SampleWriter writer = SampleWriter.create(file, format);
-    try {
-      for (int p = 0; p < in.partitions(); p++) {
-        try (SampleReader reader = in.open(p)) {
-          Iterator<Sample> rows = in.checked(reader);
-          while (rows.hasNext()) {
-            Sample row = rows.next();
-            try {
-              writer.write(row);
-            } catch (SchemaException | RowSchemaMismatchException e) {
-              in.reject(row, "cannot write as " + format.name() + ": " + e.getMessage());
-            }
+    if (shuffle != null) {
+      try (ShuffledRows rows = ShuffledRows.open(in, shuffle.memoryBytes())) {
+        writeFile(writer -> writeRows(in, writer, in.checked(rows)));
+        rows.report();
+      }
+    } else {
+      writeFile(writer -> {
+        for (int p = 0; p < in.partitions(); p++) {
+          try (SampleReader reader = in.open(p)) {
+            writeRows(in, writer, in.checked(reader));
           }
         }
-      }
+      });
+    }
+    return List.of(file);
+  }
+
+  /** The file is under its name only when whole. */
+  private void writeFile(Consumer<SampleWriter> body) {
+    SampleWriter writer = SampleWriter.create(file, format);
+    try {
+      body.accept(writer);
       writer.close();
     } catch (RuntimeException | Error e) {
       writer.abort();
       throw e;
     }
-    return List.of(file);
   }
 
-  @Override
-  public void finish(RunFolder folder) {
-    if (rejects != null) {
-      copyRejects(folder, rejects);
+  private void writeRows(SinkInput in, SampleWriter writer, Iterator<Sample> rows) {
+    while (rows.hasNext()) {
+      Sample row = rows.next();
+      try {
+        writer.write(row);
+      } catch (SchemaException | RowSchemaMismatchException e) {
+        in.reject(row, "cannot write as " + format.name() + ": " + e.getMessage());
+      }
     }
   }
 

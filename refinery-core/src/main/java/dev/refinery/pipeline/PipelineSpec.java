@@ -1,6 +1,7 @@
 package dev.refinery.pipeline;
 
 import dev.refinery.RefineryException;
+import dev.refinery.filter.Param;
 import dev.refinery.io.Inputs;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,7 +22,7 @@ import java.util.Set;
  * steps:
  *   - filter: {name: gopher_repetition, target: answer}
  *   - exact_dedup: {key: prompt}
- * output: {path: out/, format: parquet, shards: 4}
+ * output: {path: out/, format: parquet, shards: 4, shuffle: true}
  * seed: 42
  * </pre>
  */
@@ -51,8 +52,16 @@ public record PipelineSpec(Input input, List<StepSpec> steps, Output output, lon
 
   public static final String PARTITION_SIZE_PROPERTY = "refinery.partitionSize";
 
-  /** Where they go: {@code format} is the file format (parquet or jsonl). */
-  public record Output(Path path, String format, int shards) {}
+  /**
+   * Where they go: {@code format} is the file format (parquet or jsonl); with {@code shuffle} the
+   * rows are put in the seeded random order of the pipeline's seed before they are cut into the
+   * shards.
+   */
+  public record Output(Path path, String format, int shards, boolean shuffle) {
+    public Output(Path path, String format, int shards) {
+      this(path, format, shards, false);
+    }
+  }
 
   /**
    * One step as written: its kind ({@code filter}, {@code exact_dedup}, ...) and parameters;
@@ -73,6 +82,17 @@ public record PipelineSpec(Input input, List<StepSpec> steps, Output output, lon
       return paramWhere.getOrDefault(name, where + "." + name);
     }
   }
+
+  /** The keys of {@code output:}, as {@code refinery steps} lists them. */
+  public static final List<Param> OUTPUT_KEYS = List.of(
+      Param.of("path", Param.Type.PATH, null, "the run folder: data/ shards, stats.json, "
+          + "rejects/, run.log, manifest.json"),
+      Param.choice("format", "parquet", "the shards' file format", "parquet", "jsonl"),
+      Param.of("shards", Param.Type.INT, 1L, "files under data/, of (nearly) equal row counts")
+          .between(1, 100_000),
+      Param.of("shuffle", Param.Type.BOOLEAN, false, "rows in a random order of the pipeline's "
+          + "seed (a hash of each row id: the same for any workers and partitions), across all "
+          + "shards, before they are cut into shards"));
 
   private static final Set<String> TOP = Set.of("input", "steps", "output", "seed", "keep_dropped");
 
@@ -107,6 +127,10 @@ public record PipelineSpec(Input input, List<StepSpec> steps, Output output, lon
     out.put("path", output.path().toString());
     out.put("format", output.format());
     out.put("shards", output.shards());
+    if (output.shuffle()) {
+      // Only when set: the specs of earlier runs, without the key, keep their identity.
+      out.put("shuffle", true);
+    }
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("input", in);
     m.put("steps", stepList);
@@ -159,7 +183,8 @@ public record PipelineSpec(Input input, List<StepSpec> steps, Output output, lon
         tree.where("input.path"), partitionSize);
 
     Map<String, Object> out = map(tree, required(tree, top, "", "output"), "output");
-    only(tree, out, "output", Set.of("path", "format", "shards"));
+    only(tree, out, "output",
+        Set.copyOf(OUTPUT_KEYS.stream().map(Param::name).toList()));
     String format = out.containsKey("format") ? string(tree, out.get("format"), "output.format")
         : "parquet";
     if (!format.equals("parquet") && !format.equals("jsonl")) {
@@ -172,7 +197,8 @@ public record PipelineSpec(Input input, List<StepSpec> steps, Output output, lon
     }
     Output output = new Output(
         base.resolve(string(tree, required(tree, out, "output", "path"), "output.path")).normalize(),
-        format, (int) shards);
+        format, (int) shards,
+        out.containsKey("shuffle") && bool(tree, out.get("shuffle"), "output.shuffle"));
 
     List<StepSpec> steps = new ArrayList<>();
     Object rawSteps = top.get("steps");
@@ -202,6 +228,13 @@ public record PipelineSpec(Input input, List<StepSpec> steps, Output output, lon
         });
         steps.add(new StepSpec(e.getKey(), resolved, tree.where(where), paramWhere));
       }
+    }
+    if (output.shuffle() && !steps.isEmpty()
+        && steps.get(steps.size() - 1).kind().equals("tokenize")) {
+      // tokenized/ is written from the last stage in output order, not from the shuffled shards.
+      throw new RefineryException(tree.where("output.shuffle") + ": a pipeline that ends with "
+          + "tokenize writes tokenized/ in output order; shuffle its output apart (refinery "
+          + "shuffle) or drop output.shuffle");
     }
     long seed = top.containsKey("seed") ? integer(tree, top.get("seed"), "seed") : 42;
     boolean keepDropped = top.containsKey("keep_dropped")

@@ -31,11 +31,15 @@ final class Shards {
       in.note("output.shards " + output.shards() + " is more than the " + total
           + " rows written; wrote " + n + " shards");
     }
-    long[] first = firstRows(in.rows());
     List<Path> shards = new ArrayList<>();
     for (int s = 0; s < n; s++) {
       shards.add(folder.shard(s, n, output.format()));
     }
+    if (output.shuffle()) {
+      writeShuffled(in, shards, total);
+      return shards;
+    }
+    long[] first = firstRows(in.rows());
     in.forEach(n, s -> {
       Path target = shards.get(s);
       if (Files.exists(target)) {
@@ -71,6 +75,39 @@ final class Shards {
       }
     });
     return shards;
+  }
+
+  /**
+   * The rows in the seeded order of {@link ShuffledRows}, cut by position into the shards as
+   * unshuffled rows are. The merge is one stream, so the shards are written one after the other;
+   * a shard already whole (a resumed run) has its rows passed over.
+   */
+  private static void writeShuffled(SinkInput in, List<Path> shards, long total) {
+    int n = shards.size();
+    try (ShuffledRows shuffled = ShuffledRows.open(in, KeyedStage.memoryBudget)) {
+      Iterator<Sample> rows = in.checked(shuffled);
+      for (int s = 0; s < n; s++) {
+        long count = total * (s + 1) / n - total * s / n;
+        Path target = shards.get(s);
+        if (Files.exists(target)) {
+          for (long i = 0; i < count; i++) {
+            rows.next();
+          }
+          continue;
+        }
+        SampleWriter writer = SampleWriter.create(target, Formats.nemotron());
+        try {
+          for (long i = 0; i < count; i++) {
+            writer.write(rows.next());
+          }
+          writer.close();
+        } catch (RuntimeException | Error e) {
+          writer.abort();
+          throw e;
+        }
+      }
+      shuffled.report();
+    }
   }
 
   /** Where each partition's rows start in the output: the shards are cut by output position. */

@@ -38,9 +38,10 @@ public interface Sink {
   }
 
   /**
-   * Whether the first row the sink itself cannot write stops the run instead of being rejected
-   * into {@code rejects/}: as {@link #failOnReject} unless the sink says otherwise (tokenized
-   * output rejects a sample its template cannot render and goes on, as it always did).
+   * Whether a row the sink cannot write stops the run instead of being rejected into {@code
+   * rejects/}; as {@link #failOnReject} unless the sink says otherwise ({@code format} and
+   * tokenized output set aside a sample their template cannot render even without {@code
+   * --rejects}).
    */
   default boolean failOnUnwritable() {
     return failOnReject();

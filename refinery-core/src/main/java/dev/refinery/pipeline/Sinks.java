@@ -1,6 +1,9 @@
 package dev.refinery.pipeline;
 
 import dev.refinery.format.Format;
+import dev.refinery.template.ChatTemplate;
+import dev.refinery.template.OutputShape;
+import dev.refinery.template.RenderOptions;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -31,6 +34,46 @@ public final class Sinks {
       throw new IllegalArgumentException("not a tokenize step: " + tokenize.name());
     }
     return TokenizedSink.command(step, out, stats, rejects, settings, fingerprinted);
+  }
+
+  /**
+   * One file like {@link #file}, its rows in the seeded random order of the pipeline's seed (a
+   * hash of each row's id), sorted on disk within {@code memoryBytes} of buffers.
+   */
+  public static Sink shuffledFile(Path file, Format format, Path rejects, long memoryBytes) {
+    return new FileSink(file, format, rejects, new FileSink.Shuffle(memoryBytes));
+  }
+
+  /**
+   * The sorted runs a finished shuffle into {@code runFolder} merged (the memory budget's
+   * spills: one per partition at least), or -1 when it recorded none.
+   */
+  public static long shuffledRuns(Path runFolder) {
+    Path report = ShuffledRows.reportFile(new dev.refinery.run.RunFolder(runFolder));
+    try {
+      Object runs = ((Map<?, ?>) dev.refinery.internal.Json.parse(
+          java.nio.file.Files.readString(report))).get("runs");
+      return ((Number) runs).longValue();
+    } catch (java.io.IOException | RuntimeException e) {
+      return -1;
+    }
+  }
+
+  /**
+   * One JSON Lines file of records in {@code shape} ({@code refinery format}); {@code chat} the
+   * template of the text shape (else null), {@code settings} what else the output depends on (for
+   * the run's fingerprint: the template file's digest, the prompt preparation). A sample that cannot be rendered is rejected and the run goes
+   * on; rejects are copied to {@code rejects} when given, else the first record that cannot be read stops the
+   * run.
+   */
+  public static Sink rendered(Path file, OutputShape shape, ChatTemplate chat,
+      Map<String, Object> settings, RenderOptions options, Path rejects) {
+    return new RenderedFileSink(file, shape, chat, settings, options, rejects);
+  }
+
+  /** Where the rows a file sink could not write (or render) are set aside, in its run folder. */
+  public static Path unwritableRejects(Path file) {
+    return FileSink.runFolderOf(file).resolve("rejects").resolve(LocalRunner.UNWRITABLE);
   }
 
   /** The hidden folder beside an output file where its run keeps work, log and stats. */

@@ -31,6 +31,8 @@ class RetryFailedRequestsTest {
   private final List<String> asked = new CopyOnWriteArrayList<>();
   /** The requests the server fails with a 400 (a failure the client does not retry). */
   private volatile Predicate<String> failing = body -> false;
+  /** Whether the pipelines shuffle their output (output.shuffle). */
+  private boolean shuffled;
 
   @BeforeEach
   void serve() throws Exception {
@@ -77,7 +79,8 @@ class RetryFailedRequestsTest {
     for (String step : steps) {
       yaml.append("  - ").append(step.replace("%s", server.baseUrl().toString())).append('\n');
     }
-    yaml.append("output: {path: ").append(dir.resolve(out)).append(", format: jsonl, shards: 2}\n")
+    yaml.append("output: {path: ").append(dir.resolve(out)).append(", format: jsonl, shards: 2")
+        .append(shuffled ? ", shuffle: true}\n" : "}\n")
         .append("seed: 3\n");
     return Pipeline.compile(PipelineSpec.parse(out + ".yaml", yaml.toString(), dir));
   }
@@ -182,6 +185,16 @@ class RetryFailedRequestsTest {
     retry(fails, fails, 0, GENERATE, "exact_dedup: {key: answer}");
     assertThat(Files.readString(dir.resolve("out/stats.json")))
         .contains("\"exact_duplicate\":11");
+  }
+
+  @Test
+  void aShuffledOutputAfterTheRetryHoldsTheRowsTheRetryAdded() throws Exception {
+    // The shuffle's sorted runs of the first run's partitions must not be merged again: the
+    // retried partitions hold one more row each.
+    shuffled = true;
+    Predicate<String> fails = body -> body.contains("2 + 1?") || body.contains("4 + 2?");
+    retry(fails, fails, 0, GENERATE);
+    assertThat(Files.readString(dir.resolve("out/shuffle.json"))).contains("\"rows\":12");
   }
 
   @Test

@@ -49,6 +49,20 @@ public record PromptOptions(String systemPrompt, PromptTemplates templates, Reas
     return toggle.apply(s, tally);
   }
 
+  /**
+   * What {@link #apply} did, from counts by action (a {@link Tally}'s, or a pipeline step's):
+   * "key n, key n" in key order, or "nothing changed".
+   */
+  public static String summary(Map<String, Long> counts) {
+    if (counts.isEmpty()) {
+      return "nothing changed";
+    }
+    StringBuilder b = new StringBuilder();
+    new TreeMap<>(counts).forEach((k, v) -> b.append(b.length() == 0 ? "" : ", ").append(k)
+        .append(' ').append(v));
+    return b.toString();
+  }
+
   /** Counts of what {@link #apply} did, by key, for a command's summary line. */
   public static final class Tally implements Consumer<String> {
     private final Map<String, Long> counts = new TreeMap<>();
@@ -64,18 +78,7 @@ public record PromptOptions(String systemPrompt, PromptTemplates templates, Reas
 
     /** "key n, key n" in key order, or "nothing changed". */
     public String summary() {
-      return summary(counts);
-    }
-
-    /** The same for counts kept elsewhere (a prompt step's stats). */
-    public static String summary(Map<String, Long> counts) {
-      if (counts.isEmpty()) {
-        return "nothing changed";
-      }
-      StringBuilder b = new StringBuilder();
-      counts.forEach((k, v) -> b.append(b.length() == 0 ? "" : ", ").append(k).append(' ')
-          .append(v));
-      return b.toString();
+      return PromptOptions.summary(counts);
     }
   }
 }
