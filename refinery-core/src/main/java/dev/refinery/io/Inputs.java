@@ -201,10 +201,22 @@ public final class Inputs {
     Path folder = Files.isDirectory(data) ? data : path;
     try (Stream<Path> s = Files.list(folder)) {
       return s.filter(Files::isRegularFile).filter(FileKind::isDataFile)
+          .filter(f -> !runRecord(f))
           .sorted(Comparator.comparing(Path::toString)).toList();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * A run's own record beside the data it wrote: {@code split} and {@code shard} write their
+   * files into a folder that is also their run folder, whose stats.json and manifest.json (told
+   * by the run.log beside them) are no rows.
+   */
+  private static boolean runRecord(Path file) {
+    String name = file.getFileName().toString();
+    return (name.equals("stats.json") || name.equals("manifest.json"))
+        && Files.isRegularFile(file.resolveSibling("run.log"));
   }
 
   private static List<Path> glob(String spec) {

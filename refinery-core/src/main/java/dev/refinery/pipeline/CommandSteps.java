@@ -8,4 +8,12 @@ public final class CommandSteps {
   public static Step contentUuid() {
     return new ContentUuidStep();
   }
+
+  /**
+   * Routes each row to its split ({@code split}); a row without the key is passed on without a
+   * route, for {@link Sinks#split} to reject with the key's reason.
+   */
+  public static Step split(dev.refinery.mix.StableSplit split, dev.refinery.mix.SplitKey key) {
+    return new SplitStep(split, key, false);
+  }
 }

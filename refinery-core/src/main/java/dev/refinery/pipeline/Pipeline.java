@@ -53,6 +53,16 @@ public record Pipeline(PipelineSpec spec, List<Step> steps, Sink sink) {
       throw new dev.refinery.RefineryException(spec.steps().get(lastBlend(steps)).where()
           + ": a pipeline blends once (the run folder has one blend_manifest.json)");
     }
+    for (int i = 0; i < steps.size() - 1; i++) {
+      if (steps.get(i) instanceof SplitStep) {
+        throw new dev.refinery.RefineryException(spec.steps().get(i).where()
+            + ": split must be the last step (the run writes its shards per split, and its "
+            + "rows per split are the split step's counts)");
+      }
+    }
+    if (!steps.isEmpty() && steps.get(steps.size() - 1) instanceof SplitStep split) {
+      return new Pipeline(spec, steps, new SplitShards(spec.output(), split.split().names()));
+    }
     return new Pipeline(spec, steps);
   }
 
