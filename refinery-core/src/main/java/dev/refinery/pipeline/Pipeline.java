@@ -11,10 +11,18 @@ public record Pipeline(PipelineSpec spec, List<Step> steps, Sink sink) {
 
   public Pipeline {
     steps = List.copyOf(steps);
-    sink = sink == null ? new RunShards(spec.output()) : sink;
+    if (sink == null) {
+      // A last split step routes the rows: the run writes its shards per split.
+      sink = !steps.isEmpty() && steps.get(steps.size() - 1) instanceof SplitStep split
+          ? new SplitShards(spec.output(), split.split().names())
+          : new RunShards(spec.output());
+    }
   }
 
-  /** A pipeline whose output is its run folder's {@code data/} shards. */
+  /**
+   * A pipeline whose output is its run folder's {@code data/} shards (per split when the last
+   * step is {@code split}).
+   */
   public Pipeline(PipelineSpec spec, List<Step> steps) {
     this(spec, steps, null);
   }
@@ -59,9 +67,6 @@ public record Pipeline(PipelineSpec spec, List<Step> steps, Sink sink) {
             + ": split must be the last step (the run writes its shards per split, and its "
             + "rows per split are the split step's counts)");
       }
-    }
-    if (!steps.isEmpty() && steps.get(steps.size() - 1) instanceof SplitStep split) {
-      return new Pipeline(spec, steps, new SplitShards(spec.output(), split.split().names()));
     }
     return new Pipeline(spec, steps);
   }
