@@ -159,6 +159,13 @@ public final class Inputs {
             + (seenSplits.isEmpty() ? " (no file name follows the <split>-NNNNN-of-NNNNN layout)"
                 : "; splits present: " + String.join(", ", seenSplits)));
       }
+      // A run folder killed before its sink wrote anything holds only its records.
+      Path named = Path.of(spec);
+      String unfinished = Files.isDirectory(named) ? OutputFolder.unfinished(named) : null;
+      if (unfinished != null) {
+        throw new RefineryException(spec + ": is an unfinished output, not a dataset ("
+            + unfinished + ")");
+      }
       throw new RefineryException(spec + ": no data files (.parquet, .jsonl, .json, "
           + ".jsonl.gz, .jsonl.zst) found");
     }
