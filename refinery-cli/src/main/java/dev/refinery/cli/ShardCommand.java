@@ -1,6 +1,7 @@
 package dev.refinery.cli;
 
 import dev.refinery.RefineryException;
+import dev.refinery.format.Format;
 import dev.refinery.io.InputFile;
 import dev.refinery.io.Inputs;
 import dev.refinery.io.OutputFolder;
@@ -77,7 +78,7 @@ final class ShardCommand implements Callable<Integer> {
       throw new RefineryException("--by tokens needs --tokenizer");
     }
     List<InputFile> files = input.files();
-    var format = input.format(files);
+    Format format = input.format(files);
     Outputs.apart(Outputs.inputs(input.path, files), outDir, output.rejects);
     // Before anything is written, with the records the input holds (Parquet: from the footers);
     // the sink checks again with the rows that could be read.
