@@ -1,9 +1,16 @@
 package dev.refinery.cli;
 
+import dev.refinery.format.Format;
 import dev.refinery.io.InputFile;
+import dev.refinery.io.OutputFolder;
 import dev.refinery.mix.SplitKey;
-import dev.refinery.mix.Splitter;
 import dev.refinery.mix.StableSplit;
+import dev.refinery.pipeline.CommandSteps;
+import dev.refinery.pipeline.LocalRunner;
+import dev.refinery.pipeline.Pipeline;
+import dev.refinery.pipeline.PipelineSpec;
+import dev.refinery.pipeline.Sinks;
+import dev.refinery.pipeline.StepStats;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -14,7 +21,12 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** Stable train / validation / test splits by a hash of a key. */
+/**
+ * Stable train / validation / test splits by a hash of a key: a canned pipeline (a split step
+ * routing each row, a sink writing a file per split) on the one runner, so OUTDIR is also the
+ * run folder (stats.json with the rows of each split, run.log, manifest.json, rejects/) and an
+ * interrupted run goes on with --resume.
+ */
 @Command(name = "split",
     description = "Split a dataset into train/validation/test files by a hash of a key: a row "
         + "lands in the same split on every run, and rows sharing the key land together.",
@@ -29,7 +41,8 @@ final class SplitCommand implements Callable<Integer> {
   InputOptions input;
 
   @Parameters(index = "1", paramLabel = "OUTDIR",
-      description = "A new (or empty) folder for one file per split (NAME.parquet).")
+      description = "A new (or empty) folder for one file per split (NAME.parquet), and the "
+          + "run's stats.json, run.log, manifest.json and rejects/.")
   Path outDir;
 
   @Option(names = "--fractions", paramLabel = "NAME=F,...", required = true,
@@ -48,28 +61,44 @@ final class SplitCommand implements Callable<Integer> {
   @Mixin
   MixOutput output;
 
+  @Mixin
+  RunOptions run;
+
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
   @Override
-  public Integer call() throws java.io.IOException {
+  public Integer call() {
     StableSplit split = StableSplit.of(StableSplit.parseFractions(fractions), salt);
     SplitKey splitKey = SplitKey.parse(key);
     String ext = output.extension();
     List<InputFile> files = input.files();
+    Format format = input.format(files);
     Outputs.apart(Outputs.inputs(input.path, files), outDir, output.rejects);
-    Splitter.Result r = output.writeInto(spec, outDir, onReject -> Splitter.split(files,
-        input.format(files), outDir, split, splitKey, ext, onReject));
+    LocalRunner.Result r;
+    // The run folder's own .work/ marks it unfinished until the run ends.
+    try (OutputFolder lock = Outputs.lock(spec, outDir)) {
+      r = CommandRun.run(spec, Pipeline.canned(
+          new PipelineSpec.Input(Path.of(input.path), input.format, input.splits, input.columns,
+              "split PATH"),
+          List.of(CommandSteps.split(split, splitKey)),
+          Sinks.split(outDir, split.names(), ext, format, splitKey.describe(), output.rejects),
+          0, "refinery split"), run);
+    }
+    // Rows per split are the split step's counts (stats.json has them, also for a finished run
+    // asked to --resume); the rows it left without a route are the keyless ones.
+    StepStats step = r.steps().stream().filter(s -> s.name().equals("split")).findFirst()
+        .orElseThrow();
     StringBuilder line = new StringBuilder();
-    long written = 0;
+    long routed = 0;
     for (int i = 0; i < split.names().size(); i++) {
-      written += r.rows()[i];
-      line.append(i == 0 ? "" : ", ").append(split.names().get(i)).append(' ')
-          .append(r.rows()[i]);
+      long rows = step.counted().getOrDefault(split.names().get(i), 0L);
+      routed += rows;
+      line.append(i == 0 ? "" : ", ").append(split.names().get(i)).append(' ').append(rows);
     }
     spec.commandLine().getOut().printf(Locale.ROOT,
         "read %d, written %d, rejected %d (%d without a %s key): %s (output %s)%n", r.read(),
-        written, r.rejected(), r.keyless(), splitKey, line, outDir);
+        r.written(), r.rejected(), step.out() - routed, splitKey, line, outDir);
     return 0;
   }
 }

@@ -245,16 +245,24 @@ class OutputFolderCliTest {
     Path shards = dir.resolve("shards");
     assertThat(Cli.run("shard", in.toString(), shards.toString(), "--world-size", "4")
         .status()).isZero();
+    // shard is a canned pipeline now: the folder is its run folder, with the run's records.
     Cli again = Cli.run("shard", in.toString(), shards.toString(), "--world-size", "2");
     assertThat(again.status()).isEqualTo(1);
-    assertThat(again.err()).contains(shards + ": exists and is not empty (4 entries: "
-        + "rank-00000-of-00004.parquet");
+    assertThat(again.err()).contains(shards.toAbsolutePath() + ": a finished run is here "
+        + "(stats.json); choose a new output path or remove the folder");
     assertThat(listAll(shards)).containsExactlyInAnyOrder(
           "rank-00000-of-00004.parquet", "rank-00001-of-00004.parquet",
-          "rank-00002-of-00004.parquet", "rank-00003-of-00004.parquet");
+          "rank-00002-of-00004.parquet", "rank-00003-of-00004.parquet", "stats.json",
+          "manifest.json", "run.log");
     Cli split = Cli.run("split", in.toString(), shards.toString(), "--fractions", "train=1");
     assertThat(split.status()).isEqualTo(1);
-    assertThat(split.err()).contains("exists and is not empty");
+    assertThat(split.err()).contains("a finished run is here");
+    Path other = Files.createDirectories(dir.resolve("other"));
+    Files.writeString(other.resolve("notes.txt"), "mine");
+    Cli notEmpty = Cli.run("split", in.toString(), other.toString(), "--fractions", "train=1");
+    assertThat(notEmpty.status()).isEqualTo(1);
+    assertThat(notEmpty.err()).contains("is not empty; choose a new output path");
+    assertThat(listAll(other)).containsExactly("notes.txt");
   }
 
   @Test

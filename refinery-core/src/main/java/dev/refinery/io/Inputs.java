@@ -159,6 +159,13 @@ public final class Inputs {
             + (seenSplits.isEmpty() ? " (no file name follows the <split>-NNNNN-of-NNNNN layout)"
                 : "; splits present: " + String.join(", ", seenSplits)));
       }
+      // A run folder killed before its sink wrote anything holds only its records.
+      Path named = Path.of(spec);
+      String unfinished = Files.isDirectory(named) ? OutputFolder.unfinished(named) : null;
+      if (unfinished != null) {
+        throw new RefineryException(spec + ": is an unfinished output, not a dataset ("
+            + unfinished + ")");
+      }
       throw new RefineryException(spec + ": no data files (.parquet, .jsonl, .json, "
           + ".jsonl.gz, .jsonl.zst) found");
     }
@@ -201,10 +208,22 @@ public final class Inputs {
     Path folder = Files.isDirectory(data) ? data : path;
     try (Stream<Path> s = Files.list(folder)) {
       return s.filter(Files::isRegularFile).filter(FileKind::isDataFile)
+          .filter(f -> !runRecord(f))
           .sorted(Comparator.comparing(Path::toString)).toList();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * A run's own record beside the data it wrote: {@code split} and {@code shard} write their
+   * files into a folder that is also their run folder, whose stats.json and manifest.json (told
+   * by the run.log beside them) are no rows.
+   */
+  private static boolean runRecord(Path file) {
+    String name = file.getFileName().toString();
+    return (name.equals("stats.json") || name.equals("manifest.json"))
+        && Files.isRegularFile(file.resolveSibling("run.log"));
   }
 
   private static List<Path> glob(String spec) {

@@ -52,6 +52,18 @@ public abstract class ShardAssigner {
    */
   public static ShardAssigner create(int worldSize, By by, boolean strided, long rows,
       long tokens) {
+    check(worldSize, rows);
+    if (by == By.ROWS) {
+      return strided ? new RowsStrided(worldSize) : new RowsContiguous(worldSize, rows);
+    }
+    return strided ? new TokensGreedy(worldSize) : new TokensContiguous(worldSize, tokens);
+  }
+
+  /**
+   * Fails in one line when the world size is below 1 or above the row count: commands check it
+   * before anything is written, with the records the input holds.
+   */
+  public static void check(int worldSize, long rows) {
     if (worldSize < 1) {
       throw new RefineryException("--world-size must be at least 1, was " + worldSize);
     }
@@ -59,10 +71,17 @@ public abstract class ShardAssigner {
       throw new RefineryException("--world-size " + worldSize + " is larger than the " + rows
           + " rows of the input: some ranks would get no rows");
     }
-    if (by == By.ROWS) {
-      return strided ? new RowsStrided(worldSize) : new RowsContiguous(worldSize, rows);
-    }
-    return strided ? new TokensGreedy(worldSize) : new TokensContiguous(worldSize, tokens);
+  }
+
+  /** The first row of rank {@code r} of {@code rows} rows cut contiguously by rows. */
+  public static long contiguousStart(int r, int worldSize, long rows) {
+    return r * (rows / worldSize) + Math.min(r, rows % worldSize);
+  }
+
+  /** {@code rank-00003-of-00008.parquet}: sorts by rank and says the world size. */
+  public static String fileName(int rank, int worldSize, String extension) {
+    return String.format(java.util.Locale.ROOT, "rank-%05d-of-%05d.%s", rank, worldSize,
+        extension);
   }
 
   /** The rank of the next row, which has {@code tokens} tokens (ignored when balancing rows). */
@@ -85,7 +104,7 @@ public abstract class ShardAssigner {
 
     /** The first row of rank r: the first {@code rows % worldSize} ranks hold one row more. */
     private long start(int r) {
-      return r * (rows / worldSize) + Math.min(r, rows % worldSize);
+      return contiguousStart(r, worldSize, rows);
     }
 
     @Override

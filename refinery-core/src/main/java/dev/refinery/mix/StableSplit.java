@@ -1,6 +1,7 @@
 package dev.refinery.mix;
 
 import dev.refinery.RefineryException;
+import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -21,7 +22,9 @@ import java.util.Map;
  * unsigned number and divided by 2^64, give {@code u} in [0, 1); the row goes to the first split
  * (in the order given) whose cumulative fraction exceeds {@code u}.
  */
-public final class StableSplit {
+public final class StableSplit implements Serializable {
+  private static final long serialVersionUID = 1L;
+
   private final List<String> names;
   private final double[] upper;
   private final String salt;
@@ -43,6 +46,7 @@ public final class StableSplit {
       throw new RefineryException("no split fractions given");
     }
     List<String> names = new ArrayList<>(fractions.keySet());
+    names.forEach(StableSplit::checkName);
     double[] f = new double[names.size()];
     for (int i = 0; i < f.length; i++) {
       f[i] = fractions.get(names.get(i));
@@ -60,6 +64,18 @@ public final class StableSplit {
     }
     upper[upper.length - 1] = Double.POSITIVE_INFINITY; // rounding never leaves a row unplaced
     return new StableSplit(List.copyOf(names), upper, salt == null ? "" : salt);
+  }
+
+  /**
+   * A split's name becomes a file name ({@code NAME.parquet}, {@code data/NAME-00000-of-00001
+   * .parquet}): one that would name a folder or leave the output folder is refused.
+   */
+  private static void checkName(String name) {
+    if (name.isBlank() || name.equals(".") || name.equals("..") || name.contains("/")
+        || name.contains("\\") || name.indexOf('\u0000') >= 0) {
+      throw new RefineryException("split name '" + name + "' cannot be a file name; use "
+          + "letters, digits, '_', '-' or '.'");
+    }
   }
 
   /**

@@ -99,4 +99,13 @@ public final class CommandSteps {
 
   /** The name of {@link #preparePrompts}' step in a run's stats. */
   public static final String PREPARE_PROMPTS = "prepare_prompts";
+  }
+
+  /**
+   * Routes each row to its split ({@code split}); a row without the key is passed on without a
+   * route, for {@link Sinks#split} to reject with the key's reason.
+   */
+  public static Step split(dev.refinery.mix.StableSplit split, dev.refinery.mix.SplitKey key) {
+    return new SplitStep(split, key, false);
+  }
 }

@@ -12,16 +12,19 @@ public record Pipeline(PipelineSpec spec, List<Step> steps, Sink sink) {
   public Pipeline {
     steps = List.copyOf(steps);
     if (sink == null) {
-      TokenizeStep tokenize = !steps.isEmpty()
-          && steps.get(steps.size() - 1) instanceof TokenizeStep t ? t : null;
-      sink = new RunShards(spec.output(), tokenize == null ? null
-          : TokenizedSink.inRunFolder(tokenize, spec.output().path()));
+      // A last split step routes the rows: the run writes its shards per split; a last tokenize
+      // step's rows are written to tokenized/ too.
+      Step last = steps.isEmpty() ? null : steps.get(steps.size() - 1);
+      sink = last instanceof SplitStep split
+          ? new SplitShards(spec.output(), split.split().names())
+          : new RunShards(spec.output(), last instanceof TokenizeStep tokenize
+              ? TokenizedSink.inRunFolder(tokenize, spec.output().path()) : null);
     }
   }
 
   /**
-   * A pipeline whose output is its run folder's {@code data/} shards (and {@code tokenized/} when
-   * the last step is {@code tokenize}).
+   * A pipeline whose output is its run folder's {@code data/} shards (per split when the last
+   * step is {@code split}; and {@code tokenized/} when the last step is {@code tokenize}).
    */
   public Pipeline(PipelineSpec spec, List<Step> steps) {
     this(spec, steps, null);
@@ -60,6 +63,13 @@ public record Pipeline(PipelineSpec spec, List<Step> steps, Sink sink) {
     if (blends > 1) {
       throw new dev.refinery.RefineryException(spec.steps().get(lastBlend(steps)).where()
           + ": a pipeline blends once (the run folder has one blend_manifest.json)");
+    }
+    for (int i = 0; i < steps.size() - 1; i++) {
+      if (steps.get(i) instanceof SplitStep) {
+        throw new dev.refinery.RefineryException(spec.steps().get(i).where()
+            + ": split must be the last step (the run writes its shards per split, and its "
+            + "rows per split are the split step's counts)");
+      }
     }
     return new Pipeline(spec, steps);
   }

@@ -48,6 +48,7 @@ public final class StepTypes {
     register(BlendStep.type());
     register(ConsistencyStep.type());
     register(TokenizeStep.type());
+    register(SplitStep.type());
   }
 
   private StepTypes() {}

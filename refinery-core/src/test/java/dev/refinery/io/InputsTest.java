@@ -64,4 +64,26 @@ class InputsTest {
     assertThatThrownBy(() -> Inputs.resolve(root + "/data/README.md"))
         .hasMessageContaining("unknown file type");
   }
+
+  /**
+   * split and shard write their files into a folder that is also their run folder: its
+   * stats.json and manifest.json are the run's records, not rows (they used to be read as JSON
+   * data), and one killed before writing any file is unfinished, not empty.
+   */
+  @Test
+  void aCommandsRunFolderReadsAsItsFilesOnly() throws IOException {
+    Path out = Files.createDirectories(root.resolve("splits"));
+    for (String name : List.of("train.jsonl", "stats.json", "manifest.json", "run.log")) {
+      Files.writeString(out.resolve(name), "{}\n");
+    }
+    assertThat(Inputs.resolve(out.toString())).extracting(f -> f.path().getFileName().toString())
+        .containsExactly("train.jsonl");
+
+    Path killed = Files.createDirectories(root.resolve("killed/.work"));
+    Files.writeString(killed.resolveSibling("manifest.json"), "{}");
+    Files.writeString(killed.resolveSibling("run.log"), "run\n");
+    Files.writeString(killed.resolve("spec.json"), "{}");
+    assertThatThrownBy(() -> Inputs.resolve(killed.getParent().toString()))
+        .hasMessageContaining("is an unfinished output").hasMessageContaining("--resume");
+  }
 }

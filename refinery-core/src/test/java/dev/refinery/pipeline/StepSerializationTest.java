@@ -183,6 +183,8 @@ class StepSerializationTest {
         "{weights: {math: 0.4, code: 0.3, stem: 0.2, chat: 0.1}, total_samples: 500}",
         "{weights: {math: 2, chat: 1}, total_tokens: 40000, tokenizer: " + tokenizer + "}"));
     m.put("consistency", List.of("{key: prompt, min_agreement: 0.6, min_responses: 2}"));
+    m.put("split", List.of("{fractions: {train: 0.7, validation: 0.1, test: 0.2}, key: prompt, "
+        + "salt: s1}", "{fractions: {a: 0.5, b: 0.5}, key: uuid}"));
     m.put("tokenize", List.of("{tokenizer: " + tokenizer + ", template: mistral, max_length: 512, pack: true, "
         + "overflow: truncate, reasoning: strip, format: jsonl, labels: true}"));
     return m;
