@@ -94,14 +94,12 @@ final class MixSources {
     return PipelineSpec.Input.of(sources, "--source");
   }
 
-  /** What a manifest says of source {@code i} besides its counts. */
+  /** What interleave_manifest.json says of source {@code i} besides its counts. */
   Map<String, Object> describe(int i) {
     Given g = given.get(i);
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("path", g.path());
     m.put("selectors", g.selectors());
-    m.put("selected_by", g.selectors().isEmpty() ? "all"
-        : categories.containsKey(g.name()) ? "category" : "split");
     return m;
   }
 }

@@ -29,7 +29,8 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * {@code blend}: a weighted mixture of the pipeline's rows grouped by category, to a total of
+ * {@code blend}: a weighted mixture of the pipeline's rows grouped by category (or by the
+ * input's named source, told by the row's id: {@code refinery blend}), to a total of
  * samples or tokens, with {@link BlendPlan}'s quotas (the allocation {@code refinery blend}
  * uses). A planned step: each partition counts its rows (and tokens) per group and a histogram
  * of seeded 64-bit hashes of their ids, never per row; the plan gives each group its whole
@@ -105,7 +106,8 @@ final class BlendStep implements PlannedStep<BlendStep.Counts> {
   }
 
   static StepType type() {
-    return new StepType("blend", "a weighted mixture by category to total_samples or "
+    return new StepType("blend", "a weighted mixture by category (or input source) to "
+        + "total_samples or "
         + "total_tokens (BlendPlan: down-sampled without replacement, or repeated by epochs plus "
         + "a remainder), seeded by the pipeline's seed; writes blend_manifest.json",
         PARAMS, BlendStep::create);

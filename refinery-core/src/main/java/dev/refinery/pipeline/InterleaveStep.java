@@ -470,7 +470,7 @@ final class InterleaveStep implements PlannedStep<InterleaveStep.Files> {
       in.forEach(in.partitions(), p -> {
         long[] c = new long[n];
         try (SampleReader reader = in.open(p)) {
-          Originals rows = new Originals(in.checked(reader));
+          Iterator<Sample> rows = originals(in.checked(reader));
           while (rows.hasNext()) {
             c[config.sources().indexOf(rows.next().id())]++;
           }
@@ -517,40 +517,19 @@ final class InterleaveStep implements PlannedStep<InterleaveStep.Files> {
   }
 
   /** Rows without the extra copies a {@link Copies} step put right after each. */
-  private static final class Originals implements Iterator<Sample> {
-    private final Iterator<Sample> rows;
-    private Sample next;
-    private RowId last;
-    private int copy;
-
-    Originals(Iterator<Sample> rows) {
-      this.rows = rows;
-    }
-
-    @Override
-    public boolean hasNext() {
-      while (next == null && rows.hasNext()) {
-        Sample s = rows.next();
-        if (last != null && last.depth() < RowId.MAX_DEPTH && s.id().equals(last.derive(copy))) {
-          copy++;
-          continue;
-        }
-        last = s.id();
-        copy = 0;
-        next = s;
+  private static Iterator<Sample> originals(Iterator<Sample> rows) {
+    RowId[] last = new RowId[1];
+    int[] copy = new int[1];
+    return new Admitting(rows, s -> {
+      RowId l = last[0];
+      if (l != null && l.depth() < RowId.MAX_DEPTH && s.id().equals(l.derive(copy[0]))) {
+        copy[0]++;
+        return null;
       }
-      return next != null;
-    }
-
-    @Override
-    public Sample next() {
-      if (!hasNext()) {
-        throw new java.util.NoSuchElementException();
-      }
-      Sample s = next;
-      next = null;
+      last[0] = s.id();
+      copy[0] = 0;
       return s;
-    }
+    });
   }
 
   /** One source's rows in order, read from the partitions that hold any. */
@@ -561,7 +540,7 @@ final class InterleaveStep implements PlannedStep<InterleaveStep.Files> {
     private final SourceTable sources;
     private int partition = -1;
     private SampleReader reader;
-    private Originals rows;
+    private Iterator<Sample> rows;
 
     Cursor(SinkInput in, long[][] counts, int source, SourceTable sources) {
       this.in = in;
@@ -587,7 +566,7 @@ final class InterleaveStep implements PlannedStep<InterleaveStep.Files> {
               + "rows than the interleave counted");
         }
         reader = in.open(partition);
-        rows = new Originals(in.checked(reader));
+        rows = originals(in.checked(reader));
       }
     }
 

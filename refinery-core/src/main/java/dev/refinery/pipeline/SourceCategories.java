@@ -3,7 +3,6 @@ package dev.refinery.pipeline;
 import dev.refinery.sample.Sample;
 import java.util.Iterator;
 import java.util.List;
-import java.util.NoSuchElementException;
 import java.util.Set;
 
 /**
@@ -37,31 +36,12 @@ record SourceCategories(SourceTable sources, List<Set<String>> categories) imple
 
   @Override
   public Iterator<Sample> apply(Iterator<Sample> samples, StepContext context) {
-    return new Iterator<>() {
-      private Sample next;
-
-      @Override
-      public boolean hasNext() {
-        while (next == null && samples.hasNext()) {
-          Sample s = samples.next();
-          if (keeps(s)) {
-            next = s;
-          } else {
-            context.drop(s, REASON);
-          }
-        }
-        return next != null;
-      }
-
-      @Override
-      public Sample next() {
-        if (!hasNext()) {
-          throw new NoSuchElementException();
-        }
-        Sample s = next;
-        next = null;
+    return new Admitting(samples, s -> {
+      if (keeps(s)) {
         return s;
       }
-    };
+      context.drop(s, REASON);
+      return null;
+    });
   }
 }
