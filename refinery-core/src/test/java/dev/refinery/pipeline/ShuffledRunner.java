@@ -1,10 +1,7 @@
 package dev.refinery.pipeline;
 
 import dev.refinery.dataset.SampleReader;
-import dev.refinery.format.Format;
-import dev.refinery.format.Formats;
 import dev.refinery.io.InputFile;
-import dev.refinery.io.Inputs;
 import dev.refinery.sample.RowId;
 import dev.refinery.sample.Sample;
 import java.util.ArrayList;
@@ -46,16 +43,15 @@ final class ShuffledRunner {
 
   private Result execute(Pipeline pipeline) {
     PipelineSpec spec = pipeline.spec();
-    List<InputFile> inputs = Inputs.resolve(spec.input().path().toString(), spec.input().splits());
-    Format format = "auto".equals(spec.input().format()) ? Formats.detect(inputs.get(0))
-        : Formats.withColumns(Formats.byName(spec.input().format()), spec.input().columns());
+    InputFiles files = InputFiles.resolve(spec.input(), spec.source());
+    List<InputFile> inputs = files.files();
     List<Sample> rows = new ArrayList<>();
     long read = 0;
     long rejected = 0;
     // Files read in reverse: the ids, not the reading order, must put rows in place.
     for (int f = inputs.size() - 1; f >= 0; f--) {
       List<Sample> own = new ArrayList<>();
-      try (SampleReader reader = SampleReader.open(inputs.get(f), f, format, r -> { })) {
+      try (SampleReader reader = SampleReader.open(inputs.get(f), f, files.format(f), r -> { })) {
         reader.forEachRemaining(own::add);
         read += reader.read();
         rejected += reader.rejected();

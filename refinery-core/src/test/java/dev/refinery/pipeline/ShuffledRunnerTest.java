@@ -64,23 +64,33 @@ class ShuffledRunnerTest {
             total_samples: 2000
       """;
 
+  /** Named sources (row ids over both sources' files), blended by source. */
+  private static final String BY_SOURCE = MAPS + """
+        - blend: {by: source, weights: {mc: 0.7, rest: 0.3}, total_samples: 2000}
+      """;
+
   @ParameterizedTest
-  @ValueSource(strings = {"maps", "keyed", "consistency", "blend"})
+  @ValueSource(strings = {"maps", "keyed", "consistency", "blend", "sources"})
   void theShuffledRunnerWritesLocalRunnersRowsAndDrops(String which) throws IOException {
     String steps = switch (which) {
       case "maps" -> MAPS;
       case "keyed" -> KEYED;
       case "consistency" -> CONSISTENCY;
+      case "sources" -> BY_SOURCE;
       default -> BLEND;
     };
+    String input = which.equals("sources")
+        ? "{sources: {mc: {path: %s, splits: [math, code]}, rest: {path: %s, splits: [stem, "
+            .formatted(data, data) + "chat, tool]}}}"
+        : "{path: %s}".formatted(data);
     Path out = dir.resolve(which);
     Pipeline pipeline = Pipeline.compile(PipelineSpec.parse(which + ".yaml", """
-        input: {path: %s}
+        input: %s
         steps:
         %s
         output: {path: %s, format: jsonl, shards: 3}
         seed: 5
-        """.formatted(data, steps, out), dir));
+        """.formatted(input, steps, out), dir));
     LocalRunner.Result local = LocalRunner.run(pipeline,
         new LocalRunner.Options(2, false, LocalRunner.Progress.NONE));
     List<Sample> written = new ArrayList<>();
