@@ -102,9 +102,13 @@ final class BlendCommand implements Callable<Integer> {
     if (!mix.categories.isEmpty()) {
       steps.add(CommandSteps.sourceCategories(input, mix.categories));
     }
+    List<Map<String, Object>> described = new ArrayList<>();
+    for (int i = 0; i < sources.size(); i++) {
+      described.add(mix.describe(i, true));
+    }
     steps.add(CommandSteps.blend(input, w, unit,
         unit == BlendPlan.Unit.SAMPLES ? totalSamples : totalTokens, tokens.tokenizer,
-        tokens.template));
+        tokens.template, described));
     long memory = Runtime.getRuntime().maxMemory() / 4;
     LocalRunner.Result r;
     try (OutputFolder lock = Outputs.lock(spec, out)) {

@@ -102,7 +102,7 @@ final class InterleaveCommand implements Callable<Integer> {
     }
     List<Map<String, Object>> described = new ArrayList<>();
     for (int i = 0; i < mix.given.size(); i++) {
-      described.add(mix.describe(i));
+      described.add(mix.describe(i, false));
     }
     Step interleave = CommandSteps.interleave(input, p, strategy, described);
     steps.add(interleave);

@@ -94,12 +94,19 @@ final class MixSources {
     return PipelineSpec.Input.of(sources, "--source");
   }
 
-  /** What interleave_manifest.json says of source {@code i} besides its counts. */
-  Map<String, Object> describe(int i) {
+  /**
+   * What a manifest says of source {@code i} besides its counts: path and selectors, and with
+   * {@code how} whether they selected splits or categories.
+   */
+  Map<String, Object> describe(int i, boolean how) {
     Given g = given.get(i);
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("path", g.path());
     m.put("selectors", g.selectors());
+    if (how) {
+      m.put("selected_by", g.selectors().isEmpty() ? "all"
+          : categories.containsKey(g.name()) ? "category" : "split");
+    }
     return m;
   }
 }

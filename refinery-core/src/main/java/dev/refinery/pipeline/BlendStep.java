@@ -74,14 +74,16 @@ final class BlendStep implements PlannedStep<BlendStep.Counts> {
    * The step's settings as checked values; weights in the order the YAML gives them; {@code
    * sources} tells a row's source by its id when the step blends by source (else null), and
    * {@code where} names the step in errors (null for a command's blend, whose errors name the
-   * source alone).
+   * source alone); {@code described}, when not null, what the manifest says of each group
+   * besides its counts (a command's source: its path and selectors).
    */
   record Config(String by, List<String> groups, List<Double> weights, BlendPlan.Unit unit,
                 long total, String tokenizer, String template, String where,
-                SourceTable sources) implements Serializable {
+                SourceTable sources, List<Map<String, Object>> described)
+      implements Serializable {
     Config(String by, List<String> groups, List<Double> weights, BlendPlan.Unit unit,
         long total, String tokenizer, String template, String where) {
-      this(by, groups, weights, unit, total, tokenizer, template, where, null);
+      this(by, groups, weights, unit, total, tokenizer, template, where, null, null);
     }
 
     /** The group a row belongs to: its category, or its source's name. */
@@ -199,7 +201,7 @@ final class BlendStep implements PlannedStep<BlendStep.Counts> {
     }
     Config c = config;
     return new BlendStep(new Config(c.by(), c.groups(), c.weights(), c.unit(), c.total(),
-        c.tokenizer(), c.template(), c.where(), sources));
+        c.tokenizer(), c.template(), c.where(), sources, c.described()));
   }
 
   @Override
@@ -772,6 +774,9 @@ final class BlendStep implements PlannedStep<BlendStep.Counts> {
       BlendPlan.Allocation a = plan.allocations().get(g);
       Map<String, Object> e = new LinkedHashMap<>();
       e.put("group", a.name());
+      if (config.described() != null) {
+        e.putAll(config.described().get(g));
+      }
       e.put("weight", a.weight());
       e.put("requested_share", a.requestedShare());
       e.put("available_samples", total.rows[g]);

@@ -36,10 +36,12 @@ public final class CommandSteps {
    * quotas; rows chosen by seeded hashes of their ids), to {@code total} samples or tokens;
    * {@code tokenizer} (a tokenizer.json, its folder, or an encoding name) counts tokens, or null,
    * the conversation rendered with {@code template} when it is not null. The run folder gets
-   * blend_manifest.json.
+   * blend_manifest.json, saying of each source what {@code described} holds for it (its path,
+   * ...) besides its counts.
    */
   public static Step blend(PipelineSpec.Input input, Map<String, Double> weights,
-      BlendPlan.Unit unit, long total, String tokenizer, String template) {
+      BlendPlan.Unit unit, long total, String tokenizer, String template,
+      List<Map<String, Object>> described) {
     SourceTable table = SourceTable.of(input);
     for (String w : weights.keySet()) {
       if (!table.names().contains(w)) {
@@ -58,7 +60,7 @@ public final class CommandSteps {
       values.add(w);
     }
     return new BlendStep(new BlendStep.Config("source", groups, values, unit, total, tokenizer,
-        template, null, table));
+        template, null, table, List.copyOf(described)));
   }
 
   /**
