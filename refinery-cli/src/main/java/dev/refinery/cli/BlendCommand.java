@@ -1,9 +1,15 @@
 package dev.refinery.cli;
 
 import dev.refinery.RefineryException;
+import dev.refinery.io.OutputFolder;
 import dev.refinery.mix.BlendPlan;
-import dev.refinery.mix.Blender;
-import dev.refinery.tokenize.TokenCounter;
+import dev.refinery.pipeline.CommandSteps;
+import dev.refinery.pipeline.LocalRunner;
+import dev.refinery.pipeline.Mixtures;
+import dev.refinery.pipeline.Pipeline;
+import dev.refinery.pipeline.PipelineSpec;
+import dev.refinery.pipeline.Sinks;
+import dev.refinery.pipeline.Step;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -17,11 +23,15 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** A weighted, seeded mixture of sources with a manifest of what was realized. */
+/**
+ * A weighted, seeded mixture of sources with a manifest of what was realized: the sources as
+ * the run's named input, the pipeline's blend step grouping rows by source, and the mixture
+ * written shuffled (or in input order) into OUT/data/.
+ */
 @Command(name = "blend",
     description = "Mix sources by weight to a total of samples or tokens: down-sampled without "
-        + "replacement or repeated by epochs, shuffled with the seed; writes OUT/data/ and "
-        + "OUT/manifest.json.",
+        + "replacement or repeated by epochs, shuffled with the seed; writes OUT/data/, "
+        + "OUT/blend_manifest.json and the run's stats.json, manifest.json and run.log.",
     footer = {"", "Examples:",
         "  refinery blend --source math=data/:math --source code=data/:code "
             + "--weights math=0.6,code=0.4 --total-samples 100000 --seed 1 mix/",
@@ -62,6 +72,9 @@ final class BlendCommand implements Callable<Integer> {
   @Mixin
   MixOutput output;
 
+  @Mixin
+  RunOptions run;
+
   @Parameters(index = "0", paramLabel = "OUT", description = "A new (or empty) folder.")
   Path out;
 
@@ -69,7 +82,7 @@ final class BlendCommand implements Callable<Integer> {
   CommandLine.Model.CommandSpec spec;
 
   @Override
-  public Integer call() throws java.io.IOException {
+  public Integer call() {
     if ((totalSamples == null) == (totalTokens == null)) {
       throw new RefineryException("give exactly one of --total-samples and --total-tokens");
     }
@@ -77,43 +90,47 @@ final class BlendCommand implements Callable<Integer> {
     if (unit == BlendPlan.Unit.TOKENS && !tokens.given()) {
       throw new RefineryException("--total-tokens needs --tokenizer");
     }
+    if (shards < 1) {
+      throw new RefineryException("--shards must be at least 1, was " + shards);
+    }
     String ext = output.extension();
-    List<Blender.SourceSpec> specs = new ArrayList<>();
-    for (String s : sources) {
-      specs.add(Blender.SourceSpec.parse(s));
-    }
+    MixSources mix = new MixSources(sources);
     Map<String, Double> w = parseWeights(weights);
-    List<Path> inputs = new ArrayList<>();
-    specs.forEach(s -> inputs.addAll(Outputs.inputs(s.path(), List.of())));
-    Outputs.apart(inputs, out, output.rejects);
-    TokenCounter counter = tokens.open();
-    long memory = Runtime.getRuntime().maxMemory() / 4;
-    Blender.Result r;
-    try {
-      r = output.writeInto(spec, out, onReject -> Blender.blend(specs, w, out,
-          new Blender.Options(unit, unit == BlendPlan.Unit.SAMPLES ? totalSamples : totalTokens,
-              seed, counter == null ? null : counter::count, tokens.describe(), !noShuffle,
-              shards, ext, memory), onReject));
-    } finally {
-      if (counter != null) {
-        counter.tokenizer().close();
-      }
+    Outputs.apart(mix.inputs, out, output.rejects);
+    PipelineSpec.Input input = mix.input();
+    List<Step> steps = new ArrayList<>();
+    if (!mix.categories.isEmpty()) {
+      steps.add(CommandSteps.sourceCategories(input, mix.categories));
     }
+    List<Map<String, Object>> described = new ArrayList<>();
+    for (int i = 0; i < sources.size(); i++) {
+      described.add(mix.describe(i, true));
+    }
+    steps.add(CommandSteps.blend(input, w, unit,
+        unit == BlendPlan.Unit.SAMPLES ? totalSamples : totalTokens, tokens.tokenizer,
+        tokens.template, described));
+    long memory = Runtime.getRuntime().maxMemory() / 4;
+    LocalRunner.Result r;
+    try (OutputFolder lock = Outputs.lock(spec, out)) {
+      r = CommandRun.run(spec, Pipeline.canned(input, steps,
+          Sinks.mixture(out, ext, shards, !noShuffle, memory, output.rejects), seed,
+          "refinery blend"), run);
+    }
+    Mixtures.Blend blend = Mixtures.blend(r.runFolder());
     var o = spec.commandLine().getOut();
-    BlendPlan plan = r.plan();
     o.printf(Locale.ROOT, "%-16s %8s %10s %10s %14s %7s %9s %9s%n", "source", "weight",
         "available", "samples", "tokens", "epochs", "asked", "realized");
-    for (BlendPlan.Allocation a : plan.allocations()) {
+    for (Mixtures.Allocation a : blend.allocations()) {
       o.printf(Locale.ROOT, "%-16s %8.3f %10d %10d %14s %7d %8.2f%% %8.2f%%%s%n", a.name(),
-          a.weight(), a.rows(), a.realizedSamples(),
-          counter == null ? "-" : String.valueOf(a.realizedTokens()), a.epochs(),
-          100 * a.requestedShare(), 100 * plan.realizedShare(a),
-          plan.withinTolerance(a) ? "" : "  (outside 0.5%: rows too coarse)");
+          a.weight(), a.available(), a.samples(),
+          a.tokens() == null ? "-" : String.valueOf(a.tokens()), a.epochs(),
+          100 * a.requestedShare(), 100 * a.realizedShare(),
+          a.withinTolerance() ? "" : "  (outside 0.5%: rows too coarse)");
     }
     o.printf(Locale.ROOT, "written %d samples%s, rejected %d on reading (seed %d; output %s, "
-        + "manifest %s)%n", r.written(), counter == null ? ""
-        : ", " + plan.realizedTokens() + " tokens", r.rejected(), seed, out.resolve("data"),
-        r.manifest());
+        + "manifest %s)%n", r.written(), blend.realizedTokens() == null ? ""
+        : ", " + blend.realizedTokens() + " tokens", r.rejected(), seed, out.resolve("data"),
+        out.resolve(Mixtures.BLEND_MANIFEST));
     return 0;
   }
 

@@ -1,10 +1,15 @@
 package dev.refinery.cli;
 
 import dev.refinery.RefineryException;
-import dev.refinery.mix.Blender;
+import dev.refinery.io.OutputFolder;
 import dev.refinery.mix.Interleave;
-import dev.refinery.mix.Interleaver;
-import java.io.IOException;
+import dev.refinery.pipeline.CommandSteps;
+import dev.refinery.pipeline.LocalRunner;
+import dev.refinery.pipeline.Mixtures;
+import dev.refinery.pipeline.Pipeline;
+import dev.refinery.pipeline.PipelineSpec;
+import dev.refinery.pipeline.Sinks;
+import dev.refinery.pipeline.Step;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,7 +21,11 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** Hugging Face datasets' interleave_datasets over files, splits or categories. */
+/**
+ * Hugging Face datasets' interleave_datasets over files, splits or categories: the sources as
+ * the run's named input, an interleave step that passes each row on as many times as the picks
+ * take it, and the rows written in the order of the picks.
+ */
 @Command(name = "interleave",
     description = "Interleave sources like Hugging Face datasets' interleave_datasets: taking "
         + "turns, or drawing each row's source with --probabilities; stops when the first "
@@ -51,6 +60,9 @@ final class InterleaveCommand implements Callable<Integer> {
   @Mixin
   MixOutput output;
 
+  @Mixin
+  RunOptions run;
+
   @Parameters(index = "0", paramLabel = "OUT", description = "A new (or empty) folder.")
   Path out;
 
@@ -58,21 +70,21 @@ final class InterleaveCommand implements Callable<Integer> {
   CommandLine.Model.CommandSpec spec;
 
   @Override
-  public Integer call() throws IOException {
+  public Integer call() {
     String ext = output.extension();
     Interleave.Stopping strategy = Interleave.Stopping.parse(stopping);
-    List<Blender.SourceSpec> specs = new ArrayList<>();
-    for (String s : sources) {
-      specs.add(Blender.SourceSpec.parse(s));
+    if (shards < 1) {
+      throw new RefineryException("--shards must be at least 1, was " + shards);
     }
+    MixSources mix = new MixSources(sources);
     double[] p = null;
     if (probabilities != null) {
       Map<String, Double> given = BlendCommand.parseWeights(probabilities);
-      p = new double[specs.size()];
-      for (int i = 0; i < specs.size(); i++) {
-        Double v = given.remove(specs.get(i).name());
+      p = new double[mix.given.size()];
+      for (int i = 0; i < p.length; i++) {
+        Double v = given.remove(mix.given.get(i).name());
         if (v == null) {
-          throw new RefineryException("source '" + specs.get(i).name()
+          throw new RefineryException("source '" + mix.given.get(i).name()
               + "' has no probability in --probabilities");
         }
         p[i] = v;
@@ -82,20 +94,34 @@ final class InterleaveCommand implements Callable<Integer> {
             + "', which is not a source");
       }
     }
-    List<Path> inputs = new ArrayList<>();
-    specs.forEach(s -> inputs.addAll(Outputs.inputs(s.path(), List.of())));
-    Outputs.apart(inputs, out, output.rejects);
-    double[] probs = p;
-    Interleaver.Result r = output.writeInto(spec, out, onReject -> Interleaver.interleave(specs,
-        probs, strategy, seed, out, ext, shards, onReject));
+    Outputs.apart(mix.inputs, out, output.rejects);
+    PipelineSpec.Input input = mix.input();
+    List<Step> steps = new ArrayList<>();
+    if (!mix.categories.isEmpty()) {
+      steps.add(CommandSteps.sourceCategories(input, mix.categories));
+    }
+    List<Map<String, Object>> described = new ArrayList<>();
+    for (int i = 0; i < mix.given.size(); i++) {
+      described.add(mix.describe(i, false));
+    }
+    Step interleave = CommandSteps.interleave(input, p, strategy, described);
+    steps.add(interleave);
+    LocalRunner.Result r;
+    try (OutputFolder lock = Outputs.lock(spec, out)) {
+      r = CommandRun.run(spec, Pipeline.canned(input, steps,
+          Sinks.interleaved(out, ext, shards, interleave, output.rejects), seed,
+          "refinery interleave"), run);
+    }
+    List<Mixtures.Taken> taken = Mixtures.interleave(r.runFolder());
     StringBuilder line = new StringBuilder("written ").append(r.written()).append(" rows (");
-    for (int i = 0; i < specs.size(); i++) {
-      line.append(i == 0 ? "" : ", ").append(specs.get(i).name()).append(' ')
-          .append(r.taken()[i]);
+    for (int i = 0; i < taken.size(); i++) {
+      line.append(i == 0 ? "" : ", ").append(taken.get(i).name()).append(' ')
+          .append(taken.get(i).taken());
     }
     line.append("), rejected ").append(r.rejected()).append(" on reading (")
         .append(strategy.name().toLowerCase(java.util.Locale.ROOT)).append("; output ")
-        .append(out.resolve("data")).append(", manifest ").append(r.manifest()).append(')');
+        .append(out.resolve("data")).append(", manifest ")
+        .append(out.resolve(Mixtures.INTERLEAVE_MANIFEST)).append(')');
     spec.commandLine().getOut().println(line);
     return 0;
   }

@@ -10,7 +10,10 @@ import java.util.Locale;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 
-/** {@code --output-format} and {@code --rejects} of blend, interleave, shard and split. */
+/**
+ * {@code --output-format} and {@code --rejects} of blend, interleave, shard and split; {@link
+ * #writeInto} for the commands that are not yet runs (shard, split).
+ */
 final class MixOutput {
   @Option(names = "--output-format", paramLabel = "FMT", defaultValue = "parquet",
       description = "parquet (the default), jsonl, jsonl.gz or jsonl.zst.")

@@ -74,9 +74,16 @@ final class RunCommand implements Callable<Integer> {
     ProgressDisplay progress = ProgressDisplay.forStderr(spec.commandLine().getErr());
     PrintWriter err = spec.commandLine().getErr();
     Path output = parsed.output().path();
-    String input = parsed.input().path().toString();
-    OutputFolder.checkApart(output, Outputs.inputs(input, Inputs.resolve(input,
-        parsed.input().splits())));
+    for (PipelineSpec.Source source : parsed.input().sources()) {
+      String named = source.path().toString();
+      OutputFolder.checkApart(output, Outputs.inputs(named, Inputs.resolve(named,
+          source.splits())));
+    }
+    if (parsed.input().sources().isEmpty()) {
+      String input = parsed.input().path().toString();
+      OutputFolder.checkApart(output, Outputs.inputs(input, Inputs.resolve(input,
+          parsed.input().splits())));
+    }
     LocalRunner.Result r;
     // The run folder's own .work/ marks it unfinished until the run ends.
     try (OutputFolder lock = Outputs.lock(spec, output)) {

@@ -150,7 +150,7 @@ class GoldenOutputsTest {
 
   private static final List<String> WORKERS_CHECKED =
       List.of("run-curate", "run-tokenize", "run-prompts", "tokenize-jsonl", "format-text-chatml",
-          "shuffle");
+          "shuffle", "blend", "interleave");
 
   /**
    * {@code generate}'s server: a Qwen3-like answer that depends only on the request, so the rows
@@ -241,9 +241,9 @@ class GoldenOutputsTest {
   /**
    * {@code run} and {@code tokenize} promise the same bytes for any {@code --workers}: commands
    * again with another worker count than the default, into fresh outputs. A subset, to keep the
-   * class fast: the global steps (dedup, decontamination), the pipeline's tokenize stage and the
-   * tokenize command; {@code run-blend} and the other tokenize formats gave the same bytes too
-   * when this test was written.
+   * class fast: the global steps (dedup, decontamination), the pipeline's tokenize stage, the
+   * tokenize command, blend and interleave (canned pipelines); {@code run-blend} and the other
+   * tokenize formats gave the same bytes too when this test was written.
    */
   @Test
   void workerCountDoesNotChangeTheBytes() throws IOException {

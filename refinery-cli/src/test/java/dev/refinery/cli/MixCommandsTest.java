@@ -7,18 +7,23 @@ import dev.refinery.dataset.RejectHandler;
 import dev.refinery.dataset.SampleReader;
 import dev.refinery.demo.SampleData;
 import dev.refinery.format.Formats;
+import dev.refinery.io.FileKind;
 import dev.refinery.io.Inputs;
+import dev.refinery.pipeline.PipelineSpec;
 import dev.refinery.sample.Sample;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** blend, shard and split as a user runs them, on demo data. */
+/** blend, interleave, shard and split as a user runs them, on demo data. */
 class MixCommandsTest {
   @TempDir
   static Path dir;
@@ -47,8 +52,9 @@ class MixCommandsTest {
         "--seed", "5", "--shards", "3", mix.toString());
     assertThat(b.status()).as(b.err()).isZero();
     assertThat(b.out()).contains("math", "600", "code", "300", "written 900 samples");
-    assertThat(Files.readString(mix.resolve("manifest.json")))
+    assertThat(Files.readString(mix.resolve("blend_manifest.json")))
         .contains("\"realized_samples\":600", "\"epochs\":");
+    assertThat(Files.readString(mix.resolve("stats.json"))).contains("\"conserved\":true");
     assertThat(uuids(mix.resolve("data"))).hasSize(900);
 
     String tokenizer = TestData.file("tokenizers/qwen3/tokenizer.json").toString();
@@ -91,7 +97,7 @@ class MixCommandsTest {
         "code=" + demo + ":code", "--probabilities", "math=0.8,code=0.2", "--stopping",
         "all_exhausted", "--seed", "3", drawn.toString());
     assertThat(d.status()).as(d.err()).isZero();
-    assertThat(Files.readString(drawn.resolve("manifest.json")))
+    assertThat(Files.readString(drawn.resolve("interleave_manifest.json")))
         .contains("\"stopping_strategy\":\"all_exhausted\"", "\"exhausted\":true");
     assertThat(uuids(drawn.resolve("data"))).containsAll(math).containsAll(code);
   }
@@ -113,6 +119,96 @@ class MixCommandsTest {
     List<String> original = uuids(demo);
     assertThat(uuids(a)).containsExactlyInAnyOrderElementsOf(original).isNotEqualTo(original)
         .isNotEqualTo(uuids(c));
+  }
+
+  /** The files of a folder output by name (run.log, whose lines hold times, aside). */
+  private static Map<String, byte[]> files(Path out, String... names) throws IOException {
+    Map<String, byte[]> m = new TreeMap<>();
+    try (Stream<Path> walk = Files.walk(out.resolve("data"))) {
+      for (Path f : walk.filter(Files::isRegularFile).toList()) {
+        m.put(out.relativize(f).toString(), Files.readAllBytes(f));
+      }
+    }
+    for (String name : names) {
+      m.put(name, Files.readAllBytes(out.resolve(name)));
+    }
+    return m;
+  }
+
+  private static void assertSameFiles(Map<String, byte[]> a, Map<String, byte[]> b) {
+    assertThat(b.keySet()).isEqualTo(a.keySet());
+    a.forEach((name, bytes) -> assertThat(b.get(name)).as(name).isEqualTo(bytes));
+  }
+
+  /**
+   * The same bytes with one worker and whole files as with three workers and partitions of
+   * 2 KiB (JSON Lines sources, cut by byte ranges): the shuffle, the blend's draws and the
+   * interleave's picks depend on row ids and the seed only.
+   */
+  @Test
+  void blendAndInterleaveAreTheSameForAnyWorkersAndPartitions() throws IOException {
+    Path jsonl = dir.resolve("jsonl-demo");
+    SampleData.write(jsonl, SampleData.Spec.of(1500, 4).withFileKind(FileKind.JSONL)
+        .withShardRows(200));
+    String[] blend = {"blend", "--source", "math=" + jsonl + ":math", "--source",
+        "mixed=" + jsonl + ":code,poetry", "--weights", "math=3,mixed=2", "--total-samples",
+        "1700", "--seed", "11", "--shards", "3"};
+    String[] interleave = {"interleave", "--source", "math=" + jsonl + ":math", "--source",
+        "code=" + jsonl + ":code", "--source", "chat=" + jsonl + ":chat", "--probabilities",
+        "math=0.5,code=0.3,chat=0.2", "--stopping", "all_exhausted", "--seed", "3", "--shards",
+        "2", "--output-format", "jsonl"};
+    List<String> names = List.of("blend-1", "interleave-1", "blend-3", "interleave-3");
+    for (int i = 0; i < names.size(); i++) {
+      boolean small = i >= 2;
+      String[] base = i % 2 == 0 ? blend : interleave;
+      List<String> args = new ArrayList<>(List.of(base));
+      args.addAll(List.of("--workers", small ? "3" : "1", dir.resolve(names.get(i)).toString()));
+      if (small) {
+        System.setProperty(PipelineSpec.PARTITION_SIZE_PROPERTY, "2048");
+      }
+      try {
+        Cli r = Cli.run(args.toArray(String[]::new));
+        assertThat(r.status()).as(r.err()).isZero();
+      } finally {
+        System.clearProperty(PipelineSpec.PARTITION_SIZE_PROPERTY);
+      }
+    }
+    assertThat(Files.readString(dir.resolve("blend-3/run.log"))).contains(" partitions, ");
+    assertSameFiles(files(dir.resolve("blend-1"), "blend_manifest.json"),
+        files(dir.resolve("blend-3"), "blend_manifest.json"));
+    assertSameFiles(files(dir.resolve("interleave-1"), "interleave_manifest.json"),
+        files(dir.resolve("interleave-3"), "interleave_manifest.json"));
+    // No poetry split: the names after the colon are categories of the folder's rows, the
+    // others dropped.
+    Map<String, Long> categories = new TreeMap<>();
+    try (SampleReader r = SampleReader.open(Inputs.resolve(dir.resolve("blend-1/data")
+        .toString()), Formats.nemotron(), RejectHandler.FAIL)) {
+      r.forEachRemaining(s -> categories.merge(s.category(), 1L, Long::sum));
+    }
+    assertThat(categories).containsExactlyInAnyOrderEntriesOf(Map.of("math", 1020L,
+        "code", 680L));
+    assertThat(Files.readString(dir.resolve("blend-1/stats.json")))
+        .contains("\"other_category\"", "\"conserved\":true");
+  }
+
+  @Test
+  void resumeOnAFinishedMixRedoesNothing() throws IOException {
+    Path out = dir.resolve("resumed");
+    String[] args = {"interleave", "--source", "math=" + demo + ":math", "--source",
+        "code=" + demo + ":code", out.toString()};
+    Cli first = Cli.run(args);
+    assertThat(first.status()).as(first.err()).isZero();
+    Map<String, byte[]> before = files(out, "interleave_manifest.json", "stats.json",
+        "run.log");
+    List<String> again = new ArrayList<>(List.of(args));
+    again.add("--resume");
+    Cli second = Cli.run(again.toArray(String[]::new));
+    assertThat(second.status()).as(second.err()).isZero();
+    assertThat(second.out()).isEqualTo(first.out());
+    assertSameFiles(before, files(out, "interleave_manifest.json", "stats.json", "run.log"));
+    Cli fresh = Cli.run(args);
+    assertThat(fresh.status()).isNotZero();
+    assertThat(fresh.err()).contains("a finished run is here");
   }
 
   @Test

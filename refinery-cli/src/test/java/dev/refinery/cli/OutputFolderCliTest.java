@@ -160,11 +160,14 @@ class OutputFolderCliTest {
     assertThat(oneFile.status()).isEqualTo(1);
     assertThat(oneFile.err()).contains("is an unfinished output");
 
+    // blend writes a run folder now: it refuses a folder that holds anything, and writes
+    // nothing into it.
     Cli again = cli(blend);
     assertThat(again.status()).isEqualTo(1);
-    assertThat(again.err().strip()).isEqualTo("error: " + mix + ": holds an unfinished output "
-        + "(written by: refinery blend (half-way test writer); to do: remove the folder and run "
-        + "the command again; 2 entries: .refinery-incomplete, data)");
+    assertThat(again.err().strip()).isEqualTo("error: " + mix.toAbsolutePath() + ": the run "
+        + "folder is not empty; choose a new output path or remove it");
+    assertThat(listAll(mix)).containsExactlyInAnyOrder(".refinery-incomplete",
+        "data/train-00000-of-00002.jsonl");
   }
 
   @Test
@@ -268,12 +271,15 @@ class OutputFolderCliTest {
   @Test
   void moreShardsThanRowsAreRefusedOrCapped() throws Exception {
     Path in = rows("in.jsonl", 5);
+    // blend is a run now, and caps its files as a run does.
     Cli blend = Cli.run("blend", "--source", "a=" + in, "--weights", "a=1", "--total-samples",
         "5", "--seed", "1", "--shards", "100000", dir.resolve("mix").toString());
-    assertThat(blend.status()).isEqualTo(1);
-    assertThat(blend.err().strip()).isEqualTo("error: --shards 100000 is more than the 5 "
-        + "samples of the mixture: some files would be empty; use at most 5");
-    assertThat(dir.resolve("mix")).doesNotExist();
+    assertThat(blend.status()).as(blend.err()).isZero();
+    try (Stream<Path> s = Files.list(dir.resolve("mix/data"))) {
+      assertThat(s.count()).isEqualTo(5);
+    }
+    assertThat(Files.readString(dir.resolve("mix/run.log")))
+        .contains("--shards 100000 is more than the 5 rows written; wrote 5 files");
 
     // 100,000 shards of 2,000 rows created 52,942 files and did not finish.
     Files.writeString(dir.resolve("p.yaml"), """
@@ -317,11 +323,18 @@ class OutputFolderCliTest {
           "--total-samples", "2000", "--seed", "1", "--output-format", "jsonl",
           small.resolve("mix").toString());
       assertThat(blend.status()).isEqualTo(1);
-      assertThat(blend.err().strip()).isEqualTo("error: " + small.resolve("mix")
-          .toAbsolutePath().resolve("data/train-00000-of-00001.jsonl")
-          + ": cannot write: No space left on device");
-      assertThat(listAll(small)).isEmpty();
-      assertThat(small.resolve("mix")).doesNotExist();
+      // blend is a run now: one line naming the file, and the work kept for --resume (no
+      // file under data/ that a reader would take for a dataset).
+      assertThat(blend.err().strip()).startsWith("error: " + small.resolve("mix")
+          .toAbsolutePath() + "/").endsWith(": cannot write: No space left on device")
+          .doesNotContain("\n");
+      assertThat(listAll(small.resolve("mix"))).anyMatch(f -> f.startsWith(".work/"))
+          .noneMatch(f -> f.startsWith("data/train-"));
+      try (Stream<Path> left = Files.walk(small.resolve("mix"))) {
+        for (Path p : left.sorted(java.util.Comparator.reverseOrder()).toList()) {
+          Files.delete(p);
+        }
+      }
 
       // generate: what fits stays; once there is room, --resume finishes the same rows.
       server.otherwise(ANSWER);

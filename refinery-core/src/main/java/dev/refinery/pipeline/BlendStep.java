@@ -29,7 +29,8 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * {@code blend}: a weighted mixture of the pipeline's rows grouped by category, to a total of
+ * {@code blend}: a weighted mixture of the pipeline's rows grouped by category (or by the
+ * input's named source, told by the row's id: {@code refinery blend}), to a total of
  * samples or tokens, with {@link BlendPlan}'s quotas (the allocation {@code refinery blend}
  * uses). A planned step: each partition counts its rows (and tokens) per group and a histogram
  * of seeded 64-bit hashes of their ids, never per row; the plan gives each group its whole
@@ -55,7 +56,8 @@ final class BlendStep implements PlannedStep<BlendStep.Counts> {
   static final int BUCKETS = 1 << BUCKET_BITS;
 
   static final List<Param> PARAMS = List.of(
-      Param.choice("by", "category", "what the weights name: the rows' category", "category"),
+      Param.choice("by", "category", "what the weights name: the rows' category, or their "
+          + "source (the names of input.sources)", "category", "source"),
       Param.of("weights", Param.Type.DOUBLE_MAP, null, "a weight per group, any scale (shares "
           + "are weight / sum), e.g. {math: 0.4, code: 0.6}; rows of other groups are dropped").atLeast(0),
       Param.of("total_samples", Param.Type.INT, 0L, "samples in the mixture (0: not given; "
@@ -68,10 +70,35 @@ final class BlendStep implements PlannedStep<BlendStep.Counts> {
           + "template (" + String.join(", ", Templates.NAMES) + ", or a tokenizer_config.json / "
           + ".jinja path); empty: the tokens of every message's text, as refinery blend counts"));
 
-  /** The step's settings as checked values; weights in the order the YAML gives them. */
+  /**
+   * The step's settings as checked values; weights in the order the YAML gives them; {@code
+   * sources} tells a row's source by its id when the step blends by source (else null), and
+   * {@code where} names the step in errors (null for a command's blend, whose errors name the
+   * source alone); {@code described}, when not null, what the manifest says of each group
+   * besides its counts (a command's source: its path and selectors).
+   */
   record Config(String by, List<String> groups, List<Double> weights, BlendPlan.Unit unit,
-                long total, String tokenizer, String template, String where)
-      implements Serializable {}
+                long total, String tokenizer, String template, String where,
+                SourceTable sources, List<Map<String, Object>> described)
+      implements Serializable {
+    Config(String by, List<String> groups, List<Double> weights, BlendPlan.Unit unit,
+        long total, String tokenizer, String template, String where) {
+      this(by, groups, weights, unit, total, tokenizer, template, where, null, null);
+    }
+
+    /** The group a row belongs to: its category, or its source's name. */
+    String group(Sample s) {
+      if (sources != null) {
+        return sources.nameOf(s.id());
+      }
+      return s.category() == null ? "" : s.category();
+    }
+
+    /** An error message, prefixed with where the step is (and {@code key}) when it has one. */
+    String error(String key, String message) {
+      return where == null ? message : where + key + ": " + message;
+    }
+  }
 
   private final Config config;
   private transient volatile TokenCounter counter;
@@ -81,7 +108,8 @@ final class BlendStep implements PlannedStep<BlendStep.Counts> {
   }
 
   static StepType type() {
-    return new StepType("blend", "a weighted mixture by category to total_samples or "
+    return new StepType("blend", "a weighted mixture by category (or input source) to "
+        + "total_samples or "
         + "total_tokens (BlendPlan: down-sampled without replacement, or repeated by epochs plus "
         + "a remainder), seeded by the pipeline's seed; writes blend_manifest.json",
         PARAMS, BlendStep::create);
@@ -153,6 +181,29 @@ final class BlendStep implements PlannedStep<BlendStep.Counts> {
     return config;
   }
 
+  /**
+   * This step given the input's sources: a blend by source needs them to tell a row's source by
+   * its id; a blend by category ignores them.
+   */
+  BlendStep withSources(SourceTable sources) {
+    if (!"source".equals(config.by())) {
+      return this;
+    }
+    if (sources.isEmpty()) {
+      throw new RefineryException(config.where() + ".by: blending by source needs named "
+          + "sources (input: {sources: {NAME: PATH, ...}})");
+    }
+    for (String g : config.groups()) {
+      if (!sources.names().contains(g)) {
+        throw new RefineryException(config.error(".weights", "'" + g + "' is not a source; "
+            + "sources: " + String.join(", ", sources.names())));
+      }
+    }
+    Config c = config;
+    return new BlendStep(new Config(c.by(), c.groups(), c.weights(), c.unit(), c.total(),
+        c.tokenizer(), c.template(), c.where(), sources, c.described()));
+  }
+
   @Override
   public String name() {
     return "blend@" + config.by();
@@ -181,10 +232,6 @@ final class BlendStep implements PlannedStep<BlendStep.Counts> {
       index.put(config.groups().get(g), g);
     }
     return index;
-  }
-
-  private static String category(Sample s) {
-    return s.category() == null ? "" : s.category();
   }
 
   /** Each group's own hash stream: adding a group does not change the rows drawn from others. */
@@ -239,7 +286,7 @@ final class BlendStep implements PlannedStep<BlendStep.Counts> {
     Counts counts = zero();
     while (rows.hasNext()) {
       Sample s = rows.next();
-      String key = category(s);
+      String key = config.group(s);
       Integer g = index.get(key);
       if (g == null) {
         counts.others.merge(key, 1L, Long::sum);
@@ -443,7 +490,7 @@ final class BlendStep implements PlannedStep<BlendStep.Counts> {
     try {
       quotas = BlendPlan.quotas(totals, config.unit(), config.total());
     } catch (RefineryException e) {
-      throw new RefineryException(config.where() + ": " + e.getMessage(), e);
+      throw new RefineryException(config.error("", e.getMessage()), e);
     }
     boolean bySamples = config.unit() == BlendPlan.Unit.SAMPLES;
     Cut[] cuts = new Cut[quotas.size()];
@@ -485,11 +532,15 @@ final class BlendStep implements PlannedStep<BlendStep.Counts> {
       }
     }
     if (!absent.isEmpty()) {
-      throw new RefineryException(config.where() + ".weights: no rows of " + config.by() + " '"
-          + String.join("', '", absent) + "' reach the blend"
+      String names = "'" + String.join("', '", absent) + "'";
+      // A command's sources are named first, as its other errors about a source are.
+      String message = (config.sources() != null
+          ? "source " + names + (absent.size() == 1 ? " has" : " have") + " no rows that"
+          : "no rows of " + config.by() + " " + names) + " reach the blend"
           + (unrendered == 0 ? "" : " (" + unrendered + " of theirs have tokens that cannot be "
-          + "counted: the template cannot render them)") + "; other " + config.by()
-          + " values present: " + present(total.others));
+          + "counted: the template cannot render them)") + (config.sources() != null ? ""
+          : "; other " + config.by() + " values present: " + present(total.others));
+      throw new RefineryException(config.error(".weights", message));
     }
   }
 
@@ -601,7 +652,7 @@ final class BlendStep implements PlannedStep<BlendStep.Counts> {
       Edges edges = zero();
       while (rows.hasNext()) {
         Sample s = rows.next();
-        Integer g = index.get(category(s));
+        Integer g = index.get(step.config.group(s));
         if (g == null || open[g] == null) {
           continue;
         }
@@ -723,6 +774,9 @@ final class BlendStep implements PlannedStep<BlendStep.Counts> {
       BlendPlan.Allocation a = plan.allocations().get(g);
       Map<String, Object> e = new LinkedHashMap<>();
       e.put("group", a.name());
+      if (config.described() != null) {
+        e.putAll(config.described().get(g));
+      }
       e.put("weight", a.weight());
       e.put("requested_share", a.requestedShare());
       e.put("available_samples", total.rows[g]);
@@ -758,7 +812,7 @@ final class BlendStep implements PlannedStep<BlendStep.Counts> {
 
     /** The copies of a row: 0 when it is dropped for {@code reason[0]}. */
     private int copies(Sample s, Map<String, Integer> index, String[] reason) {
-      Integer g = index.get(category(s));
+      Integer g = index.get(blend.config.group(s));
       if (g == null) {
         reason[0] = NOT_IN_BLEND;
         return 0;

@@ -5,8 +5,6 @@ import dev.refinery.dataset.RejectHandler;
 import dev.refinery.dataset.RejectsWriter;
 import dev.refinery.dataset.SampleReader;
 import dev.refinery.dataset.SampleWriter;
-import dev.refinery.format.Format;
-import dev.refinery.format.Formats;
 import dev.refinery.internal.FileTrees;
 import dev.refinery.internal.IoErrors;
 import dev.refinery.io.AtomicFile;
@@ -160,13 +158,8 @@ public final class LocalRunner {
 
   private Result executeWithinHook() {
     PipelineSpec spec = pipeline.spec();
-    List<InputFile> inputs = Inputs.resolve(spec.input().path().toString(), spec.input().splits());
-    if ("auto".equals(spec.input().format()) && spec.input().columns() != null) {
-      throw new RefineryException(spec.source() + ": input.columns needs input.format: which "
-          + "format's columns are named?");
-    }
-    Format format = "auto".equals(spec.input().format()) ? Formats.detect(inputs.get(0))
-        : Formats.withColumns(Formats.byName(spec.input().format()), spec.input().columns());
+    InputFiles files = InputFiles.resolve(spec.input(), spec.source());
+    List<InputFile> inputs = files.files();
     Result finished = prepareRunFolder(inputs);
     if (finished != null) {
       return finished;
@@ -180,7 +173,7 @@ public final class LocalRunner {
 
     List<List<Step>> segments = pipeline.segments();
     options.progress().start(expectedRows(inputs));
-    List<PartitionStats> first = inputStage(splits, format, mapSteps(segments.get(0)));
+    List<PartitionStats> first = inputStage(splits, files, mapSteps(segments.get(0)));
     options.progress().finish();
     List<List<PartitionStats>> stages = new ArrayList<>();
     stages.add(first);
@@ -406,7 +399,7 @@ public final class LocalRunner {
   }
 
   /** Decodes every split of the input and runs the first segment's steps on it. */
-  private List<PartitionStats> inputStage(List<InputSplit> splits, Format format,
+  private List<PartitionStats> inputStage(List<InputSplit> splits, InputFiles files,
       List<MapStep> steps) {
     List<PartitionStats> stats = new ArrayList<>();
     InOrder.run(splits, options.workers(), stops.tracked((index, split) -> {
@@ -417,7 +410,7 @@ public final class LocalRunner {
       }
       Path rejects = folder.undecodablePart(index);
       try (RejectsWriter undecodable = new RejectsWriter(rejects);
-           SampleReader reader = SampleReader.open(split, format,
+           SampleReader reader = SampleReader.open(split, files.format(split.fileIndex()),
                pipeline.sink().failOnReject() ? RejectHandler.FAIL : undecodable)) {
         Iterator<Sample> counted = new CountingProgress(reader, options.progress());
         PartitionStats result = runSteps(0, index, counted, steps, reader::read,

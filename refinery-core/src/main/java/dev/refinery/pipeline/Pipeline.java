@@ -44,14 +44,20 @@ public record Pipeline(PipelineSpec spec, List<Step> steps, Sink sink) {
   }
 
   public static Pipeline compile(PipelineSpec spec) {
-    try {
-      dev.refinery.io.Inputs.resolve(spec.input().path().toString(), spec.input().splits());
-    } catch (dev.refinery.RefineryException e) {
-      throw new dev.refinery.RefineryException(spec.input().where() + ": " + e.getMessage(), e);
+    if (spec.input().sources().isEmpty()) {
+      try {
+        dev.refinery.io.Inputs.resolve(spec.input().path().toString(), spec.input().splits());
+      } catch (dev.refinery.RefineryException e) {
+        throw new dev.refinery.RefineryException(spec.input().where() + ": " + e.getMessage(),
+            e);
+      }
     }
+    // A source's files that cannot be resolved fail here, naming the source's YAML line.
+    SourceTable sources = SourceTable.of(spec.input());
     List<Step> steps = new ArrayList<>();
     for (PipelineSpec.StepSpec s : spec.steps()) {
-      steps.add(StepTypes.compile(s, spec.baseDir()));
+      Step step = StepTypes.compile(s, spec.baseDir());
+      steps.add(step instanceof BlendStep b ? b.withSources(sources) : step);
     }
     for (int i = 0; i < steps.size() - 1; i++) {
       if (steps.get(i) instanceof TokenizeStep) {

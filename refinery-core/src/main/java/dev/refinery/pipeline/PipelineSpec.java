@@ -32,12 +32,34 @@ public record PipelineSpec(Input input, List<StepSpec> steps, Output output, lon
   /**
    * Where records come from; {@code format} is the record layout (default auto); {@code
    * partitionSize} the bytes of input one task reads (0: the default, see {@link
-   * #partitionBytes()}).
+   * #partitionBytes()}). With {@code sources} (then {@code path} is null) the input is several
+   * named sources read one after the other: row ids number their files in that order, and a
+   * row's source is told by its id's file ({@link SourceTable}).
    */
   public record Input(Path path, String format, List<String> splits, String columns,
-                      String where, long partitionSize) {
+                      String where, long partitionSize, List<Source> sources) {
+    public Input {
+      sources = sources == null ? List.of() : List.copyOf(sources);
+    }
+
+    public Input(Path path, String format, List<String> splits, String columns, String where,
+        long partitionSize) {
+      this(path, format, splits, columns, where, partitionSize, List.of());
+    }
+
     public Input(Path path, String format, List<String> splits, String columns, String where) {
       this(path, format, splits, columns, where, 0);
+    }
+
+    /** Named sources, read in the order given; {@code where} names each in errors. */
+    public static Input of(List<Source> sources, String where) {
+      return new Input(null, "auto", List.of(), null, where, 0, sources);
+    }
+
+    /** The paths as named (a file, folder or glob each): the one path, or every source's. */
+    public List<String> named() {
+      return sources.isEmpty() ? List.of(path.toString())
+          : sources.stream().map(s -> s.path().toString()).toList();
     }
 
     /**
@@ -51,6 +73,29 @@ public record PipelineSpec(Input input, List<StepSpec> steps, Output output, lon
   }
 
   public static final String PARTITION_SIZE_PROPERTY = "refinery.partitionSize";
+
+  /**
+   * One named source of an input: a file, folder or glob, its splits (empty: all), record
+   * layout (auto: told by its first record) and its columns' other names (null: the layout's
+   * own); {@code where} names it in errors.
+   */
+  public record Source(String name, Path path, List<String> splits, String format,
+                       String columns, String where) {
+    public Source {
+      splits = List.copyOf(splits);
+    }
+
+    Map<String, Object> asMap() {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("path", path.toString());
+      m.put("format", format);
+      m.put("splits", splits);
+      if (columns != null) {
+        m.put("columns", columns);
+      }
+      return m;
+    }
+  }
 
   /**
    * Where they go: {@code format} is the file format (parquet or jsonl); with {@code shuffle} the
@@ -108,7 +153,13 @@ public record PipelineSpec(Input input, List<StepSpec> steps, Output output, lon
    */
   public Map<String, Object> asMap() {
     Map<String, Object> in = new LinkedHashMap<>();
-    in.put("path", input.path().toString());
+    if (input.sources().isEmpty()) {
+      in.put("path", input.path().toString());
+    } else {
+      Map<String, Object> sources = new LinkedHashMap<>();
+      input.sources().forEach(src -> sources.put(src.name(), src.asMap()));
+      in.put("sources", sources);
+    }
     in.put("format", input.format());
     in.put("splits", input.splits());
     if (input.columns() != null) {
@@ -164,7 +215,8 @@ public record PipelineSpec(Input input, List<StepSpec> steps, Output output, lon
     Map<String, Object> top = map(tree, tree.root(), "");
     only(tree, top, "", TOP);
     Map<String, Object> in = map(tree, required(tree, top, "", "input"), "input");
-    only(tree, in, "input", Set.of("path", "format", "splits", "columns", "partition_size"));
+    only(tree, in, "input", Set.of("path", "sources", "format", "splits", "columns",
+        "partition_size"));
     long partitionSize = 0;
     if (in.containsKey("partition_size")) {
       partitionSize = integer(tree, in.get("partition_size"), "input.partition_size");
@@ -175,12 +227,16 @@ public record PipelineSpec(Input input, List<StepSpec> steps, Output output, lon
             + Inputs.MAX_PARTITION_BYTES + "; got " + partitionSize);
       }
     }
-    Input input = new Input(
-        base.resolve(string(tree, required(tree, in, "input", "path"), "input.path")).normalize(),
-        in.containsKey("format") ? string(tree, in.get("format"), "input.format") : "auto",
-        strings(tree, in.get("splits"), "input.splits"),
+    String inputFormat = in.containsKey("format") ? string(tree, in.get("format"),
+        "input.format") : "auto";
+    List<Source> sources = in.containsKey("sources") ? sources(tree, in, base, inputFormat)
+        : List.of();
+    Input input = new Input(sources.isEmpty()
+        ? base.resolve(string(tree, required(tree, in, "input", "path"), "input.path"))
+            .normalize() : null,
+        inputFormat, strings(tree, in.get("splits"), "input.splits"),
         in.containsKey("columns") ? string(tree, in.get("columns"), "input.columns") : null,
-        tree.where("input.path"), partitionSize);
+        tree.where(sources.isEmpty() ? "input.path" : "input.sources"), partitionSize, sources);
 
     Map<String, Object> out = map(tree, required(tree, top, "", "output"), "output");
     only(tree, out, "output",
@@ -240,6 +296,50 @@ public record PipelineSpec(Input input, List<StepSpec> steps, Output output, lon
     boolean keepDropped = top.containsKey("keep_dropped")
         && bool(tree, top.get("keep_dropped"), "keep_dropped");
     return new PipelineSpec(input, steps, output, seed, keepDropped, tree.file(), base);
+  }
+
+  /**
+   * {@code input.sources}: name to a path, or to {@code {path, splits, format, columns}}; the
+   * input's own format and columns are each source's defaults. Splits go on sources, not on the
+   * input.
+   */
+  private static List<Source> sources(YamlTree tree, Map<String, Object> in, Path base,
+      String format) {
+    if (in.containsKey("path")) {
+      throw new RefineryException(tree.where("input.sources") + ": give input.path or "
+          + "input.sources, not both");
+    }
+    if (in.containsKey("splits")) {
+      throw new RefineryException(tree.where("input.splits") + ": with input.sources, give "
+          + "splits per source ({name: {path: ..., splits: [...]}})");
+    }
+    Map<String, Object> named = map(tree, in.get("sources"), "input.sources");
+    if (named.isEmpty()) {
+      throw new RefineryException(tree.where("input.sources") + ": name at least one source");
+    }
+    List<Source> out = new ArrayList<>();
+    named.forEach((name, value) -> {
+      String at = "input.sources." + name;
+      String path;
+      List<String> splits = List.of();
+      String own = format;
+      String columns = in.containsKey("columns") ? string(tree, in.get("columns"),
+          "input.columns") : null;
+      if (value instanceof String s) {
+        path = s;
+      } else {
+        Map<String, Object> m = map(tree, value, at);
+        only(tree, m, at, Set.of("path", "splits", "format", "columns"));
+        path = string(tree, required(tree, m, at, "path"), at + ".path");
+        splits = strings(tree, m.get("splits"), at + ".splits");
+        own = m.containsKey("format") ? string(tree, m.get("format"), at + ".format") : format;
+        columns = m.containsKey("columns") ? string(tree, m.get("columns"), at + ".columns")
+            : columns;
+      }
+      out.add(new Source(name, base.resolve(path).normalize(), splits, own, columns,
+          tree.where(at)));
+    });
+    return out;
   }
 
   @SuppressWarnings("unchecked")

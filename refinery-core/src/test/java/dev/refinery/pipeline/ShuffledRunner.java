@@ -4,7 +4,6 @@ import dev.refinery.dataset.RejectHandler;
 import dev.refinery.dataset.RejectsWriter;
 import dev.refinery.dataset.SampleReader;
 import dev.refinery.dataset.SampleWriter;
-import dev.refinery.format.Format;
 import dev.refinery.format.Formats;
 import dev.refinery.io.InputFile;
 import dev.refinery.io.InputSplit;
@@ -91,9 +90,8 @@ final class ShuffledRunner {
     keepDropped = spec.keepDropped();
     Files.createDirectories(folder.work().resolve("rejects"));
     Files.createDirectories(folder.rejects());
-    List<InputFile> inputs = Inputs.resolve(spec.input().path().toString(), spec.input().splits());
-    Format format = "auto".equals(spec.input().format()) ? Formats.detect(inputs.get(0))
-        : Formats.withColumns(Formats.byName(spec.input().format()), spec.input().columns());
+    InputFiles files = InputFiles.resolve(spec.input(), spec.source());
+    List<InputFile> inputs = files.files();
     // Whole files, or parts of a random size (row groups, byte ranges) unlike LocalRunner's.
     // Seeds 1, 2, 3 (the tests') go every way: two in small parts, the sink's three cuts.
     long partitionBytes = shuffleSeed % 3 == 0 ? 1L << 40 : 1 + random.nextInt(64 * 1024);
@@ -105,7 +103,7 @@ final class ShuffledRunner {
     for (int p : shuffledIndexes(splits.size())) {
       List<Sample> own = new ArrayList<>();
       try (RejectsWriter undecodable = new RejectsWriter(folder.undecodablePart(p));
-           SampleReader reader = SampleReader.open(splits.get(p), format,
+           SampleReader reader = SampleReader.open(splits.get(p), files.format(splits.get(p).fileIndex()),
                sink.failOnReject() ? RejectHandler.FAIL : undecodable)) {
         reader.forEachRemaining(own::add);
         readRows += reader.read();

@@ -71,25 +71,35 @@ class ShuffledRunnerTest {
                      overflow: drop, format: jsonl}
       """.formatted(TestData.file("tokenizers/qwen3/tokenizer.json").getParent());
 
+  /** Named sources (row ids over both sources' files), blended by source. */
+  private static final String BY_SOURCE = MAPS + """
+        - blend: {by: source, weights: {mc: 0.7, rest: 0.3}, total_samples: 2000}
+      """;
+
   @ParameterizedTest
-  @ValueSource(strings = {"maps", "keyed", "consistency", "blend", "tokenize", "kept"})
+  @ValueSource(strings = {"maps", "keyed", "consistency", "blend", "tokenize", "kept", "sources"})
   void theShuffledRunnerWritesLocalRunnersFiles(String which) {
     String steps = switch (which) {
       case "maps" -> MAPS;
       case "keyed", "kept" -> KEYED;
       case "consistency" -> CONSISTENCY;
       case "tokenize" -> TOKENIZE;
+      case "sources" -> BY_SOURCE;
       default -> BLEND;
     };
+    String input = which.equals("sources")
+        ? "{sources: {mc: {path: %s, splits: [math, code]}, rest: {path: %s, splits: [stem, "
+            .formatted(data, data) + "chat, tool]}}}"
+        : "{path: %s}".formatted(data);
     Path out = dir.resolve("out");
     Pipeline pipeline = Pipeline.compile(PipelineSpec.parse(which + ".yaml", """
-        input: {path: %s}
+        input: %s
         steps:
         %s
         output: {path: %s, format: jsonl, shards: 3}
         seed: 5
         keep_dropped: %s
-        """.formatted(data, steps, out.resolve("run"), which.equals("kept")), dir));
+        """.formatted(input, steps, out.resolve("run"), which.equals("kept")), dir));
     LocalRunner.Result local = SameOutputs.assertSameFiles(pipeline, out, dir.resolve("scratch"));
     assertThat(local.written()).isPositive();
     assertThat(local.dropped()).isPositive();
