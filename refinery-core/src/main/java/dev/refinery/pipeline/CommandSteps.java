@@ -94,8 +94,8 @@ public final class CommandSteps {
   }
 
   /**
-   * Prepares prompts as {@code format}, {@code tokenize} and {@code generate} do (system prompt, the card's
-   * templates, the reasoning toggle); what it did is counted in the step's stats, by action.
+   * Prepares prompts as {@code format}, {@code tokenize} and {@code generate} do (system
+   * prompt, the card's templates, the reasoning toggle); what it did is counted in the step's stats, by action.
    */
   public static Step preparePrompts(PromptOptions options) {
     return new PromptSteps.PromptStep(PREPARE_PROMPTS, options);
@@ -103,7 +103,6 @@ public final class CommandSteps {
 
   /** The name of {@link #preparePrompts}' step in a run's stats. */
   public static final String PREPARE_PROMPTS = "prepare_prompts";
-  }
 
   /**
    * Routes each row to its split ({@code split}); a row without the key is passed on without a

@@ -25,62 +25,83 @@ public final class Sinks {
   }
 
   /**
-          java.nio.file.Files.readString(report))).get("runs");
-        ? new MixtureSink.Shuffled(memoryBytes) : new MixtureSink.InputOrder(), rejects);
-        rejects);
-      Map<String, Object> settings, Map<String, Object> fingerprinted) {
-      Map<String, Object> settings, RenderOptions options, Path rejects) {
-      Object runs = ((Map<?, ?>) dev.refinery.internal.Json.parse(
-      Path rejects) {
-      long memoryBytes, Path rejects) {
-      return ((Number) runs).longValue();
-      return -1;
-      throw new IllegalArgumentException("not a tokenize step: " + tokenize.name());
-    Path report = ShuffledRows.reportFile(new dev.refinery.run.RunFolder(runFolder));
-    if (!(tokenize instanceof TokenizeStep step)) {
-    return FileSink.runFolderOf(file).resolve("rejects").resolve(LocalRunner.UNWRITABLE);
-    return TokenizedSink.command(step, out, stats, rejects, settings, fingerprinted);
-    return new FileSink(file, format, rejects, new FileSink.Shuffle(memoryBytes));
-    return new MixtureSink(out, extension, shards, ((InterleaveStep) interleave).order(),
-    return new MixtureSink(out, extension, shards, shuffle
-    return new RenderedFileSink(file, shape, chat, settings, options, rejects);
-    try {
-    }
-    } catch (java.io.IOException | RuntimeException e) {
-   * .bin/.idx pair) with the length policy and packing of the step's config, token statistics in
-   * A mixture in the folder {@code out} ({@code blend}, {@code interleave}): {@code
-   * An interleaving of named sources in the folder {@code out}: the rows an {@link
-   * CommandSteps#interleave} step passed on, in the order its picks give (see there).
-   * One JSON Lines file of records in {@code shape} ({@code refinery format}); {@code chat} the
-   * One file like {@link #file}, its rows in the seeded random order of the pipeline's seed (a
-   * The sorted runs a finished shuffle into {@code runFolder} merged (the memory budget's
    * Tokenized output of {@code tokenize} (a step of {@link CommandSteps#tokenize}, the last of
-   * a permutation seeded by the pipeline's seed ({@code memoryBytes} the sort's budget), else in
-   * data/train-NNNNN-of-NNNNN.EXT} ({@code extension}: parquet, jsonl, jsonl.gz, jsonl.zst) in
-   * either way). {@code fingerprinted}: further settings a resume must find unchanged.
-   * hash of each row's id), sorted on disk within {@code memoryBytes} of buffers.
-   * on; rejects are copied to {@code rejects} when given, else the first record that cannot be read stops the
-   * record stops the run.
-   * run.
-   * spills: one per partition at least), or -1 when it recorded none.
-   * template of the text shape (else null), {@code settings} what else the output depends on (for
-   * the last step's order. Rejects copied to {@code rejects}, or, when it is null, the first bad
    * the pipeline): {@code out} (a .jsonl[.gz|.zst] or .parquet file, or the prefix of a Megatron
-   * the run's fingerprint: the template file's digest, the prompt preparation). A sample that cannot be rendered is rejected and the run goes
-   * undecodable record stops the run; a sample the template cannot render is rejected and counted
-   * {@code shards} files; the run's stats, log and manifest beside them. {@code shuffle}: rows in
+   * .bin/.idx pair) with the length policy and packing of the step's config, token statistics in
    * {@code stats} holding {@code settings}, rejects copied to {@code rejects} (or null: the first
+   * undecodable record stops the run; a sample the template cannot render is rejected and counted
+   * either way). {@code fingerprinted}: further settings a resume must find unchanged.
    */
+  public static TokenizedSink tokenized(Step tokenize, Path out, Path stats, Path rejects,
+      Map<String, Object> settings, Map<String, Object> fingerprinted) {
+    if (!(tokenize instanceof TokenizeStep step)) {
+      throw new IllegalArgumentException("not a tokenize step: " + tokenize.name());
+    }
+    return TokenizedSink.command(step, out, stats, rejects, settings, fingerprinted);
+  }
+
   /**
+   * One file like {@link #file}, its rows in the seeded random order of the pipeline's seed (a
+   * hash of each row's id), sorted on disk within {@code memoryBytes} of buffers.
+   */
+  public static Sink shuffledFile(Path file, Format format, Path rejects, long memoryBytes) {
+    return new FileSink(file, format, rejects, new FileSink.Shuffle(memoryBytes));
+  }
+
+  /**
+   * The sorted runs a finished shuffle into {@code runFolder} merged (the memory budget's
+   * spills: one per partition at least), or -1 when it recorded none.
+   */
+  public static long shuffledRuns(Path runFolder) {
+    Path report = ShuffledRows.reportFile(new dev.refinery.run.RunFolder(runFolder));
+    try {
+      Object runs = ((Map<?, ?>) dev.refinery.internal.Json.parse(
+          java.nio.file.Files.readString(report))).get("runs");
+      return ((Number) runs).longValue();
+    } catch (java.io.IOException | RuntimeException e) {
+      return -1;
+    }
+  }
+
+  /**
+   * One JSON Lines file of records in {@code shape} ({@code refinery format}); {@code chat} the
+   * template of the text shape (else null), {@code settings} what else the output depends on (for
+   * the run's fingerprint: the template file's digest, the prompt preparation). A sample that cannot be rendered is rejected and the run goes
+   * on; rejects are copied to {@code rejects} when given, else the first record that cannot be read stops the
+   * run.
+   */
+  public static Sink rendered(Path file, OutputShape shape, ChatTemplate chat,
+      Map<String, Object> settings, RenderOptions options, Path rejects) {
+    return new RenderedFileSink(file, shape, chat, settings, options, rejects);
+  }
+
   /** Where the rows a file sink could not write (or render) are set aside, in its run folder. */
   public static Path unwritableRejects(Path file) {
-  public static Sink interleaved(Path out, String extension, int shards, Step interleave,
-  public static Sink mixture(Path out, String extension, int shards, boolean shuffle,
-  public static Sink rendered(Path file, OutputShape shape, ChatTemplate chat,
-  public static Sink shuffledFile(Path file, Format format, Path rejects, long memoryBytes) {
-  public static TokenizedSink tokenized(Step tokenize, Path out, Path stats, Path rejects,
-  public static long shuffledRuns(Path runFolder) {
+    return FileSink.runFolderOf(file).resolve("rejects").resolve(LocalRunner.UNWRITABLE);
   }
+
+  /**
+   * A mixture in the folder {@code out} ({@code blend}, {@code interleave}): {@code
+   * data/train-NNNNN-of-NNNNN.EXT} ({@code extension}: parquet, jsonl, jsonl.gz, jsonl.zst) in
+   * {@code shards} files; the run's stats, log and manifest beside them. {@code shuffle}: rows in
+   * a permutation seeded by the pipeline's seed ({@code memoryBytes} the sort's budget), else in
+   * the last step's order. Rejects copied to {@code rejects}, or, when it is null, the first bad
+   * record stops the run.
+   */
+  public static Sink mixture(Path out, String extension, int shards, boolean shuffle,
+      long memoryBytes, Path rejects) {
+    return new MixtureSink(out, extension, shards, shuffle
+        ? new MixtureSink.Shuffled(memoryBytes) : new MixtureSink.InputOrder(), rejects);
+  }
+
+  /**
+   * An interleaving of named sources in the folder {@code out}: the rows an {@link
+   * CommandSteps#interleave} step passed on, in the order its picks give (see there).
+   */
+  public static Sink interleaved(Path out, String extension, int shards, Step interleave,
+      Path rejects) {
+    return new MixtureSink(out, extension, shards, ((InterleaveStep) interleave).order(),
+        rejects);
   }
 
   /** The hidden folder beside an output file where its run keeps work, log and stats. */

@@ -103,7 +103,8 @@ final class ShuffledRunner {
     for (int p : shuffledIndexes(splits.size())) {
       List<Sample> own = new ArrayList<>();
       try (RejectsWriter undecodable = new RejectsWriter(folder.undecodablePart(p));
-           SampleReader reader = SampleReader.open(splits.get(p), files.format(splits.get(p).fileIndex()),
+           SampleReader reader = SampleReader.open(splits.get(p),
+               files.format(splits.get(p).fileIndex()),
                sink.failOnReject() ? RejectHandler.FAIL : undecodable)) {
         reader.forEachRemaining(own::add);
         readRows += reader.read();
@@ -136,24 +137,17 @@ final class ShuffledRunner {
     List<String> notes = new ArrayList<>();
     Stops stops = new Stops(folder.root(), () -> { });
     Path unwritableFile = folder.rejects().resolve(LocalRunner.UNWRITABLE);
-    List<Path> files;
+    List<Path> outputs;
     long unwritable;
     try (RejectsWriter unwritten = new RejectsWriter(unwritableFile);
          SinkInput in = new SinkInput(folder, inputs, counts, workers, spec.seed(),
              p -> StageFiles.reader(folder.part(lastStage, p)), notes::add,
              sink.failOnReject() ? RejectHandler.FAIL : unwritten, stops, this::shuffledTasks)) {
-      files = sink.write(in);
+      outputs = sink.write(in);
       unwritable = unwritten.count();
     }
     if (unwritable == 0) {
       Files.deleteIfExists(unwritableFile);
-    }
-    TokenizeStep tokenize = pipeline.tokenizeStep();
-    if (tokenize != null) {
-      // Not yet a sink: the stage LocalRunner runs after its sink, given these partitions.
-      TokenizeStage.run(folder, parts.size(), tokenize,
-          new LocalRunner.Options(workers, false, LocalRunner.Progress.NONE), notes::add,
-          p -> StageFiles.reader(folder.part(lastStage, p)));
     }
     RejectFiles.assemble(folder, splits, 0);
     writeDropped();
@@ -161,7 +155,7 @@ final class ShuffledRunner {
     String how = "input in " + splits.size() + " parts of " + (partitionBytes == 1L << 40
         ? "whole files" : partitionBytes + " bytes") + ", sink input in " + parts.size()
         + " partitions on " + workers + " workers";
-    return new Result(rows, drops, readRows, rejected + unwritable, repeated, files, how);
+    return new Result(rows, drops, readRows, rejected + unwritable, repeated, outputs, how);
   }
 
   /**
