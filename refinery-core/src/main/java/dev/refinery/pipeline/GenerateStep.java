@@ -260,8 +260,11 @@ final class GenerateStep implements MapStep {
         config.extra()));
     int perPrompt = config.modes().size() * config.n();
     StepContext.EarlierRows earlier = context.earlierRows();
+    // In the work folder of the runner running it (a command's run folder's, when not told).
     GenerationJournal journal = config.journal() == null ? null
-        : new GenerationJournal(java.nio.file.Path.of(config.journal()), context.partition());
+        : new GenerationJournal(context.workFolder() != null
+            ? context.workFolder().resolve(GenerationJournal.FOLDER)
+            : java.nio.file.Path.of(config.journal()), context.partition());
     Counters counters = counters();
     Throttle throttle = throttle();
     Iterator<Task> tasks = new Iterator<>() {

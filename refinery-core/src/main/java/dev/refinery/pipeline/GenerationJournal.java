@@ -38,8 +38,11 @@ final class GenerationJournal implements AutoCloseable {
   private final Map<String, long[]> spans = new HashMap<>();
 
   /** The journals' folder in a run folder. */
+  /** The journals' folder in a run's work folder. */
+  static final String FOLDER = "generate";
+
   static Path folder(Path runFolder) {
-    return new RunFolder(runFolder).work().resolve("generate");
+    return new RunFolder(runFolder).work().resolve(FOLDER);
   }
 
   static Path rowsOf(Path folder, int partition) {

@@ -56,7 +56,8 @@ record GenerationSink(Path out, boolean parquet, Map<String, Object> settings) i
 
   @Override
   public List<Path> write(SinkInput in) {
-    Path root = runFolder();
+    // The runner's folder (another runner's is elsewhere than this command's --out).
+    Path root = in.folder().root();
     AtomicFile.writeString(root.resolve(GenerationSettings.FILE),
         Json.writeCanonical(settings) + "\n");
     List<Path> written = new ArrayList<>();

@@ -501,7 +501,7 @@ public final class LocalRunner {
             if (index > reuser) {
               rowsAside.write(Integer.toString(index), reason, null, sample);
             }
-          }, earlier);
+          }, earlier, work);
       while (it.hasNext()) {
         writer.write(it.next());
         written++;

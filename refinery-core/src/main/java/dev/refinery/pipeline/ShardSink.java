@@ -114,7 +114,7 @@ record ShardSink(Path dir, int worldSize, ShardAssigner.By by, boolean strided, 
     }
     List<Path> targets = new ArrayList<>();
     for (int r = 0; r < worldSize; r++) {
-      targets.add(runFolder().resolve(ShardAssigner.fileName(r, worldSize, extension)));
+      targets.add(in.folder().root().resolve(ShardAssigner.fileName(r, worldSize, extension)));
     }
     if (strided) {
       writeStrided(in, targets, rowTokens);

@@ -50,7 +50,7 @@ record SplitSink(Path dir, List<String> names, String extension, Format format, 
   @Override
   public List<Path> write(SinkInput in) {
     List<Path> files = new ArrayList<>();
-    names.forEach(n -> files.add(runFolder().resolve(n + "." + extension)));
+    names.forEach(n -> files.add(in.folder().root().resolve(n + "." + extension)));
     // A file per split, on the workers; the first also rejects the keyless rows, in output order.
     in.forEach(names.size(), k -> RoutedFiles.write(in, names.get(k), 0, Long.MAX_VALUE, null,
         null, files.get(k), format, k == 0 ? keyless : null));

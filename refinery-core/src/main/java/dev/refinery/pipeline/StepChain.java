@@ -36,9 +36,10 @@ final class StepChain {
    * @param onDrop told of every dropped sample with the step's index and name and the reason (to
    *     keep it aside when the run keeps dropped rows, or for a retry)
    * @param earlier this partition's output from an earlier run of the stage, or null
+   * @param workFolder the run's work folder ({@link StepContext#workFolder})
    */
   Iterator<Sample> apply(Iterator<Sample> source, int partition, long seed,
-      TriConsumer onDrop, EarlierOutput earlier) {
+      TriConsumer onDrop, EarlierOutput earlier, java.nio.file.Path workFolder) {
     // A step's rows reappear unchanged in the stage output only when every later step is
     // idempotent; other steps are not offered the earlier rows (they ask the server again).
     boolean[] offered = new boolean[steps.size()];
@@ -86,6 +87,11 @@ final class StepChain {
         @Override
         public EarlierRows earlierRows() {
           return rows;
+        }
+
+        @Override
+        public java.nio.file.Path workFolder() {
+          return workFolder;
         }
       };
       it = new Timed(new Counting(step.apply(counted, context), out, index), index);

@@ -45,6 +45,15 @@ public interface StepContext {
   }
 
   /**
+   * The run's work folder, where a step may keep what it must not lose before the run finishes
+   * (generate's answers as they come, found again by {@code --resume}); each runner gives its
+   * own, so a step never writes into another runner's run. Null when the runner keeps none.
+   */
+  default java.nio.file.Path workFolder() {
+    return null;
+  }
+
+  /**
    * A read-only, forward-only lookup of earlier rows: asked on one thread in the order of the
    * step's own output (the order the stage wrote them in); a row passed over is not found again.
    */

@@ -18,6 +18,7 @@ import dev.refinery.tokenize.TokenizedFormat;
 import dev.refinery.tokenize.TokenizedSample;
 import dev.refinery.tokenize.TokenizedWriter;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -177,6 +178,15 @@ public final class TokenizedSink implements Sink {
   @Override
   public List<Path> write(SinkInput in) {
     TokenizeConfig c = step.config();
+    // A pipeline's tokenized/ is in the folder the runner gives (another runner's is elsewhere).
+    Path out = command ? this.out : in.folder().tokenized().resolve(this.out.getFileName());
+    Path statsFile = command ? this.statsFile
+        : in.folder().tokenized().resolve(this.statsFile.getFileName());
+    try {
+      Files.createDirectories(out.toAbsolutePath().getParent());
+    } catch (IOException e) {
+      throw new RefineryException(out.getParent() + ": cannot create: " + IoErrors.reason(e), e);
+    }
     TokenStats.Recorder recorder = new TokenStats.Recorder();
     LengthStats.Counter counter = new LengthStats.Counter();
     List<RejectedSample> rejected = new ArrayList<>();
@@ -211,7 +221,7 @@ public final class TokenizedSink implements Sink {
     Result r = new Result(recorder.snapshot(), counter.snapshot(), written, tokens, packing,
         rejected);
     r.checkConserved();
-    writeStats(r);
+    writeStats(r, statsFile);
     result = r;
     Path root = in.folder().root();
     Map<String, Object> report = new LinkedHashMap<>();
@@ -228,7 +238,9 @@ public final class TokenizedSink implements Sink {
           100 * r.packing().efficiency());
     }
     in.note(line + " -> " + shown(root, command ? out : out.getParent()));
-    return files();
+    List<Path> files = new ArrayList<>(c.format().files(out));
+    files.add(statsFile);
+    return files;
   }
 
   /** Relative to the run folder when inside it (a pipeline's tokenized/), else absolute. */
@@ -242,7 +254,7 @@ public final class TokenizedSink implements Sink {
    * The statistics file: settings, the totals, per split and per category, output, packing, and
    * every rejected sample ({@code rejected_samples}: uuid, reason, message).
    */
-  private void writeStats(Result r) {
+  private void writeStats(Result r, Path statsFile) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("settings", settings);
     m.putAll(r.stats().toJson(step.config().maxLength()));

@@ -24,7 +24,8 @@ import java.util.stream.Stream;
  *
  * <p>Compared: every file under {@code out} outside the run folder (the sink's files and what its
  * {@code finish} copies), and every file in the run folder but its bookkeeping ({@code .work/},
- * {@code stats.json}, {@code manifest.json}, {@code run.log}): {@code data/}, {@code tokenized/},
+ * {@code stats.json}, {@code manifest.json}, {@code run.log}, a shuffle's {@code shuffle.json}
+ * with the sorted runs it merged): {@code data/}, {@code tokenized/},
  * {@code rejects/}, a blend's manifest, a keyed step's lines file. The shuffled runner's run
  * folder is elsewhere, so a sink writes what belongs in the run folder (an output folder's shards)
  * under {@link SinkInput#folder()}, as {@link RunShards} does, and a file of its own (convert's
@@ -36,7 +37,7 @@ final class SameOutputs {
 
   /** Names in a run folder that say how a run went, not what it wrote. */
   private static final Set<String> BOOKKEEPING = Set.of(".work", "stats.json", "manifest.json",
-      "run.log");
+      "run.log", "shuffle.json");
 
   /** The run folder's files appear under this prefix, the others by their path under out. */
   private static final String RUN = "<run folder>/";

@@ -6,6 +6,22 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.refinery.TestData;
 import dev.refinery.demo.SampleData;
 import dev.refinery.format.Formats;
+import dev.refinery.generate.FakeChatServer;
+import dev.refinery.generate.ReasoningMode;
+import dev.refinery.mix.BlendPlan;
+import dev.refinery.mix.Interleave;
+import dev.refinery.mix.ShardAssigner;
+import dev.refinery.mix.SplitKey;
+import dev.refinery.mix.StableSplit;
+import dev.refinery.template.OutputShape;
+import dev.refinery.template.RenderOptions;
+import dev.refinery.template.Templates;
+import dev.refinery.template.prompt.PromptOptions;
+import dev.refinery.tokenize.LengthPolicy;
+import dev.refinery.tokenize.TokenCounter;
+import dev.refinery.tokenize.TokenizedFormat;
+import dev.refinery.tokenize.Tokenizer;
+import dev.refinery.tokenize.Tokenizers;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -163,5 +179,152 @@ class ShuffledCommandsTest {
         rejects));
     assertThat(r.rejected()).isEqualTo(bad);
     assertThat(rejects).isNotEmptyFile();
+  }
+
+  private static PipelineSpec.Input input(Path in, String where) {
+    return new PipelineSpec.Input(in, "auto", List.of(), null, where);
+  }
+
+  /** As {@code refinery shuffle IN OUT --seed 7 --memory-mb 1} builds it (spills several runs). */
+  @Test
+  void shuffle() {
+    LocalRunner.Result r = same(Pipeline.canned(input(data, "shuffle PATH"), List.of(),
+        Sinks.shuffledFile(out().resolve("shuffled.parquet"), Formats.nemotron(), null, 1 << 20),
+        7, "refinery shuffle"));
+    assertThat(r.written()).isEqualTo(900);
+  }
+
+  /** As {@code refinery format IN OUT --shape text --template chatml --prompt-template auto}. */
+  @Test
+  void format() {
+    PromptOptions prepare = PromptOptions.parse("auto", null, "detailed-thinking");
+    Map<String, Object> settings = new java.util.LinkedHashMap<>();
+    settings.put("template", "chatml");
+    settings.put("prompt_template", "auto");
+    LocalRunner.Result r = same(Pipeline.canned(input(data, "format PATH"),
+        List.of(CommandSteps.contentUuid(), CommandSteps.preparePrompts(prepare)),
+        Sinks.rendered(out().resolve("text.jsonl"), OutputShape.TEXT, Templates.builtIn("chatml"),
+            settings, RenderOptions.DEFAULT, out().resolve("rejects.jsonl")),
+        0, "refinery format"));
+    assertThat(r.written()).isPositive();
+  }
+
+  /** As {@code refinery split IN OUTDIR --fractions train=0.8,validation=0.1,test=0.1}. */
+  @Test
+  void split() {
+    StableSplit split = StableSplit.of(StableSplit.parseFractions(
+        "train=0.8,validation=0.1,test=0.1"), "");
+    SplitKey key = SplitKey.parse("prompt");
+    LocalRunner.Result r = same(Pipeline.canned(input(data, "split PATH"),
+        List.of(CommandSteps.split(split, key)),
+        Sinks.split(out().resolve("splits"), split.names(), "parquet", Formats.nemotron(),
+            key.describe(), null), 0, "refinery split"));
+    assertThat(r.written()).isEqualTo(900);
+  }
+
+  /** As {@code refinery shard IN OUTDIR --world-size 5 [--strided | --by tokens]}. */
+  @ParameterizedTest
+  @CsvSource({"ROWS, false", "ROWS, true", "TOKENS, false"})
+  void shard(ShardAssigner.By by, boolean strided) {
+    TokenCounter tokens = by == ShardAssigner.By.TOKENS
+        ? new TokenCounter(Tokenizers.open("cl100k_base"), null) : null;
+    LocalRunner.Result r = same(Pipeline.canned(input(data, "shard PATH"), List.of(),
+        Sinks.shard(out().resolve("shards"), 5, by, strided, "parquet", Formats.nemotron(),
+            tokens, tokens == null ? null : "cl100k_base (message texts)", null, sizes -> { }),
+        0, "refinery shard"));
+    assertThat(r.written()).isEqualTo(900);
+  }
+
+  /** Two named sources, the second by categories, as {@code refinery blend} builds them. */
+  private static PipelineSpec.Input sources() {
+    return PipelineSpec.Input.of(List.of(
+        new PipelineSpec.Source("mc", data, List.of("math", "code"), "auto", null, "--source"),
+        new PipelineSpec.Source("rest", data, List.of(), "auto", null, "--source")), "--source");
+  }
+
+  /** As {@code refinery blend --source mc=IN:math,code --source rest=IN:chat,stem ...}. */
+  @ParameterizedTest
+  @CsvSource({"true, SAMPLES", "false, SAMPLES", "true, TOKENS"})
+  void blend(boolean shuffle, BlendPlan.Unit unit) {
+    PipelineSpec.Input input = sources();
+    List<Map<String, Object>> described = List.of(Map.of("path", "mc"), Map.of("path", "rest"));
+    Step categories = CommandSteps.sourceCategories(input,
+        Map.of("rest", java.util.Set.of("chat", "stem")));
+    Step blend = CommandSteps.blend(input, Map.of("mc", 0.6, "rest", 0.4), unit,
+        unit == BlendPlan.Unit.SAMPLES ? 1500 : 200_000,
+        unit == BlendPlan.Unit.SAMPLES ? null : "cl100k_base", null, described);
+    LocalRunner.Result r = same(Pipeline.canned(input, List.of(categories, blend),
+        Sinks.mixture(out().resolve("mix"), "parquet", 3, shuffle, 1 << 20, null), 11,
+        "refinery blend"));
+    assertThat(r.written()).isPositive();
+  }
+
+  /** As {@code refinery interleave} builds it: taking turns, and by probabilities. */
+  @ParameterizedTest
+  @CsvSource({"false, FIRST_EXHAUSTED", "false, ALL_EXHAUSTED", "true, ALL_EXHAUSTED"})
+  void interleave(boolean probabilities, Interleave.Stopping stopping) {
+    PipelineSpec.Input input = sources();
+    Step interleave = CommandSteps.interleave(input,
+        probabilities ? new double[] {0.3, 0.7} : null, stopping,
+        List.of(Map.of("path", "mc"), Map.of("path", "rest")));
+    LocalRunner.Result r = same(Pipeline.canned(input, List.of(interleave),
+        Sinks.interleaved(out().resolve("interleaved"), "jsonl", 2, interleave, null), 5,
+        "refinery interleave"));
+    assertThat(r.written()).isPositive();
+  }
+
+  /** As {@code refinery tokenize} builds it: packed Megatron, and JSONL with labels. */
+  @ParameterizedTest
+  @CsvSource({"MEGATRON, true, tokens", "JSONL, false, tokens.jsonl"})
+  void tokenize(TokenizedFormat format, boolean pack, String file) {
+    Path tokenizer = TestData.file("tokenizers/qwen3");
+    try (Tokenizer tok = Tokenizers.open(tokenizer.toString())) {
+      TokenizeConfig config = new TokenizeConfig(tokenizer.toString(), "qwen3", "keep",
+          "assistant", "all", 512, LengthPolicy.TRUNCATE, pack, 40, format, !pack, false, false);
+      Step step = CommandSteps.tokenize(config, tok);
+      TokenizedSink sink = Sinks.tokenized(step, out().resolve(file),
+          out().resolve("tokens.stats.json"), out().resolve("rejects.jsonl"),
+          Map.of("tokenizer", "qwen3"), Map.of());
+      LocalRunner.Result r = same(Pipeline.canned(input(data, "tokenize IN"),
+          List.of(CommandSteps.preparePrompts(PromptOptions.parse("auto", null, "none")), step),
+          sink, 0, "refinery tokenize"));
+      assertThat(r.written()).isPositive();
+    }
+  }
+
+  /**
+   * As {@code refinery generate --n 2 --reasoning both} builds it: rows and failures in input
+   * order, whatever order the requests were answered in (the server fails some prompts).
+   */
+  @Test
+  void generate() throws IOException {
+    StringBuilder prompts = new StringBuilder();
+    for (int i = 0; i < 40; i++) {
+      prompts.append("{\"prompt\": \"What is ").append(i).append(" * ").append(i % 9)
+          .append("?\"}\n");
+    }
+    Path in = dir.resolve("prompts.jsonl");
+    Files.writeString(in, prompts.toString());
+    try (FakeChatServer server = new FakeChatServer()) {
+      server.otherwise(exchange -> {
+        String body = FakeChatServer.requestBody(exchange);
+        int h = Math.floorMod(body.hashCode(), 1000);
+        (body.contains("What is 7 ") ? FakeChatServer.status(400, "{\"error\": \"no\"}")
+            : FakeChatServer.ok(FakeChatServer.completion("It is " + h, null))).answer(exchange);
+      });
+      Path folder = out().resolve("generated");
+      CommandSteps.Generate generate = CommandSteps.generate(new CommandSteps.GenerateSettings(
+          server.baseUrl(), "m", "NONE",
+          ReasoningMode.parse("qwen3", "both"), 2, 4, null, null, null, 3L, Map.of(),
+          java.time.Duration.ofSeconds(30), 1, false, 0.9, 0, 0), folder);
+      Map<String, Object> settings = new java.util.LinkedHashMap<>();
+      settings.put("model", "m");
+      LocalRunner.Result r = same(Pipeline.canned(
+          new PipelineSpec.Input(in, "auto", List.of(), null, "generate --prompts"),
+          List.of(CommandSteps.contentUuid(), generate.step()),
+          Sinks.generated(folder, true, settings), 0, "refinery generate"));
+      assertThat(r.written()).isPositive();
+      assertThat(folder.resolve("failures.jsonl")).isNotEmptyFile();
+    }
   }
 }

@@ -142,9 +142,12 @@ final class ShuffledRunner {
     try (RejectsWriter unwritten = new RejectsWriter(unwritableFile);
          SinkInput in = new SinkInput(folder, inputs, counts, workers, spec.seed(),
              p -> StageFiles.reader(folder.part(lastStage, p)), notes::add,
-             sink.failOnReject() ? RejectHandler.FAIL : unwritten, stops, this::shuffledTasks)) {
+             sink.failOnUnwritable() ? RejectHandler.FAIL : unwritten, stops,
+             this::shuffledTasks)) {
       outputs = sink.write(in);
       unwritable = unwritten.count();
+      in.drops().forEach((reason, n) -> drops.merge(LocalRunner.OUTPUT + ": " + reason, n,
+          Long::sum));
     }
     if (unwritable == 0) {
       Files.deleteIfExists(unwritableFile);
@@ -286,6 +289,11 @@ final class ShuffledRunner {
       @Override
       public void repeated(Sample sample, int extra) {
         repeated += extra;
+      }
+
+      @Override
+      public Path workFolder() {
+        return folder.work();
       }
     };
     List<Sample> out = new ArrayList<>();
