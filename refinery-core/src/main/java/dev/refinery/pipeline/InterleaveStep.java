@@ -466,19 +466,19 @@ final class InterleaveStep implements PlannedStep<InterleaveStep.Files> {
     @Override
     public void write(SinkInput in, Consumer<Sample> out) {
       int n = config.sources().names().size();
+      // One pass in partition order: a row's copies may run on into the next partitions.
       long[][] counts = new long[in.partitions()][];
-      in.forEach(in.partitions(), p -> {
+      Originals originals = new Originals();
+      for (int p = 0; p < in.partitions(); p++) {
         long[] c = new long[n];
         try (SampleReader reader = in.open(p)) {
-          Iterator<Sample> rows = originals(in.checked(reader));
+          Iterator<Sample> rows = originals.of(in.checked(reader));
           while (rows.hasNext()) {
             c[config.sources().indexOf(rows.next().id())]++;
           }
         }
-        synchronized (counts) {
-          counts[p] = c;
-        }
-      });
+        counts[p] = c;
+      }
       long[] lengths = new long[n];
       for (long[] c : counts) {
         for (int s = 0; s < n; s++) {
@@ -516,20 +516,34 @@ final class InterleaveStep implements PlannedStep<InterleaveStep.Files> {
     }
   }
 
-  /** Rows without the extra copies a {@link Copies} step put right after each. */
-  private static Iterator<Sample> originals(Iterator<Sample> rows) {
-    RowId[] last = new RowId[1];
-    int[] copy = new int[1];
-    return new Admitting(rows, s -> {
-      RowId l = last[0];
-      if (l != null && l.depth() < RowId.MAX_DEPTH && s.id().equals(l.derive(copy[0]))) {
-        copy[0]++;
-        return null;
+  /**
+   * Rows without the extra copies a {@link Copies} step put right after each: a row one level
+   * below the last original, with its id as prefix. Kept across partitions, as a runner may cut
+   * a row from its copies.
+   */
+  private static final class Originals {
+    private RowId last;
+
+    Iterator<Sample> of(Iterator<Sample> rows) {
+      return new Admitting(rows, s -> {
+        if (last != null && isCopyOf(s.id(), last)) {
+          return null;
+        }
+        last = s.id();
+        return s;
+      });
+    }
+
+    private static boolean isCopyOf(RowId id, RowId original) {
+      int depth = original.depth();
+      if (id.source() != original.source() || depth >= RowId.MAX_DEPTH
+          || id.depth() != depth + 1) {
+        return false;
       }
-      last[0] = s.id();
-      copy[0] = 0;
-      return s;
-    });
+      // The levels above the copy's own are the original's.
+      long above = depth == 0 ? 0 : -1L << (64 - 16 * depth);
+      return (id.derivation() & above) == original.derivation();
+    }
   }
 
   /** One source's rows in order, read from the partitions that hold any. */
@@ -541,6 +555,7 @@ final class InterleaveStep implements PlannedStep<InterleaveStep.Files> {
     private int partition = -1;
     private SampleReader reader;
     private Iterator<Sample> rows;
+    private final Originals originals = new Originals();
 
     Cursor(SinkInput in, long[][] counts, int source, SourceTable sources) {
       this.in = in;
@@ -566,7 +581,7 @@ final class InterleaveStep implements PlannedStep<InterleaveStep.Files> {
               + "rows than the interleave counted");
         }
         reader = in.open(partition);
-        rows = originals(in.checked(reader));
+        rows = originals.of(in.checked(reader));
       }
     }
 
