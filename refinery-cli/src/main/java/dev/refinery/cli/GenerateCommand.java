@@ -6,7 +6,6 @@ import dev.refinery.generate.GenerationSettings;
 import dev.refinery.generate.GenerationStats;
 import dev.refinery.generate.Generator;
 import dev.refinery.generate.ReasoningMode;
-import dev.refinery.internal.Json;
 import dev.refinery.io.AtomicFile;
 import dev.refinery.io.InputFile;
 import dev.refinery.io.Inputs;
@@ -232,8 +231,7 @@ final class GenerateCommand implements Callable<Integer> {
         r.failedRequests(), now.promptTokens(), now.completionTokens(), now.requests(),
         now.retries(), (System.nanoTime() - started) / 1e9);
     if (!r.alreadyFinished()) {
-      AtomicFile.writeString(out.resolve(SUMMARY),
-          Json.write(stats.summary(model, modes, n)) + "\n");
+      AtomicFile.writeString(out.resolve(SUMMARY), stats.summaryJson(model, modes, n));
     }
     PrintWriter o = spec.commandLine().getOut();
     o.println("generate: " + stats.line());

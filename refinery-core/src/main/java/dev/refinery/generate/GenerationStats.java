@@ -36,6 +36,11 @@ public record GenerationStats(long prompts, long resumed, long rows, long failur
         completionTokensPerSecond());
   }
 
+  /** {@link #summary} as the text of {@code run.json}: JSON in the map's order, a last newline. */
+  public String summaryJson(String model, List<ReasoningMode> modes, int samplesPerPrompt) {
+    return dev.refinery.internal.Json.write(summary(model, modes, samplesPerPrompt)) + "\n";
+  }
+
   /** The summary {@code run.json} holds: the run's settings in brief, then these totals. */
   public Map<String, Object> summary(String model, List<ReasoningMode> modes,
       int samplesPerPrompt) {
