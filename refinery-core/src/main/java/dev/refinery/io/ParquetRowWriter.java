@@ -16,7 +16,6 @@ import org.apache.parquet.hadoop.ParquetFileWriter;
 import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.hadoop.api.WriteSupport;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
-import org.apache.parquet.io.LocalOutputFile;
 import org.apache.parquet.io.OutputFile;
 import org.apache.parquet.io.api.Binary;
 import org.apache.parquet.io.api.RecordConsumer;
@@ -52,6 +51,7 @@ final class ParquetRowWriter implements RowWriter {
   private StructNode root;
   private MessageType schema;
   private boolean closed;
+  private ClosingOutputFile target;
 
   ParquetRowWriter(Path path, MessageType knownColumns, CompressionCodecName codec)
       throws IOException {
@@ -118,7 +118,8 @@ final class ParquetRowWriter implements RowWriter {
   private void start(MessageType schema) throws IOException {
     this.schema = schema;
     this.root = new StructNode(schema, "", 0, "");
-    Builder builder = new Builder(new LocalOutputFile(path), new MapWriteSupport(schema, root))
+    target = new ClosingOutputFile(path);
+    Builder builder = new Builder(target, new MapWriteSupport(schema, root))
         .withConf(new PlainParquetConfiguration())
         .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
         .withCompressionCodec(codec)
@@ -148,7 +149,11 @@ final class ParquetRowWriter implements RowWriter {
       }
       start(empty);
     }
-    writer.close();
+    try {
+      writer.close();
+    } finally {
+      target.closeStream();
+    }
   }
 
   /**

@@ -9,6 +9,7 @@ import dev.refinery.internal.Errors;
 import dev.refinery.internal.IoErrors;
 import dev.refinery.internal.Json;
 import dev.refinery.internal.TextCheck;
+import dev.refinery.io.ClosingOutputFile;
 import dev.refinery.io.RowSchemaMismatchException;
 import dev.refinery.sample.Message;
 import dev.refinery.sample.RowId;
@@ -36,7 +37,6 @@ import org.apache.parquet.hadoop.api.WriteSupport;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.io.ColumnIOFactory;
 import org.apache.parquet.io.LocalInputFile;
-import org.apache.parquet.io.LocalOutputFile;
 import org.apache.parquet.io.MessageColumnIO;
 import org.apache.parquet.io.RecordReader;
 import org.apache.parquet.io.api.Binary;
@@ -131,9 +131,11 @@ public final class StageFiles {
     private static final List<String> FREE_TEXT = List.of("uuid", "messages.content",
         "messages.tool_calls", "messages.extra", "metadata", "extra");
     private final ParquetWriter<Row> out;
+    private final ClosingOutputFile target;
 
     Writer(Path file, CompressionCodecName codec, long rowGroupBytes) throws IOException {
-      Builder builder = new Builder(new LocalOutputFile(file))
+      target = new ClosingOutputFile(file);
+      Builder builder = new Builder(target)
           .withConf(new PlainParquetConfiguration())
           .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
           .withCompressionCodec(codec)
@@ -155,7 +157,11 @@ public final class StageFiles {
 
     @Override
     public void close() throws IOException {
-      out.close();
+      try {
+        out.close();
+      } finally {
+        target.closeStream();
+      }
     }
   }
 
@@ -240,7 +246,7 @@ public final class StageFiles {
   }
 
   private static final class Builder extends ParquetWriter.Builder<Row, Builder> {
-    Builder(LocalOutputFile file) {
+    Builder(org.apache.parquet.io.OutputFile file) {
       super(file);
     }
 
