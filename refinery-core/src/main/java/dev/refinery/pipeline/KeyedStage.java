@@ -9,6 +9,7 @@ import dev.refinery.internal.SpillSorter;
 import dev.refinery.io.AtomicFile;
 import dev.refinery.run.Components;
 import dev.refinery.run.InOrder;
+import dev.refinery.run.RunFolder;
 import dev.refinery.sample.RowId;
 import dev.refinery.sample.Sample;
 import java.io.BufferedInputStream;
@@ -181,43 +182,89 @@ final class KeyedStage {
 
   private static Emitted emitPartition(KeyedStep step, StageInput in, Path dir, int p,
       long budget) {
+    // A marker of this run (the stage before emitted as it wrote the partition) or, on
+    // --resume, of the run it goes on with: a run folder holds no other.
+    Emitted done = finishedEmit(dir, p);
+    if (done != null) {
+      return done;
+    }
+    Emitter emitter = new Emitter(step, dir, p, budget);
+    try (SampleReader reader = in.read().apply(p)) {
+      Iterator<Sample> samples = in.stops().checked(reader);
+      while (samples.hasNext()) {
+        emitter.accept(samples.next());
+      }
+    }
+    in.stops().checkpoint();
+    return emitter.finish();
+  }
+
+  private static Emitted finishedEmit(Path dir, int p) {
     Path marker = emitMarker(dir, p);
-    if (in.resume() && Files.exists(marker)) {
+    if (Files.exists(marker)) {
       try {
         return Emitted.fromJson(Files.readString(marker));
       } catch (IOException | RuntimeException e) {
         // An unreadable marker: the partition is emitted again.
       }
     }
-    // Runs of an interrupted try are overwritten by name; the marker lists only this try's.
-    String prefix = String.format("emit-%05d", p);
-    SpillSorter sorter = new SpillSorter(dir, prefix, budget, false);
-    long rows = 0;
-    long without = 0;
-    try (SampleReader reader = in.read().apply(p)) {
-      Iterator<Sample> samples = in.stops().checked(reader);
-      RowId previous = null;
-      long[] count = new long[1];
-      while (samples.hasNext()) {
-        Sample s = samples.next();
-        RowId id = ascending(step, p, previous, s);
-        previous = id;
-        long source = id.source();
-        long derivation = flip(id.derivation());
-        long before = sorter.added();
-        step.emit(s, (high, low, value) -> sorter.add(high, low, source, derivation,
-            value == null ? new byte[0] : value));
-        rows++;
-        if (sorter.added() == before) {
-          without++;
-        }
+    return null;
+  }
+
+  /**
+   * An emitter for partition {@code p} of the keyed step opening stage {@code stage}, fed the
+   * rows of that partition as the stage before writes them, so the keyed stage need not read
+   * them again; its share of the memory budget as {@link #emit} gives it.
+   */
+  static Emitter emitter(KeyedStep step, RunFolder folder, int stage, int p, int workers) {
+    return new Emitter(step, folder.keyed(stage), p, Math.max(1, memoryBudget / workers));
+  }
+
+  /** One partition's emit phase, row by row in id order; {@link #finish} marks it done. */
+  static final class Emitter {
+    private final KeyedStep step;
+    private final Path dir;
+    private final int partition;
+    private final SpillSorter sorter;
+    private RowId previous;
+    private long rows;
+    private long without;
+
+    Emitter(KeyedStep step, Path dir, int partition, long budget) {
+      this.step = step;
+      this.dir = dir;
+      this.partition = partition;
+      try {
+        Files.createDirectories(dir);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      // Runs of an interrupted try are overwritten by name; the marker lists only this try's.
+      this.sorter = new SpillSorter(dir, String.format("emit-%05d", partition), budget, false);
+    }
+
+    void accept(Sample s) {
+      RowId id = ascending(step, partition, previous, s);
+      previous = id;
+      long source = id.source();
+      long derivation = flip(id.derivation());
+      long before = sorter.added();
+      step.emit(s, (high, low, value) -> sorter.add(high, low, source, derivation,
+          value == null ? new byte[0] : value));
+      rows++;
+      if (sorter.added() == before) {
+        without++;
       }
     }
-    List<String> runs = sorter.finish().stream().map(f -> f.getFileName().toString()).toList();
-    Emitted done = new Emitted(rows, without, sorter.added(), runs);
-    in.stops().checkpoint();
-    LocalRunner.writeAtomically(marker, done.toJson());
-    return done;
+
+    /** Spills what is left and writes the partition's marker. */
+    Emitted finish() {
+      List<String> runs = sorter.finish().stream().map(f -> f.getFileName().toString())
+          .toList();
+      Emitted done = new Emitted(rows, without, sorter.added(), runs);
+      LocalRunner.writeAtomically(emitMarker(dir, partition), done.toJson());
+      return done;
+    }
   }
 
   /** The row's id, checked to come after the previous row's in its partition. */

@@ -128,6 +128,12 @@ public final class LocalRunner {
   private final Path run;
   private final Path work;
   private final Stops stops;
+  // The input's partitions and their formats, for reading them again when stage 0 has no steps.
+  private List<InputSplit> splits;
+  private InputFiles files;
+  // Whether stage 0 runs no step: its output is the input itself, counted but not copied.
+  private boolean inputIsStageZero;
+  private List<List<Step>> segments;
 
   private LocalRunner(Pipeline pipeline, Options options) {
     this.pipeline = pipeline;
@@ -165,13 +171,15 @@ public final class LocalRunner {
       return finished;
     }
     long started = System.nanoTime();
-    List<InputSplit> splits = Inputs.splits(inputs, spec.input().partitionBytes());
+    splits = Inputs.splits(inputs, spec.input().partitionBytes());
+    this.files = files;
     checkPartitions(splits);
     note("run " + spec.source() + " -> " + run + " (" + inputs.size() + " input files, "
         + (splits.size() == inputs.size() ? "" : splits.size() + " partitions, ")
         + options.workers() + " workers" + (options.resume() ? ", resuming" : "") + ")");
 
-    List<List<Step>> segments = pipeline.segments();
+    segments = pipeline.segments();
+    inputIsStageZero = segments.get(0).isEmpty();
     options.progress().start(expectedRows(inputs));
     List<PartitionStats> first = inputStage(splits, files, mapSteps(segments.get(0)));
     options.progress().finish();
@@ -444,6 +452,11 @@ public final class LocalRunner {
   }
 
   private SampleReader readPart(int stage, int partition) {
+    if (stage == 0 && inputIsStageZero) {
+      // The same rows with the same ids as the first read; its rejects are already set aside.
+      InputSplit split = splits.get(partition);
+      return SampleReader.open(split, files.format(split.fileIndex()), RejectHandler.IGNORE);
+    }
     return readRows(folder.part(stage, partition));
   }
 
@@ -488,7 +501,13 @@ public final class LocalRunner {
     long written = 0;
     Path aside = folder.earlier(stage, partition);
     // A failed or stopped partition leaves no file under a final name: it is redone on resume.
-    SampleWriter writer = StageFiles.writer(out);
+    // Stage 0 without steps writes no copy of its input: readPart reads the input again.
+    SampleWriter writer = stage == 0 && inputIsStageZero ? null : StageFiles.writer(out);
+    // A keyed step next gets this partition's keys as the rows are written, not by reading
+    // them again.
+    KeyedStage.Emitter emitter = stage + 1 < segments.size()
+        && segments.get(stage + 1).get(0) instanceof KeyedStep next
+        ? KeyedStage.emitter(next, folder, stage + 1, partition, options.workers()) : null;
     try (EarlierOutput earlier = Files.exists(aside)
         ? new EarlierOutput(aside, folder.earlierDroppedRows(stage, partition),
             folder.earlierDrops(stage, partition), LocalRunner::readRows)
@@ -503,14 +522,28 @@ public final class LocalRunner {
             }
           }, earlier, work);
       while (it.hasNext()) {
-        writer.write(it.next());
+        Sample row = it.next();
+        if (writer != null) {
+          writer.write(row);
+        }
+        if (emitter != null) {
+          emitter.accept(row);
+        }
         written++;
       }
-      writer.close();
+      if (emitter != null) {
+        // Before the stage's marker: a finished partition has its keys emitted too.
+        emitter.finish();
+      }
+      if (writer != null) {
+        writer.close();
+      }
       keep.close();
       rowsAside.close();
     } catch (RuntimeException | Error e) {
-      writer.abort();
+      if (writer != null) {
+        writer.abort();
+      }
       keep.abort();
       rowsAside.abort();
       throw e;
