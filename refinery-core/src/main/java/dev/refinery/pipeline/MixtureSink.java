@@ -13,7 +13,6 @@ import dev.refinery.internal.SpillMerger;
 import dev.refinery.internal.SpillSorter;
 import dev.refinery.io.RowSchemaMismatchException;
 import dev.refinery.mix.BlendPlan;
-import dev.refinery.run.RunFolder;
 import dev.refinery.sample.RowId;
 import dev.refinery.sample.Sample;
 import java.io.IOException;
@@ -35,7 +34,7 @@ import java.util.function.Consumer;
  * is copied there at the end, else the first bad record stops the run.
  */
 record MixtureSink(Path out, String extension, int shards, Order order, Path rejects)
-    implements Sink {
+    implements CopiedRejectsSink {
 
   /** The order the rows are written in: a function of the rows, their ids and the seed only. */
   interface Order {
@@ -60,11 +59,6 @@ record MixtureSink(Path out, String extension, int shards, Order order, Path rej
     m.put("order", order.describe());
     m.put("rejects", rejects == null ? null : rejects.toAbsolutePath().normalize().toString());
     return m;
-  }
-
-  @Override
-  public boolean failOnReject() {
-    return rejects == null;
   }
 
   @Override
@@ -99,13 +93,6 @@ record MixtureSink(Path out, String extension, int shards, Order order, Path rej
       cut.finish();
     }
     return files;
-  }
-
-  @Override
-  public void finish(RunFolder folder) {
-    if (rejects != null) {
-      FileSink.copyRejects(folder, rejects);
-    }
   }
 
   /** Rows in output order cut into the files. */

@@ -1,6 +1,5 @@
 package dev.refinery.pipeline;
 
-import dev.refinery.run.RunFolder;
 import java.nio.file.Path;
 
 /**
@@ -9,12 +8,9 @@ import java.nio.file.Path;
  * an earlier one as it replaces the file, and the rejects go to the file {@code --rejects} names
  * or, without one, the first record that cannot be read stops the run.
  */
-interface OneFileSink extends Sink {
+interface OneFileSink extends CopiedRejectsSink {
   /** The output file. */
   Path file();
-
-  /** The file a command's {@code --rejects} names, or null. */
-  Path rejects();
 
   @Override
   default Path runFolder() {
@@ -22,19 +18,7 @@ interface OneFileSink extends Sink {
   }
 
   @Override
-  default boolean failOnReject() {
-    return rejects() == null;
-  }
-
-  @Override
   default boolean clearsEarlierRun() {
     return true;
-  }
-
-  @Override
-  default void finish(RunFolder folder) {
-    if (rejects() != null) {
-      FileSink.copyRejects(folder, rejects());
-    }
   }
 }

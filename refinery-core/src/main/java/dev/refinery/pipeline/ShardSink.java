@@ -9,7 +9,6 @@ import dev.refinery.internal.FileTrees;
 import dev.refinery.io.FileKind;
 import dev.refinery.io.InputFile;
 import dev.refinery.mix.ShardAssigner;
-import dev.refinery.run.RunFolder;
 import dev.refinery.sample.Sample;
 import dev.refinery.tokenize.TokenCounter;
 import java.nio.file.Path;
@@ -40,7 +39,7 @@ import java.util.function.Consumer;
  */
 record ShardSink(Path dir, int worldSize, ShardAssigner.By by, boolean strided, String extension,
                  Format format, TokenCounter tokens, String tokensDescribed, Path rejects,
-                 Consumer<Sinks.ShardSizes> sizes) implements Sink {
+                 Consumer<Sinks.ShardSizes> sizes) implements CopiedRejectsSink {
 
   @Override
   public Path runFolder() {
@@ -61,18 +60,6 @@ record ShardSink(Path dir, int worldSize, ShardAssigner.By by, boolean strided, 
     // No rejects file: where rejects are copied changes no row, and a run stopped by a bad
     // record goes on with --resume --rejects FILE (its finished partitions had none).
     return m;
-  }
-
-  @Override
-  public boolean failOnReject() {
-    return rejects == null;
-  }
-
-  @Override
-  public void finish(RunFolder folder) {
-    if (rejects != null) {
-      FileSink.copyRejects(folder, rejects);
-    }
   }
 
   @Override

@@ -1,7 +1,6 @@
 package dev.refinery.pipeline;
 
 import dev.refinery.format.Format;
-import dev.refinery.run.RunFolder;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -18,7 +17,7 @@ import java.util.Map;
  * @param rejects the file a command's {@code --rejects} names, or null
  */
 record SplitSink(Path dir, List<String> names, String extension, Format format, String keyless,
-                 Path rejects) implements Sink {
+                 Path rejects) implements CopiedRejectsSink {
 
   SplitSink {
     names = List.copyOf(names);
@@ -43,11 +42,6 @@ record SplitSink(Path dir, List<String> names, String extension, Format format, 
   }
 
   @Override
-  public boolean failOnReject() {
-    return rejects == null;
-  }
-
-  @Override
   public List<Path> write(SinkInput in) {
     List<Path> files = new ArrayList<>();
     names.forEach(n -> files.add(in.folder().root().resolve(n + "." + extension)));
@@ -57,10 +51,4 @@ record SplitSink(Path dir, List<String> names, String extension, Format format, 
     return files;
   }
 
-  @Override
-  public void finish(RunFolder folder) {
-    if (rejects != null) {
-      FileSink.copyRejects(folder, rejects);
-    }
-  }
 }
