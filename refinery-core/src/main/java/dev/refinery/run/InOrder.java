@@ -10,6 +10,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -64,7 +65,22 @@ public final class InOrder {
         consumer.accept(await(running.removeFirst()));
       }
     } finally {
-      pool.shutdownNow();
+      stop(pool);
+    }
+  }
+
+  /**
+   * Interrupts the tasks still running and waits for them to end: a run that failed must not
+   * return while its other workers still write into its folder (a caller may resume it, or
+   * remove it, at once).
+   */
+  private static void stop(ExecutorService pool) {
+    pool.shutdownNow();
+    try {
+      // Bounded: a task deaf to interrupts (a request in flight) writes to temp files only.
+      pool.awaitTermination(1, TimeUnit.MINUTES);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
@@ -136,7 +152,7 @@ public final class InOrder {
       if (pool != null) {
         running.forEach(f -> f.cancel(true));
         running.clear();
-        pool.shutdownNow();
+        stop(pool);
       }
     }
   }
