@@ -16,7 +16,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -36,27 +35,19 @@ class ShuffledOutputTest {
 
   @TempDir Path dir;
 
-  private static Map<String, Object> row(String uuid, String question, String answer) {
-    Map<String, Object> row = new LinkedHashMap<>();
-    row.put("uuid", uuid);
-    row.put("messages", List.of(Map.of("role", "user", "content", question),
-        Map.of("role", "assistant", "content", answer)));
-    return row;
-  }
-
   @BeforeAll
   static void dataset() throws IOException {
     data = shared.resolve("in");
     Files.createDirectories(data);
     List<Map<String, Object>> rows = new ArrayList<>();
     for (int i = 0; i < 500; i++) {
-      rows.add(row("p" + i, "What is " + (i % 450) + " twice?",
+      rows.add(TestRows.qa("p" + i, "What is " + (i % 450) + " twice?",
           i % 9 == 0 ? "no" : "It is " + (2 * (i % 450)) + ", as it happens."));
     }
     TestParquet.write(data.resolve("a.parquet"), rows, 20);
     StringBuilder jsonl = new StringBuilder();
     for (int i = 0; i < 300; i++) {
-      jsonl.append(Json.write(row("j" + i, "How many legs have " + i + " cats?",
+      jsonl.append(Json.write(TestRows.qa("j" + i, "How many legs have " + i + " cats?",
           "They have " + (4 * i) + " legs between them."))).append('\n');
     }
     Files.writeString(data.resolve("b.jsonl"), jsonl.toString());

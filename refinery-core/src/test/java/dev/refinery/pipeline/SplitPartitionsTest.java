@@ -33,14 +33,6 @@ class SplitPartitionsTest {
 
   @TempDir Path dir;
 
-  private static Map<String, Object> row(String uuid, String question, String answer) {
-    Map<String, Object> row = new LinkedHashMap<>();
-    row.put("uuid", uuid);
-    row.put("messages", List.of(Map.of("role", "user", "content", question),
-        Map.of("role", "assistant", "content", answer)));
-    return row;
-  }
-
   @BeforeAll
   static void dataset() throws IOException {
     data = shared.resolve("in");
@@ -49,7 +41,7 @@ class SplitPartitionsTest {
     for (int i = 0; i < 600; i++) {
       // Every 7th question repeats an earlier one; every 5th answer is too short to keep.
       int q = i % 7 == 6 ? i / 2 : i;
-      rows.add(row("p" + i, "What is " + q + " plus " + q + "?",
+      rows.add(TestRows.qa("p" + i, "What is " + q + " plus " + q + "?",
           i % 5 == 0 ? "no" : "The sum of " + q + " and " + q + " is " + (2 * q) + " exactly."));
     }
     // A row whose messages are missing cannot be decoded: rejected, placed by row group and row.
@@ -60,7 +52,7 @@ class SplitPartitionsTest {
     StringBuilder jsonl = new StringBuilder();
     for (int i = 0; i < 400; i++) {
       int q = i % 3 == 0 ? i : 1000 + i; // a third repeat questions of the Parquet file
-      jsonl.append(Json.write(row("j" + i, "What is " + q + " plus " + q + "?",
+      jsonl.append(Json.write(TestRows.qa("j" + i, "What is " + q + " plus " + q + "?",
           "The sum of " + q + " and " + q + " is " + (2 * q) + " exactly."))).append('\n');
       if (i % 50 == 17) {
         jsonl.append("not json ").append(i).append('\n');
