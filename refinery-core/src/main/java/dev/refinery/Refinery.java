@@ -5,11 +5,10 @@ import dev.refinery.dataset.SampleReader;
 import dev.refinery.format.Formats;
 import dev.refinery.io.InputFile;
 import dev.refinery.io.Inputs;
-import dev.refinery.pipeline.LocalRunner;
 import dev.refinery.pipeline.Pipeline;
-import dev.refinery.pipeline.Runner;
 import dev.refinery.pipeline.PipelineSpec;
 import dev.refinery.run.InOrder;
+import dev.refinery.run.Runner;
 import dev.refinery.sample.Sample;
 import dev.refinery.stats.DatasetStats;
 import dev.refinery.stats.StatsCollector;
@@ -44,7 +43,7 @@ import java.util.stream.StreamSupport;
  *     .output("out/")
  *     .seed(42)
  *     .build();
- * LocalRunner.Result result = Refinery.run(pipeline);
+ * Runner.Result result = Refinery.run(pipeline);
  * // read = written + dropped + rejected (result.conserved()); per step: result.steps()
  * }</pre>
  *
@@ -120,20 +119,20 @@ public final class Refinery {
   /**
    * Runs a pipeline on all cores into its output folder (which must be new or empty) and returns
    * what it did: rows read, written, dropped (by step and reason) and rejected, which add up
-   * ({@link LocalRunner.Result#conserved()}); the folder holds data/, stats.json, rejects/ and a
+   * ({@link Runner.Result#conserved()}); the folder holds data/, stats.json, rejects/ and a
    * manifest as after {@code refinery run}.
    */
-  public static LocalRunner.Result run(Pipeline pipeline) {
+  public static Runner.Result run(Pipeline pipeline) {
     return run(pipeline, InOrder.defaultThreads());
   }
 
   /** {@link #run(Pipeline)} on {@code workers} threads; the output is the same bytes. */
-  public static LocalRunner.Result run(Pipeline pipeline, int workers) {
+  public static Runner.Result run(Pipeline pipeline, int workers) {
     if (workers < 1) {
       throw new IllegalArgumentException("workers must be at least 1, got " + workers);
     }
-    return Runner.local().run(pipeline, new LocalRunner.Options(workers, false,
-        LocalRunner.Progress.NONE));
+    return Runner.local().run(pipeline, new Runner.Options(workers, false,
+        Runner.Progress.NONE));
   }
 
   /**

@@ -3,9 +3,9 @@ package dev.refinery;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.refinery.pipeline.LocalRunner;
 import dev.refinery.pipeline.Pipeline;
 import dev.refinery.pipeline.StepStats;
+import dev.refinery.run.Runner;
 import dev.refinery.sample.Sample;
 import dev.refinery.stats.DatasetStats;
 import java.io.IOException;
@@ -86,11 +86,11 @@ class RefineryTest {
     yamlSpec.remove("output");
     assertThat(builtSpec).isEqualTo(yamlSpec);
 
-    LocalRunner.Result a = Refinery.run(fromYaml, 1);
-    LocalRunner.Result b = Refinery.run(built, 2);
+    Runner.Result a = Refinery.run(fromYaml, 1);
+    Runner.Result b = Refinery.run(built, 2);
 
     // 91 read; 8 answers shorter than 40 characters; "你好" and "你是谁？" asked twice.
-    for (LocalRunner.Result r : List.of(a, b)) {
+    for (Runner.Result r : List.of(a, b)) {
       assertThat(r.conserved()).isTrue();
       assertThat(List.of(r.read(), r.written(), r.dropped(), r.rejected()))
           .containsExactly(91L, 81L, 10L, 0L);

@@ -5,8 +5,8 @@ import static dev.refinery.bench.StatsVsDuckDb.round;
 
 import dev.refinery.Refinery;
 import dev.refinery.io.InputFile;
-import dev.refinery.pipeline.LocalRunner;
 import dev.refinery.pipeline.Pipeline;
+import dev.refinery.run.Runner;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -175,7 +175,7 @@ public final class DedupVsDuckDb {
         .output(out)
         .outputFormat("parquet")
         .build();
-    LocalRunner.Result r = Refinery.run(p, threads);
+    Runner.Result r = Refinery.run(p, threads);
     double seconds = (System.nanoTime() - t0) / 1e9;
     if (!r.conserved()) {
       throw new IllegalStateException("refinery run does not add up: " + r.balance());

@@ -4,12 +4,12 @@ import dev.refinery.RefineryException;
 import dev.refinery.io.OutputFolder;
 import dev.refinery.mix.BlendPlan;
 import dev.refinery.pipeline.CommandSteps;
-import dev.refinery.pipeline.LocalRunner;
 import dev.refinery.pipeline.Mixtures;
 import dev.refinery.pipeline.Pipeline;
 import dev.refinery.pipeline.PipelineSpec;
 import dev.refinery.pipeline.Sinks;
 import dev.refinery.pipeline.Step;
+import dev.refinery.run.Runner;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -110,7 +110,7 @@ final class BlendCommand implements Callable<Integer> {
         unit == BlendPlan.Unit.SAMPLES ? totalSamples : totalTokens, tokens.tokenizer,
         tokens.template, described));
     long memory = Runtime.getRuntime().maxMemory() / 4;
-    LocalRunner.Result r;
+    Runner.Result r;
     try (OutputFolder lock = Outputs.lock(spec, out)) {
       r = CommandRun.run(spec, Pipeline.canned(input, steps,
           Sinks.mixture(out, ext, shards, !noShuffle, memory, output.rejects), seed,

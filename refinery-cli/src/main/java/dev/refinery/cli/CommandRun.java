@@ -1,9 +1,8 @@
 package dev.refinery.cli;
 
 import dev.refinery.RefineryException;
-import dev.refinery.pipeline.LocalRunner;
 import dev.refinery.pipeline.Pipeline;
-import dev.refinery.pipeline.Runner;
+import dev.refinery.run.Runner;
 import java.io.PrintWriter;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -24,17 +23,17 @@ final class CommandRun {
     }
   }
 
-  static LocalRunner.Result run(CommandSpec spec, Pipeline pipeline, RunOptions options) {
+  static Runner.Result run(CommandSpec spec, Pipeline pipeline, RunOptions options) {
     return run(spec, pipeline, options,
         ProgressDisplay.quiet(spec.commandLine().getErr()));
   }
 
   /** The same, with a command's own progress display (generate's status line). */
-  static LocalRunner.Result run(CommandSpec spec, Pipeline pipeline, RunOptions options,
-      LocalRunner.Progress progress) {
+  static Runner.Result run(CommandSpec spec, Pipeline pipeline, RunOptions options,
+      Runner.Progress progress) {
     PrintWriter err = spec.commandLine().getErr();
     try {
-      LocalRunner.Result r = Runner.local().run(pipeline, new LocalRunner.Options(
+      Runner.Result r = Runner.local().run(pipeline, new Runner.Options(
           Math.max(1, options.workers), options.resume, progress, () -> {
             err.println();
             err.println("stopped: finished work is kept in " + pipeline.sink().runFolder()
@@ -51,7 +50,7 @@ final class CommandRun {
         err.flush();
       }
       return r;
-    } catch (LocalRunner.Stopped e) {
+    } catch (Runner.Stopped e) {
       throw new Stopped();
     }
   }

@@ -7,10 +7,10 @@ import dev.refinery.io.InputFile;
 import dev.refinery.io.Inputs;
 import dev.refinery.io.OutputFolder;
 import dev.refinery.pipeline.CommandSteps;
-import dev.refinery.pipeline.LocalRunner;
 import dev.refinery.pipeline.Pipeline;
 import dev.refinery.pipeline.PipelineSpec;
 import dev.refinery.pipeline.Sinks;
+import dev.refinery.run.Runner;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -93,7 +93,7 @@ final class ConvertCommand implements Callable<Integer> {
     Format source = Formats.withColumns(
         "auto".equals(from) ? Formats.detect(files.get(0)) : Formats.byName(from), columns);
     Outputs.apart(Outputs.inputs(in, files), out, rejects);
-    LocalRunner.Result r;
+    Runner.Result r;
     try (OutputFolder lock = Outputs.lockFile(spec, out)) {
       r = CommandRun.run(spec, Pipeline.canned(
           new PipelineSpec.Input(Path.of(in), from, splits, columns, "convert IN"),

@@ -5,13 +5,13 @@ import dev.refinery.dataset.RejectsWriter;
 import dev.refinery.io.InputFile;
 import dev.refinery.io.OutputFolder;
 import dev.refinery.pipeline.CommandSteps;
-import dev.refinery.pipeline.LocalRunner;
 import dev.refinery.pipeline.Pipeline;
 import dev.refinery.pipeline.PipelineSpec;
 import dev.refinery.pipeline.Sinks;
 import dev.refinery.pipeline.Step;
 import dev.refinery.pipeline.StepStats;
 import dev.refinery.run.RunFolder;
+import dev.refinery.run.Runner;
 import dev.refinery.template.ChatTemplate;
 import dev.refinery.template.OutputShape;
 import dev.refinery.template.RenderOptions;
@@ -137,7 +137,7 @@ final class FormatCommand implements Callable<Integer> {
     settings.put("prompt_template", prompts.promptTemplate);
     settings.put("system_prompt", prompts.systemPrompt);
     settings.put("reasoning_toggle", prompts.reasoningToggle);
-    LocalRunner.Result r;
+    Runner.Result r;
     try (OutputFolder lock = Outputs.lockFile(spec, out)) {
       r = CommandRun.run(spec, Pipeline.canned(
           new PipelineSpec.Input(Path.of(input.path), input.format, input.splits, input.columns,

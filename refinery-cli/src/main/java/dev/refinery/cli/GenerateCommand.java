@@ -11,11 +11,11 @@ import dev.refinery.io.InputFile;
 import dev.refinery.io.Inputs;
 import dev.refinery.io.OutputFolder;
 import dev.refinery.pipeline.CommandSteps;
-import dev.refinery.pipeline.LocalRunner;
 import dev.refinery.pipeline.Pipeline;
 import dev.refinery.pipeline.PipelineSpec;
 import dev.refinery.pipeline.Sinks;
 import dev.refinery.pipeline.Step;
+import dev.refinery.run.Runner;
 import dev.refinery.sample.JsonValues;
 import dev.refinery.sample.Message;
 import dev.refinery.sample.RowId;
@@ -216,7 +216,7 @@ final class GenerateCommand implements Callable<Integer> {
     long total = Inputs.countRecords(files) * modes.size() * n;
     GenerationProgress progress = new GenerationProgress(generate, err,
         System.console() != null, total);
-    LocalRunner.Result r;
+    Runner.Result r;
     long started = System.nanoTime();
     try (OutputFolder lock = Outputs.lock(spec, out)) {
       if (run.resume) {
@@ -308,7 +308,7 @@ final class GenerateCommand implements Callable<Integer> {
    * tokens/s, ETA), rewritten in place every second on a terminal, a plain line every 10 seconds
    * otherwise (so logs stay readable).
    */
-  private static final class GenerationProgress implements LocalRunner.Progress {
+  private static final class GenerationProgress implements Runner.Progress {
     private final Thread thread;
 
     GenerationProgress(CommandSteps.Generate generate, PrintWriter err, boolean terminal,

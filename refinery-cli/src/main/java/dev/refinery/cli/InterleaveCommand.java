@@ -4,12 +4,12 @@ import dev.refinery.RefineryException;
 import dev.refinery.io.OutputFolder;
 import dev.refinery.mix.Interleave;
 import dev.refinery.pipeline.CommandSteps;
-import dev.refinery.pipeline.LocalRunner;
 import dev.refinery.pipeline.Mixtures;
 import dev.refinery.pipeline.Pipeline;
 import dev.refinery.pipeline.PipelineSpec;
 import dev.refinery.pipeline.Sinks;
 import dev.refinery.pipeline.Step;
+import dev.refinery.run.Runner;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -106,7 +106,7 @@ final class InterleaveCommand implements Callable<Integer> {
     }
     Step interleave = CommandSteps.interleave(input, p, strategy, described);
     steps.add(interleave);
-    LocalRunner.Result r;
+    Runner.Result r;
     try (OutputFolder lock = Outputs.lock(spec, out)) {
       r = CommandRun.run(spec, Pipeline.canned(input, steps,
           Sinks.interleaved(out, ext, shards, interleave, output.rejects), seed,

@@ -1,6 +1,6 @@
 package dev.refinery.cli;
 
-import dev.refinery.pipeline.LocalRunner;
+import dev.refinery.run.Runner;
 import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
@@ -12,7 +12,7 @@ import me.tongfei.progressbar.ProgressBarStyle;
  * Shows how a run goes: a progress bar with rows/s and ETA on a terminal, plain log lines (at most
  * one every 10 seconds) otherwise, so CI logs stay readable.
  */
-final class ProgressDisplay implements LocalRunner.Progress {
+final class ProgressDisplay implements Runner.Progress {
   private final PrintWriter err;
   private final boolean terminal;
   private final AtomicLong rows = new AtomicLong();

@@ -2,12 +2,11 @@ package dev.refinery.cli;
 
 import dev.refinery.io.Inputs;
 import dev.refinery.io.OutputFolder;
-import dev.refinery.pipeline.LocalRunner;
 import dev.refinery.pipeline.Pipeline;
 import dev.refinery.pipeline.PipelineSpec;
-import dev.refinery.pipeline.Runner;
 import dev.refinery.pipeline.StepStats;
 import dev.refinery.run.InOrder;
+import dev.refinery.run.Runner;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -84,10 +83,10 @@ final class RunCommand implements Callable<Integer> {
       OutputFolder.checkApart(output, Outputs.inputs(input, Inputs.resolve(input,
           parsed.input().splits())));
     }
-    LocalRunner.Result r;
+    Runner.Result r;
     // The run folder's own .work/ marks it unfinished until the run ends.
     try (OutputFolder lock = Outputs.lock(spec, output)) {
-      r = Runner.local().run(pipeline, new LocalRunner.Options(Math.max(1, workers), resume,
+      r = Runner.local().run(pipeline, new Runner.Options(Math.max(1, workers), resume,
           progress, () -> {
             err.println();
             err.println("stopped: finished work is kept in " + parsed.output().path()
@@ -95,7 +94,7 @@ final class RunCommand implements Callable<Integer> {
             err.println("  " + resumeCommand());
             err.flush();
           }));
-    } catch (LocalRunner.Stopped e) {
+    } catch (Runner.Stopped e) {
       return STOPPED; // the JVM is exiting with the signal's status; the hint is printed
     }
     if (r.alreadyFinished()) {

@@ -6,16 +6,16 @@ import dev.refinery.io.InputFile;
 import dev.refinery.io.Inputs;
 import dev.refinery.io.OutputFolder;
 import dev.refinery.mix.ShardAssigner;
-import dev.refinery.pipeline.LocalRunner;
 import dev.refinery.pipeline.Pipeline;
 import dev.refinery.pipeline.PipelineSpec;
 import dev.refinery.pipeline.Sinks;
+import dev.refinery.run.Runner;
 import dev.refinery.tokenize.TokenCounter;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -85,7 +85,7 @@ final class ShardCommand implements Callable<Integer> {
     ShardAssigner.check(worldSize, Inputs.countRecords(files));
     TokenCounter counter = tokens.open();
     AtomicReference<Sinks.ShardSizes> sizes = new AtomicReference<>();
-    LocalRunner.Result r;
+    Runner.Result r;
     try (OutputFolder lock = Outputs.lock(spec, outDir)) {
       r = CommandRun.run(spec, Pipeline.canned(
           new PipelineSpec.Input(Path.of(input.path), input.format, input.splits, input.columns,

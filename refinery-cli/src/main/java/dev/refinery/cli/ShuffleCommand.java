@@ -4,10 +4,10 @@ import dev.refinery.RefineryException;
 import dev.refinery.format.Format;
 import dev.refinery.io.InputFile;
 import dev.refinery.io.OutputFolder;
-import dev.refinery.pipeline.LocalRunner;
 import dev.refinery.pipeline.Pipeline;
 import dev.refinery.pipeline.PipelineSpec;
 import dev.refinery.pipeline.Sinks;
+import dev.refinery.run.Runner;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -65,7 +65,7 @@ final class ShuffleCommand implements Callable<Integer> {
       throw new RefineryException("--memory-mb must be at least 1, got " + memoryMb);
     }
     long memory = memoryMb != null ? memoryMb << 20 : Runtime.getRuntime().maxMemory() / 4;
-    LocalRunner.Result r;
+    Runner.Result r;
     try (OutputFolder lock = Outputs.lockFile(spec, out)) {
       r = CommandRun.run(spec, Pipeline.canned(
           new PipelineSpec.Input(Path.of(input.path), input.format, input.splits, input.columns,

@@ -6,11 +6,11 @@ import dev.refinery.io.OutputFolder;
 import dev.refinery.mix.SplitKey;
 import dev.refinery.mix.StableSplit;
 import dev.refinery.pipeline.CommandSteps;
-import dev.refinery.pipeline.LocalRunner;
 import dev.refinery.pipeline.Pipeline;
 import dev.refinery.pipeline.PipelineSpec;
 import dev.refinery.pipeline.Sinks;
 import dev.refinery.pipeline.StepStats;
+import dev.refinery.run.Runner;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -75,7 +75,7 @@ final class SplitCommand implements Callable<Integer> {
     List<InputFile> files = input.files();
     Format format = input.format(files);
     Outputs.apart(Outputs.inputs(input.path, files), outDir, output.rejects);
-    LocalRunner.Result r;
+    Runner.Result r;
     // The run folder's own .work/ marks it unfinished until the run ends.
     try (OutputFolder lock = Outputs.lock(spec, outDir)) {
       r = CommandRun.run(spec, Pipeline.canned(

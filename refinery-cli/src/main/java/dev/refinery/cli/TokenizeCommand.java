@@ -6,7 +6,6 @@ import dev.refinery.io.InputFile;
 import dev.refinery.io.Inputs;
 import dev.refinery.io.OutputFolder;
 import dev.refinery.pipeline.CommandSteps;
-import dev.refinery.pipeline.LocalRunner;
 import dev.refinery.pipeline.Pipeline;
 import dev.refinery.pipeline.PipelineSpec;
 import dev.refinery.pipeline.Sinks;
@@ -14,6 +13,7 @@ import dev.refinery.pipeline.Step;
 import dev.refinery.pipeline.StepStats;
 import dev.refinery.pipeline.TokenizeConfig;
 import dev.refinery.pipeline.TokenizedSink;
+import dev.refinery.run.Runner;
 import dev.refinery.template.ChatTemplate;
 import dev.refinery.template.RenderOptions;
 import dev.refinery.template.Templates;
@@ -188,7 +188,7 @@ final class TokenizeCommand implements Callable<Integer> {
     }
     Outputs.apart(Outputs.inputs(in, files), out, rejects);
     PromptOptions prepare = prompts.options();
-    LocalRunner.Result r;
+    Runner.Result r;
     TokenizedSink.Result result;
     // Held until the statistics beside the output are written too.
     try (OutputFolder lock = Outputs.lockFile(spec, out);
@@ -242,7 +242,7 @@ final class TokenizeCommand implements Callable<Integer> {
   }
 
   /** What the prompt step did, as "key n, key n" (or "nothing changed"). */
-  private static String summary(LocalRunner.Result r) {
+  private static String summary(Runner.Result r) {
     Map<String, Long> counts = new TreeMap<>();
     for (StepStats s : r.steps()) {
       if (s.name().equals(CommandSteps.PREPARE_PROMPTS)) {
@@ -270,7 +270,7 @@ final class TokenizeCommand implements Callable<Integer> {
     return m;
   }
 
-  private void report(TokenizedSink.Result result, LocalRunner.Result r, LengthPolicy policy,
+  private void report(TokenizedSink.Result result, Runner.Result r, LengthPolicy policy,
       ChatTemplate chat, TokenizedFormat fmt, Path statsFile) {
     LengthStats length = result.length();
     StringBuilder line = new StringBuilder()

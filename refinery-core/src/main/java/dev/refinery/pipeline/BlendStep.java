@@ -837,7 +837,7 @@ final class BlendStep implements PlannedStep<BlendStep.Counts> {
       String[] reason = new String[1];
       return new Copies(samples, context) {
         @Override
-        int copies(Sample s) {
+        protected int copies(Sample s) {
           int copies = Apply.this.copies(s, index, reason);
           if (copies == 0) {
             context.drop(s, reason[0]);

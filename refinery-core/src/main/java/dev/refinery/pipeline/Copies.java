@@ -10,20 +10,20 @@ import java.util.NoSuchElementException;
  * row's id; copy {@code k >= 1} gets {@code id.derive(k - 1)}, so every copy has its own id and
  * the same row gets the same ids in every run.
  */
-abstract class Copies implements Iterator<Sample> {
+public abstract class Copies implements Iterator<Sample> {
   private final Iterator<Sample> rows;
   private final StepContext context;
   private Sample current;
   private int left;
   private int copy;
 
-  Copies(Iterator<Sample> rows, StepContext context) {
+  protected Copies(Iterator<Sample> rows, StepContext context) {
     this.rows = rows;
     this.context = context;
   }
 
   /** How many times {@code row} goes on; 0 skips it (having dropped it, if it is to be counted). */
-  abstract int copies(Sample row);
+  protected abstract int copies(Sample row);
 
   @Override
   public final boolean hasNext() {

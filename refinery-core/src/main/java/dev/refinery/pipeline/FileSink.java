@@ -8,7 +8,9 @@ import dev.refinery.format.Format;
 import dev.refinery.format.SchemaException;
 import dev.refinery.internal.IoErrors;
 import dev.refinery.io.RowSchemaMismatchException;
+import dev.refinery.run.LocalRunner;
 import dev.refinery.run.RunFolder;
+import dev.refinery.run.SinkInput;
 import dev.refinery.sample.Sample;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -117,7 +119,7 @@ record FileSink(Path file, Format format, Path rejects, Shuffle shuffle) impleme
       for (Path piece : pieces) {
         RejectsWriter.read(piece, out::reject);
       }
-      Path unwritable = folder.rejects().resolve(LocalRunner.UNWRITABLE);
+      Path unwritable = folder.rejects().resolve(RunFolder.UNWRITABLE);
       if (Files.exists(unwritable)) {
         RejectsWriter.read(unwritable, out::reject);
       }

@@ -9,6 +9,7 @@ import dev.refinery.internal.IoErrors;
 import dev.refinery.internal.Json;
 import dev.refinery.io.AtomicFile;
 import dev.refinery.run.RunFolder;
+import dev.refinery.run.SinkInput;
 import dev.refinery.sample.Sample;
 import java.io.IOException;
 import java.io.OutputStream;

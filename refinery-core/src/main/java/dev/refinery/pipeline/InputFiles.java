@@ -12,9 +12,9 @@ import java.util.List;
  * The files a run reads, in input order, each with its record layout: one path's files, or every
  * named source's, one source after the other (so a file's index tells its source).
  */
-record InputFiles(List<InputFile> files, List<Format> formats) {
+public record InputFiles(List<InputFile> files, List<Format> formats) {
 
-  static InputFiles resolve(PipelineSpec.Input input, String spec) {
+  public static InputFiles resolve(PipelineSpec.Input input, String spec) {
     if (input.sources().isEmpty()) {
       List<InputFile> files = Inputs.resolve(input.path().toString(), input.splits());
       Format format = format(input.format(), input.columns(), files, spec);
@@ -47,7 +47,7 @@ record InputFiles(List<InputFile> files, List<Format> formats) {
   }
 
   /** The record layout of input file {@code index}. */
-  Format format(int index) {
+  public Format format(int index) {
     return formats.get(index);
   }
 }

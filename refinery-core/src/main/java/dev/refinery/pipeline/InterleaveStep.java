@@ -4,6 +4,7 @@ import dev.refinery.RefineryException;
 import dev.refinery.dataset.SampleReader;
 import dev.refinery.internal.Json;
 import dev.refinery.mix.Interleave;
+import dev.refinery.run.SinkInput;
 import dev.refinery.sample.RowId;
 import dev.refinery.sample.Sample;
 import java.util.ArrayList;
@@ -430,7 +431,7 @@ final class InterleaveStep implements PlannedStep<InterleaveStep.Files> {
     public Iterator<Sample> apply(Iterator<Sample> samples, StepContext context) {
       return new Copies(samples, context) {
         @Override
-        int copies(Sample s) {
+        protected int copies(Sample s) {
           int g = sources.indexOf(s.id());
           int copies = (int) (epochs[g] + (cuts[g].takes(s.id()) ? 1 : 0));
           if (copies == 0) {

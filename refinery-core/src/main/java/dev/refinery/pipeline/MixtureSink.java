@@ -13,6 +13,7 @@ import dev.refinery.internal.SpillMerger;
 import dev.refinery.internal.SpillSorter;
 import dev.refinery.io.RowSchemaMismatchException;
 import dev.refinery.mix.BlendPlan;
+import dev.refinery.run.SinkInput;
 import dev.refinery.sample.RowId;
 import dev.refinery.sample.Sample;
 import java.io.IOException;

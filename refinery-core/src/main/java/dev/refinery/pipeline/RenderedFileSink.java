@@ -6,6 +6,7 @@ import dev.refinery.RefineryException;
 import dev.refinery.dataset.SampleReader;
 import dev.refinery.io.AtomicFile;
 import dev.refinery.io.Compression;
+import dev.refinery.run.SinkInput;
 import dev.refinery.sample.Sample;
 import dev.refinery.template.ChatTemplate;
 import dev.refinery.template.OutputShape;

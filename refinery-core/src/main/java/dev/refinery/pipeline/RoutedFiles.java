@@ -3,6 +3,7 @@ package dev.refinery.pipeline;
 import dev.refinery.dataset.SampleReader;
 import dev.refinery.dataset.SampleWriter;
 import dev.refinery.format.Format;
+import dev.refinery.run.SinkInput;
 import dev.refinery.sample.Sample;
 import java.nio.file.Path;
 import java.util.Iterator;

@@ -9,6 +9,7 @@ import dev.refinery.internal.FileTrees;
 import dev.refinery.io.FileKind;
 import dev.refinery.io.InputFile;
 import dev.refinery.mix.ShardAssigner;
+import dev.refinery.run.SinkInput;
 import dev.refinery.sample.Sample;
 import dev.refinery.tokenize.TokenCounter;
 import java.nio.file.Path;

@@ -8,6 +8,9 @@ import dev.refinery.internal.FileTrees;
 import dev.refinery.internal.Json;
 import dev.refinery.internal.SpillMerger;
 import dev.refinery.internal.SpillSorter;
+import dev.refinery.io.AtomicFile;
+import dev.refinery.run.KeyedStage;
+import dev.refinery.run.SinkInput;
 import dev.refinery.sample.RowId;
 import dev.refinery.sample.Sample;
 import java.io.IOException;
@@ -128,7 +131,7 @@ final class ShuffledRows implements Iterator<Sample>, AutoCloseable {
     Map<String, Object> done = new LinkedHashMap<>();
     done.put("rows", sorter.added());
     done.put("runs", runs);
-    LocalRunner.writeAtomically(marker, Json.write(done));
+    AtomicFile.writeString(marker, Json.write(done));
     return runs;
   }
 
@@ -180,7 +183,7 @@ final class ShuffledRows implements Iterator<Sample>, AutoCloseable {
     m.put("seed", in.seed());
     m.put("rows", rows);
     m.put("runs", runs);
-    LocalRunner.writeAtomically(reportFile(in.folder()), Json.write(m));
+    AtomicFile.writeString(reportFile(in.folder()), Json.write(m));
     in.note("shuffled " + rows + " rows with seed " + in.seed() + " (" + runs
         + " sorted runs merged)");
   }

@@ -1,5 +1,6 @@
 package dev.refinery.pipeline;
 
+import dev.refinery.run.SinkInput;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;

@@ -2,6 +2,8 @@ package dev.refinery.pipeline;
 
 import dev.refinery.format.Format;
 import dev.refinery.mix.ShardAssigner;
+import dev.refinery.run.LocalRunner;
+import dev.refinery.run.RunFolder;
 import dev.refinery.template.ChatTemplate;
 import dev.refinery.template.OutputShape;
 import dev.refinery.template.RenderOptions;
@@ -77,7 +79,7 @@ public final class Sinks {
 
   /** Where the rows a file sink could not write (or render) are set aside, in its run folder. */
   public static Path unwritableRejects(Path file) {
-    return FileSink.runFolderOf(file).resolve("rejects").resolve(LocalRunner.UNWRITABLE);
+    return FileSink.runFolderOf(file).resolve("rejects").resolve(RunFolder.UNWRITABLE);
   }
 
   /**

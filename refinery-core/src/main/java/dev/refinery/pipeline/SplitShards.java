@@ -3,6 +3,7 @@ package dev.refinery.pipeline;
 import dev.refinery.RefineryException;
 import dev.refinery.format.Formats;
 import dev.refinery.internal.IoErrors;
+import dev.refinery.run.SinkInput;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,6 +1,7 @@
 package dev.refinery.pipeline;
 
 import dev.refinery.format.Format;
+import dev.refinery.run.SinkInput;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

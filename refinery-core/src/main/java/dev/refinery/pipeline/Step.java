@@ -1,5 +1,6 @@
 package dev.refinery.pipeline;
 
+import dev.refinery.run.LocalRunner;
 import java.io.Serializable;
 
 /**

@@ -1,6 +1,7 @@
 package dev.refinery.pipeline;
 
 import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -13,6 +14,8 @@ import java.util.TreeMap;
  */
 public record StepStats(String name, long in, long out, Map<String, Long> dropped, long nanos,
                         Map<String, Long> counted, long repeated) {
+  /** Drop reasons of requests that failed (a server error, a timeout): --resume sends them again. */
+  public static final List<String> RETRIABLE = List.of(GenerateStep.FAILED, JudgeStep.FAILED);
 
   public StepStats {
     dropped = Collections.unmodifiableMap(new TreeMap<>(dropped));

@@ -6,6 +6,7 @@ import dev.refinery.internal.IoErrors;
 import dev.refinery.internal.Json;
 import dev.refinery.io.AtomicFile;
 import dev.refinery.run.RunFolder;
+import dev.refinery.run.SinkInput;
 import dev.refinery.sample.ContentUuid;
 import dev.refinery.sample.Sample;
 import dev.refinery.tokenize.LengthLimit;

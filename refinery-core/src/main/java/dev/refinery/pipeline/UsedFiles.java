@@ -17,14 +17,14 @@ import java.util.stream.Stream;
  * Which files a pipeline's steps use, for the run's manifest and fingerprint: a step's data is
  * part of what makes two runs the same run.
  */
-final class UsedFiles {
+public final class UsedFiles {
   private UsedFiles() {}
 
   /** A file a step names in one of its parameters (a benchmark, tokenizer, template...). */
-  record Used(String step, String param, Path path) {}
+  public record Used(String step, String param, Path path) {}
 
-  record Usage(List<Used> entries) {
-    List<Path> paths() {
+  public record Usage(List<Used> entries) {
+    public List<Path> paths() {
       Set<Path> unique = new LinkedHashSet<>();
       entries.forEach(u -> unique.add(u.path()));
       return List.copyOf(unique);
@@ -42,7 +42,7 @@ final class UsedFiles {
    * tokenizer and template files, recursively), or a glob. Built-in names (a template, an
    * encoding) are no files and are covered by the Refinery build recorded beside them.
    */
-  static Usage used(PipelineSpec spec) {
+  public static Usage used(PipelineSpec spec) {
     List<Used> used = new ArrayList<>();
     Path base = spec.baseDir() == null ? Path.of("") : spec.baseDir();
     for (int i = 0; i < spec.steps().size(); i++) {

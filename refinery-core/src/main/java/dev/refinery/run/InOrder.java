@@ -2,6 +2,7 @@ package dev.refinery.run;
 
 import dev.refinery.RefineryException;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.Iterator;
 import java.util.List;
@@ -173,5 +174,14 @@ public final class InOrder {
       }
       throw new IllegalStateException(cause);
     }
+  }
+
+  /** 0, 1, ..., n - 1: the indexes of n partitions, as tasks of {@link #run}. */
+  public static List<Integer> indexes(int n) {
+    List<Integer> list = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      list.add(i);
+    }
+    return list;
   }
 }

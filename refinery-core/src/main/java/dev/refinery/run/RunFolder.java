@@ -40,6 +40,12 @@ import java.util.stream.Stream;
  * cleans up temp files and holds the checkpoint seam the crash tests stop the process at.
  */
 public final class RunFolder {
+  /**
+   * The name under rejects/ of rows the sink could not write (e.g. not expressible in a
+   * command's output format).
+   */
+  public static final String UNWRITABLE = "unwritable.jsonl";
+
   private static final String WORK = ".work";
 
   private final Path root;

@@ -12,6 +12,8 @@ import dev.refinery.format.Formats;
 import dev.refinery.internal.Json;
 import dev.refinery.io.InputFile;
 import dev.refinery.io.Inputs;
+import dev.refinery.run.LocalRunner;
+import dev.refinery.run.Runner;
 import dev.refinery.sample.Sample;
 import dev.refinery.tokenize.TokenCounter;
 import dev.refinery.tokenize.Tokenizer;
@@ -58,8 +60,8 @@ class BlendStepTest {
     return PipelineSpec.read(yaml);
   }
 
-  private static LocalRunner.Options options(int workers, boolean resume) {
-    return new LocalRunner.Options(workers, resume, LocalRunner.Progress.NONE);
+  private static Runner.Options options(int workers, boolean resume) {
+    return new Runner.Options(workers, resume, Runner.Progress.NONE);
   }
 
   private List<Sample> output(String name) {
@@ -95,7 +97,7 @@ class BlendStepTest {
 
   @Test
   void samplesAreMixedToTheRequestedSharesAndEveryRowIsAccountedFor() throws Exception {
-    LocalRunner.Result r = LocalRunner.run(Pipeline.compile(spec("a", SHARES, "", 1)),
+    Runner.Result r = Runner.local().run(Pipeline.compile(spec("a", SHARES, "", 1)),
         options(2, false));
 
     assertThat(r.written()).isEqualTo(1000);
@@ -134,10 +136,10 @@ class BlendStepTest {
 
   @Test
   void sameSeedGivesTheSameBytesWithAnyWorkersAndAnotherSeedAnotherMixture() throws Exception {
-    LocalRunner.run(Pipeline.compile(spec("b1", SHARES, "", 5)), options(2, false));
-    LocalRunner.run(Pipeline.compile(spec("b2", SHARES, "", 5)), options(1, false));
-    LocalRunner.run(Pipeline.compile(spec("b3", SHARES, "", 6)), options(2, false));
-    LocalRunner.run(Pipeline.compile(spec("b4", SHARES, "", 5)), options(4, false));
+    Runner.local().run(Pipeline.compile(spec("b1", SHARES, "", 5)), options(2, false));
+    Runner.local().run(Pipeline.compile(spec("b2", SHARES, "", 5)), options(1, false));
+    Runner.local().run(Pipeline.compile(spec("b3", SHARES, "", 6)), options(2, false));
+    Runner.local().run(Pipeline.compile(spec("b4", SHARES, "", 5)), options(4, false));
     boolean anyDiffers = false;
     for (int s = 0; s < 3; s++) {
       String shard = "data/train-%05d-of-00003.jsonl".formatted(s);
@@ -159,7 +161,7 @@ class BlendStepTest {
     Path tokenizer = TestData.file("tokenizers/qwen3/tokenizer.json");
     String blend = "{weights: {math: 3, code: 1}, total_tokens: 400000, tokenizer: "
         + dir.relativize(tokenizer.getParent()) + "}";
-    LocalRunner.Result r = LocalRunner.run(Pipeline.compile(spec("t", blend, "", 3)),
+    Runner.Result r = Runner.local().run(Pipeline.compile(spec("t", blend, "", 3)),
         options(2, false));
     assertThat(r.conserved()).isTrue();
 
@@ -190,7 +192,7 @@ class BlendStepTest {
 
   @Test
   void moreEpochsThanSupportedFailNamingTheStep() throws Exception {
-    assertThatThrownBy(() -> LocalRunner.run(Pipeline.compile(spec("e",
+    assertThatThrownBy(() -> Runner.local().run(Pipeline.compile(spec("e",
         "{weights: {chat: 1}, total_samples: 1000000}", "", 1)), options(2, false)))
         .isInstanceOf(RefineryException.class)
         .hasMessageStartingWith(dir.resolve("e.yaml") + ":3 steps[0].blend: ")
@@ -203,7 +205,7 @@ class BlendStepTest {
     Path tokenizer = TestData.file("tokenizers/qwen3/tokenizer.json");
     // Qwen3's template refuses the demo's tool_calling rows (and planted broken rows): a group
     // with rows but none countable is named as such.
-    assertThatThrownBy(() -> LocalRunner.run(Pipeline.compile(spec("v", "{weights: {math: 1, "
+    assertThatThrownBy(() -> Runner.local().run(Pipeline.compile(spec("v", "{weights: {math: 1, "
         + "tool_calling: 1}, total_tokens: 1000, tokenizer: " + tokenizer + ", template: qwen3}",
         "", 2)), options(2, false)))
         .hasMessageStartingWith(dir.resolve("v.yaml") + ":3 steps[0].blend.weights: no rows of "
@@ -214,7 +216,7 @@ class BlendStepTest {
     // Mistral's template refuses some stem rows (a system turn, roles out of order).
     String blend = "{weights: {math: 1, stem: 1, code: 1}, "
         + "total_tokens: 300000, tokenizer: " + tokenizer + ", template: mistral}";
-    LocalRunner.Result r = LocalRunner.run(Pipeline.compile(spec("u", blend, "", 2)),
+    Runner.Result r = Runner.local().run(Pipeline.compile(spec("u", blend, "", 2)),
         options(2, false));
     assertThat(r.conserved()).isTrue();
     Long uncountable = r.steps().get(0).dropped().get(BlendStep.UNCOUNTABLE);
@@ -234,7 +236,7 @@ class BlendStepTest {
     Path tokenizer = TestData.file("tokenizers/qwen3/tokenizer.json");
     String blend = "{weights: {math: 1, code: 1}, total_tokens: 1000, tokenizer: "
         + dir.relativize(tokenizer) + "}";
-    LocalRunner.Result r = LocalRunner.run(Pipeline.compile(spec("f", blend, "", 2)),
+    Runner.Result r = Runner.local().run(Pipeline.compile(spec("f", blend, "", 2)),
         options(2, false));
     assertThat(r.conserved()).isTrue();
     Map<String, Object> manifest = json(dir.resolve("f").resolve(BlendStep.MANIFEST));
@@ -246,7 +248,7 @@ class BlendStepTest {
 
   @Test
   void aWeightedGroupWithNoRowsFailsNamingItBeforeAnyOutput() throws Exception {
-    assertThatThrownBy(() -> LocalRunner.run(Pipeline.compile(spec("g",
+    assertThatThrownBy(() -> Runner.local().run(Pipeline.compile(spec("g",
         "{weights: {math: 1, poetry: 2, cooking: 1}, total_samples: 100}", "", 1)),
         options(2, false)))
         .isInstanceOf(RefineryException.class)
@@ -299,17 +301,17 @@ class BlendStepTest {
   @Test
   void resumeAfterACrashAfterTheBlendEndsWithTheSameOutput() throws Exception {
     String after = "  - filter: {name: turns, max_turns: 6}";
-    LocalRunner.run(Pipeline.compile(spec("c1", SHARES, after, 9)), options(2, false));
+    Runner.local().run(Pipeline.compile(spec("c1", SHARES, after, 9)), options(2, false));
 
     PipelineSpec crashing = spec("c2", SHARES, after, 9);
     Pipeline compiled = Pipeline.compile(crashing);
     List<Step> steps = new ArrayList<>(compiled.steps());
     steps.set(1, new CrashAt((MapStep) steps.get(1), 4));
-    assertThatThrownBy(() -> LocalRunner.run(new Pipeline(crashing, steps), options(2, false)))
+    assertThatThrownBy(() -> Runner.local().run(new Pipeline(crashing, steps), options(2, false)))
         .hasMessageContaining("crash");
     assertThat(dir.resolve("c2/.work")).exists();
 
-    LocalRunner.Result resumed = LocalRunner.run(compiled, options(2, true));
+    Runner.Result resumed = Runner.local().run(compiled, options(2, true));
     assertThat(resumed.conserved()).isTrue();
     assertThat(resumed.repeated()).isPositive();
     for (int s = 0; s < 3; s++) {

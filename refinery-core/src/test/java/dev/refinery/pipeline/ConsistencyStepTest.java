@@ -12,6 +12,9 @@ import dev.refinery.format.Formats;
 import dev.refinery.internal.Json;
 import dev.refinery.io.InputFile;
 import dev.refinery.io.Inputs;
+import dev.refinery.run.KeyedStage;
+import dev.refinery.run.LocalRunner;
+import dev.refinery.run.Runner;
 import dev.refinery.sample.Message;
 import dev.refinery.sample.RowId;
 import dev.refinery.sample.Sample;
@@ -84,9 +87,9 @@ class ConsistencyStepTest {
     return PipelineSpec.read(yaml);
   }
 
-  private static LocalRunner.Result run(PipelineSpec spec, int workers) {
-    return LocalRunner.run(Pipeline.compile(spec),
-        new LocalRunner.Options(workers, false, LocalRunner.Progress.NONE));
+  private static Runner.Result run(PipelineSpec spec, int workers) {
+    return Runner.local().run(Pipeline.compile(spec),
+        new Runner.Options(workers, false, Runner.Progress.NONE));
   }
 
   private List<String> keptUuids(String name) {
@@ -131,7 +134,7 @@ class ConsistencyStepTest {
     Map<String, Boolean> correct = realGenerations(in);
     long nCorrect = correct.values().stream().filter(c -> c).count();
 
-    LocalRunner.Result r = run(spec("a", in, "{min_agreement: 0.6, min_responses: 2}"), 2);
+    Runner.Result r = run(spec("a", in, "{min_agreement: 0.6, min_responses: 2}"), 2);
 
     // Every group's majority is the reference: both synthetic responses stay, and the real one
     // stays exactly when it agrees with the reference.
@@ -200,7 +203,7 @@ class ConsistencyStepTest {
     write(in.resolve("1.jsonl"), first);
     write(in.resolve("2.jsonl"), second);
 
-    LocalRunner.Result r = run(spec("k", in, "{key: metadata.generation.prompt_uuid, "
+    Runner.Result r = run(spec("k", in, "{key: metadata.generation.prompt_uuid, "
         + "min_agreement: 0.6, min_responses: 2}"), 2);
 
     assertThat(keptUuids("k")).containsExactlyInAnyOrder("a0", "a1", "a2", "e0", "e2");

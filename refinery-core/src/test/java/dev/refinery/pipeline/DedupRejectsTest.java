@@ -3,6 +3,8 @@ package dev.refinery.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.refinery.internal.Json;
+import dev.refinery.run.LocalRunner;
+import dev.refinery.run.Runner;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -73,8 +75,8 @@ class DedupRejectsTest {
         keep_dropped: %s
         seed: 1
         """.formatted(input, dir.resolve(name), keepDropped), dir);
-    LocalRunner.Result r = LocalRunner.run(Pipeline.compile(spec),
-        new LocalRunner.Options(workers, false, LocalRunner.Progress.NONE));
+    Runner.Result r = Runner.local().run(Pipeline.compile(spec),
+        new Runner.Options(workers, false, Runner.Progress.NONE));
     assertThat(r.conserved()).isTrue();
     assertThat(r.dropped()).isEqualTo(5);
     return dir.resolve(name);
@@ -132,8 +134,8 @@ class DedupRejectsTest {
         output: {path: %s, format: jsonl, shards: 1}
         keep_dropped: true
         """.formatted(chain, dir.resolve("chain-run")), dir);
-    LocalRunner.run(Pipeline.compile(spec),
-        new LocalRunner.Options(1, false, LocalRunner.Progress.NONE));
+    Runner.local().run(Pipeline.compile(spec),
+        new Runner.Options(1, false, Runner.Progress.NONE));
 
     Map<String, String> drops = drops(dir.resolve("chain-run"));
     assertThat(drops).containsOnlyKeys("b", "c");

@@ -11,6 +11,8 @@ import dev.refinery.dataset.SampleReader;
 import dev.refinery.format.Formats;
 import dev.refinery.generate.FakeChatServer;
 import dev.refinery.io.Inputs;
+import dev.refinery.run.LocalRunner;
+import dev.refinery.run.Runner;
 import dev.refinery.sample.Sample;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,7 +35,7 @@ class GenerateStepTest {
     server.close();
   }
 
-  private LocalRunner.Result run(String name, String params, int workers) throws Exception {
+  private Runner.Result run(String name, String params, int workers) throws Exception {
     PipelineSpec spec = PipelineSpec.parse(name + ".yaml", """
         input: {path: %s}
         steps:
@@ -42,8 +44,8 @@ class GenerateStepTest {
         seed: 7
         keep_dropped: true
         """.formatted(dir.resolve("in.jsonl"), server.baseUrl(), params, dir.resolve(name)), dir);
-    return LocalRunner.run(Pipeline.compile(spec),
-        new LocalRunner.Options(workers, false, LocalRunner.Progress.NONE));
+    return Runner.local().run(Pipeline.compile(spec),
+        new Runner.Options(workers, false, Runner.Progress.NONE));
   }
 
   private void prompts(int n) throws Exception {
@@ -54,7 +56,7 @@ class GenerateStepTest {
     Files.writeString(dir.resolve("in.jsonl"), b.toString());
   }
 
-  private static List<Sample> rows(LocalRunner.Result r) {
+  private static List<Sample> rows(Runner.Result r) {
     List<Sample> out = new ArrayList<>();
     try (SampleReader reader = SampleReader.open(Inputs.resolve(r.shards().get(0).toString()),
         Formats.nemotron(), RejectHandler.FAIL)) {
@@ -78,7 +80,7 @@ class GenerateStepTest {
       ok(completion((on ? "<think>\nhmm\n</think>\n\n" : "") + "It is 4.", null))
           .answer(exchange);
     });
-    LocalRunner.Result r = run("a", "reasoning: both, n: 2, concurrency: 3", 2);
+    Runner.Result r = run("a", "reasoning: both, n: 2, concurrency: 3", 2);
     // 12 prompts x 2 modes x 2 = 48 planned rows: read 12 + repeated 36 = written + dropped.
     assertThat(r.read()).isEqualTo(12);
     assertThat(r.repeated()).isEqualTo(36);
@@ -99,8 +101,8 @@ class GenerateStepTest {
     server.otherwise(exchange -> ok(completion("Answer for "
         + Math.floorMod(FakeChatServer.requestBody(exchange).hashCode(), 1000), null))
         .answer(exchange));
-    LocalRunner.Result one = run("one", "reasoning: off, n: 3, concurrency: 4", 1);
-    LocalRunner.Result two = run("two", "reasoning: off, n: 3, concurrency: 4", 2);
+    Runner.Result one = run("one", "reasoning: off, n: 3, concurrency: 4", 1);
+    Runner.Result two = run("two", "reasoning: off, n: 3, concurrency: 4", 2);
     assertThat(one.written()).isEqualTo(27);
     assertThat(Files.readString(two.shards().get(0)))
         .isEqualTo(Files.readString(one.shards().get(0)));
@@ -142,9 +144,9 @@ class GenerateStepTest {
           + Math.floorMod(asked.hashCode(), 1000), null))
           .answer(exchange);
     });
-    LocalRunner.Result whole = run("whole", "reasoning: both, n: 2", 1);
+    Runner.Result whole = run("whole", "reasoning: both, n: 2", 1);
     int before = server.requests();
-    LocalRunner.Result streamed = run("streamed", "reasoning: both, n: 2, stream: true", 1);
+    Runner.Result streamed = run("streamed", "reasoning: both, n: 2, stream: true", 1);
     assertThat(whole.written()).isEqualTo(24);
     assertThat(server.bodies().subList(before, server.requests()))
         .allMatch(b -> b.contains("\"stream\":true"));

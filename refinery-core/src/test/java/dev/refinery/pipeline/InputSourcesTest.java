@@ -11,6 +11,8 @@ import dev.refinery.format.Formats;
 import dev.refinery.io.FileKind;
 import dev.refinery.io.InputFile;
 import dev.refinery.io.Inputs;
+import dev.refinery.run.LocalRunner;
+import dev.refinery.run.Runner;
 import dev.refinery.sample.RowId;
 import dev.refinery.sample.Sample;
 import java.nio.file.Files;
@@ -78,8 +80,8 @@ class InputSourcesTest {
     assertThat(table.nameOf(RowId.of(math.size(), 0).derive(2))).isEqualTo("c");
     assertThat(table.nameOf(RowId.of(math.size() + code.size() - 1, 0))).isEqualTo("c");
 
-    LocalRunner.Result r = LocalRunner.run(Pipeline.compile(spec),
-        new LocalRunner.Options(2, false, LocalRunner.Progress.NONE));
+    Runner.Result r = Runner.local().run(Pipeline.compile(spec),
+        new Runner.Options(2, false, Runner.Progress.NONE));
     List<Sample> rows = output("ids");
     assertThat(r.read()).isEqualTo(rows.size());
     // Math rows first (the first source), then code, each in its files' order.
@@ -90,10 +92,10 @@ class InputSourcesTest {
   @Test
   void blendBySourceTakesEachSourcesShareTheSameForAnyWorkersAndPartitions() throws Exception {
     String blend = "  - blend: {by: source, weights: {m: 3, c: 1}, total_samples: 400}";
-    LocalRunner.run(Pipeline.compile(spec("one", sources(), blend, 1 << 30)),
-        new LocalRunner.Options(1, false, LocalRunner.Progress.NONE));
-    LocalRunner.run(Pipeline.compile(spec("many", sources(), blend, 2048)),
-        new LocalRunner.Options(3, false, LocalRunner.Progress.NONE));
+    Runner.local().run(Pipeline.compile(spec("one", sources(), blend, 1 << 30)),
+        new Runner.Options(1, false, Runner.Progress.NONE));
+    Runner.local().run(Pipeline.compile(spec("many", sources(), blend, 2048)),
+        new Runner.Options(3, false, Runner.Progress.NONE));
     Map<String, Long> counts = new TreeMap<>();
     output("one").forEach(s -> counts.merge(s.category(), 1L, Long::sum));
     assertThat(counts).containsExactlyInAnyOrderEntriesOf(Map.of("math", 300L, "code", 100L));

@@ -8,6 +8,8 @@ import dev.refinery.dataset.SampleWriter;
 import dev.refinery.format.Formats;
 import dev.refinery.io.Inputs;
 import dev.refinery.mix.Interleave;
+import dev.refinery.run.LocalRunner;
+import dev.refinery.run.Runner;
 import dev.refinery.sample.Message;
 import dev.refinery.sample.Sample;
 import java.nio.file.Files;
@@ -61,9 +63,9 @@ class InterleaveStepTest {
     Step step = CommandSteps.interleave(input, p, stopping,
         List.of(Map.of("path", "a"), Map.of("path", "b")));
     Path out = dir.resolve(name);
-    LocalRunner.Result r = LocalRunner.run(Pipeline.canned(input, List.of(step),
+    Runner.Result r = Runner.local().run(Pipeline.canned(input, List.of(step),
         Sinks.interleaved(out, "jsonl", 2, step, null), seed, "test"),
-        new LocalRunner.Options(workers, false, LocalRunner.Progress.NONE));
+        new Runner.Options(workers, false, Runner.Progress.NONE));
     assertThat(r.conserved()).isTrue();
     List<String> uuids = new ArrayList<>();
     try (SampleReader reader = SampleReader.open(Inputs.resolve(out.resolve("data").toString()),

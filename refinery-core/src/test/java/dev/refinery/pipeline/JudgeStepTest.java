@@ -10,6 +10,7 @@ import dev.refinery.demo.SampleData;
 import dev.refinery.filter.Params;
 import dev.refinery.generate.FakeChatServer;
 import dev.refinery.internal.Json;
+import dev.refinery.run.Runner;
 import dev.refinery.sample.Message;
 import dev.refinery.sample.Sample;
 import java.io.ByteArrayInputStream;
@@ -306,8 +307,8 @@ class JudgeStepTest {
           output: {path: %s, format: jsonl, shards: 2}
           keep_dropped: true
           """.formatted(dir.resolve("in"), server.baseUrl(), dir.resolve(name)), dir);
-      LocalRunner.Result r = LocalRunner.run(Pipeline.compile(spec),
-          new LocalRunner.Options(2, false, LocalRunner.Progress.NONE));
+      Runner.Result r = Runner.local().run(Pipeline.compile(spec),
+          new Runner.Options(2, false, Runner.Progress.NONE));
       assertThat(r.conserved()).isTrue();
       assertThat(r.read()).isEqualTo(120);
       assertThat(r.dropped()).isPositive();

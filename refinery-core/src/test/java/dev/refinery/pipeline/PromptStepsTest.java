@@ -9,6 +9,8 @@ import dev.refinery.demo.SampleData;
 import dev.refinery.format.Formats;
 import dev.refinery.internal.Json;
 import dev.refinery.io.Inputs;
+import dev.refinery.run.LocalRunner;
+import dev.refinery.run.Runner;
 import dev.refinery.sample.Message;
 import dev.refinery.sample.Sample;
 import dev.refinery.template.prompt.PromptTemplates;
@@ -79,8 +81,8 @@ class PromptStepsTest {
     for (Object step : pipeline.steps()) {
       assertThat(roundTrip(step).getClass()).isEqualTo(step.getClass());
     }
-    LocalRunner.Result r = LocalRunner.run(pipeline,
-        new LocalRunner.Options(2, false, LocalRunner.Progress.NONE));
+    Runner.Result r = Runner.local().run(pipeline,
+        new Runner.Options(2, false, Runner.Progress.NONE));
     assertThat(r.conserved()).isTrue();
     assertThat(r.written()).isEqualTo(r.read() - r.rejected());
     assertThat(r.steps()).extracting(StepStats::name).containsExactly("prompt_template:auto",
@@ -126,8 +128,8 @@ class PromptStepsTest {
     Files.writeString(again, Files.readString(Path.of("../examples/prompts.yaml"))
         .replace("../refinery-demo/prompts", dir.resolve("out2").toString())
         .replace("../refinery-demo/data", dir.resolve("out/data").toString()));
-    LocalRunner.Result r2 = LocalRunner.run(Pipeline.compile(PipelineSpec.read(again)),
-        new LocalRunner.Options(2, false, LocalRunner.Progress.NONE));
+    Runner.Result r2 = Runner.local().run(Pipeline.compile(PipelineSpec.read(again)),
+        new Runner.Options(2, false, Runner.Progress.NONE));
     for (StepStats s : r2.steps()) {
       assertThat(s.counted()).as(s.name())
           .doesNotContainKeys("template_applied", "system_prompt_set", "toggle_set",

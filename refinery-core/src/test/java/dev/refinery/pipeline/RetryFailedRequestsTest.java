@@ -7,6 +7,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.refinery.generate.FakeChatServer;
+import dev.refinery.run.LocalRunner;
+import dev.refinery.run.Runner;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -85,8 +87,8 @@ class RetryFailedRequestsTest {
     return Pipeline.compile(PipelineSpec.parse(out + ".yaml", yaml.toString(), dir));
   }
 
-  private static LocalRunner.Options options(boolean resume) {
-    return new LocalRunner.Options(2, resume, LocalRunner.Progress.NONE);
+  private static Runner.Options options(boolean resume) {
+    return new Runner.Options(2, resume, Runner.Progress.NONE);
   }
 
   /**
@@ -98,24 +100,24 @@ class RetryFailedRequestsTest {
    */
   private List<String> retry(Predicate<String> fails, Predicate<String> concerned,
       int extraOnResume, String... steps) throws Exception {
-    LocalRunner.Result clean = LocalRunner.run(pipeline("clean", steps), options(false));
+    Runner.Result clean = Runner.local().run(pipeline("clean", steps), options(false));
     assertThat(clean.failedRequests()).isZero();
     assertThat(dir.resolve("clean/.work")).doesNotExist();
     int cleanRequests = asked.size();
 
     failing = fails;
     asked.clear();
-    LocalRunner.Result first = LocalRunner.run(pipeline("out", steps), options(false));
+    Runner.Result first = Runner.local().run(pipeline("out", steps), options(false));
     assertThat(first.failedRequests()).isPositive();
     assertThat(first.conserved()).isTrue();
     assertThat(dir.resolve("out/stats.json")).exists();
-    assertThatThrownBy(() -> LocalRunner.run(pipeline("out", steps), options(false)))
+    assertThatThrownBy(() -> Runner.local().run(pipeline("out", steps), options(false)))
         .hasMessageContaining("a finished run is here (stats.json); " + first.failedRequests()
             + " of its requests failed: --resume retries them");
 
     failing = body -> false;
     asked.clear();
-    LocalRunner.Result retried = LocalRunner.run(pipeline("out", steps), options(true));
+    Runner.Result retried = Runner.local().run(pipeline("out", steps), options(true));
     List<String> sent = List.copyOf(asked);
     assertThat(retried.alreadyFinished()).isFalse();
     assertThat(retried.failedRequests()).isZero();
@@ -131,14 +133,14 @@ class RetryFailedRequestsTest {
     assertThat(dir.resolve("out/.work")).doesNotExist();
 
     asked.clear();
-    LocalRunner.Result again = LocalRunner.run(pipeline("out", steps), options(true));
+    Runner.Result again = Runner.local().run(pipeline("out", steps), options(true));
     assertThat(again.alreadyFinished()).isTrue();
     assertThat(asked).isEmpty();
     return sent;
   }
 
   /** Each step's counts without its time: a retried run counts as an uninterrupted one. */
-  private static List<String> counts(LocalRunner.Result r) {
+  private static List<String> counts(Runner.Result r) {
     return r.steps().stream().map(s -> s.name() + " in " + s.in() + " out " + s.out()
         + " dropped " + s.dropped() + " counted " + s.counted() + " repeated " + s.repeated())
         .toList();
@@ -220,9 +222,9 @@ class RetryFailedRequestsTest {
     String[] steps = {GENERATE, "exact_dedup: {key: answer}"};
     Predicate<String> fails = body -> body.contains("4 + 1?") || body.contains("1 + 2?")
         || body.contains("3 + 2?");
-    LocalRunner.run(pipeline("clean", steps), options(false));
+    Runner.local().run(pipeline("clean", steps), options(false));
     failing = fails;
-    LocalRunner.Result first = LocalRunner.run(pipeline("out", steps), options(false));
+    Runner.Result first = Runner.local().run(pipeline("out", steps), options(false));
     assertThat(first.failedRequests()).isEqualTo(3);
 
     // The retry meets a server that refuses the key (a fatal 401): the run stops.
@@ -236,7 +238,7 @@ class RetryFailedRequestsTest {
       asked.add(body);
       ok(completion("Answer " + Math.floorMod(body.hashCode(), 97), null)).answer(exchange);
     });
-    assertThatThrownBy(() -> LocalRunner.run(pipeline("out", steps), options(true)))
+    assertThatThrownBy(() -> Runner.local().run(pipeline("out", steps), options(true)))
         .hasMessageContaining("401");
     assertThat(dir.resolve("out/stats.json")).doesNotExist();
     assertThat(asked).allMatch(fails);
@@ -244,7 +246,7 @@ class RetryFailedRequestsTest {
     answerDeterministically();
     failing = body -> false;
     asked.clear();
-    LocalRunner.Result retried = LocalRunner.run(pipeline("out", steps), options(true));
+    Runner.Result retried = Runner.local().run(pipeline("out", steps), options(true));
     assertThat(retried.failedRequests()).isZero();
     assertThat(retried.conserved()).isTrue();
     // The partition the stop cut short still had its earlier rows: only failures are sent.

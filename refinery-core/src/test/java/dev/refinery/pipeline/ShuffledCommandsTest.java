@@ -13,6 +13,9 @@ import dev.refinery.mix.Interleave;
 import dev.refinery.mix.ShardAssigner;
 import dev.refinery.mix.SplitKey;
 import dev.refinery.mix.StableSplit;
+import dev.refinery.run.Runner;
+import dev.refinery.run.SameOutputs;
+import dev.refinery.run.SinkInput;
 import dev.refinery.template.OutputShape;
 import dev.refinery.template.RenderOptions;
 import dev.refinery.template.Templates;
@@ -55,7 +58,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * <p>{@link #data} is 900 demo rows in 6 Parquet files; a test that wants JSON Lines read in
  * byte ranges, bad records and rows a layout cannot hold writes {@link #writeMessyOpenAi}.
  */
-class ShuffledCommandsTest {
+public class ShuffledCommandsTest {
   @TempDir static Path shared;
   static Path data;
 
@@ -71,7 +74,7 @@ class ShuffledCommandsTest {
     return dir.resolve("out");
   }
 
-  private LocalRunner.Result same(Pipeline pipeline) {
+  private Runner.Result same(Pipeline pipeline) {
     return SameOutputs.assertSameFiles(pipeline, out(), dir.resolve("scratch"));
   }
 
@@ -86,7 +89,7 @@ class ShuffledCommandsTest {
    * Writes {@code rows} OpenAI-layout JSON lines without uuids: some undecodable, some with tool
    * calls (which alpaca cannot hold), answers repeating every 50 rows; returns the bad ones.
    */
-  static int writeMessyOpenAi(Path file, int rows) throws IOException {
+  public static int writeMessyOpenAi(Path file, int rows) throws IOException {
     StringBuilder lines = new StringBuilder();
     int bad = 0;
     for (int i = 0; i < rows; i++) {
@@ -113,7 +116,7 @@ class ShuffledCommandsTest {
   @CsvSource({"nemotron, all.jsonl", "sharegpt, all.parquet", "openai, all.jsonl.zst",
       "nemotron, all.json"})
   void convert(String to, String file) {
-    LocalRunner.Result r = same(convert(data, "auto", to, out().resolve(file), null));
+    Runner.Result r = same(convert(data, "auto", to, out().resolve(file), null));
     assertThat(r.written()).isEqualTo(900);
   }
 
@@ -124,7 +127,7 @@ class ShuffledCommandsTest {
       "llamafactory-demo/reason_tool_use_demo_50.jsonl, nemotron, reason.parquet"})
   void convertPublicData(String in, String to, String file) {
     Path rejects = out().resolve("rejects.jsonl");
-    LocalRunner.Result r = same(convert(TestData.file(in), "auto", to, out().resolve(file),
+    Runner.Result r = same(convert(TestData.file(in), "auto", to, out().resolve(file),
         rejects));
     assertThat(r.written()).isPositive();
   }
@@ -175,7 +178,7 @@ class ShuffledCommandsTest {
     Path in = dir.resolve("openai.jsonl");
     int bad = writeMessyOpenAi(in, 600);
     Path rejects = out().resolve("bad.jsonl");
-    LocalRunner.Result r = same(convert(in, "openai", "alpaca", out().resolve("alpaca.jsonl"),
+    Runner.Result r = same(convert(in, "openai", "alpaca", out().resolve("alpaca.jsonl"),
         rejects));
     assertThat(r.rejected()).isEqualTo(bad);
     assertThat(rejects).isNotEmptyFile();
@@ -188,7 +191,7 @@ class ShuffledCommandsTest {
   /** As {@code refinery shuffle IN OUT --seed 7 --memory-mb 1} builds it (spills several runs). */
   @Test
   void shuffle() {
-    LocalRunner.Result r = same(Pipeline.canned(input(data, "shuffle PATH"), List.of(),
+    Runner.Result r = same(Pipeline.canned(input(data, "shuffle PATH"), List.of(),
         Sinks.shuffledFile(out().resolve("shuffled.parquet"), Formats.nemotron(), null, 1 << 20),
         7, "refinery shuffle"));
     assertThat(r.written()).isEqualTo(900);
@@ -201,7 +204,7 @@ class ShuffledCommandsTest {
     Map<String, Object> settings = new java.util.LinkedHashMap<>();
     settings.put("template", "chatml");
     settings.put("prompt_template", "auto");
-    LocalRunner.Result r = same(Pipeline.canned(input(data, "format PATH"),
+    Runner.Result r = same(Pipeline.canned(input(data, "format PATH"),
         List.of(CommandSteps.contentUuid(), CommandSteps.preparePrompts(prepare)),
         Sinks.rendered(out().resolve("text.jsonl"), OutputShape.TEXT, Templates.builtIn("chatml"),
             settings, RenderOptions.DEFAULT, out().resolve("rejects.jsonl")),
@@ -215,7 +218,7 @@ class ShuffledCommandsTest {
     StableSplit split = StableSplit.of(StableSplit.parseFractions(
         "train=0.8,validation=0.1,test=0.1"), "");
     SplitKey key = SplitKey.parse("prompt");
-    LocalRunner.Result r = same(Pipeline.canned(input(data, "split PATH"),
+    Runner.Result r = same(Pipeline.canned(input(data, "split PATH"),
         List.of(CommandSteps.split(split, key)),
         Sinks.split(out().resolve("splits"), split.names(), "parquet", Formats.nemotron(),
             key.describe(), null), 0, "refinery split"));
@@ -228,7 +231,7 @@ class ShuffledCommandsTest {
   void shard(ShardAssigner.By by, boolean strided) {
     TokenCounter tokens = by == ShardAssigner.By.TOKENS
         ? new TokenCounter(Tokenizers.open("cl100k_base"), null) : null;
-    LocalRunner.Result r = same(Pipeline.canned(input(data, "shard PATH"), List.of(),
+    Runner.Result r = same(Pipeline.canned(input(data, "shard PATH"), List.of(),
         Sinks.shard(out().resolve("shards"), 5, by, strided, "parquet", Formats.nemotron(),
             tokens, tokens == null ? null : "cl100k_base (message texts)", null, sizes -> { }),
         0, "refinery shard"));
@@ -253,7 +256,7 @@ class ShuffledCommandsTest {
     Step blend = CommandSteps.blend(input, Map.of("mc", 0.6, "rest", 0.4), unit,
         unit == BlendPlan.Unit.SAMPLES ? 1500 : 200_000,
         unit == BlendPlan.Unit.SAMPLES ? null : "cl100k_base", null, described);
-    LocalRunner.Result r = same(Pipeline.canned(input, List.of(categories, blend),
+    Runner.Result r = same(Pipeline.canned(input, List.of(categories, blend),
         Sinks.mixture(out().resolve("mix"), "parquet", 3, shuffle, 1 << 20, null), 11,
         "refinery blend"));
     assertThat(r.written()).isPositive();
@@ -267,7 +270,7 @@ class ShuffledCommandsTest {
     Step interleave = CommandSteps.interleave(input,
         probabilities ? new double[] {0.3, 0.7} : null, stopping,
         List.of(Map.of("path", "mc"), Map.of("path", "rest")));
-    LocalRunner.Result r = same(Pipeline.canned(input, List.of(interleave),
+    Runner.Result r = same(Pipeline.canned(input, List.of(interleave),
         Sinks.interleaved(out().resolve("interleaved"), "jsonl", 2, interleave, null), 5,
         "refinery interleave"));
     assertThat(r.written()).isPositive();
@@ -285,7 +288,7 @@ class ShuffledCommandsTest {
       TokenizedSink sink = Sinks.tokenized(step, out().resolve(file),
           out().resolve("tokens.stats.json"), out().resolve("rejects.jsonl"),
           Map.of("tokenizer", "qwen3"), Map.of());
-      LocalRunner.Result r = same(Pipeline.canned(input(data, "tokenize IN"),
+      Runner.Result r = same(Pipeline.canned(input(data, "tokenize IN"),
           List.of(CommandSteps.preparePrompts(PromptOptions.parse("auto", null, "none")), step),
           sink, 0, "refinery tokenize"));
       assertThat(r.written()).isPositive();
@@ -319,7 +322,7 @@ class ShuffledCommandsTest {
           java.time.Duration.ofSeconds(30), 1, false, 0.9, 0, 0), folder);
       Map<String, Object> settings = new java.util.LinkedHashMap<>();
       settings.put("model", "m");
-      LocalRunner.Result r = same(Pipeline.canned(
+      Runner.Result r = same(Pipeline.canned(
           new PipelineSpec.Input(in, "auto", List.of(), null, "generate --prompts"),
           List.of(CommandSteps.contentUuid(), generate.step()),
           Sinks.generated(folder, true, settings), 0, "refinery generate"));

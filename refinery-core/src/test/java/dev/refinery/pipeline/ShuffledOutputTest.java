@@ -11,6 +11,9 @@ import dev.refinery.internal.Json;
 import dev.refinery.io.FileDigests;
 import dev.refinery.io.Inputs;
 import dev.refinery.io.TestParquet;
+import dev.refinery.run.KeyedStage;
+import dev.refinery.run.LocalRunner;
+import dev.refinery.run.Runner;
 import dev.refinery.sample.Sample;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -53,7 +56,7 @@ class ShuffledOutputTest {
     Files.writeString(data.resolve("b.jsonl"), jsonl.toString());
   }
 
-  private LocalRunner.Result run(String name, long partitionSize, int workers, boolean shuffle,
+  private Runner.Result run(String name, long partitionSize, int workers, boolean shuffle,
       long seed) {
     PipelineSpec spec = PipelineSpec.parse(name + ".yaml", """
         input: {path: %s, format: nemotron, partition_size: %d}
@@ -63,8 +66,8 @@ class ShuffledOutputTest {
         output: {path: %s, format: jsonl, shards: 3, shuffle: %s}
         seed: %d
         """.formatted(data, partitionSize, dir.resolve(name), shuffle, seed), dir);
-    return LocalRunner.run(Pipeline.compile(spec),
-        new LocalRunner.Options(workers, false, LocalRunner.Progress.NONE));
+    return Runner.local().run(Pipeline.compile(spec),
+        new Runner.Options(workers, false, Runner.Progress.NONE));
   }
 
   private static Map<String, String> shards(Path run) throws IOException {
@@ -88,7 +91,7 @@ class ShuffledOutputTest {
 
   @Test
   void shardsAreTheSameForAnyPartitionSizeWorkersAndMemory() throws IOException {
-    LocalRunner.Result whole = run("whole", Inputs.MAX_PARTITION_BYTES, 1, true, 5);
+    Runner.Result whole = run("whole", Inputs.MAX_PARTITION_BYTES, 1, true, 5);
     assertThat(whole.conserved()).isTrue();
     Map<String, String> expected = shards(dir.resolve("whole"));
     assertThat(expected).hasSize(3);
@@ -149,8 +152,8 @@ class ShuffledOutputTest {
         seed: 9
         """.formatted(data, 3000, again), dir);
     assertThat(Files.exists(again.resolve(".work"))).isTrue();
-    LocalRunner.Result resumed = LocalRunner.run(Pipeline.compile(spec),
-        new LocalRunner.Options(2, true, LocalRunner.Progress.NONE));
+    Runner.Result resumed = Runner.local().run(Pipeline.compile(spec),
+        new Runner.Options(2, true, Runner.Progress.NONE));
     assertThat(resumed.conserved()).isTrue();
     assertThat(shards(again)).isEqualTo(expected);
   }

@@ -10,6 +10,8 @@ import dev.refinery.io.InputFile;
 import dev.refinery.io.InputSplit;
 import dev.refinery.io.Inputs;
 import dev.refinery.io.TestParquet;
+import dev.refinery.run.LocalRunner;
+import dev.refinery.run.Runner;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -64,7 +66,7 @@ class SplitPartitionsTest {
     Files.writeString(data.resolve("b.jsonl"), jsonl.toString());
   }
 
-  private LocalRunner.Result run(String name, long partitionSize, int workers) {
+  private Runner.Result run(String name, long partitionSize, int workers) {
     PipelineSpec spec = PipelineSpec.parse(name + ".yaml", """
         input: {path: %s, format: nemotron, partition_size: %d}
         steps:
@@ -74,8 +76,8 @@ class SplitPartitionsTest {
         keep_dropped: true
         seed: 1
         """.formatted(data, partitionSize, dir.resolve(name)), dir);
-    return LocalRunner.run(Pipeline.compile(spec),
-        new LocalRunner.Options(workers, false, LocalRunner.Progress.NONE));
+    return Runner.local().run(Pipeline.compile(spec),
+        new Runner.Options(workers, false, Runner.Progress.NONE));
   }
 
   /** Every file of a run folder's data/ and rejects/ by name, and stats.json without timings. */
@@ -95,7 +97,7 @@ class SplitPartitionsTest {
 
   @Test
   void outputsAreTheSameForAnyPartitionSizeAndWorkers() throws IOException {
-    LocalRunner.Result whole = run("whole", Inputs.MAX_PARTITION_BYTES, 1);
+    Runner.Result whole = run("whole", Inputs.MAX_PARTITION_BYTES, 1);
     assertThat(whole.conserved()).isTrue();
     assertThat(whole.rejected()).isEqualTo(9); // 8 bad lines and the broken Parquet row
     Map<String, String> expected = outputs(dir.resolve("whole"));
@@ -131,8 +133,8 @@ class SplitPartitionsTest {
         input: {path: %s, format: nemotron, partition_size: 1024}
         output: {path: %s}
         """.formatted(data, dir.resolve("r")), dir);
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> LocalRunner.run(
-            Pipeline.compile(spec), new LocalRunner.Options(1, true, LocalRunner.Progress.NONE)))
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> Runner.local().run(
+            Pipeline.compile(spec), new Runner.Options(1, true, Runner.Progress.NONE)))
         .isInstanceOf(dev.refinery.RefineryException.class)
         .hasMessageContaining("--resume with another partition size than the unfinished run");
   }

@@ -16,6 +16,8 @@ import dev.refinery.mix.ShardAssigner;
 import dev.refinery.mix.ShardAssigner.By;
 import dev.refinery.mix.SplitKey;
 import dev.refinery.mix.StableSplit;
+import dev.refinery.run.LocalRunner;
+import dev.refinery.run.Runner;
 import dev.refinery.sample.Message;
 import dev.refinery.sample.Sample;
 import dev.refinery.tokenize.TokenCounter;
@@ -72,13 +74,13 @@ class SplitShardSinksTest {
     return out;
   }
 
-  private static LocalRunner.Result run(Path in, List<Step> steps, Sink sink, int workers) {
-    return LocalRunner.run(Pipeline.canned(new PipelineSpec.Input(in, "auto", List.of(), null,
-        "test"), steps, sink, 0, "test"), new LocalRunner.Options(workers, false,
-        LocalRunner.Progress.NONE));
+  private static Runner.Result run(Path in, List<Step> steps, Sink sink, int workers) {
+    return Runner.local().run(Pipeline.canned(new PipelineSpec.Input(in, "auto", List.of(), null,
+        "test"), steps, sink, 0, "test"), new Runner.Options(workers, false,
+        Runner.Progress.NONE));
   }
 
-  private static LocalRunner.Result shard(Path out, int world, By by, boolean strided,
+  private static Runner.Result shard(Path out, int world, By by, boolean strided,
       String ext, int workers, AtomicReference<Sinks.ShardSizes> sizes) {
     return run(input, List.of(), Sinks.shard(out, world, by, strided, ext, Formats.nemotron(),
         by == By.TOKENS ? counter : null, "mistral_v1", null, sizes::set), workers);
@@ -96,7 +98,7 @@ class SplitShardSinksTest {
             String what = world + " " + strided + " " + by + " " + ext;
             Path out = dir.resolve("shards-" + k++);
             AtomicReference<Sinks.ShardSizes> sizes = new AtomicReference<>();
-            LocalRunner.Result r = shard(out, world, by, strided, ext, 2, sizes);
+            Runner.Result r = shard(out, world, by, strided, ext, 2, sizes);
             assertThat(r.conserved()).as(what).isTrue();
             assertThat(r.written()).as(what).isEqualTo(300);
             List<String> union = new ArrayList<>();
@@ -228,7 +230,7 @@ class SplitShardSinksTest {
 
   private Map<String, String> splitOfEachUuid(Path in, String out, Path rejects) {
     Path target = dir.resolve(out);
-    LocalRunner.Result r = run(in, List.of(CommandSteps.split(SPLIT, SplitKey.parse("prompt"))),
+    Runner.Result r = run(in, List.of(CommandSteps.split(SPLIT, SplitKey.parse("prompt"))),
         Sinks.split(target, SPLIT.names(), "parquet", Formats.nemotron(), "no user turn",
             rejects), 2);
     Map<String, String> where = new HashMap<>();

@@ -14,6 +14,8 @@ import dev.refinery.format.Formats;
 import dev.refinery.generate.FakeChatServer;
 import dev.refinery.internal.Json;
 import dev.refinery.io.FileDigests;
+import dev.refinery.run.LocalRunner;
+import dev.refinery.run.Runner;
 import dev.refinery.sample.Message;
 import dev.refinery.sample.Sample;
 import java.io.BufferedReader;
@@ -329,7 +331,7 @@ class StepSerializationTest {
     if (Files.exists(compileError)) {
       throw new AssertionError(Files.readString(compileError));
     }
-    LocalRunner.Result a = LocalRunner.run(Pipeline.compile(spec(c, "original-" + i)),
+    Runner.Result a = Runner.local().run(Pipeline.compile(spec(c, "original-" + i)),
         options());
     assertThat(a.read()).isPositive();
     Map<String, String> expected = files(a.runFolder());
@@ -355,8 +357,8 @@ class StepSerializationTest {
         """.formatted(c.input(), c.steps(), shared.resolve("runs").resolve(out));
   }
 
-  private static LocalRunner.Options options() {
-    return new LocalRunner.Options(1, false, LocalRunner.Progress.NONE);
+  private static Runner.Options options() {
+    return new Runner.Options(1, false, Runner.Progress.NONE);
   }
 
   private static String trace(Throwable e) {
@@ -385,7 +387,7 @@ class StepSerializationTest {
           List<Step> steps = (List<Step>) in.readObject();
           PipelineSpec spec = PipelineSpec.parse("copy-" + i + ".yaml",
               Files.readString(dir.resolve(i + ".yaml")), base);
-          LocalRunner.run(new Pipeline(spec, steps), options());
+          Runner.local().run(new Pipeline(spec, steps), options());
         } catch (Exception | Error e) {
           Files.writeString(dir.resolve(i + ".error"), trace(e));
         }

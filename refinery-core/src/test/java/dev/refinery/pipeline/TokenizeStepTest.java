@@ -9,6 +9,8 @@ import dev.refinery.demo.SampleData;
 import dev.refinery.internal.Json;
 import dev.refinery.io.FileKind;
 import dev.refinery.io.ParquetFiles;
+import dev.refinery.run.LocalRunner;
+import dev.refinery.run.Runner;
 import dev.refinery.sample.Sample;
 import dev.refinery.tokenize.TokenOffsets;
 import dev.refinery.tokenize.Tokenizer;
@@ -57,8 +59,8 @@ class TokenizeStepTest {
     return PipelineSpec.read(yaml);
   }
 
-  private static LocalRunner.Options options(boolean resume) {
-    return new LocalRunner.Options(2, resume, LocalRunner.Progress.NONE);
+  private static Runner.Options options(boolean resume) {
+    return new Runner.Options(2, resume, Runner.Progress.NONE);
   }
 
   @SuppressWarnings("unchecked")
@@ -68,7 +70,7 @@ class TokenizeStepTest {
 
   @Test
   void runWritesTokenizedOutputAndEverySampleIsAccountedFor() throws Exception {
-    LocalRunner.Result r = LocalRunner.run(Pipeline.compile(spec("a",
+    Runner.Result r = Runner.local().run(Pipeline.compile(spec("a",
         "max_length: 300, pack: true, overflow: drop, format: parquet")), options(false));
     assertThat(r.conserved()).isTrue();
     StepStats tokenize = r.steps().get(r.steps().size() - 1);
@@ -161,7 +163,7 @@ class TokenizeStepTest {
     try (Tokenizer tok = new Counting(Tokenizers.open(step.config().tokenizer()), encoded)) {
       Pipeline counted = new Pipeline(spec, List.of(compiled.steps().get(0),
           new TokenizeStep(step.config(), false, tok)));
-      LocalRunner.Result r = LocalRunner.run(counted, options(false));
+      Runner.Result r = Runner.local().run(counted, options(false));
       StepStats tokenize = r.steps().get(r.steps().size() - 1);
       assertThat(tokenize.in()).isPositive();
       // A row the template cannot render fails before it reaches the tokenizer.
@@ -196,8 +198,8 @@ class TokenizeStepTest {
           output: {path: %s, format: parquet, shards: 2}
           """.formatted(jsonl, f[1].equals("0") ? "67108864" : f[1], tokenizer,
           dir.resolve(f[0])), dir);
-      LocalRunner.Result r = LocalRunner.run(Pipeline.compile(spec),
-          new LocalRunner.Options(Integer.parseInt(f[2]), false, LocalRunner.Progress.NONE));
+      Runner.Result r = Runner.local().run(Pipeline.compile(spec),
+          new Runner.Options(Integer.parseInt(f[2]), false, Runner.Progress.NONE));
       assertThat(r.conserved()).isTrue();
       Map<String, byte[]> bytes = new java.util.TreeMap<>();
       for (String file : List.of("tokenized/tokens.bin", "tokenized/tokens.idx",
@@ -294,7 +296,7 @@ class TokenizeStepTest {
         .replace("../testdata/tokenizers", tokenizers.toString());
     Path file = dir.resolve("tokenize.yaml");
     Files.writeString(file, yaml);
-    LocalRunner.Result r = LocalRunner.run(Pipeline.compile(PipelineSpec.read(file)),
+    Runner.Result r = Runner.local().run(Pipeline.compile(PipelineSpec.read(file)),
         options(false));
     assertThat(r.conserved()).isTrue();
     StepStats tokenize = r.steps().get(r.steps().size() - 1);
@@ -324,7 +326,7 @@ class TokenizeStepTest {
         output: {path: %s, format: jsonl}
         keep_dropped: true
         """.formatted(in, TestData.file("tokenizers/llama3"), dir.resolve("l")));
-    LocalRunner.Result r = LocalRunner.run(Pipeline.compile(PipelineSpec.read(yaml)),
+    Runner.Result r = Runner.local().run(Pipeline.compile(PipelineSpec.read(yaml)),
         options(false));
     assertThat(r.conserved()).isTrue();
     StepStats tokenize = r.steps().get(r.steps().size() - 1);
@@ -360,16 +362,16 @@ class TokenizeStepTest {
   @Test
   void resumeAfterACrashWritesTheSameTokenizedBytes() throws Exception {
     String params = "max_length: 1024, pack: true, overflow: truncate, format: megatron";
-    LocalRunner.run(Pipeline.compile(spec("e1", params)), options(false));
+    Runner.local().run(Pipeline.compile(spec("e1", params)), options(false));
 
     PipelineSpec crashing = spec("e2", params);
     Pipeline compiled = Pipeline.compile(crashing);
     List<Step> steps = new ArrayList<>(compiled.steps());
     steps.set(1, new CrashAt((MapStep) steps.get(1), 3));
-    assertThatThrownBy(() -> LocalRunner.run(new Pipeline(crashing, steps), options(false)))
+    assertThatThrownBy(() -> Runner.local().run(new Pipeline(crashing, steps), options(false)))
         .hasMessageContaining("crash");
     assertThat(dir.resolve("e2/tokenized")).doesNotExist();
-    LocalRunner.Result resumed = LocalRunner.run(compiled, options(true));
+    Runner.Result resumed = Runner.local().run(compiled, options(true));
     assertThat(resumed.conserved()).isTrue();
     for (String f : List.of("tokens.bin", "tokens.idx", "tokens.stats.json")) {
       assertThat(Files.readAllBytes(dir.resolve("e2/tokenized").resolve(f))).as(f)

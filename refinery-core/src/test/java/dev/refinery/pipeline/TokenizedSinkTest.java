@@ -10,6 +10,8 @@ import dev.refinery.format.Formats;
 import dev.refinery.io.FileKind;
 import dev.refinery.io.InputFile;
 import dev.refinery.io.Inputs;
+import dev.refinery.run.LocalRunner;
+import dev.refinery.run.Runner;
 import dev.refinery.sample.Sample;
 import dev.refinery.template.RenderOptions;
 import dev.refinery.template.Templates;
@@ -99,7 +101,7 @@ class TokenizedSinkTest {
   }
 
   /** The sink's result and the run's. */
-  private record Ran(TokenizedSink.Result result, LocalRunner.Result run) {}
+  private record Ran(TokenizedSink.Result result, Runner.Result run) {}
 
   private Ran runRefinery(Path out, TokenizedFormat format, boolean pack, int workers,
       boolean labels, LengthLimit limit, long partitionBytes) {
@@ -109,9 +111,9 @@ class TokenizedSinkTest {
     Step step = CommandSteps.tokenize(config, qwen3);
     TokenizedSink sink = Sinks.tokenized(step, out, out.resolveSibling(out.getFileName()
         + ".stats.json"), null, Map.of("max_length", limit.maxLength()), Map.of());
-    LocalRunner.Result r = LocalRunner.run(Pipeline.canned(new PipelineSpec.Input(demo, "auto",
+    Runner.Result r = Runner.local().run(Pipeline.canned(new PipelineSpec.Input(demo, "auto",
         List.of(), null, "test", partitionBytes), List.of(step), sink, 0, "test"),
-        new LocalRunner.Options(workers, false, LocalRunner.Progress.NONE));
+        new Runner.Options(workers, false, Runner.Progress.NONE));
     assertThat(r.conserved()).as(r.balance()).isTrue();
     return new Ran(sink.result(), r);
   }

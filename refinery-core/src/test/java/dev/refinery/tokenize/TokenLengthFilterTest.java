@@ -13,11 +13,12 @@ import dev.refinery.internal.Json;
 import dev.refinery.io.FileKind;
 import dev.refinery.io.InputFile;
 import dev.refinery.io.Inputs;
-import dev.refinery.pipeline.LocalRunner;
 import dev.refinery.pipeline.Pipeline;
 import dev.refinery.pipeline.PipelineSpec;
 import dev.refinery.pipeline.StepStats;
 import dev.refinery.pipeline.Target;
+import dev.refinery.run.LocalRunner;
+import dev.refinery.run.Runner;
 import dev.refinery.sample.Sample;
 import dev.refinery.sample.ThinkBlock;
 import dev.refinery.template.RenderOptions;
@@ -128,8 +129,8 @@ class TokenLengthFilterTest {
           - filter: {name: token_length, tokenizer: %s, template: qwen3, max_tokens: 400}
         output: {path: out, format: jsonl}
         """.formatted(demo, dir.relativize(tokenizerFolder()), dir.relativize(tokenizerFolder())));
-    LocalRunner.Result r = LocalRunner.run(Pipeline.compile(PipelineSpec.read(yaml)),
-        new LocalRunner.Options(2, false, LocalRunner.Progress.NONE));
+    Runner.Result r = Runner.local().run(Pipeline.compile(PipelineSpec.read(yaml)),
+        new Runner.Options(2, false, Runner.Progress.NONE));
     assertThat(r.conserved()).isTrue();
     StepStats scoring = r.steps().get(0);
     StepStats limiting = r.steps().get(1);

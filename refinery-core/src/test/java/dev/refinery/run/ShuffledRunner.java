@@ -1,4 +1,4 @@
-package dev.refinery.pipeline;
+package dev.refinery.run;
 
 import dev.refinery.dataset.RejectHandler;
 import dev.refinery.dataset.RejectsWriter;
@@ -8,10 +8,16 @@ import dev.refinery.format.Formats;
 import dev.refinery.io.InputFile;
 import dev.refinery.io.InputSplit;
 import dev.refinery.io.Inputs;
-import dev.refinery.run.DroppedWriter;
-import dev.refinery.run.RejectFiles;
-import dev.refinery.run.RunFolder;
-import dev.refinery.run.StageFiles;
+import dev.refinery.pipeline.InputFiles;
+import dev.refinery.pipeline.KeyedStep;
+import dev.refinery.pipeline.MapStep;
+import dev.refinery.pipeline.Pipeline;
+import dev.refinery.pipeline.PipelineSpec;
+import dev.refinery.pipeline.PlannedStep;
+import dev.refinery.pipeline.Sink;
+import dev.refinery.pipeline.Step;
+import dev.refinery.pipeline.StepContext;
+import dev.refinery.pipeline.StepStats;
 import dev.refinery.sample.RowId;
 import dev.refinery.sample.Sample;
 import java.io.IOException;
@@ -136,7 +142,7 @@ final class ShuffledRunner {
     int workers = 1 + random.nextInt(4);
     List<String> notes = new ArrayList<>();
     Stops stops = new Stops(folder.root(), () -> { });
-    Path unwritableFile = folder.rejects().resolve(LocalRunner.UNWRITABLE);
+    Path unwritableFile = folder.rejects().resolve(RunFolder.UNWRITABLE);
     List<Path> outputs;
     long unwritable;
     try (RejectsWriter unwritten = new RejectsWriter(unwritableFile);

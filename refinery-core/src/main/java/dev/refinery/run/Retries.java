@@ -1,8 +1,8 @@
-package dev.refinery.pipeline;
+package dev.refinery.run;
 
 import dev.refinery.internal.FileTrees;
 import dev.refinery.io.AtomicFile;
-import dev.refinery.run.RunFolder;
+import dev.refinery.pipeline.StepStats;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,7 +22,7 @@ final class Retries {
   private Retries() {}
 
   /** Drop reasons of requests that failed, which a resumed run sends again. */
-  static final List<String> RETRIABLE = List.of(GenerateStep.FAILED, JudgeStep.FAILED);
+  static final List<String> RETRIABLE = StepStats.RETRIABLE;
 
   /** The failed requests among these steps' drops. */
   static long count(List<StepStats> steps) {

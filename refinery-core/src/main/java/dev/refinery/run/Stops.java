@@ -1,7 +1,5 @@
-package dev.refinery.pipeline;
+package dev.refinery.run;
 
-import dev.refinery.run.InOrder;
-import dev.refinery.run.RunFolder;
 import dev.refinery.sample.Sample;
 import java.nio.file.Path;
 import java.util.Iterator;
@@ -13,10 +11,10 @@ import java.util.function.Supplier;
 
 /**
  * How a run stops on Ctrl-C or SIGTERM: a shutdown hook asks it to, every checkpoint of a worker
- * task or of the run thread then throws {@link LocalRunner.Stopped}, and once the workers have let
+ * task or of the run thread then throws {@link Runner.Stopped}, and once the workers have let
  * go of their files the clean-up runs, once.
  */
-final class Stops {
+public final class Stops {
   private final Path run;
   private final Runnable cleanUp;
   /** Why the run must stop (a signal), or null; every checkpoint looks. */
@@ -28,7 +26,7 @@ final class Stops {
   private final AtomicBoolean stopHandled = new AtomicBoolean();
 
   /** {@code cleanUp} runs after a stop, when no worker task holds a file any more. */
-  Stops(Path run, Runnable cleanUp) {
+  public Stops(Path run, Runnable cleanUp) {
     this.run = run;
     this.cleanUp = cleanUp;
   }
@@ -39,7 +37,7 @@ final class Stops {
     Runtime.getRuntime().addShutdownHook(hook);
     try {
       return body.get();
-    } catch (LocalRunner.Stopped e) {
+    } catch (Runner.Stopped e) {
       afterStop();
       throw e;
     } finally {
@@ -54,7 +52,7 @@ final class Stops {
 
   /**
    * The shutdown hook: Ctrl-C or SIGTERM arrived. Workers stop at their next checkpoint; the run
-   * thread then removes temp files, logs the stop and tells {@link LocalRunner.Options#onStop}. A
+   * thread then removes temp files, logs the stop and tells {@link Runner.Options#onStop}. A
    * step that does not reach a checkpoint (a long global decision) is given a few seconds, then
    * the same clean-up happens from here; finished partitions are kept either way, so --resume
    * goes on.
@@ -89,18 +87,18 @@ final class Stops {
   }
 
   /**
-   * Throws {@link LocalRunner.Stopped} when a signal asked the run to stop; a test seam may pause
+   * Throws {@link Runner.Stopped} when a signal asked the run to stop; a test seam may pause
    * here.
    */
-  void checkpoint() {
+  public void checkpoint() {
     RunFolder.checkpoint();
     if (stopping != null) {
-      throw new LocalRunner.Stopped(run + ": " + stopping);
+      throw new Runner.Stopped(run + ": " + stopping);
     }
   }
 
   /** A worker task, counted while it runs so that a stop can wait for it. */
-  <T, R> InOrder.Task<T, R> tracked(InOrder.Task<T, R> task) {
+  public <T, R> InOrder.Task<T, R> tracked(InOrder.Task<T, R> task) {
     return (index, partition) -> {
       active.incrementAndGet();
       try {
@@ -113,7 +111,7 @@ final class Stops {
   }
 
   /** Passes samples on, stopping at a checkpoint every 64 of them. */
-  Iterator<Sample> checked(Iterator<Sample> source) {
+  public Iterator<Sample> checked(Iterator<Sample> source) {
     return new Iterator<>() {
       private int count;
 

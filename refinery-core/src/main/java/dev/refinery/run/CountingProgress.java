@@ -1,4 +1,4 @@
-package dev.refinery.pipeline;
+package dev.refinery.run;
 
 import dev.refinery.sample.Sample;
 import java.util.Iterator;
@@ -6,10 +6,10 @@ import java.util.Iterator;
 /** Counts rows for progress as the input stage reads them. */
 final class CountingProgress implements Iterator<Sample> {
   private final Iterator<Sample> source;
-  private final LocalRunner.Progress progress;
+  private final Runner.Progress progress;
   private int pending;
 
-  CountingProgress(Iterator<Sample> source, LocalRunner.Progress progress) {
+  CountingProgress(Iterator<Sample> source, Runner.Progress progress) {
     this.source = source;
     this.progress = progress;
   }

@@ -1,5 +1,8 @@
-package dev.refinery.pipeline;
+package dev.refinery.run;
 
+import dev.refinery.pipeline.MapStep;
+import dev.refinery.pipeline.StepContext;
+import dev.refinery.pipeline.StepStats;
 import dev.refinery.sample.Sample;
 import java.util.ArrayList;
 import java.util.Iterator;

@@ -1,4 +1,4 @@
-package dev.refinery.pipeline;
+package dev.refinery.run;
 
 import dev.refinery.dataset.RejectHandler;
 import dev.refinery.dataset.Rejected;
@@ -8,13 +8,11 @@ import dev.refinery.internal.Json;
 import dev.refinery.io.InputFile;
 import dev.refinery.io.LineNumbers;
 import dev.refinery.io.Location;
-import dev.refinery.run.InOrder;
-import dev.refinery.run.RunFolder;
 import dev.refinery.sample.RowId;
 import dev.refinery.sample.Sample;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -69,7 +67,7 @@ public final class SinkInput implements AutoCloseable {
     this.note = note;
     this.rejects = rejects;
     this.stops = stops;
-    this.tasks = tasks != null ? tasks : (n, task) -> InOrder.run(LocalRunner.indexes(n), workers,
+    this.tasks = tasks != null ? tasks : (n, task) -> InOrder.run(InOrder.indexes(n), workers,
         stops.tracked((i, s) -> {
           task.accept(s);
           return null;

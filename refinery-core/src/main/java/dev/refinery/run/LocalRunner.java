@@ -1,4 +1,4 @@
-package dev.refinery.pipeline;
+package dev.refinery.run;
 
 import dev.refinery.RefineryException;
 import dev.refinery.dataset.RejectHandler;
@@ -15,11 +15,19 @@ import dev.refinery.io.InputSplit;
 import dev.refinery.io.Inputs;
 import dev.refinery.io.OutputFolder;
 import dev.refinery.io.ParquetFiles;
-import dev.refinery.run.DroppedWriter;
-import dev.refinery.run.InOrder;
-import dev.refinery.run.RejectFiles;
-import dev.refinery.run.RunFolder;
-import dev.refinery.run.StageFiles;
+import dev.refinery.pipeline.InputFiles;
+import dev.refinery.pipeline.KeyedStep;
+import dev.refinery.pipeline.MapStep;
+import dev.refinery.pipeline.Pipeline;
+import dev.refinery.pipeline.PipelineSpec;
+import dev.refinery.pipeline.PlannedStep;
+import dev.refinery.pipeline.Sink;
+import dev.refinery.pipeline.Step;
+import dev.refinery.pipeline.StepStats;
+import dev.refinery.pipeline.UsedFiles;
+import dev.refinery.run.Runner.Options;
+import dev.refinery.run.Runner.Progress;
+import dev.refinery.run.Runner.Result;
 import dev.refinery.sample.Sample;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -49,79 +57,6 @@ import java.util.function.LongSupplier;
  * output (the pipeline's {@link Sink}) in order.
  */
 public final class LocalRunner {
-  /**
-   * Options of a run: worker threads, resume, whom to tell of progress, and what to do once a run
-   * stopped by Ctrl-C or SIGTERM has cleaned up (the CLI prints how to resume; the stop goes to
-   * run.log, not to the progress display); it runs on the thread that stops, before the JVM
-   * exits.
-   */
-  public record Options(int workers, boolean resume, Progress progress, Runnable onStop) {
-    public Options {
-      onStop = onStop == null ? () -> { } : onStop;
-    }
-
-    public Options(int workers, boolean resume, Progress progress) {
-      this(workers, resume, progress, null);
-    }
-
-    public static Options defaults() {
-      return new Options(InOrder.defaultThreads(), false, Progress.NONE);
-    }
-  }
-
-  /** Thrown by a run stopped by Ctrl-C or SIGTERM, after its temp files are gone. */
-  public static final class Stopped extends RefineryException {
-    Stopped(String message) {
-      super(message);
-    }
-  }
-
-  /** Told how far the input stage has come; called from worker threads. */
-  public interface Progress {
-    Progress NONE = new Progress() { };
-
-    /** Before the input stage: the rows expected (-1 when unknown, e.g. JSON Lines). */
-    default void start(long expectedRows) { }
-
-    default void rows(long delta) { }
-
-    /** A line for the log. */
-    default void message(String line) { }
-
-    default void finish() { }
-  }
-
-  /**
-   * The outcome: totals that satisfy read + repeated = written + dropped + rejected, and per-step
-   * stats. {@code repeated} counts the extra copies of rows a blend step up-sampled (0 without
-   * one), so every written row is a read row or a counted repeat of one.
-   */
-  public record Result(long read, long written, long dropped, long rejected, long repeated,
-                       List<StepStats> steps, Path runFolder, List<Path> shards,
-                       boolean alreadyFinished) {
-    public Result(long read, long written, long dropped, long rejected, long repeated,
-        List<StepStats> steps, Path runFolder, List<Path> shards) {
-      this(read, written, dropped, rejected, repeated, steps, runFolder, shards, false);
-    }
-
-    public boolean conserved() {
-      return read + repeated == written + dropped + rejected;
-    }
-
-    /** Requests that failed (generation_failed, judge_failed): --resume sends them again. */
-    public long failedRequests() {
-      return Retries.count(steps);
-    }
-
-    /** The conservation arithmetic as one line (with repeats only when there are any). */
-    public String balance() {
-      return String.format(Locale.ROOT,
-          "read %,d%s = written %,d + dropped %,d + rejected %,d", read,
-          repeated == 0 ? "" : String.format(Locale.ROOT, " + repeated %,d", repeated),
-          written, dropped, rejected);
-    }
-  }
-
   private final Pipeline pipeline;
   private final Options options;
   private final RunFolder folder;
@@ -195,7 +130,7 @@ public final class LocalRunner {
       report.put("step", head.name());
       report.put("report", decision.report());
       reports.add(report);
-      decision.files().forEach((name, text) -> writeAtomically(run.resolve(name), text));
+      decision.files().forEach((name, text) -> AtomicFile.writeString(run.resolve(name), text));
       stages.add(applyStage(k, decision, after, previous));
     }
     int lastStage = segments.size() - 1;
@@ -205,7 +140,7 @@ public final class LocalRunner {
     List<Path> shards;
     Map<String, Long> sinkDrops;
     Map<String, Object> sinkReports;
-    Path unwritableFile = folder.rejects().resolve(UNWRITABLE);
+    Path unwritableFile = folder.rejects().resolve(RunFolder.UNWRITABLE);
     try (RejectsWriter sinkRejects = new RejectsWriter(unwritableFile);
          SinkInput sinkInput = new SinkInput(folder, inputs, rows, options.workers(),
              spec.seed(), p -> readPart(lastStage, p), this::note,
@@ -325,7 +260,7 @@ public final class LocalRunner {
         Files.createDirectories(work);
       }
       if (!Files.exists(specCopy)) {
-        writeAtomically(specCopy, fingerprint);
+        AtomicFile.writeString(specCopy, fingerprint);
       }
       checkpoint();
       Files.createDirectories(folder.rejects());
@@ -357,12 +292,6 @@ public final class LocalRunner {
     }
     return RunFolder.fingerprint(described, inputs, used.paths());
   }
-
-  /**
-   * The name under rejects/ of rows the sink could not write (e.g. not expressible in a
-   * command's output format).
-   */
-  static final String UNWRITABLE = "unwritable.jsonl";
 
   private static void deleteIfExists(Path file) {
     try {
@@ -403,7 +332,7 @@ public final class LocalRunner {
       }
       return;
     }
-    writeAtomically(plan, text.toString());
+    AtomicFile.writeString(plan, text.toString());
   }
 
   /** Decodes every split of the input and runs the first segment's steps on it. */
@@ -435,7 +364,7 @@ public final class LocalRunner {
   private List<PartitionStats> applyStage(int stage, StageDecision decision, List<MapStep> after,
       List<PartitionStats> previous) {
     List<PartitionStats> stats = new ArrayList<>();
-    InOrder.run(indexes(previous.size()), options.workers(), stops.tracked((i, p) -> {
+    InOrder.run(InOrder.indexes(previous.size()), options.workers(), stops.tracked((i, p) -> {
       PartitionStats done = finished(stage, p);
       if (done != null) {
         return done;
@@ -462,14 +391,6 @@ public final class LocalRunner {
 
   private static SampleReader readRows(Path file) {
     return StageFiles.reader(file);
-  }
-
-  static List<Integer> indexes(int n) {
-    List<Integer> list = new ArrayList<>(n);
-    for (int i = 0; i < n; i++) {
-      list.add(i);
-    }
-    return list;
   }
 
   private PartitionStats finished(int stage, int partition) {
@@ -551,7 +472,7 @@ public final class LocalRunner {
     PartitionStats stats = new PartitionStats(read.getAsLong(), rejected.getAsLong(), written,
         chain.stats());
     checkpoint();
-    writeAtomically(folder.marker(stage, partition), stats.toJson());
+    AtomicFile.writeString(folder.marker(stage, partition), stats.toJson());
     // The new output holds every row the earlier one had that is still wanted.
     try {
       Files.deleteIfExists(aside);
@@ -635,9 +556,5 @@ public final class LocalRunner {
   private void note(String line) {
     folder.appendLog(line);
     options.progress().message(line);
-  }
-
-  static void writeAtomically(Path target, String text) {
-    AtomicFile.writeString(target, text);
   }
 }

@@ -1,8 +1,9 @@
-package dev.refinery.pipeline;
+package dev.refinery.run;
 
 import dev.refinery.dataset.SampleReader;
 import dev.refinery.format.Formats;
 import dev.refinery.internal.Json;
+import dev.refinery.pipeline.StepContext;
 import dev.refinery.sample.Sample;
 import java.io.BufferedReader;
 import java.io.IOException;

@@ -1,10 +1,9 @@
-package dev.refinery.pipeline;
+package dev.refinery.run;
 
 import dev.refinery.dataset.SampleReader;
 import dev.refinery.internal.SpillMerger;
 import dev.refinery.internal.SpillSorter;
-import dev.refinery.run.Components;
-import dev.refinery.run.InOrder;
+import dev.refinery.pipeline.KeyedStep;
 import dev.refinery.sample.RowId;
 import dev.refinery.sample.Sample;
 import java.io.IOException;
@@ -47,7 +46,7 @@ final class LinkedDrops {
     }
     List<Path> runs = new ArrayList<>();
     long share = Math.max(1, budget / in.workers());
-    InOrder.run(LocalRunner.indexes(in.partitions()), in.workers(),
+    InOrder.run(InOrder.indexes(in.partitions()), in.workers(),
         in.stops().tracked((i, p) -> members(step, components, in, dir, p, share)), runs::addAll);
     List<Path> merged = SpillMerger.narrow(runs, KeyedStage.MERGE_FAN_IN, dir, "linked-merged",
         false);

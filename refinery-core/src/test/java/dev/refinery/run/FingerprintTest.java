@@ -1,9 +1,11 @@
-package dev.refinery.pipeline;
+package dev.refinery.run;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.refinery.demo.SampleData;
 import dev.refinery.io.Inputs;
+import dev.refinery.pipeline.PipelineSpec;
+import dev.refinery.pipeline.UsedFiles;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

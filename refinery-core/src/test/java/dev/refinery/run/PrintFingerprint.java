@@ -1,6 +1,8 @@
-package dev.refinery.pipeline;
+package dev.refinery.run;
 
 import dev.refinery.io.Inputs;
+import dev.refinery.pipeline.PipelineSpec;
+import dev.refinery.pipeline.UsedFiles;
 import java.nio.file.Path;
 
 /** Prints the run fingerprint of a pipeline file: run in fresh JVMs by {@link FingerprintTest}. */

@@ -1,12 +1,13 @@
-package dev.refinery.pipeline;
+package dev.refinery.run;
 
+import dev.refinery.pipeline.MapStep;
 import java.util.Map;
 
 /**
  * A keyed or planned step after its whole-input phase: the map step each partition of
  * its stage runs first (applying verdicts, or a plan), and what the run reports of it.
  */
-interface StageDecision {
+public interface StageDecision {
   /** The step for one partition, with what it holds open until the partition is done. */
   Part open(int partition);
 

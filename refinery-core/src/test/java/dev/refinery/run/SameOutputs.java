@@ -1,8 +1,9 @@
-package dev.refinery.pipeline;
+package dev.refinery.run;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
+import dev.refinery.pipeline.Pipeline;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -32,7 +33,7 @@ import java.util.stream.Stream;
  * OUT, a --rejects file) at its own path; a sink that wrote into LocalRunner's run folder from
  * the shuffled run fails here.
  */
-final class SameOutputs {
+public final class SameOutputs {
   private SameOutputs() {}
 
   /** Names in a run folder that say how a run went, not what it wrote. */
@@ -49,9 +50,9 @@ final class SameOutputs {
    * seed of {@link #SEEDS}, each in a new run folder under {@code scratch}; returns LocalRunner's
    * result. {@code out} must hold every output of the pipeline and nothing else (not its input).
    */
-  static LocalRunner.Result assertSameFiles(Pipeline pipeline, Path out, Path scratch) {
-    LocalRunner.Result local = LocalRunner.run(pipeline,
-        new LocalRunner.Options(2, false, LocalRunner.Progress.NONE));
+  public static Runner.Result assertSameFiles(Pipeline pipeline, Path out, Path scratch) {
+    Runner.Result local = LocalRunner.run(pipeline,
+        new Runner.Options(2, false, Runner.Progress.NONE));
     assertThat(local.conserved()).as(local.balance()).isTrue();
     Path outs = out.toAbsolutePath().normalize();
     Path localRun = pipeline.sink().runFolder().toAbsolutePath().normalize();

@@ -1,6 +1,7 @@
-package dev.refinery.pipeline;
+package dev.refinery.run;
 
 import dev.refinery.internal.Json;
+import dev.refinery.pipeline.StepStats;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

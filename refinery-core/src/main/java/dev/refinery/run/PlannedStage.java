@@ -1,8 +1,8 @@
-package dev.refinery.pipeline;
+package dev.refinery.run;
 
 import dev.refinery.dataset.SampleReader;
-import dev.refinery.run.InOrder;
-import dev.refinery.run.RunFolder;
+import dev.refinery.pipeline.MapStep;
+import dev.refinery.pipeline.PlannedStep;
 import java.io.IOException;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
@@ -21,10 +21,10 @@ import java.util.Map;
  * total, and a plan that asks for a {@linkplain PlannedStep.Plan#refine refinement} gets another
  * such round, until one is final. Every partition then runs the final plan's step.
  */
-final class PlannedStage {
+public final class PlannedStage {
   private PlannedStage() {}
 
-  static StageDecision decide(PlannedStep<?> step, StageInput input) {
+  public static StageDecision decide(PlannedStep<?> step, StageInput input) {
     return decideTyped(step, input);
   }
 
@@ -100,7 +100,7 @@ final class PlannedStage {
     // Added up as they arrive, in partition order: only the total and the summaries of running
     // tasks are held, however many partitions there are.
     List<S> total = new ArrayList<>(List.of(zero));
-    InOrder.run(LocalRunner.indexes(input.partitions()), input.workers(),
+    InOrder.run(InOrder.indexes(input.partitions()), input.workers(),
         input.stops().tracked((i, p) -> {
           Path done = folder.summary(input.stage(), round, p);
           try {

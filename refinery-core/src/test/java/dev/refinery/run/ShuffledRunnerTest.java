@@ -1,4 +1,4 @@
-package dev.refinery.pipeline;
+package dev.refinery.run;
 
 import static dev.refinery.generate.FakeChatServer.completion;
 import static dev.refinery.generate.FakeChatServer.ok;
@@ -7,14 +7,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.refinery.TestData;
 import dev.refinery.demo.SampleData;
 import dev.refinery.generate.FakeChatServer;
+import dev.refinery.pipeline.Pipeline;
+import dev.refinery.pipeline.PipelineSpec;
+import dev.refinery.pipeline.ShuffledCommandsTest;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every step kind gives LocalRunner's files (data shards, tokenized output, rejects/, a blend's
@@ -100,7 +103,7 @@ class ShuffledRunnerTest {
         seed: 5
         keep_dropped: %s
         """.formatted(input, steps, out.resolve("run"), which.equals("kept")), dir));
-    LocalRunner.Result local = SameOutputs.assertSameFiles(pipeline, out, dir.resolve("scratch"));
+    Runner.Result local = SameOutputs.assertSameFiles(pipeline, out, dir.resolve("scratch"));
     assertThat(local.written()).isPositive();
     assertThat(local.dropped()).isPositive();
     if (which.equals("tokenize")) {
@@ -124,7 +127,7 @@ class ShuffledRunnerTest {
         output: {path: %s, format: parquet, shards: 2}
         keep_dropped: true
         """.formatted(in, out.resolve("run")), dir));
-    LocalRunner.Result local = SameOutputs.assertSameFiles(pipeline, out, dir.resolve("scratch"));
+    Runner.Result local = SameOutputs.assertSameFiles(pipeline, out, dir.resolve("scratch"));
     assertThat(local.rejected()).isPositive().isLessThan(bad);
     assertThat(out.resolve("run/rejects/input-00000.jsonl")).isNotEmptyFile();
     assertThat(out.resolve("run/rejects/dropped-s1-00000.jsonl")).isNotEmptyFile();
@@ -162,7 +165,7 @@ class ShuffledRunnerTest {
           seed: 11
           keep_dropped: true
           """.formatted(in, server.baseUrl(), out.resolve("run")), dir));
-      LocalRunner.Result local = SameOutputs.assertSameFiles(pipeline, out,
+      Runner.Result local = SameOutputs.assertSameFiles(pipeline, out,
           dir.resolve("scratch"));
       assertThat(local.steps()).anySatisfy(s -> assertThat(s.dropped())
           .containsKey("judge_low_grade"));

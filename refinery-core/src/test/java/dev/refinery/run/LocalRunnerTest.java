@@ -1,4 +1,4 @@
-package dev.refinery.pipeline;
+package dev.refinery.run;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -6,6 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.refinery.RefineryException;
 import dev.refinery.demo.SampleData;
 import dev.refinery.internal.Json;
+import dev.refinery.pipeline.MapStep;
+import dev.refinery.pipeline.Pipeline;
+import dev.refinery.pipeline.PipelineSpec;
+import dev.refinery.pipeline.Step;
+import dev.refinery.pipeline.StepContext;
+import dev.refinery.pipeline.StepStats;
 import dev.refinery.sample.Sample;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -47,13 +53,13 @@ class LocalRunnerTest {
         """.formatted(data, dir.resolve(name), extra), dir);
   }
 
-  private static LocalRunner.Options options(boolean resume) {
-    return new LocalRunner.Options(2, resume, LocalRunner.Progress.NONE);
+  private static Runner.Options options(boolean resume) {
+    return new Runner.Options(2, resume, Runner.Progress.NONE);
   }
 
   @Test
   void everyRowIsWrittenDroppedOrRejectedAndTheRunSaysSo() throws Exception {
-    LocalRunner.Result r = LocalRunner.run(Pipeline.compile(spec("a", "parquet")), options(false));
+    Runner.Result r = LocalRunner.run(Pipeline.compile(spec("a", "parquet")), options(false));
     assertThat(r.read()).isEqualTo(1202);
     assertThat(r.rejected()).isEqualTo(1);
     assertThat(r.conserved()).isTrue();
@@ -84,8 +90,8 @@ class LocalRunnerTest {
   void sameInputSpecAndSeedGiveTheSameBytes() throws Exception {
     LocalRunner.run(Pipeline.compile(spec("b1", "jsonl")), options(false));
     PipelineSpec second = spec("b2", "jsonl");
-    LocalRunner.run(Pipeline.compile(second), new LocalRunner.Options(1, false,
-        LocalRunner.Progress.NONE));
+    LocalRunner.run(Pipeline.compile(second), new Runner.Options(1, false,
+        Runner.Progress.NONE));
     for (int s = 0; s < 3; s++) {
       String name = "data/train-%05d-of-00003.jsonl".formatted(s);
       assertThat(Files.readAllBytes(dir.resolve("b1").resolve(name)))
@@ -107,7 +113,7 @@ class LocalRunnerTest {
     assertThatThrownBy(() -> LocalRunner.run(compiled, options(false)))
         .isInstanceOf(RefineryException.class).hasMessageContaining("--resume");
 
-    LocalRunner.Result resumed = LocalRunner.run(compiled, options(true));
+    Runner.Result resumed = LocalRunner.run(compiled, options(true));
     assertThat(resumed.conserved()).isTrue();
     for (int s = 0; s < 3; s++) {
       String name = "data/train-%05d-of-00003.parquet".formatted(s);

@@ -1,12 +1,12 @@
-package dev.refinery.pipeline;
+package dev.refinery.run;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.refinery.dataset.SampleReader;
 import dev.refinery.dataset.SampleWriter;
-import dev.refinery.run.RunFolder;
-import dev.refinery.run.StageFiles;
+import dev.refinery.pipeline.KeyedStep;
+import dev.refinery.pipeline.StepContext;
 import dev.refinery.sample.Message;
 import dev.refinery.sample.RowId;
 import dev.refinery.sample.Sample;

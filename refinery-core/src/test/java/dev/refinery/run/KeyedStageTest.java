@@ -1,4 +1,4 @@
-package dev.refinery.pipeline;
+package dev.refinery.run;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -6,8 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.refinery.dataset.SampleReader;
 import dev.refinery.dataset.SampleWriter;
 import dev.refinery.internal.Json;
-import dev.refinery.run.RunFolder;
-import dev.refinery.run.StageFiles;
+import dev.refinery.pipeline.KeyedStep;
+import dev.refinery.pipeline.Pipeline;
+import dev.refinery.pipeline.PipelineSpec;
+import dev.refinery.pipeline.StepContext;
 import dev.refinery.sample.Message;
 import dev.refinery.sample.RowId;
 import dev.refinery.sample.Sample;
@@ -319,8 +321,8 @@ class KeyedStageTest {
   }
 
   private Path exactRun(Path in, String name, int workers) {
-    LocalRunner.Result r = LocalRunner.run(Pipeline.compile(exactSpec(in, name)),
-        new LocalRunner.Options(workers, false, LocalRunner.Progress.NONE));
+    Runner.Result r = LocalRunner.run(Pipeline.compile(exactSpec(in, name)),
+        new Runner.Options(workers, false, Runner.Progress.NONE));
     assertThat(r.conserved()).isTrue();
     return dir.resolve(name);
   }
@@ -413,14 +415,14 @@ class KeyedStageTest {
     KeyedStep exact = (KeyedStep) Pipeline.compile(spec).steps().get(0);
     AtomicLong first = new AtomicLong();
     assertThatThrownBy(() -> LocalRunner.run(new Pipeline(spec,
-        List.of(new Wrapped(exact, first, true))), new LocalRunner.Options(2, false,
-        LocalRunner.Progress.NONE))).hasMessageContaining("crash in reduce");
+        List.of(new Wrapped(exact, first, true))), new Runner.Options(2, false,
+        Runner.Progress.NONE))).hasMessageContaining("crash in reduce");
     assertThat(first.get()).isEqualTo(120);
 
     AtomicLong again = new AtomicLong();
-    LocalRunner.Result r = LocalRunner.run(new Pipeline(spec,
-        List.of(new Wrapped(exact, again, false))), new LocalRunner.Options(2, true,
-        LocalRunner.Progress.NONE));
+    Runner.Result r = LocalRunner.run(new Pipeline(spec,
+        List.of(new Wrapped(exact, again, false))), new Runner.Options(2, true,
+        Runner.Progress.NONE));
     assertThat(again.get()).as("rows emitted again").isZero();
     assertThat(r.conserved()).isTrue();
     assertThat(r.dropped()).isEqualTo(90);

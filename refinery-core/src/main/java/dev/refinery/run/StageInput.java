@@ -1,7 +1,6 @@
-package dev.refinery.pipeline;
+package dev.refinery.run;
 
 import dev.refinery.dataset.SampleReader;
-import dev.refinery.run.RunFolder;
 import java.util.function.Consumer;
 import java.util.function.IntFunction;
 
@@ -10,6 +9,6 @@ import java.util.function.IntFunction;
  * stage's partitions to read (rows in increasing id order within each), where to keep work, how
  * many threads, and whether to reuse what an interrupted run finished.
  */
-record StageInput(RunFolder folder, int stage, int partitions, IntFunction<SampleReader> read,
+public record StageInput(RunFolder folder, int stage, int partitions, IntFunction<SampleReader> read,
                   int workers, boolean resume, Stops stops, long seed, boolean keepDropped,
                   Consumer<String> note) {}

@@ -1,4 +1,4 @@
-package dev.refinery.pipeline;
+package dev.refinery.run;
 
 import dev.refinery.RefineryException;
 import dev.refinery.dataset.SampleReader;
@@ -7,9 +7,12 @@ import dev.refinery.internal.Json;
 import dev.refinery.internal.SpillMerger;
 import dev.refinery.internal.SpillSorter;
 import dev.refinery.io.AtomicFile;
-import dev.refinery.run.Components;
-import dev.refinery.run.InOrder;
-import dev.refinery.run.RunFolder;
+import dev.refinery.pipeline.Copies;
+import dev.refinery.pipeline.KeyedStep;
+import dev.refinery.pipeline.MapStep;
+import dev.refinery.pipeline.Sink;
+import dev.refinery.pipeline.Step;
+import dev.refinery.pipeline.StepContext;
 import dev.refinery.sample.RowId;
 import dev.refinery.sample.Sample;
 import java.io.BufferedInputStream;
@@ -64,7 +67,7 @@ import java.util.TreeMap;
  * quarter each; plus one key's group and a 64 KB buffer per run while merging, at most {@value
  * #MERGE_FAN_IN} runs at once (more are first merged in passes into {@code merged-*.run}).
  */
-final class KeyedStage {
+public final class KeyedStage {
   /**
    * Heap bytes the sort buffers of a keyed stage may take: a sixteenth of the heap (64 MB at
    * -Xmx1g), at least 16 MB; tests lower it to force spills. The emit sorters now fill while
@@ -72,12 +75,12 @@ final class KeyedStage {
    * at -Xmx1g took the same time with 64 MB as with the old fixed 256 MB, at 146-267 MB less
    * peak RSS (docs/benchmarks.md).
    */
-  static final long DEFAULT_MEMORY = Math.max(16L << 20, Runtime.getRuntime().maxMemory() / 16);
-  static volatile long memoryBudget = Long.getLong("refinery.keyed.memory", DEFAULT_MEMORY);
+  public static final long DEFAULT_MEMORY = Math.max(16L << 20, Runtime.getRuntime().maxMemory() / 16);
+  public static volatile long memoryBudget = Long.getLong("refinery.keyed.memory", DEFAULT_MEMORY);
 
   static final int INDEX_EVERY = 1024;
   /** Runs merged at once: a 64 KB read buffer each. */
-  static final int MERGE_FAN_IN = 128;
+  public static final int MERGE_FAN_IN = 128;
   private static final byte DROP = 0;
   private static final byte COPIES = 1;
 
@@ -179,7 +182,7 @@ final class KeyedStage {
 
   private static List<Emitted> emit(KeyedStep step, StageInput in, Path dir, long budget) {
     List<Emitted> emitted = new ArrayList<>();
-    InOrder.run(LocalRunner.indexes(in.partitions()), in.workers(),
+    InOrder.run(InOrder.indexes(in.partitions()), in.workers(),
         in.stops().tracked((i, p) -> emitPartition(step, in, dir, p, budget)), emitted::add);
     in.note().accept("stage " + in.stage() + ": " + step.name() + " emitted " + in.partitions()
         + " partitions");
@@ -268,7 +271,7 @@ final class KeyedStage {
       List<String> runs = sorter.finish().stream().map(f -> f.getFileName().toString())
           .toList();
       Emitted done = new Emitted(rows, without, sorter.added(), runs);
-      LocalRunner.writeAtomically(emitMarker(dir, partition), done.toJson());
+      AtomicFile.writeString(emitMarker(dir, partition), done.toJson());
       return done;
     }
   }
@@ -819,7 +822,7 @@ final class KeyedStage {
         private RowId previous;
 
         @Override
-        int copies(Sample s) {
+        protected int copies(Sample s) {
           RowId id = ascending(Join.this, context.partition(), previous, s);
           previous = id;
           Verdict v = cursor.find(id);

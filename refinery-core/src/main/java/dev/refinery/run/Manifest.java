@@ -1,11 +1,11 @@
-package dev.refinery.pipeline;
+package dev.refinery.run;
 
 import dev.refinery.internal.Json;
 import dev.refinery.io.AtomicFile;
 import dev.refinery.io.FileDigests;
 import dev.refinery.io.InputFile;
-import dev.refinery.run.InOrder;
-import dev.refinery.run.RunFolder;
+import dev.refinery.pipeline.PipelineSpec;
+import dev.refinery.pipeline.UsedFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

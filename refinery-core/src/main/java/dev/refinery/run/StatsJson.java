@@ -1,9 +1,9 @@
-package dev.refinery.pipeline;
+package dev.refinery.run;
 
 import dev.refinery.RefineryException;
 import dev.refinery.internal.Json;
 import dev.refinery.io.AtomicFile;
-import dev.refinery.run.RunFolder;
+import dev.refinery.pipeline.StepStats;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -21,7 +21,7 @@ final class StatsJson {
    * Writes the totals, per-step stats, keyed and planned steps' reports (with their phases'
    * seconds), shards and what the sink reported (e.g. {@code tokenized}).
    */
-  static void write(RunFolder folder, LocalRunner.Result r, List<Map<String, Object>> reports,
+  static void write(RunFolder folder, Runner.Result r, List<Map<String, Object>> reports,
       Map<String, Object> sinkReports) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("read", r.read());
@@ -62,7 +62,7 @@ final class StatsJson {
 
   /** The result of the run finished in {@code run}, read back from its stats.json. */
   @SuppressWarnings("unchecked")
-  static LocalRunner.Result read(Path run) {
+  static Runner.Result read(Path run) {
     Path statsFile = run.resolve("stats.json");
     Object parsed = Json.parseOrNull(RunFolder.textOrNull(statsFile));
     if (!(parsed instanceof Map<?, ?>)) {
@@ -87,7 +87,7 @@ final class StatsJson {
     for (Object o : (List<Object>) m.getOrDefault("shards", List.of())) {
       shards.add(run.resolve((String) o));
     }
-    return new LocalRunner.Result(number(m, "read"), number(m, "written"), number(m, "dropped"),
+    return new Runner.Result(number(m, "read"), number(m, "written"), number(m, "dropped"),
         number(m, "rejected"), number(m, "repeated"), steps, run, shards, true);
   }
 
