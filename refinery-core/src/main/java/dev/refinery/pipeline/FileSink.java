@@ -8,7 +8,6 @@ import dev.refinery.format.Format;
 import dev.refinery.format.SchemaException;
 import dev.refinery.internal.IoErrors;
 import dev.refinery.io.RowSchemaMismatchException;
-import dev.refinery.run.LocalRunner;
 import dev.refinery.run.RunFolder;
 import dev.refinery.run.SinkInput;
 import dev.refinery.sample.Sample;

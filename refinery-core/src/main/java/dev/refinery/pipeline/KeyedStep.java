@@ -1,7 +1,6 @@
 package dev.refinery.pipeline;
 
 import dev.refinery.run.Components;
-import dev.refinery.run.LocalRunner;
 import dev.refinery.sample.RowId;
 import dev.refinery.sample.Sample;
 import java.util.LinkedHashMap;

@@ -3,7 +3,6 @@ package dev.refinery.pipeline;
 import dev.refinery.dataset.SampleReader;
 import dev.refinery.dataset.SampleWriter;
 import dev.refinery.format.Formats;
-import dev.refinery.run.KeyedStage;
 import dev.refinery.run.RunFolder;
 import dev.refinery.run.SinkInput;
 import dev.refinery.sample.Sample;
@@ -86,7 +85,7 @@ final class Shards {
    */
   private static void writeShuffled(SinkInput in, List<Path> shards, long total) {
     int n = shards.size();
-    try (ShuffledRows shuffled = ShuffledRows.open(in, KeyedStage.memoryBudget)) {
+    try (ShuffledRows shuffled = ShuffledRows.open(in, in.sortMemory())) {
       Iterator<Sample> rows = in.checked(shuffled);
       for (int s = 0; s < n; s++) {
         long count = total * (s + 1) / n - total * s / n;

@@ -2,7 +2,6 @@ package dev.refinery.pipeline;
 
 import dev.refinery.format.Format;
 import dev.refinery.mix.ShardAssigner;
-import dev.refinery.run.LocalRunner;
 import dev.refinery.run.RunFolder;
 import dev.refinery.template.ChatTemplate;
 import dev.refinery.template.OutputShape;

@@ -1,6 +1,5 @@
 package dev.refinery.pipeline;
 
-import dev.refinery.run.LocalRunner;
 import java.io.Serializable;
 
 /**

@@ -62,22 +62,12 @@ import java.util.TreeMap;
  *       rows in id order.
  * </ol>
  *
- * <p>Memory: the emit sorters of the partitions being processed share {@link #memoryBudget}
+ * <p>Memory: the emit sorters of the partitions being processed share the run's sort memory
  * (each gets its share of it by the number of workers); the reduce's verdict and line sorters a
  * quarter each; plus one key's group and a 64 KB buffer per run while merging, at most {@value
  * #MERGE_FAN_IN} runs at once (more are first merged in passes into {@code merged-*.run}).
  */
 public final class KeyedStage {
-  /**
-   * Heap bytes the sort buffers of a keyed stage may take: a sixteenth of the heap (64 MB at
-   * -Xmx1g), at least 16 MB; tests lower it to force spills. The emit sorters now fill while
-   * the stage before writes its rows, so they share the heap with its writers: curate on 1M rows
-   * at -Xmx1g took the same time with 64 MB as with the old fixed 256 MB, at 146-267 MB less
-   * peak RSS (docs/benchmarks.md).
-   */
-  public static final long DEFAULT_MEMORY = Math.max(16L << 20, Runtime.getRuntime().maxMemory() / 16);
-  public static volatile long memoryBudget = Long.getLong("refinery.keyed.memory", DEFAULT_MEMORY);
-
   static final int INDEX_EVERY = 1024;
   /** Runs merged at once: a 64 KB read buffer each. */
   public static final int MERGE_FAN_IN = 128;
@@ -88,7 +78,7 @@ public final class KeyedStage {
 
   static StageDecision decide(KeyedStep step, StageInput in) {
     Path dir = in.folder().keyed(in.stage());
-    long budget = memoryBudget;
+    long budget = in.sortMemory();
     long started = System.nanoTime();
     List<Emitted> emitted = emit(step, in, dir, Math.max(1, budget / in.workers()));
     long emittedAt = System.nanoTime();
@@ -225,8 +215,9 @@ public final class KeyedStage {
    * rows of that partition as the stage before writes them, so the keyed stage need not read
    * them again; its share of the memory budget as {@link #emit} gives it.
    */
-  static Emitter emitter(KeyedStep step, RunFolder folder, int stage, int p, int workers) {
-    return new Emitter(step, folder.keyed(stage), p, Math.max(1, memoryBudget / workers));
+  static Emitter emitter(KeyedStep step, RunFolder folder, int stage, int p, int workers,
+      long sortMemory) {
+    return new Emitter(step, folder.keyed(stage), p, Math.max(1, sortMemory / workers));
   }
 
   /** One partition's emit phase, row by row in id order; {@link #finish} marks it done. */

@@ -4,16 +4,13 @@ import dev.refinery.RefineryException;
 import dev.refinery.dataset.RejectHandler;
 import dev.refinery.dataset.RejectsWriter;
 import dev.refinery.dataset.SampleReader;
-import dev.refinery.dataset.SampleWriter;
 import dev.refinery.internal.FileTrees;
 import dev.refinery.internal.IoErrors;
 import dev.refinery.io.AtomicFile;
-import dev.refinery.io.FileDigests;
 import dev.refinery.io.FileKind;
 import dev.refinery.io.InputFile;
 import dev.refinery.io.InputSplit;
 import dev.refinery.io.Inputs;
-import dev.refinery.io.OutputFolder;
 import dev.refinery.io.ParquetFiles;
 import dev.refinery.pipeline.InputFiles;
 import dev.refinery.pipeline.KeyedStep;
@@ -23,14 +20,10 @@ import dev.refinery.pipeline.PipelineSpec;
 import dev.refinery.pipeline.PlannedStep;
 import dev.refinery.pipeline.Sink;
 import dev.refinery.pipeline.Step;
-import dev.refinery.pipeline.StepStats;
-import dev.refinery.pipeline.UsedFiles;
 import dev.refinery.run.Runner.Options;
-import dev.refinery.run.Runner.Progress;
 import dev.refinery.run.Runner.Result;
 import dev.refinery.sample.Sample;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -56,7 +49,7 @@ import java.util.function.LongSupplier;
  * its verdicts or plan and the map steps after it; the last stage's partitions are cut into the
  * output (the pipeline's {@link Sink}) in order.
  */
-public final class LocalRunner {
+final class LocalRunner {
   private final Pipeline pipeline;
   private final Options options;
   private final RunFolder folder;
@@ -69,6 +62,7 @@ public final class LocalRunner {
   // Whether stage 0 runs no step: its output is the input itself, counted but not copied.
   private boolean inputIsStageZero;
   private List<List<Step>> segments;
+  private PartitionTask tasks;
 
   private LocalRunner(Pipeline pipeline, Options options) {
     this.pipeline = pipeline;
@@ -85,7 +79,7 @@ public final class LocalRunner {
     });
   }
 
-  public static Result run(Pipeline pipeline, Options options) {
+  static Result run(Pipeline pipeline, Options options) {
     return new LocalRunner(pipeline, options).execute();
   }
 
@@ -101,19 +95,21 @@ public final class LocalRunner {
     PipelineSpec spec = pipeline.spec();
     InputFiles files = InputFiles.resolve(spec.input(), spec.source());
     List<InputFile> inputs = files.files();
-    Result finished = prepareRunFolder(inputs);
+    RunStart start = new RunStart(pipeline, options, folder, stops, this::note);
+    Result finished = start.prepare(inputs);
     if (finished != null) {
       return finished;
     }
     long started = System.nanoTime();
     splits = Inputs.splits(inputs, spec.input().partitionBytes());
     this.files = files;
-    checkPartitions(splits);
+    start.checkPartitions(splits);
     note("run " + spec.source() + " -> " + run + " (" + inputs.size() + " input files, "
         + (splits.size() == inputs.size() ? "" : splits.size() + " partitions, ")
         + options.workers() + " workers" + (options.resume() ? ", resuming" : "") + ")");
 
     segments = pipeline.segments();
+    tasks = new PartitionTask(folder, stops, spec);
     inputIsStageZero = segments.get(0).isEmpty();
     options.progress().start(expectedRows(inputs));
     List<PartitionStats> first = inputStage(splits, files, mapSteps(segments.get(0)));
@@ -143,6 +139,7 @@ public final class LocalRunner {
     Path unwritableFile = folder.rejects().resolve(RunFolder.UNWRITABLE);
     try (RejectsWriter sinkRejects = new RejectsWriter(unwritableFile);
          SinkInput sinkInput = new SinkInput(folder, inputs, rows, options.workers(),
+             options.sortMemory(),
              spec.seed(), p -> readPart(lastStage, p), this::note,
              pipeline.sink().failOnUnwritable() ? RejectHandler.FAIL : sinkRejects, stops)) {
       shards = pipeline.sink().write(sinkInput);
@@ -155,7 +152,7 @@ public final class LocalRunner {
     if (unwritable == 0) {
       deleteIfExists(unwritableFile);
     }
-    Result result = summarize(stages, shards, unwritable, sinkDrops);
+    Result result = RunTotals.of(stages, shards, unwritable, sinkDrops, run);
     RejectFiles.assemble(folder, splits, stages.size());
     pipeline.sink().finish(folder);
     checkpoint();
@@ -187,7 +184,7 @@ public final class LocalRunner {
    */
   private StageDecision decide(int stage, Step head, List<PartitionStats> previous) {
     StageInput input = new StageInput(folder, stage, previous.size(), p -> readPart(stage - 1, p),
-        options.workers(), options.resume(), stops, pipeline.spec().seed(),
+        options.workers(), options.sortMemory(), options.resume(), stops, pipeline.spec().seed(),
         pipeline.spec().keepDropped(), this::note);
     if (head instanceof KeyedStep keyed) {
       return KeyedStage.decide(keyed, input);
@@ -198,100 +195,7 @@ public final class LocalRunner {
     throw new IllegalStateException(head.name() + ": a stage opens with a keyed or planned step");
   }
 
-  /**
-   * Makes the run folder ready, or returns the result of the run already finished there when
-   * asked to resume it (stats.json is written last, so its presence means finished).
-   */
-  private Result prepareRunFolder(List<InputFile> inputs) {
-    try {
-      if (!options.resume() && pipeline.sink().clearsEarlierRun()) {
-        FileTrees.delete(run);
-      }
-      Files.createDirectories(run);
-      if (options.resume()) {
-        folder.refuseOlderStageFiles();
-      }
-      Path specCopy = folder.fingerprintFile();
-      UsedFiles.Usage used = UsedFiles.used(pipeline.spec());
-      String fingerprint = fingerprint(pipeline, inputs, used);
-      Path stats = folder.stats();
-      if (Files.exists(stats)) {
-        if (!options.resume()) {
-          long failed = Retries.count(StatsJson.read(run).steps());
-          throw new RefineryException(run + ": a finished run is here (stats.json); "
-              + (failed > 0 ? failed + " of its requests failed: --resume retries them; or "
-              : "") + "choose a new output path or remove the folder");
-        }
-        if (Files.exists(specCopy) && Retries.count(StatsJson.read(run).steps()) > 0) {
-          if (!Files.readString(specCopy).equals(fingerprint)) {
-            throw new RefineryException(run + ": --resume with a different pipeline or input "
-                + "than the run finished there; choose a new output path or remove the folder");
-          }
-          Retries.reopen(folder, this::note);
-          Files.createDirectories(folder.rejects());
-          return null;
-        }
-        String recorded = RunFolder.recordedFingerprint(folder.manifest());
-        if (recorded != null && !recorded.equals(FileDigests.sha256OfText(fingerprint))) {
-          throw new RefineryException(run + ": --resume with a different pipeline or input than "
-              + "the run finished there; choose a new output path or remove the folder");
-        }
-        // A crash while the finished run cleaned up may have left its work folder. Nothing else
-        // is written (not even run.log): the caller says the run was already finished.
-        FileTrees.delete(work);
-        return StatsJson.read(run);
-      }
-      if (Files.exists(work)) {
-        if (!options.resume()) {
-          throw new RefineryException(run + ": an unfinished run is here; use --resume to go on "
-              + "with it, or remove the folder");
-        }
-        if (Files.exists(specCopy) && !Files.readString(specCopy).equals(fingerprint)) {
-          throw new RefineryException(run + ": --resume with a different pipeline or input than "
-              + "the unfinished run; remove the folder to start over");
-        }
-        // A run killed before its fingerprint was written has done nothing yet: start it here.
-        folder.deleteStaleTempFiles();
-      } else {
-        if (!OutputFolder.entries(run).isEmpty()) {
-          throw new RefineryException(run + ": the run folder is not empty; choose a new "
-              + "output path or remove it");
-        }
-        Files.createDirectories(work);
-      }
-      if (!Files.exists(specCopy)) {
-        AtomicFile.writeString(specCopy, fingerprint);
-      }
-      checkpoint();
-      Files.createDirectories(folder.rejects());
-      Manifest.write(folder, pipeline.spec(), inputs, used, fingerprint, options.workers(),
-          stops);
-      checkpoint();
-      return null;
-    } catch (IOException e) {
-      throw new RefineryException(run + ": cannot write the run folder: " + e.getMessage(), e);
-    }
-  }
 
-  /** The run's fingerprint: see {@link RunFolder#fingerprint}. */
-  static String fingerprint(PipelineSpec spec, List<InputFile> inputs, UsedFiles.Usage used)
-      throws IOException {
-    return fingerprint(new Pipeline(spec, List.of()), inputs, used);
-  }
-
-  static String fingerprint(Pipeline pipeline, List<InputFile> inputs, UsedFiles.Usage used)
-      throws IOException {
-    Map<String, Object> described = pipeline.spec().asMap();
-    Map<String, Object> sink = pipeline.sink().describe();
-    if (sink != null) {
-      // A command's pipeline: its steps are built in Java, so their names and the sink's
-      // settings stand for the YAML a pipeline's fingerprint holds.
-      described = new LinkedHashMap<>(described);
-      described.put("sink", sink);
-      described.put("built_steps", pipeline.steps().stream().map(Step::name).toList());
-    }
-    return RunFolder.fingerprint(described, inputs, used.paths());
-  }
 
   private static void deleteIfExists(Path file) {
     try {
@@ -316,24 +220,6 @@ public final class LocalRunner {
     return total;
   }
 
-  /**
-   * The partitions are the input's splits: a resumed run must cut the input as the run it goes
-   * on with did (the same input and partition size), or its finished partitions mean other rows.
-   */
-  private void checkPartitions(List<InputSplit> splits) {
-    Path plan = work.resolve("partitions.txt");
-    StringBuilder text = new StringBuilder();
-    splits.forEach(s -> text.append(s).append('\n'));
-    if (Files.exists(plan)) {
-      if (!RunFolder.textOrNull(plan).equals(text.toString())) {
-        throw new RefineryException(run + ": --resume with another partition size than the "
-            + "unfinished run (input.partition_size or -D" + PipelineSpec.PARTITION_SIZE_PROPERTY
-            + "); use the same, or remove the folder to start over");
-      }
-      return;
-    }
-    AtomicFile.writeString(plan, text.toString());
-  }
 
   /** Decodes every split of the input and runs the first segment's steps on it. */
   private List<PartitionStats> inputStage(List<InputSplit> splits, InputFiles files,
@@ -386,162 +272,32 @@ public final class LocalRunner {
       InputSplit split = splits.get(partition);
       return SampleReader.open(split, files.format(split.fileIndex()), RejectHandler.IGNORE);
     }
-    return readRows(folder.part(stage, partition));
-  }
-
-  private static SampleReader readRows(Path file) {
-    return StageFiles.reader(file);
+    return StageFiles.reader(folder.part(stage, partition));
   }
 
   private PartitionStats finished(int stage, int partition) {
-    Path marker = folder.marker(stage, partition);
-    if (!options.resume() || !Files.exists(marker)) {
-      return null;
-    }
-    try {
-      return PartitionStats.fromJson(Files.readString(marker));
-    } catch (Exception e) {
-      return null;
-    }
-  }
-
-  /** Runs steps over one partition into the stage's output, and marks it done. */
-  private PartitionStats runSteps(int stage, int partition, Iterator<Sample> source,
-      List<MapStep> steps, LongSupplier read, LongSupplier rejected) {
-    StepChain chain = new StepChain(steps);
-    Path out = folder.part(stage, partition);
-    Path dropped = folder.dropped(stage, partition);
-    boolean keepAll = pipeline.spec().keepDropped();
-    // Drops that carry a detail (the benchmark item a sample matched) are always reported;
-    // keep_dropped adds every other dropped row, and the rows themselves.
-    DroppedWriter keep = new DroppedWriter(dropped, keepAll);
-    // The stage output lacks the rows steps dropped after one that reuses rows on a retry (a
-    // generation the judge graded low): they are kept in the work folder for that retry.
-    int reuser = firstReuser(steps);
-    DroppedWriter rowsAside = new DroppedWriter(folder.droppedRows(stage, partition), true);
-    long written = 0;
-    Path aside = folder.earlier(stage, partition);
-    // A failed or stopped partition leaves no file under a final name: it is redone on resume.
-    // Stage 0 without steps writes no copy of its input: readPart reads the input again.
-    SampleWriter writer = stage == 0 && inputIsStageZero ? null : StageFiles.writer(out);
-    // A keyed step next gets this partition's keys as the rows are written, not by reading
-    // them again.
-    KeyedStage.Emitter emitter = stage + 1 < segments.size()
-        && segments.get(stage + 1).get(0) instanceof KeyedStep next
-        ? KeyedStage.emitter(next, folder, stage + 1, partition, options.workers()) : null;
-    try (EarlierOutput earlier = Files.exists(aside)
-        ? new EarlierOutput(aside, folder.earlierDroppedRows(stage, partition),
-            folder.earlierDrops(stage, partition), LocalRunner::readRows)
-        : null) {
-      Iterator<Sample> it = chain.apply(stops.checked(source), partition, pipeline.spec().seed(),
-          (index, step, reason, detail, sample) -> {
-            if (keepAll || detail != null) {
-              keep.write(step, reason, detail, sample);
-            }
-            if (index > reuser) {
-              rowsAside.write(Integer.toString(index), reason, null, sample);
-            }
-          }, earlier, work);
-      while (it.hasNext()) {
-        Sample row = it.next();
-        if (writer != null) {
-          writer.write(row);
-        }
-        if (emitter != null) {
-          emitter.accept(row);
-        }
-        written++;
-      }
-      if (emitter != null) {
-        // Before the stage's marker: a finished partition has its keys emitted too.
-        emitter.finish();
-      }
-      if (writer != null) {
-        writer.close();
-      }
-      keep.close();
-      rowsAside.close();
-    } catch (RuntimeException | Error e) {
-      if (writer != null) {
-        writer.abort();
-      }
-      keep.abort();
-      rowsAside.abort();
-      throw e;
-    }
-    PartitionStats stats = new PartitionStats(read.getAsLong(), rejected.getAsLong(), written,
-        chain.stats());
-    checkpoint();
-    AtomicFile.writeString(folder.marker(stage, partition), stats.toJson());
-    // The new output holds every row the earlier one had that is still wanted.
-    try {
-      Files.deleteIfExists(aside);
-      Files.deleteIfExists(folder.earlierDrops(stage, partition));
-      Files.deleteIfExists(folder.earlierDroppedRows(stage, partition));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return stats;
-  }
-
-  /** The index of the first step that reuses earlier rows, or the number of steps. */
-  private static int firstReuser(List<MapStep> steps) {
-    for (int i = 0; i < steps.size(); i++) {
-      if (steps.get(i).reusesEarlierRows()) {
-        return i;
-      }
-    }
-    return steps.size();
+    return options.resume() ? tasks.finished(stage, partition) : null;
   }
 
   /**
-   * Totals of the stages; rows the sink could not write ({@code unwritable}) count as rejected,
-   * not written, and rows it left out by its own policy ({@code sinkDrops}, by reason) as dropped,
-   * under a last entry named {@value #OUTPUT} in the steps.
+   * Runs a partition of a stage. Stage 0 without steps writes no copy of its input (readPart
+   * reads the input again); a keyed step that opens the next stage gets this partition's keys as
+   * the rows pass, not by reading them again.
    */
-  private Result summarize(List<List<PartitionStats>> stages, List<Path> shards,
-      long unwritable, Map<String, Long> sinkDrops) {
-    long read = 0;
-    long rejected = 0;
-    for (PartitionStats p : stages.get(0)) {
-      read += p.read();
-      rejected += p.rejected();
-    }
-    long written = stages.get(stages.size() - 1).stream().mapToLong(PartitionStats::written).sum()
-        - unwritable;
-    rejected += unwritable;
-    List<StepStats> steps = new ArrayList<>();
-    long dropped = 0;
-    long repeated = 0;
-    for (List<PartitionStats> stage : stages) {
-      List<StepStats> merged = null;
-      for (PartitionStats p : stage) {
-        if (merged == null) {
-          merged = new ArrayList<>(p.steps());
-        } else {
-          for (int i = 0; i < merged.size(); i++) {
-            merged.set(i, merged.get(i).plus(p.steps().get(i)));
-          }
-        }
-      }
-      if (merged != null) {
-        steps.addAll(merged);
-        dropped += merged.stream().mapToLong(StepStats::droppedTotal).sum();
-        repeated += merged.stream().mapToLong(StepStats::repeated).sum();
-      }
-    }
-    if (!sinkDrops.isEmpty()) {
-      long left = sinkDrops.values().stream().mapToLong(Long::longValue).sum();
-      long reached = written + unwritable;
-      steps.add(new StepStats(OUTPUT, reached, reached - left, sinkDrops, 0, Map.of(), 0));
-      written -= left;
-      dropped += left;
-    }
-    return new Result(read, written, dropped, rejected, repeated, steps, run, shards);
+  private PartitionStats runSteps(int stage, int partition, Iterator<Sample> source,
+      List<MapStep> steps, LongSupplier read, LongSupplier rejected) {
+    KeyedStage.Emitter emitter = stage + 1 < segments.size()
+        && segments.get(stage + 1).get(0) instanceof KeyedStep next
+        ? KeyedStage.emitter(next, folder, stage + 1, partition, options.workers(),
+            options.sortMemory()) : null;
+    return tasks.run(stage, partition, source, steps, !(stage == 0 && inputIsStageZero), emitter,
+        read, rejected);
   }
 
-  /** The name under which stats.json counts the rows a sink dropped. */
-  static final String OUTPUT = "output";
+
+
+
+
 
   private void writeStats(Result r, List<Map<String, Object>> reports,
       Map<String, Object> sinkReports, double seconds) {

@@ -27,11 +27,38 @@ public interface Runner {
    * Options of a run: worker threads, resume, whom to tell of progress, and what to do once a run
    * stopped by Ctrl-C or SIGTERM has cleaned up (the CLI prints how to resume; the stop goes to
    * run.log, not to the progress display); it runs on the thread that stops, before the JVM
-   * exits.
+   * exits; and the heap bytes the external sorts of keyed steps and of shuffled output may hold
+   * before they spill to disk, shared by the workers.
    */
-  public record Options(int workers, boolean resume, Progress progress, Runnable onStop) {
+  public record Options(int workers, boolean resume, Progress progress, Runnable onStop,
+                        long sortMemory) {
+    /**
+     * A sixteenth of the heap (64 MB at -Xmx1g), at least 16 MB, or {@code
+     * -Drefinery.keyed.memory}: the emit sorters fill while the stage before writes its rows, so
+     * they share the heap with its writers; curate on 1M rows at -Xmx1g took the same time with
+     * 64 MB as with 256 MB, at 146-267 MB less peak RSS (docs/benchmarks.md).
+     */
+    public static final long DEFAULT_SORT_MEMORY = Long.getLong("refinery.keyed.memory",
+        Math.max(16L << 20, Runtime.getRuntime().maxMemory() / 16));
+
     public Options {
       onStop = onStop == null ? () -> { } : onStop;
+      if (workers < 1) {
+        throw new IllegalArgumentException("workers must be at least 1, not " + workers);
+      }
+      if (sortMemory < 1) {
+        throw new IllegalArgumentException("sort memory must be at least 1 byte, not "
+            + sortMemory);
+      }
+    }
+
+    public Options(int workers, boolean resume, Progress progress, Runnable onStop) {
+      this(workers, resume, progress, onStop, DEFAULT_SORT_MEMORY);
+    }
+
+    /** The same options with another sort budget (tests force spills with a few KB). */
+    public Options withSortMemory(long bytes) {
+      return new Options(workers, resume, progress, onStop, bytes);
     }
 
     public Options(int workers, boolean resume, Progress progress) {

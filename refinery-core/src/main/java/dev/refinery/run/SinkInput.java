@@ -30,6 +30,7 @@ public final class SinkInput implements AutoCloseable {
   private final List<InputFile> inputs;
   private final long[] rows;
   private final int workers;
+  private final long sortMemory;
   private final long seed;
   private final IntFunction<SampleReader> openPart;
   private final Consumer<String> note;
@@ -45,23 +46,24 @@ public final class SinkInput implements AutoCloseable {
     void run(int n, IntConsumer task);
   }
 
-  SinkInput(RunFolder folder, List<InputFile> inputs, long[] rows, int workers, long seed,
-      IntFunction<SampleReader> openPart, Consumer<String> note, RejectHandler rejects,
-      Stops stops) {
-    this(folder, inputs, rows, workers, seed, openPart, note, rejects, stops, null);
+  SinkInput(RunFolder folder, List<InputFile> inputs, long[] rows, int workers, long sortMemory,
+      long seed, IntFunction<SampleReader> openPart, Consumer<String> note,
+      RejectHandler rejects, Stops stops) {
+    this(folder, inputs, rows, workers, sortMemory, seed, openPart, note, rejects, stops, null);
   }
 
   /**
    * With {@code tasks} running {@link #forEach} instead of the run's workers (null: them): a
    * test runner runs them in another order, to show a sink's bytes do not depend on it.
    */
-  SinkInput(RunFolder folder, List<InputFile> inputs, long[] rows, int workers, long seed,
-      IntFunction<SampleReader> openPart, Consumer<String> note, RejectHandler rejects,
-      Stops stops, Tasks tasks) {
+  SinkInput(RunFolder folder, List<InputFile> inputs, long[] rows, int workers, long sortMemory,
+      long seed, IntFunction<SampleReader> openPart, Consumer<String> note,
+      RejectHandler rejects, Stops stops, Tasks tasks) {
     this.folder = folder;
     this.inputs = inputs;
     this.rows = rows.clone();
     this.workers = workers;
+    this.sortMemory = sortMemory;
     this.seed = seed;
     this.openPart = openPart;
     this.note = note;
@@ -80,6 +82,11 @@ public final class SinkInput implements AutoCloseable {
 
   public int workers() {
     return workers;
+  }
+
+  /** Heap bytes a sink's external sort may hold before it spills (a shuffled output's). */
+  public long sortMemory() {
+    return sortMemory;
   }
 
   public long seed() {

@@ -12,7 +12,6 @@ import dev.refinery.format.Formats;
 import dev.refinery.internal.Json;
 import dev.refinery.io.InputFile;
 import dev.refinery.io.Inputs;
-import dev.refinery.run.LocalRunner;
 import dev.refinery.run.Runner;
 import dev.refinery.sample.Sample;
 import dev.refinery.tokenize.TokenCounter;

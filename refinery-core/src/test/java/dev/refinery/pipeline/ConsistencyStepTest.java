@@ -12,8 +12,6 @@ import dev.refinery.format.Formats;
 import dev.refinery.internal.Json;
 import dev.refinery.io.InputFile;
 import dev.refinery.io.Inputs;
-import dev.refinery.run.KeyedStage;
-import dev.refinery.run.LocalRunner;
 import dev.refinery.run.Runner;
 import dev.refinery.sample.Message;
 import dev.refinery.sample.RowId;
@@ -253,12 +251,8 @@ class ConsistencyStepTest {
     realGenerations(in);
     String step = "{min_agreement: 0.9, min_responses: 3}";
     run(spec("w1", in, step), 1);
-    KeyedStage.memoryBudget = 2_000;
-    try {
-      run(spec("w4", in, step), 4);
-    } finally {
-      KeyedStage.memoryBudget = KeyedStage.DEFAULT_MEMORY;
-    }
+    Runner.local().run(Pipeline.compile(spec("w4", in, step)),
+        new Runner.Options(4, false, Runner.Progress.NONE).withSortMemory(2_000));
     for (String f : List.of("data/train-00000-of-00002.jsonl", "data/train-00001-of-00002.jsonl",
         ConsistencyStep.VOTES)) {
       assertThat(Files.readAllBytes(dir.resolve("w4").resolve(f)))

@@ -3,7 +3,6 @@ package dev.refinery.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.refinery.internal.Json;
-import dev.refinery.run.LocalRunner;
 import dev.refinery.run.Runner;
 import java.io.IOException;
 import java.nio.file.Files;

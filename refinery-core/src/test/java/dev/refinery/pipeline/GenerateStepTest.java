@@ -11,7 +11,6 @@ import dev.refinery.dataset.SampleReader;
 import dev.refinery.format.Formats;
 import dev.refinery.generate.FakeChatServer;
 import dev.refinery.io.Inputs;
-import dev.refinery.run.LocalRunner;
 import dev.refinery.run.Runner;
 import dev.refinery.sample.Sample;
 import java.nio.file.Files;

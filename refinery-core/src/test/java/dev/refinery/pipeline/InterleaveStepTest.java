@@ -8,7 +8,6 @@ import dev.refinery.dataset.SampleWriter;
 import dev.refinery.format.Formats;
 import dev.refinery.io.Inputs;
 import dev.refinery.mix.Interleave;
-import dev.refinery.run.LocalRunner;
 import dev.refinery.run.Runner;
 import dev.refinery.sample.Message;
 import dev.refinery.sample.Sample;

@@ -6,6 +6,7 @@ import dev.refinery.dataset.SampleReader;
 import dev.refinery.dataset.SampleWriter;
 import dev.refinery.mix.BlendPlan;
 import dev.refinery.run.PlannedStage;
+import dev.refinery.run.Runner;
 import dev.refinery.run.RunFolder;
 import dev.refinery.run.StageDecision;
 import dev.refinery.run.StageFiles;
@@ -103,7 +104,7 @@ class PlannedStageTest {
     StageInput input = new StageInput(folder, 1, partitions.size(), p -> {
       reads.add(p);
       return StageFiles.reader(folder.part(0, p));
-    }, workers, resume, new Stops(folder.root(), () -> { }), 17, false, line -> { });
+    }, workers, Runner.Options.DEFAULT_SORT_MEMORY, resume, new Stops(folder.root(), () -> { }), 17, false, line -> { });
     StageDecision decision = PlannedStage.decide(step, input);
     if (opened != null) {
       opened.addAll(new java.util.TreeSet<>(reads));

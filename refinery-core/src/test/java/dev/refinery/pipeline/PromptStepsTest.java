@@ -9,7 +9,6 @@ import dev.refinery.demo.SampleData;
 import dev.refinery.format.Formats;
 import dev.refinery.internal.Json;
 import dev.refinery.io.Inputs;
-import dev.refinery.run.LocalRunner;
 import dev.refinery.run.Runner;
 import dev.refinery.sample.Message;
 import dev.refinery.sample.Sample;

@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.refinery.generate.FakeChatServer;
-import dev.refinery.run.LocalRunner;
 import dev.refinery.run.Runner;
 import java.nio.file.Files;
 import java.nio.file.Path;

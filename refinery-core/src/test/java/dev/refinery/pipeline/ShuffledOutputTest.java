@@ -11,8 +11,6 @@ import dev.refinery.internal.Json;
 import dev.refinery.io.FileDigests;
 import dev.refinery.io.Inputs;
 import dev.refinery.io.TestParquet;
-import dev.refinery.run.KeyedStage;
-import dev.refinery.run.LocalRunner;
 import dev.refinery.run.Runner;
 import dev.refinery.sample.Sample;
 import java.io.IOException;
@@ -58,6 +56,11 @@ class ShuffledOutputTest {
 
   private Runner.Result run(String name, long partitionSize, int workers, boolean shuffle,
       long seed) {
+    return run(name, partitionSize, workers, shuffle, seed, Runner.Options.DEFAULT_SORT_MEMORY);
+  }
+
+  private Runner.Result run(String name, long partitionSize, int workers, boolean shuffle,
+      long seed, long sortMemory) {
     PipelineSpec spec = PipelineSpec.parse(name + ".yaml", """
         input: {path: %s, format: nemotron, partition_size: %d}
         steps:
@@ -67,7 +70,7 @@ class ShuffledOutputTest {
         seed: %d
         """.formatted(data, partitionSize, dir.resolve(name), shuffle, seed), dir);
     return Runner.local().run(Pipeline.compile(spec),
-        new Runner.Options(workers, false, Runner.Progress.NONE));
+        new Runner.Options(workers, false, Runner.Progress.NONE).withSortMemory(sortMemory));
   }
 
   private static Map<String, String> shards(Path run) throws IOException {
@@ -95,21 +98,15 @@ class ShuffledOutputTest {
     assertThat(whole.conserved()).isTrue();
     Map<String, String> expected = shards(dir.resolve("whole"));
     assertThat(expected).hasSize(3);
-    long before = KeyedStage.memoryBudget;
-    try {
-      for (int workers : new int[] {1, 3}) {
-        for (long size : new long[] {Inputs.MIN_PARTITION_BYTES, 3000}) {
-          String name = "p" + size + "-w" + workers;
-          // A budget of a few rows: every partition spills several sorted runs.
-          KeyedStage.memoryBudget = workers * 2048L;
-          run(name, size, workers, true, 5);
-          assertThat(shards(dir.resolve(name))).as(name).isEqualTo(expected);
-          assertThat(Files.readString(dir.resolve(name).resolve("run.log")))
-              .containsPattern("2 input files, \\d\\d+ partitions");
-        }
+    for (int workers : new int[] {1, 3}) {
+      for (long size : new long[] {Inputs.MIN_PARTITION_BYTES, 3000}) {
+        String name = "p" + size + "-w" + workers;
+        // A budget of a few rows: every partition spills several sorted runs.
+        run(name, size, workers, true, 5, workers * 2048L);
+        assertThat(shards(dir.resolve(name))).as(name).isEqualTo(expected);
+        assertThat(Files.readString(dir.resolve(name).resolve("run.log")))
+            .containsPattern("2 input files, \\d\\d+ partitions");
       }
-    } finally {
-      KeyedStage.memoryBudget = before;
     }
     assertThat(Files.readString(dir.resolve("whole/shuffle.json")))
         .contains("\"seed\":5", "\"rows\":" + whole.written());

@@ -10,7 +10,6 @@ import dev.refinery.io.InputFile;
 import dev.refinery.io.InputSplit;
 import dev.refinery.io.Inputs;
 import dev.refinery.io.TestParquet;
-import dev.refinery.run.LocalRunner;
 import dev.refinery.run.Runner;
 import java.io.IOException;
 import java.nio.file.Files;

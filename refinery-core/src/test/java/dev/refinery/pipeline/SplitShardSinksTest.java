@@ -16,7 +16,6 @@ import dev.refinery.mix.ShardAssigner;
 import dev.refinery.mix.ShardAssigner.By;
 import dev.refinery.mix.SplitKey;
 import dev.refinery.mix.StableSplit;
-import dev.refinery.run.LocalRunner;
 import dev.refinery.run.Runner;
 import dev.refinery.sample.Message;
 import dev.refinery.sample.Sample;

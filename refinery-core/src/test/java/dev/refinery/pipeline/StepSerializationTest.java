@@ -14,7 +14,6 @@ import dev.refinery.format.Formats;
 import dev.refinery.generate.FakeChatServer;
 import dev.refinery.internal.Json;
 import dev.refinery.io.FileDigests;
-import dev.refinery.run.LocalRunner;
 import dev.refinery.run.Runner;
 import dev.refinery.sample.Message;
 import dev.refinery.sample.Sample;
@@ -44,7 +43,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Every step a pipeline can name, compiled from YAML, behaves the same after a Java
  * serialization round trip: runners ship steps serialized (threads today, Spark executors
  * later), so a copy must carry everything the step needs. Each step kind and each filter runs
- * in a small pipeline through {@link LocalRunner} twice over the same rows: here as compiled,
+ * in a small pipeline through the local runner twice over the same rows: here as compiled,
  * and in another JVM as read back from its serialized form (so nothing the copy needs can come
  * from static state that compiling left behind). The run folders must hold the same bytes: rows,
  * dropped rows with their reasons, tokenized output, decision files, stats.

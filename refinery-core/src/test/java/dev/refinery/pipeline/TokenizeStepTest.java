@@ -9,7 +9,6 @@ import dev.refinery.demo.SampleData;
 import dev.refinery.internal.Json;
 import dev.refinery.io.FileKind;
 import dev.refinery.io.ParquetFiles;
-import dev.refinery.run.LocalRunner;
 import dev.refinery.run.Runner;
 import dev.refinery.sample.Sample;
 import dev.refinery.tokenize.TokenOffsets;

@@ -10,7 +10,6 @@ import dev.refinery.format.Formats;
 import dev.refinery.io.FileKind;
 import dev.refinery.io.InputFile;
 import dev.refinery.io.Inputs;
-import dev.refinery.run.LocalRunner;
 import dev.refinery.run.Runner;
 import dev.refinery.sample.Sample;
 import dev.refinery.template.RenderOptions;

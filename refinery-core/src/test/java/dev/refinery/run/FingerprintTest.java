@@ -54,7 +54,7 @@ class FingerprintTest {
       fingerprints.add(out);
     }
     PipelineSpec spec = PipelineSpec.read(yaml);
-    String here = LocalRunner.fingerprint(spec, Inputs.resolve(spec.input().path().toString()),
+    String here = RunStart.fingerprint(spec, Inputs.resolve(spec.input().path().toString()),
         UsedFiles.used(spec));
     assertThat(fingerprints).containsExactly(here);
     // The benchmark file is part of the identity: changing it makes another run.

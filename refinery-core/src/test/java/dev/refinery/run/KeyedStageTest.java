@@ -24,17 +24,14 @@ import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class KeyedStageTest {
   @TempDir Path dir;
 
-  @AfterEach
-  void budgetBack() {
-    KeyedStage.memoryBudget = KeyedStage.DEFAULT_MEMORY;
-  }
+  /** The runs' sort memory: tests lower it to force spills. */
+  private long sortMemory = Runner.Options.DEFAULT_SORT_MEMORY;
 
   // ---- KeyedStage on its own, over stage files ----
 
@@ -155,7 +152,7 @@ class KeyedStageTest {
 
   private StageInput input(RunFolder folder, int workers, boolean resume) {
     return new StageInput(folder, 1, PARTITIONS, p -> StageFiles.reader(folder.part(0, p)),
-        workers, resume, new Stops(folder.root(), () -> { }), 1, true, line -> { });
+        workers, sortMemory, resume, new Stops(folder.root(), () -> { }), 1, true, line -> { });
   }
 
   /** Decides, then applies the partitions in the given order; results by partition. */
@@ -190,7 +187,7 @@ class KeyedStageTest {
     assertThat(runFiles(big)).isEqualTo(PARTITIONS);
 
     // Budgets are shared by the 3 workers: a few records per run, more runs than one merge takes.
-    KeyedStage.memoryBudget = 1_500;
+    sortMemory = 1_500;
     RunFolder tiny = stageFiles(dir.resolve("tiny"));
     Map<Integer, Applied> spilled = decideAndApply(new TestStep(), tiny, 3, List.of(3, 1, 0, 2));
     assertThat(runFiles(tiny)).as("many spilled runs").isGreaterThan(KeyedStage.MERGE_FAN_IN);
@@ -203,7 +200,7 @@ class KeyedStageTest {
 
   @Test
   void verdictsFollowTheRulesAgainstAReferenceComputedInMemory() throws IOException {
-    KeyedStage.memoryBudget = 5_000;
+    sortMemory = 5_000;
     RunFolder folder = stageFiles(dir.resolve("run"));
     Map<Integer, Applied> applied = decideAndApply(new TestStep(), folder, 2,
         List.of(2, 0, 3, 1));
@@ -284,7 +281,7 @@ class KeyedStageTest {
     w.write(chat("b", "prompt 2").withId(RowId.of(0, 4)));
     w.close();
     StageInput in = new StageInput(folder, 1, 1, p -> StageFiles.reader(folder.part(0, p)), 1,
-        false, new Stops(folder.root(), () -> { }), 1, true, line -> { });
+        sortMemory, false, new Stops(folder.root(), () -> { }), 1, true, line -> { });
     assertThatThrownBy(() -> KeyedStage.decide(new TestStep(), in))
         .hasMessageContaining("partition 0").hasMessageContaining("0:4 after row 0:5");
   }
@@ -322,7 +319,7 @@ class KeyedStageTest {
 
   private Path exactRun(Path in, String name, int workers) {
     Runner.Result r = LocalRunner.run(Pipeline.compile(exactSpec(in, name)),
-        new Runner.Options(workers, false, Runner.Progress.NONE));
+        new Runner.Options(workers, false, Runner.Progress.NONE).withSortMemory(sortMemory));
     assertThat(r.conserved()).isTrue();
     return dir.resolve(name);
   }
@@ -348,7 +345,7 @@ class KeyedStageTest {
     Files.writeString(in.resolve("b.jsonl"), row("b0", "P0") + row("b1", "p1 ") + row("b2", "y"));
     Files.writeString(in.resolve("c.jsonl"), row("c0", "p1") + row("c1", "  p0"));
     Path one = exactRun(in, "one", 1);
-    KeyedStage.memoryBudget = 100;
+    sortMemory = 100;
     Path three = exactRun(in, "three", 3);
     String out = Files.readString(one.resolve("data/train-00000-of-00002.jsonl"))
         + Files.readString(one.resolve("data/train-00001-of-00002.jsonl"));

@@ -22,7 +22,6 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,10 +32,8 @@ class LinkedDropsTest {
   private static final int PARTITIONS = 4;
   private static final int ROWS = 250;
 
-  @AfterEach
-  void budgetBack() {
-    KeyedStage.memoryBudget = 256L << 20;
-  }
+  /** The stage's sort memory: a test lowers it to force spills. */
+  private long sortMemory = 256L << 20;
 
   /** Row {@code i} of partition {@code p}: id (p, 2i + 1), prompt "A B" from a seeded random. */
   private static int[] numbers(int p, int i) {
@@ -191,10 +188,11 @@ class LinkedDropsTest {
     }
   }
 
-  private static StageInput input(RunFolder folder, int workers, boolean details,
+  private StageInput input(RunFolder folder, int workers, boolean details,
       boolean resume) {
     return new StageInput(folder, 1, PARTITIONS, p -> StageFiles.reader(folder.part(0, p)),
-        workers, resume, new Stops(folder.root(), () -> { }), 1, details, line -> { });
+        workers, sortMemory, resume, new Stops(folder.root(), () -> { }), 1, details,
+        line -> { });
   }
 
   private Map<String, String> decideAndApply(RunFolder folder, int workers, boolean details,
@@ -245,7 +243,7 @@ class LinkedDropsTest {
 
   @Test
   void aTinyBudgetAndSeveralWorkersGiveTheSameDrops() throws IOException {
-    KeyedStage.memoryBudget = 600;
+    sortMemory = 600;
     Map<String, Object> report = new TreeMap<>();
     RunFolder folder = stageFiles(dir.resolve("tiny"));
     Map<String, String> drops = decideAndApply(folder, 3, true, report);

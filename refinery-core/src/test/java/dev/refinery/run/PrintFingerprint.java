@@ -11,7 +11,7 @@ public final class PrintFingerprint {
 
   public static void main(String[] args) throws Exception {
     PipelineSpec spec = PipelineSpec.read(Path.of(args[0]));
-    System.out.print(LocalRunner.fingerprint(spec,
+    System.out.print(RunStart.fingerprint(spec,
         Inputs.resolve(spec.input().path().toString(), spec.input().splits()),
         UsedFiles.used(spec)));
   }

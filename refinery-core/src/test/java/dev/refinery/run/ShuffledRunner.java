@@ -4,7 +4,6 @@ import dev.refinery.dataset.RejectHandler;
 import dev.refinery.dataset.RejectsWriter;
 import dev.refinery.dataset.SampleReader;
 import dev.refinery.dataset.SampleWriter;
-import dev.refinery.format.Formats;
 import dev.refinery.io.InputFile;
 import dev.refinery.io.InputSplit;
 import dev.refinery.io.Inputs;
@@ -146,13 +145,15 @@ final class ShuffledRunner {
     List<Path> outputs;
     long unwritable;
     try (RejectsWriter unwritten = new RejectsWriter(unwritableFile);
-         SinkInput in = new SinkInput(folder, inputs, counts, workers, spec.seed(),
+         // A sort budget of a few KB: a shuffled output spills many runs, unlike LocalRunner's.
+         SinkInput in = new SinkInput(folder, inputs, counts, workers, 4096L << (shuffleSeed % 3),
+             spec.seed(),
              p -> StageFiles.reader(folder.part(lastStage, p)), notes::add,
              sink.failOnUnwritable() ? RejectHandler.FAIL : unwritten, stops,
              this::shuffledTasks)) {
       outputs = sink.write(in);
       unwritable = unwritten.count();
-      in.drops().forEach((reason, n) -> drops.merge(LocalRunner.OUTPUT + ": " + reason, n,
+      in.drops().forEach((reason, n) -> drops.merge(RunTotals.OUTPUT + ": " + reason, n,
           Long::sum));
     }
     if (unwritable == 0) {

@@ -1,7 +1,6 @@
 package dev.refinery.tokenize;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.refinery.RefineryException;
 import dev.refinery.TestData;

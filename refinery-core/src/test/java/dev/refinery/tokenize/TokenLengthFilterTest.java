@@ -17,7 +17,6 @@ import dev.refinery.pipeline.Pipeline;
 import dev.refinery.pipeline.PipelineSpec;
 import dev.refinery.pipeline.StepStats;
 import dev.refinery.pipeline.Target;
-import dev.refinery.run.LocalRunner;
 import dev.refinery.run.Runner;
 import dev.refinery.sample.Sample;
 import dev.refinery.sample.ThinkBlock;
