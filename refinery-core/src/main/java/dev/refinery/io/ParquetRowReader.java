@@ -119,7 +119,9 @@ final class ParquetRowReader implements RowReader {
       throw new RefineryException(name
           + ": truncated or corrupt Parquet file: it does not end with a footer (PAR1 magic bytes)");
     }
-    ParquetReadOptions options = ParquetReadOptions.builder(new PlainParquetConfiguration())
+    PlainParquetConfiguration conf = new PlainParquetConfiguration();
+    ParquetReadOptions options = ParquetReadOptions.builder(conf)
+        .withCodecFactory(new OneShotZstd(ParquetReadOptions.builder(conf).build().getCodecFactory()))
         .build();
     try {
       return ParquetFileReader.open(new LocalInputFile(path), options);

@@ -3,7 +3,11 @@ package dev.refinery.stats;
 import dev.refinery.dataset.RejectHandler;
 import dev.refinery.dataset.SampleReader;
 import dev.refinery.format.Format;
+import dev.refinery.format.Formats;
+import dev.refinery.internal.Utf8;
 import dev.refinery.io.InputFile;
+import dev.refinery.io.InputSplit;
+import dev.refinery.io.NemotronColumns;
 import dev.refinery.run.InOrder;
 import dev.refinery.sample.Message;
 import dev.refinery.sample.Sample;
@@ -31,6 +35,7 @@ public final class StatsCollector {
   private final LengthHistogram.Recorder prompt = new LengthHistogram.Recorder();
   private final LengthHistogram.Recorder answer = new LengthHistogram.Recorder();
   private final LengthHistogram.Recorder reasoning = new LengthHistogram.Recorder();
+  private final ThinkLengths think = new ThinkLengths();
 
   /** @param split the split every sample of this partition belongs to, or null when unknown */
   public StatsCollector(String split) {
@@ -62,6 +67,40 @@ public final class StatsCollector {
     }
   }
 
+  /**
+   * Counts one row read column by column ({@link NemotronColumns}): the same figures {@link
+   * #add(Sample)} takes from the decoded sample, measured on the turns' UTF-8 bytes.
+   */
+  private boolean add(String license, String generator, String version, String category,
+      String reasoningMode, int messages, int calls, NemotronColumns.Text userPrompt,
+      NemotronColumns.Text last) {
+    decoded++;
+    count(byCategory, category);
+    count(byGenerator, generator);
+    count(byReasoning, reasoningMode);
+    count(byLicense, license);
+    count(byVersion, version);
+    turns.record(messages);
+    toolCalls.record(calls);
+    if (userPrompt != null) {
+      int n = Utf8.validCodePoints(userPrompt.bytes(), userPrompt.from(), userPrompt.to());
+      if (n < 0) {
+        return false;
+      }
+      prompt.record(n);
+    }
+    if (last != null) {
+      if (!think.measure(last.bytes(), last.from(), last.to())) {
+        return false;
+      }
+      answer.record(think.answer);
+      if (think.trace > 0) {
+        reasoning.record(think.trace);
+      }
+    }
+    return true;
+  }
+
   /** Counts records that were read but could not be decoded. */
   public void addMalformed(long n) {
     malformed += n;
@@ -85,9 +124,42 @@ public final class StatsCollector {
 
   private static DatasetStats collect(InputFile file, Format format, RejectHandler onReject,
       boolean readAhead) {
+    if (format == Formats.nemotron()) {
+      try (NemotronColumns columns = NemotronColumns.open(file)) {
+        if (columns != null) {
+          return collect(file, columns, format, onReject, readAhead);
+        }
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }
+    return collect(file, readAhead ? SampleReader.openReadingAhead(file, format, onReject)
+        : SampleReader.open(file, format, onReject));
+  }
+
+  /**
+   * A Nemotron Parquet file read column by column, one row group at a time; a row group holding a
+   * row the decoder would reject is read again the usual way, so rejects and counts stay as they
+   * were.
+   */
+  private static DatasetStats collect(InputFile file, NemotronColumns columns, Format format,
+      RejectHandler onReject, boolean readAhead) {
+    DatasetStats total = DatasetStats.EMPTY;
+    for (int g = 0; g < columns.rowGroupCount(); g++) {
+      StatsCollector collector = new StatsCollector(file.split());
+      if (columns.scan(g, collector::add, readAhead)) {
+        total = total.plus(collector.result());
+      } else {
+        InputSplit group = new InputSplit(file, 0, g, g + 1);
+        total = total.plus(collect(file, SampleReader.open(group, format, onReject)));
+      }
+    }
+    return total;
+  }
+
+  private static DatasetStats collect(InputFile file, SampleReader opened) {
     StatsCollector collector = new StatsCollector(file.split());
-    try (SampleReader reader = readAhead ? SampleReader.openReadingAhead(file, format, onReject)
-        : SampleReader.open(file, format, onReject)) {
+    try (SampleReader reader = opened) {
       while (reader.hasNext()) {
         collector.add(reader.next());
       }
