@@ -213,25 +213,6 @@ public final class Utf8 {
     return to - from - continuations;
   }
 
-  /** The first index of {@code ascii} (bytes below 0x80) in {@code [from, to)}, or -1. */
-  public static int indexOf(byte[] b, int from, int to, byte[] ascii) {
-    byte first = ascii[0];
-    int last = to - ascii.length;
-    outer:
-    for (int i = from; i <= last; i++) {
-      if (b[i] != first) {
-        continue;
-      }
-      for (int k = 1; k < ascii.length; k++) {
-        if (b[i + k] != ascii[k]) {
-          continue outer;
-        }
-      }
-      return i;
-    }
-    return -1;
-  }
-
   /**
    * The start of {@code [from, to)} of valid UTF-8 with leading {@link Character#isWhitespace}
    * characters passed over, as {@code String.strip} does.
