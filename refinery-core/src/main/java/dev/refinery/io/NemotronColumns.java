@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.parquet.VersionParser;
@@ -36,14 +37,17 @@ public final class NemotronColumns implements Closeable {
   /** What a stats pass takes of one row. */
   public interface Rows {
     /**
-     * One row. {@code prompt} is the content of the first user turn and {@code answer} that of
-     * the last assistant turn, null when there is no such turn or it has no content; both are
-     * views valid only during the call, and not yet checked: the callee checks them as it
-     * measures them (one pass), and returns false when either is not valid UTF-8 ({@link
-     * dev.refinery.internal.Utf8}).
+     * The content of the first user turn ({@code last} false) or of the last assistant turn
+     * ({@code last} true) of the row being read, when it has such a turn with content: a view
+     * valid only during the call (its bytes are reused after), and not yet checked: the callee
+     * checks it as it measures it, in one pass, and returns false when it is not valid UTF-8
+     * ({@link dev.refinery.internal.Utf8#isValid}).
      */
-    boolean row(String license, String generator, String version, String category,
-        String reasoning, int turns, int toolCalls, Text prompt, Text answer);
+    boolean text(boolean last, Text text);
+
+    /** The row, after {@link #text} for its turns. */
+    void row(String license, String generator, String version, String category,
+        String reasoning, int turns, int toolCalls);
   }
 
   /** Bytes {@code [from, to)} of {@code bytes}, in place. */
@@ -192,10 +196,10 @@ public final class NemotronColumns implements Closeable {
       }
     }
     ColumnReaderImpl[] labels = new ColumnReaderImpl[LABELS.length];
-    List<Map<Binary, String>> decoded = new java.util.ArrayList<>();
+    Labels[] decoded = new Labels[LABELS.length];
     for (int i = 0; i < LABELS.length; i++) {
       labels[i] = column(pages, LABELS[i]);
-      decoded.add(new HashMap<>());
+      decoded[i] = new Labels();
     }
     ColumnReaderImpl roles = column(pages, "messages", "list", "element", "role");
     ColumnReaderImpl contents = contentPages == null ? column(pages, CONTENT)
@@ -206,13 +210,11 @@ public final class NemotronColumns implements Closeable {
     Cursor content = new Cursor(contents);
     Cursor call = new Cursor(calls);
     String[] label = new String[LABELS.length];
-    Text prompt = new Text();
-    Text answer = new Text();
     for (long r = 0; r < n; r++) {
       for (int i = 0; i < labels.length; i++) {
         ColumnReaderImpl c = labels[i];
         if (c.getCurrentDefinitionLevel() == 1) {
-          String s = label(c.getBinary(), decoded.get(i));
+          String s = decoded[i].of(c.getBinary());
           if (s == null) {
             return false;
           }
@@ -251,9 +253,7 @@ public final class NemotronColumns implements Closeable {
           role.next();
         } while ((d = role.continueRow()) >= 0);
       }
-      // Contents: every one checked, the two that are measured kept.
-      Text p = null;
-      Text a = null;
+      // Contents: the two measured, every other one checked.
       int at = 0;
       d = content.startRow();
       if (turns == 0) {
@@ -267,11 +267,10 @@ public final class NemotronColumns implements Closeable {
             throw new IllegalStateException("messages and contents disagree");
           }
           if (d == 4) {
-            if (at == firstUser) {
-              p = view(contents.getBinary(), prompt);
-            } else if (at == lastAssistant) {
-              a = view(contents.getBinary(), answer);
-            } else if (!valid(contents.getBinary())) {
+            boolean ok = at == firstUser ? rows.text(false, view(contents.getBinary(), scratch))
+                : at == lastAssistant ? rows.text(true, view(contents.getBinary(), scratch))
+                : valid(contents.getBinary());
+            if (!ok) {
               return false;
             }
           }
@@ -297,9 +296,7 @@ public final class NemotronColumns implements Closeable {
         }
         call.next();
       } while ((d = call.continueRow()) >= 0);
-      if (!rows.row(label[0], label[1], label[2], label[3], label[4], turns, toolCalls, p, a)) {
-        return false;
-      }
+      rows.row(label[0], label[1], label[2], label[3], label[4], turns, toolCalls);
     }
     if (role.left() != 0 || content.left() != 0 || call.left() != 0) {
       throw new IllegalStateException("columns hold more values than rows");
@@ -402,18 +399,35 @@ public final class NemotronColumns implements Closeable {
     return Utf8.isValid(t.bytes, t.from, t.to);
   }
 
-  /** A label's String, decoded once per distinct value; null when it is not valid UTF-8. */
-  private static String label(Binary b, Map<Binary, String> decoded) {
-    String s = decoded.get(b);
-    if (s == null) {
-      byte[] bytes = b.getBytes();
-      if (!Utf8.isValid(bytes, 0, bytes.length)) {
-        return null;
+  /**
+   * A label column's Strings, each distinct value decoded once. A dictionary-encoded page hands
+   * out the same Binary for the same entry, so most rows are found by identity, without hashing.
+   */
+  private static final class Labels {
+    private final Map<Binary, String> byIdentity = new IdentityHashMap<>();
+    private final Map<Binary, String> byValue = new HashMap<>();
+
+    /** The value's String; null when it is not valid UTF-8. */
+    String of(Binary b) {
+      String s = byIdentity.get(b);
+      if (s != null) {
+        return s;
       }
-      s = new String(bytes, StandardCharsets.UTF_8);
-      decoded.put(Binary.fromConstantByteArray(bytes), s);
+      s = byValue.get(b);
+      if (s == null) {
+        byte[] bytes = b.getBytes();
+        if (!Utf8.isValid(bytes, 0, bytes.length)) {
+          return null;
+        }
+        s = new String(bytes, StandardCharsets.UTF_8);
+        byValue.put(Binary.fromConstantByteArray(bytes), s);
+      }
+      if (byIdentity.size() >= 1024) {
+        byIdentity.clear(); // plain-encoded pages: a new Binary every row
+      }
+      byIdentity.put(b, s);
+      return s;
     }
-    return s;
   }
 
   /** Whether every value of a column is valid UTF-8, the same dictionary entry checked once. */

@@ -23,6 +23,34 @@ final class OneShotZstd implements CompressionCodecFactory {
   private final ConcurrentLinkedDeque<ZstdDecompressCtx> idle = new ConcurrentLinkedDeque<>();
   private final Decompressor zstd = new Decompressor();
 
+  /**
+   * Arrays to decompress into, reused in turn, for a thread that reads one column's pages for a
+   * reader that is done with a page a known number of pages later ({@link PagesAhead}). A text
+   * page is about 1 MB, above G1's humongous threshold at a 1 GB heap: allocating one per page
+   * put more than a second per million rows into GC pauses.
+   */
+  static final class Ring {
+    private final byte[][] arrays;
+    private int next;
+
+    Ring(int size) {
+      this.arrays = new byte[size][];
+    }
+
+    byte[] take(int length) {
+      byte[] a = arrays[next];
+      if (a == null || a.length < length) {
+        a = new byte[Math.max(length, a == null ? 0 : a.length)];
+        arrays[next] = a;
+      }
+      next = (next + 1) % arrays.length;
+      return a;
+    }
+  }
+
+  /** The ring the current thread decompresses into, or null for a fresh array per page. */
+  static final ThreadLocal<Ring> RING = new ThreadLocal<>();
+
   OneShotZstd(CompressionCodecFactory stock) {
     this.stock = stock;
   }
@@ -61,7 +89,8 @@ final class OneShotZstd implements CompressionCodecFactory {
         in.duplicate().get(src);
         offset = 0;
       }
-      byte[] out = new byte[uncompressedSize];
+      Ring ring = RING.get();
+      byte[] out = ring == null ? new byte[uncompressedSize] : ring.take(uncompressedSize);
       ZstdDecompressCtx ctx = idle.poll();
       if (ctx == null) {
         ctx = new ZstdDecompressCtx();
@@ -78,7 +107,7 @@ final class OneShotZstd implements CompressionCodecFactory {
         throw new IOException("ZSTD page decompressed to " + n + " bytes, the page header says "
             + uncompressedSize);
       }
-      return BytesInput.from(out);
+      return BytesInput.from(out, 0, uncompressedSize);
     }
 
     @Override

@@ -11,6 +11,9 @@ import org.apache.parquet.column.page.PageReader;
  * of the caller: the second core's share of one large row group, where decompressing the text
  * column is about half the work. The caller gets the same pages in the same order, and the
  * reading thread's failure as its own.
+ *
+ * <p>ZSTD pages are decompressed into a ring of reused arrays ({@link OneShotZstd.Ring}): the
+ * caller must be done with page n once it has asked for page n + 2.
  */
 final class PagesAhead implements PageReader, AutoCloseable {
   private static final int AHEAD = 4;
@@ -32,6 +35,9 @@ final class PagesAhead implements PageReader, AutoCloseable {
   }
 
   private void readAll() {
+    // The caller reads page n while it still holds page n - 1 (a turn cut from it is measured
+    // after the column moved on); AHEAD more wait in the queue, one is being decompressed.
+    OneShotZstd.RING.set(new OneShotZstd.Ring(AHEAD + 3));
     try {
       DataPage page;
       while ((page = inner.readPage()) != null) {

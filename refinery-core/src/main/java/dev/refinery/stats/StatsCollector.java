@@ -35,7 +35,6 @@ public final class StatsCollector {
   private final LengthHistogram.Recorder prompt = new LengthHistogram.Recorder();
   private final LengthHistogram.Recorder answer = new LengthHistogram.Recorder();
   private final LengthHistogram.Recorder reasoning = new LengthHistogram.Recorder();
-  private final ThinkLengths think = new ThinkLengths();
 
   /** @param split the split every sample of this partition belongs to, or null when unknown */
   public StatsCollector(String split) {
@@ -68,37 +67,54 @@ public final class StatsCollector {
   }
 
   /**
-   * Counts one row read column by column ({@link NemotronColumns}): the same figures {@link
-   * #add(Sample)} takes from the decoded sample, measured on the turns' UTF-8 bytes.
+   * Counts rows read column by column ({@link NemotronColumns}): the same figures {@link
+   * #add(Sample)} takes from a decoded sample, the turns measured on their UTF-8 bytes as they are
+   * read.
    */
-  private boolean add(String license, String generator, String version, String category,
-      String reasoningMode, int messages, int calls, NemotronColumns.Text userPrompt,
-      NemotronColumns.Text last) {
-    decoded++;
-    count(byCategory, category);
-    count(byGenerator, generator);
-    count(byReasoning, reasoningMode);
-    count(byLicense, license);
-    count(byVersion, version);
-    turns.record(messages);
-    toolCalls.record(calls);
-    if (userPrompt != null) {
-      int n = Utf8.validCodePoints(userPrompt.bytes(), userPrompt.from(), userPrompt.to());
-      if (n < 0) {
+  private final class ColumnRows implements NemotronColumns.Rows {
+    private final ThinkLengths think = new ThinkLengths();
+    private int promptLength = -1;
+    private int answerLength = -1;
+    private int traceLength = -1;
+
+    @Override
+    public boolean text(boolean last, NemotronColumns.Text t) {
+      if (!last) {
+        promptLength = Utf8.validCodePoints(t.bytes(), t.from(), t.to());
+        return promptLength >= 0;
+      }
+      if (!think.measure(t.bytes(), t.from(), t.to())) {
         return false;
       }
-      prompt.record(n);
+      answerLength = think.answer;
+      traceLength = think.trace;
+      return true;
     }
-    if (last != null) {
-      if (!think.measure(last.bytes(), last.from(), last.to())) {
-        return false;
+
+    @Override
+    public void row(String license, String generator, String version, String category,
+        String reasoningMode, int messages, int calls) {
+      decoded++;
+      count(byCategory, category);
+      count(byGenerator, generator);
+      count(byReasoning, reasoningMode);
+      count(byLicense, license);
+      count(byVersion, version);
+      turns.record(messages);
+      toolCalls.record(calls);
+      if (promptLength >= 0) {
+        prompt.record(promptLength);
       }
-      answer.record(think.answer);
-      if (think.trace > 0) {
-        reasoning.record(think.trace);
+      if (answerLength >= 0) {
+        answer.record(answerLength);
+        if (traceLength > 0) {
+          reasoning.record(traceLength);
+        }
       }
+      promptLength = -1;
+      answerLength = -1;
+      traceLength = -1;
     }
-    return true;
   }
 
   /** Counts records that were read but could not be decoded. */
@@ -119,15 +135,21 @@ public final class StatsCollector {
    * malformed; {@code onReject} may throw to stop.
    */
   public static DatasetStats collect(InputFile file, Format format, RejectHandler onReject) {
-    return collect(file, format, onReject, false);
+    return collect(file, format, onReject, false, false);
   }
 
+  /**
+   * @param pagesAhead a Nemotron Parquet file's text pages are decompressed on a thread of their
+   *     own: about half the work of reading it, so a second core is worth it whatever the size
+   * @param readAhead any other file's rows are read on a thread of their own (one larger than
+   *     its share of the work)
+   */
   private static DatasetStats collect(InputFile file, Format format, RejectHandler onReject,
-      boolean readAhead) {
+      boolean pagesAhead, boolean readAhead) {
     if (format == Formats.nemotron()) {
       try (NemotronColumns columns = NemotronColumns.open(file)) {
         if (columns != null) {
-          return collect(file, columns, format, onReject, readAhead);
+          return collect(file, columns, format, onReject, pagesAhead);
         }
       } catch (java.io.IOException e) {
         throw new java.io.UncheckedIOException(e);
@@ -147,7 +169,7 @@ public final class StatsCollector {
     DatasetStats total = DatasetStats.EMPTY;
     for (int g = 0; g < columns.rowGroupCount(); g++) {
       StatsCollector collector = new StatsCollector(file.split());
-      if (columns.scan(g, collector::add, readAhead)) {
+      if (columns.scan(g, collector.new ColumnRows(), readAhead)) {
         total = total.plus(collector.result());
       } else {
         InputSplit group = new InputSplit(file, 0, g, g + 1);
@@ -192,7 +214,7 @@ public final class StatsCollector {
     // one row group) would leave the other threads idle at the end: a second thread reads it
     // ahead of the decoding. 100k generated rows: 79 % of the bytes in one file.
     InOrder.run(files, threads,
-        (i, f) -> collect(f, format, onReject, threads > 1 && sizes[i] > share),
+        (i, f) -> collect(f, format, onReject, threads > 1, threads > 1 && sizes[i] > share),
         stats -> total[0] = total[0].plus(stats));
     return total[0];
   }
