@@ -136,7 +136,8 @@ public final class NemotronColumns implements Closeable {
 
   /**
    * {@link #scan(int, Rows)}, with the text column's pages read and decompressed ahead on a
-   * thread of its own when {@code readAhead}: for a row group too large to leave to one core.
+   * thread of its own when {@code readAhead} ({@link PagesAhead}): decompressing them is about
+   * half the work, so a second core takes it while this one measures.
    */
   public boolean scan(int g, Rows rows, boolean readAhead) {
     BlockMetaData group = rowGroups.get(g);

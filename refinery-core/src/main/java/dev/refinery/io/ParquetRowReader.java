@@ -17,7 +17,6 @@ import org.apache.parquet.filter2.compat.FilterCompat;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.metadata.BlockMetaData;
 import org.apache.parquet.io.ColumnIOFactory;
-import org.apache.parquet.io.LocalInputFile;
 import org.apache.parquet.io.MessageColumnIO;
 import org.apache.parquet.io.RecordReader;
 import org.apache.parquet.schema.MessageType;
@@ -124,7 +123,7 @@ final class ParquetRowReader implements RowReader {
         .withCodecFactory(new OneShotZstd(ParquetReadOptions.builder(conf).build().getCodecFactory()))
         .build();
     try {
-      return ParquetFileReader.open(new LocalInputFile(path), options);
+      return ParquetFileReader.open(new LocalParquetFile(path), options);
     } catch (IOException | RuntimeException e) {
       throw new RefineryException(name + ": truncated or corrupt Parquet file: cannot read the footer: "
           + Errors.firstLine(e), e);
