@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.parquet.VersionParser;
@@ -402,19 +401,24 @@ public final class NemotronColumns implements Closeable {
 
   /**
    * A label column's Strings, each distinct value decoded once. A dictionary-encoded page hands
-   * out the same Binary for the same entry, so most rows are found by identity, without hashing.
+   * out the same Binary for the same entry, and a label has a handful of values: most rows are
+   * found by reference among the last few, without hashing.
    */
   private static final class Labels {
-    private final Map<Binary, String> byIdentity = new IdentityHashMap<>();
+    private static final int RECENT = 16;
+    private final Binary[] recent = new Binary[RECENT];
+    private final String[] recentStrings = new String[RECENT];
+    private int next;
     private final Map<Binary, String> byValue = new HashMap<>();
 
     /** The value's String; null when it is not valid UTF-8. */
     String of(Binary b) {
-      String s = byIdentity.get(b);
-      if (s != null) {
-        return s;
+      for (int i = 0; i < RECENT; i++) {
+        if (recent[i] == b) {
+          return recentStrings[i];
+        }
       }
-      s = byValue.get(b);
+      String s = byValue.get(b);
       if (s == null) {
         byte[] bytes = b.getBytes();
         if (!Utf8.isValid(bytes, 0, bytes.length)) {
@@ -423,10 +427,9 @@ public final class NemotronColumns implements Closeable {
         s = new String(bytes, StandardCharsets.UTF_8);
         byValue.put(Binary.fromConstantByteArray(bytes), s);
       }
-      if (byIdentity.size() >= 1024) {
-        byIdentity.clear(); // plain-encoded pages: a new Binary every row
-      }
-      byIdentity.put(b, s);
+      recent[next] = b;
+      recentStrings[next] = s;
+      next = (next + 1) % RECENT;
       return s;
     }
   }

@@ -18,26 +18,33 @@ import org.apache.parquet.column.page.PageReader;
 final class PagesAhead implements PageReader, AutoCloseable {
   private static final int AHEAD = 4;
   private static final Object END = new Object();
+  /** Rings of a closed reader, for the next one: a few MB each, so only a couple are kept. */
+  private static final BlockingQueue<OneShotZstd.Ring> IDLE =
+      new ArrayBlockingQueue<>(2);
 
   private final PageReader inner;
   private final DictionaryPage dictionary;
   private final BlockingQueue<Object> queue = new ArrayBlockingQueue<>(AHEAD);
   private final Thread thread;
+  private final OneShotZstd.Ring ring;
   private boolean done;
 
   PagesAhead(PageReader inner) {
     this.inner = inner;
     // Before the thread starts: the inner reader is never used by two threads at once.
     this.dictionary = inner.readDictionaryPage();
+    OneShotZstd.Ring idle = IDLE.poll();
+    // The caller reads page n while it still holds page n - 1 (a turn is measured before the
+    // column moves on, but the page stays current until then); AHEAD more wait in the queue,
+    // one is being decompressed.
+    this.ring = idle != null ? idle : new OneShotZstd.Ring(AHEAD + 3);
     this.thread = new Thread(this::readAll, "refinery-pages-ahead");
     thread.setDaemon(true);
     thread.start();
   }
 
   private void readAll() {
-    // The caller reads page n while it still holds page n - 1 (a turn cut from it is measured
-    // after the column moved on); AHEAD more wait in the queue, one is being decompressed.
-    OneShotZstd.RING.set(new OneShotZstd.Ring(AHEAD + 3));
+    OneShotZstd.RING.set(ring);
     try {
       DataPage page;
       while ((page = inner.readPage()) != null) {
@@ -104,6 +111,8 @@ final class PagesAhead implements PageReader, AutoCloseable {
       thread.join();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+      return; // the thread may still write into the ring: not for another reader
     }
+    IDLE.offer(ring);
   }
 }
