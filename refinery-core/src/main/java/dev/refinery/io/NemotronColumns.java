@@ -105,7 +105,8 @@ public final class NemotronColumns implements Closeable {
     }
     ParquetFileReader reader;
     try {
-      reader = ParquetRowReader.open(file.path());
+      // Nothing read here outlives the row group it came from: its buffers can be lent again.
+      reader = ParquetRowReader.open(file.path(), true);
     } catch (IOException | RuntimeException e) {
       return null;
     }

@@ -95,6 +95,15 @@ final class ParquetRowReader implements RowReader {
 
   /** Opens a file's footer, with one-line errors for files that are not (whole) Parquet. */
   static ParquetFileReader open(Path path) throws IOException {
+    return open(path, false);
+  }
+
+  /**
+   * {@link #open(Path)}; with {@code pooled}, row groups are read into buffers of {@link
+   * HeapBufferPool#SHARED}, for a caller that keeps no reference into a row group once it closes
+   * it (values are copied or measured, never kept).
+   */
+  static ParquetFileReader open(Path path, boolean pooled) throws IOException {
     String name = path.toString();
     long size = Files.size(path);
     if (size == 0) {
@@ -119,9 +128,12 @@ final class ParquetRowReader implements RowReader {
           + ": truncated or corrupt Parquet file: it does not end with a footer (PAR1 magic bytes)");
     }
     PlainParquetConfiguration conf = new PlainParquetConfiguration();
-    ParquetReadOptions options = ParquetReadOptions.builder(conf)
-        .withCodecFactory(new OneShotZstd(ParquetReadOptions.builder(conf).build().getCodecFactory()))
-        .build();
+    ParquetReadOptions.Builder builder = ParquetReadOptions.builder(conf)
+        .withCodecFactory(new OneShotZstd(ParquetReadOptions.builder(conf).build().getCodecFactory()));
+    if (pooled) {
+      builder.withAllocator(HeapBufferPool.SHARED);
+    }
+    ParquetReadOptions options = builder.build();
     try {
       return ParquetFileReader.open(new LocalParquetFile(path), options);
     } catch (IOException | RuntimeException e) {
