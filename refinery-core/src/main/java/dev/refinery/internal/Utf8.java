@@ -75,15 +75,23 @@ public final class Utf8 {
     boolean seek = true;
     int i = from;
     while (i < to) {
-      if (i + 8 <= to) {
+      while (i + 8 <= to) {
         long w = (long) LONGS.get(b, i);
         long x = w ^ LESS_THAN;
         long stop = seek ? (w | ((x - ONES) & ~x)) & HIGH_BITS : w & HIGH_BITS;
-        if (stop == 0) {
-          i += 8;
-          cps += 8;
-          continue;
+        if (stop != 0) {
+          // The lowest flagged byte is exact (a borrow only flags bytes above a '<'): the
+          // bytes before it are plain ASCII.
+          int plain = Long.numberOfTrailingZeros(stop) >>> 3;
+          i += plain;
+          cps += plain;
+          break;
         }
+        i += 8;
+        cps += 8;
+      }
+      if (i >= to) {
+        break;
       }
       int c = b[i];
       if (c >= 0) {
