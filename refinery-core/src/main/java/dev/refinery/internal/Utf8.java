@@ -43,6 +43,19 @@ public final class Utf8 {
     return true;
   }
 
+  /** Whether bytes {@code [from, to)} are all ASCII (below 0x80), so valid UTF-8 however cut. */
+  public static boolean isAscii(byte[] b, int from, int to) {
+    int i = from;
+    long high = 0;
+    for (; i + 8 <= to; i += 8) {
+      high |= (long) LONGS.get(b, i);
+    }
+    for (; i < to; i++) {
+      high |= b[i];
+    }
+    return (high & HIGH_BITS) == 0;
+  }
+
   /**
    * What {@link #scan} found: the code points of the whole text, and the byte index and code
    * points before the first {@code <think>} and the first {@code </think>} (-1 when absent).

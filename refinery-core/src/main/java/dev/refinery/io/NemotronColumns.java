@@ -5,12 +5,20 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.parquet.VersionParser;
+import org.apache.parquet.bytes.ByteBufferInputStream;
+import org.apache.parquet.bytes.BytesInput;
 import org.apache.parquet.column.ColumnDescriptor;
+import org.apache.parquet.column.Encoding;
+import org.apache.parquet.column.ValuesType;
 import org.apache.parquet.column.impl.ColumnReaderImpl;
+import org.apache.parquet.column.page.DataPage;
+import org.apache.parquet.column.page.DataPageV1;
+import org.apache.parquet.column.page.DictionaryPage;
 import org.apache.parquet.column.page.PageReadStore;
 import org.apache.parquet.column.page.PageReader;
 import org.apache.parquet.hadoop.ParquetFileReader;
@@ -186,13 +194,13 @@ public final class NemotronColumns implements Closeable {
   private boolean scan(PageReadStore pages, PageReader contentPages, Rows rows) {
     long n = pages.getRowCount();
     for (String c : CHECKED) {
-      if (!allValid(column(pages, c))) {
+      if (!allValid(pages, c)) {
         return false;
       }
     }
     for (String leaf : new String[] {"type", "function.name", "function.arguments"}) {
       String[] path = concat(CALL, leaf.split("\\."));
-      if (!allValid(column(pages, path))) {
+      if (!allValid(pages, path)) {
         return false;
       }
     }
@@ -436,6 +444,94 @@ public final class NemotronColumns implements Closeable {
   }
 
   /** Whether every value of a column is valid UTF-8, the same dictionary entry checked once. */
+  /**
+   * Whether every value of a column that is only checked is valid UTF-8: at once when its pages'
+   * values are plain ASCII bytes (uuids, most metadata and tool calls), else value by value.
+   */
+  private boolean allValid(PageReadStore pages, String... path) {
+    ColumnDescriptor d = schema.getColumnDescription(path);
+    PageReader pageReader = pages.getPageReader(d);
+    List<DataPage> read = new ArrayList<>();
+    DictionaryPage dictionary;
+    boolean ascii;
+    try {
+      // Copies: a page's bytes may be a stream that can be read once (codecs other than ZSTD),
+      // and they are looked at here and maybe again value by value.
+      DictionaryPage raw = pageReader.readDictionaryPage();
+      dictionary = raw == null ? null : raw.copy();
+      ascii = dictionary == null || isAscii(dictionary.getBytes().toByteBuffer(), 0);
+      DataPage page;
+      while ((page = pageReader.readPage()) != null) {
+        if (page instanceof DataPageV1 v1) {
+          page = new DataPageV1(BytesInput.copy(v1.getBytes()), v1.getValueCount(),
+              v1.getUncompressedSize(), v1.getStatistics(), v1.getRlEncoding(),
+              v1.getDlEncoding(), v1.getValueEncoding());
+        }
+        read.add(page);
+        ascii = ascii && plainAsciiOrDictionary(d, page);
+      }
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    if (ascii) {
+      return true;
+    }
+    PageReader again = new PageReader() {
+      private int next;
+
+      @Override
+      public DictionaryPage readDictionaryPage() {
+        return dictionary;
+      }
+
+      @Override
+      public long getTotalValueCount() {
+        return pageReader.getTotalValueCount();
+      }
+
+      @Override
+      public DataPage readPage() {
+        return next < read.size() ? read.get(next++) : null;
+      }
+    };
+    return allValid(new ColumnReaderImpl(d, again, NO_CONVERTER, writer));
+  }
+
+  /**
+   * Whether a v1 data page's values are dictionary ids (checked with the dictionary) or PLAIN
+   * strings whose bytes, length prefixes included, are all ASCII: then each one is. The values
+   * start where parquet-java's own level readers stop.
+   */
+  private static boolean plainAsciiOrDictionary(ColumnDescriptor d, DataPage page)
+      throws IOException {
+    if (!(page instanceof DataPageV1 v1)) {
+      return false;
+    }
+    if (v1.getValueEncoding().usesDictionary()) {
+      return true;
+    }
+    if (v1.getValueEncoding() != Encoding.PLAIN) {
+      return false;
+    }
+    ByteBuffer bytes = v1.getBytes().toByteBuffer();
+    ByteBufferInputStream in = ByteBufferInputStream.wrap(bytes.duplicate());
+    v1.getRlEncoding().getValuesReader(d, ValuesType.REPETITION_LEVEL)
+        .initFromPage(v1.getValueCount(), in);
+    v1.getDlEncoding().getValuesReader(d, ValuesType.DEFINITION_LEVEL)
+        .initFromPage(v1.getValueCount(), in);
+    return isAscii(bytes, (int) in.position());
+  }
+
+  /** Whether the buffer's bytes from {@code skip} past its position on are all below 0x80. */
+  private static boolean isAscii(ByteBuffer b, int skip) {
+    if (!b.hasArray()) {
+      return false;
+    }
+    int from = b.arrayOffset() + b.position() + skip;
+    int to = b.arrayOffset() + b.limit();
+    return from <= to && Utf8.isAscii(b.array(), from, to);
+  }
+
   private boolean allValid(ColumnReaderImpl c) {
     int max = c.getDescriptor().getMaxDefinitionLevel();
     Binary last = null;
