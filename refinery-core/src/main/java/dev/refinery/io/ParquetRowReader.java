@@ -17,7 +17,6 @@ import org.apache.parquet.filter2.compat.FilterCompat;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.metadata.BlockMetaData;
 import org.apache.parquet.io.ColumnIOFactory;
-import org.apache.parquet.io.LocalInputFile;
 import org.apache.parquet.io.MessageColumnIO;
 import org.apache.parquet.io.RecordReader;
 import org.apache.parquet.schema.MessageType;
@@ -96,6 +95,15 @@ final class ParquetRowReader implements RowReader {
 
   /** Opens a file's footer, with one-line errors for files that are not (whole) Parquet. */
   static ParquetFileReader open(Path path) throws IOException {
+    return open(path, false);
+  }
+
+  /**
+   * {@link #open(Path)}; with {@code pooled}, row groups are read into buffers of {@link
+   * HeapBufferPool#SHARED}, for a caller that keeps no reference into a row group once it closes
+   * it (values are copied or measured, never kept).
+   */
+  static ParquetFileReader open(Path path, boolean pooled) throws IOException {
     String name = path.toString();
     long size = Files.size(path);
     if (size == 0) {
@@ -119,10 +127,15 @@ final class ParquetRowReader implements RowReader {
       throw new RefineryException(name
           + ": truncated or corrupt Parquet file: it does not end with a footer (PAR1 magic bytes)");
     }
-    ParquetReadOptions options = ParquetReadOptions.builder(new PlainParquetConfiguration())
-        .build();
+    PlainParquetConfiguration conf = new PlainParquetConfiguration();
+    ParquetReadOptions.Builder builder = ParquetReadOptions.builder(conf)
+        .withCodecFactory(new OneShotZstd(ParquetReadOptions.builder(conf).build().getCodecFactory()));
+    if (pooled) {
+      builder.withAllocator(HeapBufferPool.SHARED);
+    }
+    ParquetReadOptions options = builder.build();
     try {
-      return ParquetFileReader.open(new LocalInputFile(path), options);
+      return ParquetFileReader.open(new LocalParquetFile(path), options);
     } catch (IOException | RuntimeException e) {
       throw new RefineryException(name + ": truncated or corrupt Parquet file: cannot read the footer: "
           + Errors.firstLine(e), e);
