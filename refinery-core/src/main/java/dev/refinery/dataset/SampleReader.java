@@ -18,6 +18,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.function.LongPredicate;
+import java.util.function.Predicate;
 
 /**
  * Streams the samples of one or more files in order, decoding each record with a {@link Format}.
@@ -39,6 +40,8 @@ public final class SampleReader implements Iterator<Sample>, Closeable {
   private long read;
   private long rejected;
   private final LongPredicate keep;
+  // Rows passed over by id before decoding (a run's rows a keyed step dropped), or null.
+  private Predicate<RowId> passOver;
   private long index;
   private long passedOver;
   // Row ids: the first file's index in the run's input order, and the record's place in its file.
@@ -117,6 +120,19 @@ public final class SampleReader implements Iterator<Sample>, Closeable {
   }
 
   /**
+   * {@link #open(InputSplit, Format, RejectHandler)} with the records read ahead on a thread of
+   * their own, and those whose row id {@code passOver} accepts (asked in id order) neither
+   * decoded nor counted in {@link #read()}: {@link #passedOver()} counts them.
+   */
+  public static SampleReader openReadingAhead(InputSplit split, Format format,
+      RejectHandler onReject, Predicate<RowId> passOver) {
+    SampleReader reader = open(split, format, onReject);
+    reader.readAhead = true;
+    reader.passOver = passOver;
+    return reader;
+  }
+
+  /**
    * A reader of samples another reader already decoded, with their ids (a run's stage files):
    * every one counts as read, none is rejected, and closing it closes {@code close}.
    */
@@ -160,7 +176,8 @@ public final class SampleReader implements Iterator<Sample>, Closeable {
         }
         long counted = position++;
         long at = row.position() >= 0 ? row.position() : counted;
-        if (keep != null && !keep.test(index++)) {
+        if (keep != null && !keep.test(index++)
+            || passOver != null && passOver.test(RowId.of(firstFileId + fileIndex, at))) {
           passedOver++;
           continue;
         }

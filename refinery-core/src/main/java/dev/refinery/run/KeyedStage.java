@@ -13,6 +13,7 @@ import dev.refinery.pipeline.MapStep;
 import dev.refinery.pipeline.Sink;
 import dev.refinery.pipeline.Step;
 import dev.refinery.pipeline.StepContext;
+import dev.refinery.pipeline.StepStats;
 import dev.refinery.sample.RowId;
 import dev.refinery.sample.Sample;
 import java.io.BufferedInputStream;
@@ -95,8 +96,9 @@ public final class KeyedStage {
       verdictRuns = SpillMerger.narrow(verdictRuns, MERGE_FAN_IN, dir, "verdicts-linked", false);
       linking = System.nanoTime() - linkStarted;
     }
+    Tally tally = Tally.of(emitted);
     VerdictFile verdicts = VerdictFile.write(dir.resolve("verdicts.bin"), verdictRuns,
-        in.stops());
+        in.stops(), tally);
     if (step.linesFile() != null) {
       writeLines(in.folder().root().resolve(step.linesFile()), reduced.lineRuns());
     }
@@ -123,8 +125,16 @@ public final class KeyedStage {
     return new StageDecision() {
       @Override
       public Part open(int partition) {
-        VerdictFile.Cursor cursor = verdicts.cursor();
-        return new Part(new Join(step.name(), cursor, details), cursor::close);
+        VerdictFile.Cursor cursor = verdicts.cursor(details);
+        return new Part(new Join(step.name(), cursor, details), cursor::close, id -> {
+          Verdict v = cursor.find(id);
+          return v != null && v.dropped();
+        });
+      }
+
+      @Override
+      public StepStats counted(int partition, long rows) {
+        return tally == null ? null : tally.stats(step.name(), partition, rows);
       }
 
       @Override
@@ -145,14 +155,23 @@ public final class KeyedStage {
 
   // ---- emit ----
 
-  /** One partition's emit phase: its counts and sorted runs (file names in the stage folder). */
-  record Emitted(long rows, long withoutRecords, long records, List<String> runs) {
+  /**
+   * One partition's emit phase: its counts, sorted runs (file names in the stage folder), and its
+   * first and last row ids (null without rows, or in a marker of an older run), which tell whose
+   * rows a verdict is on without reading them.
+   */
+  record Emitted(long rows, long withoutRecords, long records, List<String> runs, RowId first,
+                 RowId last) {
     String toJson() {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("rows", rows);
       m.put("rows_without_records", withoutRecords);
       m.put("records", records);
       m.put("runs", runs);
+      if (first != null) {
+        m.put("first", List.of(first.source(), first.derivation()));
+        m.put("last", List.of(last.source(), last.derivation()));
+      }
       return Json.write(m);
     }
 
@@ -162,7 +181,15 @@ public final class KeyedStage {
       ((List<?>) m.get("runs")).forEach(r -> runs.add((String) r));
       return new Emitted(((Number) m.get("rows")).longValue(),
           ((Number) m.get("rows_without_records")).longValue(),
-          ((Number) m.get("records")).longValue(), runs);
+          ((Number) m.get("records")).longValue(), runs, id(m.get("first")),
+          id(m.get("last")));
+    }
+
+    private static RowId id(Object pair) {
+      if (!(pair instanceof List<?> l) || l.size() != 2) {
+        return null;
+      }
+      return new RowId(((Number) l.get(0)).longValue(), ((Number) l.get(1)).longValue());
     }
   }
 
@@ -226,6 +253,7 @@ public final class KeyedStage {
     private final Path dir;
     private final int partition;
     private final SpillSorter sorter;
+    private RowId first;
     private RowId previous;
     private long rows;
     private long without;
@@ -245,6 +273,9 @@ public final class KeyedStage {
 
     void accept(Sample s) {
       RowId id = ascending(step, partition, previous, s);
+      if (first == null) {
+        first = id;
+      }
       previous = id;
       long source = id.source();
       long derivation = flip(id.derivation());
@@ -261,7 +292,7 @@ public final class KeyedStage {
     Emitted finish() {
       List<String> runs = sorter.finish().stream().map(f -> f.getFileName().toString())
           .toList();
-      Emitted done = new Emitted(rows, without, sorter.added(), runs);
+      Emitted done = new Emitted(rows, without, sorter.added(), runs, first, previous);
       AtomicFile.writeString(emitMarker(dir, partition), done.toJson());
       return done;
     }
@@ -629,7 +660,8 @@ public final class KeyedStage {
       return rows;
     }
 
-    static VerdictFile write(Path target, List<Path> runs, Stops stops) {
+    /** With {@code tally} (or null) told every combined verdict. */
+    static VerdictFile write(Path target, List<Path> runs, Stops stops, Tally tally) {
       long[] sources = new long[16];
       long[] derivations = new long[16];
       long[] offsets = new long[16];
@@ -665,6 +697,9 @@ public final class KeyedStage {
             out.writeLong(source);
             out.writeLong(flip(flipped));
             offset += 16 + v.write(out);
+            if (tally != null) {
+              tally.add(source, flip(flipped), v);
+            }
             rows++;
             dropped += v.dropped() ? 1 : 0;
             if ((rows & 4095) == 0) {
@@ -683,8 +718,9 @@ public final class KeyedStage {
           Arrays.copyOf(derivations, indexed), Arrays.copyOf(offsets, indexed), rows, dropped);
     }
 
-    Cursor cursor() {
-      return new Cursor();
+    /** A cursor; without {@code details} its drops have none (no string made for them). */
+    Cursor cursor(boolean details) {
+      return new Cursor(details);
     }
 
     /**
@@ -692,12 +728,20 @@ public final class KeyedStage {
      * the file at the first row asked about, from the index entry at or before it.
      */
     final class Cursor implements AutoCloseable {
+      private final boolean details;
       private FileChannel channel;
       private DataInputStream in;
       private boolean exhausted;
       private long source;
       private long derivation;
       private Verdict verdict;
+      private byte[] reasonBytes = new byte[0];
+      private byte[] scratch = new byte[64];
+      private String reason;
+
+      Cursor(boolean details) {
+        this.details = details;
+      }
 
       /** The verdict on row {@code id}, or null when it has none. */
       Verdict find(RowId id) {
@@ -761,12 +805,36 @@ public final class KeyedStage {
         try {
           source = in.readLong();
           derivation = in.readLong();
-          verdict = Verdict.read(in);
+          verdict = details ? Verdict.read(in) : withoutDetail();
         } catch (EOFException end) {
           exhausted = true;
         } catch (IOException e) {
           throw new UncheckedIOException("cannot read " + file, e);
         }
+      }
+
+      /**
+       * The next verdict with its detail skipped and its reason the last one's string when the
+       * same: most rows of a run are dropped for one reason, each with a detail of its own.
+       */
+      private Verdict withoutDetail() throws IOException {
+        if (in.readByte() == COPIES) {
+          return new Verdict(null, null, in.readInt());
+        }
+        int n = in.readInt();
+        if (scratch.length < n) {
+          scratch = new byte[n];
+        }
+        in.readFully(scratch, 0, n);
+        if (reason == null || !Arrays.equals(scratch, 0, n, reasonBytes, 0, reasonBytes.length)) {
+          reasonBytes = Arrays.copyOf(scratch, n);
+          reason = new String(reasonBytes, StandardCharsets.UTF_8);
+        }
+        int detail = in.readInt();
+        if (detail > 0) {
+          in.skipNBytes(detail);
+        }
+        return Verdict.drop(reason, null);
       }
 
       @Override
@@ -781,6 +849,102 @@ public final class KeyedStage {
           // Read-only: nothing to lose.
         }
       }
+    }
+  }
+
+  /**
+   * The combined verdicts counted by the partition whose row they are on: drops by reason and
+   * extra copies, so a stage that only joins the verdicts has its numbers without reading its
+   * rows. Partitions are told apart by their emitted id ranges, which must follow one another in
+   * partition order; otherwise (or with a marker of an older run) there is no tally.
+   */
+  static final class Tally {
+    private final long[] firstSources;
+    private final long[] firstDerivations;
+    private final long[] lastSources;
+    private final long[] lastDerivations;
+    private final int[] partitions;
+    private final List<Map<String, Long>> dropped = new ArrayList<>();
+    private final long[] extra;
+    private int at;
+
+    private Tally(List<Integer> partitions, List<RowId> firsts, List<RowId> lasts, int n) {
+      int k = partitions.size();
+      this.partitions = new int[k];
+      this.firstSources = new long[k];
+      this.firstDerivations = new long[k];
+      this.lastSources = new long[k];
+      this.lastDerivations = new long[k];
+      for (int i = 0; i < k; i++) {
+        this.partitions[i] = partitions.get(i);
+        firstSources[i] = firsts.get(i).source();
+        firstDerivations[i] = firsts.get(i).derivation();
+        lastSources[i] = lasts.get(i).source();
+        lastDerivations[i] = lasts.get(i).derivation();
+      }
+      for (int p = 0; p < n; p++) {
+        dropped.add(new TreeMap<>());
+      }
+      this.extra = new long[n];
+    }
+
+    /** A tally over these partitions' emits, or null when their ranges do not tell. */
+    static Tally of(List<Emitted> emitted) {
+      List<Integer> partitions = new ArrayList<>();
+      List<RowId> firsts = new ArrayList<>();
+      List<RowId> lasts = new ArrayList<>();
+      RowId before = null;
+      for (int p = 0; p < emitted.size(); p++) {
+        Emitted e = emitted.get(p);
+        if (e.rows() == 0) {
+          continue;
+        }
+        if (e.first() == null || e.last() == null
+            || before != null && before.compareTo(e.first()) >= 0) {
+          return null;
+        }
+        partitions.add(p);
+        firsts.add(e.first());
+        lasts.add(e.last());
+        before = e.last();
+      }
+      return new Tally(partitions, firsts, lasts, emitted.size());
+    }
+
+    /** Counts the verdict on row (source, derivation); verdicts come in increasing id order. */
+    void add(long source, long derivation, Verdict v) {
+      while (at < partitions.length && compare(source, derivation, lastSources[at],
+          lastDerivations[at]) > 0) {
+        at++;
+      }
+      if (at == partitions.length
+          || compare(source, derivation, firstSources[at], firstDerivations[at]) < 0) {
+        // Verdicts are only on emitted rows, which lie within their partition's range.
+        throw new IllegalStateException("a verdict on row " + new RowId(source, derivation)
+            + ", which no partition emitted");
+      }
+      int p = partitions[at];
+      if (v.dropped()) {
+        dropped.get(p).merge(v.reason(), 1L, Long::sum);
+      } else {
+        extra[p] += v.copies() - 1;
+      }
+    }
+
+    private static int compare(long source, long derivation, long otherSource,
+        long otherDerivation) {
+      int c = Long.compare(source, otherSource);
+      return c != 0 ? c : Long.compareUnsigned(derivation, otherDerivation);
+    }
+
+    /** The joining step's stats on partition {@code p}, of {@code rows} rows. */
+    StepStats stats(String name, int p, long rows) {
+      long drops = 0;
+      for (long n : dropped.get(p).values()) {
+        drops += n;
+      }
+      return new StepStats(name, rows, rows - drops + extra[p], dropped.get(p), 0, Map.of(),
+          extra[p]);
     }
   }
 

@@ -1,7 +1,10 @@
 package dev.refinery.run;
 
 import dev.refinery.pipeline.MapStep;
+import dev.refinery.pipeline.StepStats;
+import dev.refinery.sample.RowId;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * A keyed or planned step after its whole-input phase: the map step each partition of
@@ -19,8 +22,25 @@ public interface StageDecision {
     return Map.of();
   }
 
-  /** One partition's step and what to close after it. */
-  record Part(MapStep step, AutoCloseable resources) implements AutoCloseable {
+  /**
+   * The step's stats on partition {@code partition} of {@code rows} rows when known without
+   * reading them (a keyed step's verdicts counted by partition), else null.
+   */
+  default StepStats counted(int partition, long rows) {
+    return null;
+  }
+
+  /**
+   * One partition's step, what to close after it, and the rows it drops whatever their content,
+   * told by id alone ({@code leftOut}: a reader may pass over them undecoded; asked in increasing
+   * id order, before the step sees the rows it did not leave out).
+   */
+  record Part(MapStep step, AutoCloseable resources, Predicate<RowId> leftOut)
+      implements AutoCloseable {
+    Part(MapStep step, AutoCloseable resources) {
+      this(step, resources, id -> false);
+    }
+
     @Override
     public void close() {
       try {
