@@ -17,17 +17,14 @@ import org.apache.parquet.column.page.PageReader;
  */
 final class PagesAhead implements PageReader, AutoCloseable {
   private static final int AHEAD = 4;
-  private static final Object END = new Object();
   /** Rings of a closed reader, for the next one: a few MB each, so only a couple are kept. */
   private static final BlockingQueue<OneShotZstd.Ring> IDLE =
       new ArrayBlockingQueue<>(2);
 
   private final PageReader inner;
   private final DictionaryPage dictionary;
-  private final BlockingQueue<Object> queue = new ArrayBlockingQueue<>(AHEAD);
-  private final Thread thread;
   private final OneShotZstd.Ring ring;
-  private boolean done;
+  private final Ahead<DataPage> pages;
 
   PagesAhead(PageReader inner) {
     this.inner = inner;
@@ -38,28 +35,13 @@ final class PagesAhead implements PageReader, AutoCloseable {
     // column moves on, but the page stays current until then); AHEAD more wait in the queue,
     // one is being decompressed.
     this.ring = idle != null ? idle : new OneShotZstd.Ring(AHEAD + 3);
-    this.thread = new Thread(this::readAll, "refinery-pages-ahead");
-    thread.setDaemon(true);
-    thread.start();
-  }
-
-  private void readAll() {
-    OneShotZstd.RING.set(ring);
-    try {
+    this.pages = new Ahead<>("refinery-pages-ahead", AHEAD, out -> {
+      OneShotZstd.RING.set(ring);
       DataPage page;
       while ((page = inner.readPage()) != null) {
-        queue.put(page);
+        out.put(page);
       }
-      queue.put(END);
-    } catch (InterruptedException e) {
-      // Closed before the end: nobody takes more.
-    } catch (Throwable t) {
-      try {
-        queue.put(t);
-      } catch (InterruptedException closed) {
-        // Closed: nobody takes the error either.
-      }
-    }
+    });
   }
 
   @Override
@@ -74,45 +56,23 @@ final class PagesAhead implements PageReader, AutoCloseable {
 
   @Override
   public DataPage readPage() {
-    if (done) {
-      return null;
-    }
-    Object item;
     try {
-      item = queue.take();
+      return pages.take();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while reading pages ahead", e);
+    } catch (Ahead.Failed e) {
+      throw new IllegalStateException(e.getCause());
     }
-    if (item == END) {
-      done = true;
-      return null;
-    }
-    if (item instanceof RuntimeException e) {
-      done = true;
-      throw e;
-    }
-    if (item instanceof Error e) {
-      done = true;
-      throw e;
-    }
-    if (item instanceof Throwable t) {
-      done = true;
-      throw new IllegalStateException(t);
-    }
-    return (DataPage) item;
   }
 
   /** Stops the reading thread and waits for it, so the row group's buffers can be freed. */
   @Override
   public void close() {
-    thread.interrupt();
-    try {
-      thread.join();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return; // the thread may still write into the ring: not for another reader
+    pages.close();
+    if (pages.stopped()) {
+      // Interrupted while waiting, the thread may still write into the ring: not for another.
+      IDLE.offer(ring);
     }
-    IDLE.offer(ring);
   }
 }

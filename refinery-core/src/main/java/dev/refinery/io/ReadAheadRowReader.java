@@ -3,8 +3,6 @@ package dev.refinery.io;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Arrays;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 
 /**
  * A {@link RowReader} whose rows a thread of its own reads ahead, in batches, while the caller
@@ -16,24 +14,15 @@ final class ReadAheadRowReader implements RowReader {
   static final int BATCH = 256;
   /** Batches read but not yet taken: a few hundred rows, whatever the file. */
   private static final int AHEAD = 4;
-  private static final Object END = new Object();
 
   private final RowReader inner;
-  private final BlockingQueue<Object> queue = new ArrayBlockingQueue<>(AHEAD);
-  private final Thread thread;
+  private final Ahead<RawRow[]> batches;
   private RawRow[] batch;
   private int at;
-  private boolean done;
 
   ReadAheadRowReader(RowReader inner) {
     this.inner = inner;
-    this.thread = new Thread(this::readAll, "refinery-read-ahead");
-    thread.setDaemon(true);
-    thread.start();
-  }
-
-  private void readAll() {
-    try {
+    this.batches = new Ahead<>("refinery-read-ahead", AHEAD, out -> {
       while (true) {
         RawRow[] rows = new RawRow[BATCH];
         int n = 0;
@@ -42,73 +31,43 @@ final class ReadAheadRowReader implements RowReader {
           rows[n++] = row;
         }
         if (n > 0) {
-          queue.put(n == BATCH ? rows : Arrays.copyOf(rows, n));
+          out.put(n == BATCH ? rows : Arrays.copyOf(rows, n));
         }
         if (row == null) {
-          queue.put(END);
           return;
         }
       }
-    } catch (InterruptedException e) {
-      // Closed before the end: nobody takes more.
-    } catch (Throwable t) {
-      try {
-        queue.put(t);
-      } catch (InterruptedException closed) {
-        // Closed: nobody takes the error either.
-      }
-    }
+    });
   }
 
   @Override
   public RawRow next() throws IOException {
     while (batch == null || at == batch.length) {
-      if (done) {
-        return null;
-      }
-      Object item;
+      RawRow[] next;
       try {
-        item = queue.take();
+        next = batches.take();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new IOException("interrupted while reading ahead", e);
+      } catch (Ahead.Failed e) {
+        // The reading thread's checked failure, thrown here as it was thrown there.
+        if (e.getCause() instanceof IOException io) {
+          throw io;
+        }
+        throw new UncheckedIOException(new IOException(e.getCause()));
       }
-      if (item == END) {
-        done = true;
+      if (next == null) {
         return null;
       }
-      if (item instanceof Throwable t) {
-        done = true;
-        throw rethrown(t);
-      }
-      batch = (RawRow[]) item;
+      batch = next;
       at = 0;
     }
     return batch[at++];
   }
 
-  /** The reading thread's failure, thrown here as it was thrown there. */
-  private static IOException rethrown(Throwable t) {
-    if (t instanceof IOException e) {
-      return e;
-    }
-    if (t instanceof RuntimeException e) {
-      throw e;
-    }
-    if (t instanceof Error e) {
-      throw e;
-    }
-    throw new UncheckedIOException(new IOException(t));
-  }
-
   @Override
   public void close() throws IOException {
-    thread.interrupt();
-    try {
-      thread.join();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    batches.close();
     inner.close();
   }
 }
