@@ -4,6 +4,7 @@ import dev.refinery.dataset.SampleReader;
 import dev.refinery.format.Formats;
 import dev.refinery.internal.Json;
 import dev.refinery.pipeline.StepContext;
+import dev.refinery.pipeline.StepStats;
 import dev.refinery.sample.Sample;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -154,7 +155,7 @@ final class EarlierOutput implements AutoCloseable {
         for (String line = lines.readLine(); line != null; line = lines.readLine()) {
           if (Json.parseOrNull(line) instanceof Map<?, ?> m
               && name.equals(m.get("step")) && m.get("reason") instanceof String reason
-              && !Retries.RETRIABLE.contains(reason)) {
+              && !StepStats.RETRIABLE.contains(reason)) {
             Object uuid = m.get("sample") instanceof Map<?, ?> sample
                 ? sample.get("uuid") : m.get("uuid");
             if (uuid instanceof String u) {

@@ -172,7 +172,7 @@ final class LocalRunner {
     note(result.balance() + ": " + (result.conserved() ? "conserved" : "NOT CONSERVED"));
     long retriable = Retries.count(result.steps());
     if (retriable > 0) {
-      note(retriable + " requests failed (" + String.join(", ", Retries.RETRIABLE)
+      note(retriable + " requests failed (" + String.join(", ", StepStats.RETRIABLE)
           + "); --resume sends them again");
     }
     // stats.json goes last: it marks the run finished (a crash before it is resumed).

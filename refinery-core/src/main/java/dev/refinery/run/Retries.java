@@ -21,14 +21,12 @@ import java.util.stream.Stream;
 final class Retries {
   private Retries() {}
 
-  /** Drop reasons of requests that failed, which a resumed run sends again. */
-  static final List<String> RETRIABLE = StepStats.RETRIABLE;
 
   /** The failed requests among these steps' drops. */
   static long count(List<StepStats> steps) {
     long n = 0;
     for (StepStats s : steps) {
-      for (String reason : RETRIABLE) {
+      for (String reason : StepStats.RETRIABLE) {
         n += s.dropped().getOrDefault(reason, 0L);
       }
     }
