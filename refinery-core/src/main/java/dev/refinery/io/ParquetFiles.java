@@ -2,6 +2,7 @@ package dev.refinery.io;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.schema.MessageType;
 
 /**
@@ -33,6 +34,14 @@ public final class ParquetFiles {
     try (var r = ParquetRowReader.open(path)) {
       return r.getRecordCount();
     }
+  }
+
+  /**
+   * parquet-java's reader of the file, reading row groups straight into their buffers, with
+   * one-line errors for files that are not (whole) Parquet.
+   */
+  public static ParquetFileReader open(Path path) throws IOException {
+    return ParquetRowReader.open(path);
   }
 
   /**

@@ -10,6 +10,7 @@ import dev.refinery.internal.IoErrors;
 import dev.refinery.internal.Json;
 import dev.refinery.internal.TextCheck;
 import dev.refinery.io.ClosingOutputFile;
+import dev.refinery.io.ParquetFiles;
 import dev.refinery.io.RowSchemaMismatchException;
 import dev.refinery.sample.Message;
 import dev.refinery.sample.RowId;
@@ -25,7 +26,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.parquet.ParquetReadOptions;
 import org.apache.parquet.column.Dictionary;
 import org.apache.parquet.column.page.PageReadStore;
 import org.apache.parquet.conf.ParquetConfiguration;
@@ -36,7 +36,6 @@ import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.hadoop.api.WriteSupport;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.io.ColumnIOFactory;
-import org.apache.parquet.io.LocalInputFile;
 import org.apache.parquet.io.MessageColumnIO;
 import org.apache.parquet.io.RecordReader;
 import org.apache.parquet.io.api.Binary;
@@ -77,11 +76,20 @@ public final class StageFiles {
   static final CompressionCodecName CODEC = CompressionCodecName.SNAPPY;
 
   /**
-   * A writer buffers a row group in memory and a reader reads one whole: small, so that every
-   * worker writing one partition and reading another stays well inside a 1 GB heap (an exact
-   * dedup of 1M rows at -Xmx1g peaked at 1.14 GB RSS with 32 MB groups, 0.97 GB with 8 MB).
+   * A writer buffers a row group in memory and a reader reads one whole: small, because those
+   * bytes live as long as it takes a worker to fill or use up a group, long enough to survive
+   * young collections, and G1 grows the heap to make room for them. The curate example on 1M
+   * rows at -Xmx1g, 2 workers: 747-957 MB peak RSS with 8 MB groups (7 runs), 539-713 MB with
+   * 1 MB (5 runs); the exact_dedup benchmark took as long (1M rows: 8.43 and 7.70 s against 8.67
+   * and 8.28 s).
    */
-  static final long ROW_GROUP_BYTES = 8L * 1024 * 1024;
+  static final long ROW_GROUP_BYTES = 1024 * 1024;
+
+  /**
+   * Pages a reader decompresses into arrays below G1's humongous threshold (512 KB at the smallest
+   * region): at parquet-java's 1 MB every page of text read back was a humongous allocation.
+   */
+  static final int PAGE_BYTES = 256 * 1024;
 
   static final MessageType SCHEMA = MessageTypeParser.parseMessageType("""
       message refinery_stage {
@@ -140,6 +148,7 @@ public final class StageFiles {
           .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
           .withCompressionCodec(codec)
           .withRowGroupSize(rowGroupBytes)
+          .withPageSize(PAGE_BYTES)
           .withDictionaryEncoding(true)
           .withValidation(false);
       // Long, nearly unique text gains nothing from a dictionary or min/max statistics, and
@@ -345,8 +354,9 @@ public final class StageFiles {
     Reader(Path file) {
       this.file = file;
       try {
-        this.in = ParquetFileReader.open(new LocalInputFile(file),
-            ParquetReadOptions.builder(new PlainParquetConfiguration()).build());
+        this.in = ParquetFiles.open(file);
+      } catch (RefineryException e) {
+        throw new RefineryException("cannot read the stage file " + e.getMessage(), e);
       } catch (IOException | RuntimeException e) {
         throw new RefineryException(file + ": cannot read the stage file: "
             + Errors.firstLine(e), e);
