@@ -8,6 +8,7 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -27,14 +28,29 @@ public final class SpillSorter {
   /** Heap bytes a buffered record takes besides its value: longs, offset, length, order. */
   public static final int OVERHEAD = 4 * 8 + 3 * 4;
 
+  /**
+   * The arrays of the last sorters this thread finished, for the next ones it makes. A keyed
+   * step's emitter makes a sorter per partition, and its arrays double up to a few MB: allocated
+   * anew each time, each doubling past 512 KB was a humongous allocation (the curate example on
+   * 1M rows: 2.2 GB of them), which G1 collects with pauses that make it grow the heap.
+   */
+  private static final ThreadLocal<ArrayDeque<Buffers>> SPARE =
+      ThreadLocal.withInitial(ArrayDeque::new);
+  /** How many sorters' arrays a thread keeps: a partition's task may hold a few at once. */
+  private static final int SPARES = 4;
+  private static final long SPARE_BYTES = 16L << 20;
+
+  private record Buffers(long[] longs, int[] offsets, int[] lengths, byte[] arena) {}
+
   private final Path folder;
   private final String prefix;
   private final long budget;
   private final boolean byValue;
-  private long[] longs = new long[4 * 64];
-  private int[] offsets = new int[64];
-  private int[] lengths = new int[64];
-  private byte[] arena = new byte[4096];
+
+  private long[] longs;
+  private int[] offsets;
+  private int[] lengths;
+  private byte[] arena;
   private int size;
   private int used;
   private long added;
@@ -55,6 +71,14 @@ public final class SpillSorter {
     this.prefix = prefix;
     this.budget = budget;
     this.byValue = byValue;
+    Buffers spare = largest(SPARE.get());
+    if (spare == null) {
+      spare = new Buffers(new long[4 * 64], new int[64], new int[64], new byte[4096]);
+    }
+    longs = spare.longs();
+    offsets = spare.offsets();
+    lengths = spare.lengths();
+    arena = spare.arena();
   }
 
   public long added() {
@@ -91,10 +115,31 @@ public final class SpillSorter {
     added++;
   }
 
+  /** Takes the spare arrays with the most room for records out of {@code spares}; null if none. */
+  private static Buffers largest(ArrayDeque<Buffers> spares) {
+    Buffers best = null;
+    for (Buffers b : spares) {
+      if (best == null || b.offsets().length > best.offsets().length) {
+        best = b;
+      }
+    }
+    if (best != null) {
+      spares.removeFirstOccurrence(best);
+    }
+    return best;
+  }
+
   /** Spills what is buffered and returns every run file written, in the order written. */
   public List<Path> finish() {
     if (size > 0) {
       spill();
+    }
+    // A partition's worth; a sorter that grew larger (a whole-input sort) does not stay with a
+    // long-lived thread.
+    ArrayDeque<Buffers> spares = SPARE.get();
+    if ((long) longs.length * 8 + 8L * offsets.length + arena.length <= SPARE_BYTES
+        && spares.size() < SPARES) {
+      spares.push(new Buffers(longs, offsets, lengths, arena));
     }
     longs = new long[0];
     arena = new byte[0];

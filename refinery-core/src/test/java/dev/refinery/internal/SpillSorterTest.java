@@ -75,4 +75,45 @@ class SpillSorterTest {
         .forEach(r -> want.add(r.a() + "," + r.b() + "," + r.value() + "#" + r.added()));
     assertThat(many).isEqualTo(want);
   }
+
+  @Test
+  void recordsOverManyBlocksEmptyAndHugeValuesComeBackWhole() {
+    // Enough records for the buffers to grow many times, values empty (the keyed steps' verdicts)
+    // and longer than 128 KB among them, with and without spills between them.
+    SplittableRandom random = new SplittableRandom(11);
+    List<long[]> keys = new ArrayList<>();
+    List<byte[]> values = new ArrayList<>();
+    for (int i = 0; i < 20_000; i++) {
+      keys.add(new long[] {random.nextInt(50), random.nextLong(), 0, i});
+      int kind = random.nextInt(100);
+      byte[] v = new byte[kind == 0 ? 200_000 + random.nextInt(1000) : kind < 50 ? 0
+          : random.nextInt(40)];
+      random.nextBytes(v);
+      values.add(v);
+    }
+    for (long budget : new long[] {1L << 30, 3_000_000}) {
+      SpillSorter sorter = new SpillSorter(dir.resolve("blocks" + budget), "r", budget, true);
+      for (int i = 0; i < keys.size(); i++) {
+        long[] k = keys.get(i);
+        sorter.add(k[0], k[1], k[2], k[3], values.get(i));
+      }
+      List<Path> runs = sorter.finish();
+      assertThat(runs.size() > 1).isEqualTo(budget < 1L << 30);
+      List<Integer> order = new ArrayList<>();
+      for (int i = 0; i < keys.size(); i++) {
+        order.add(i);
+      }
+      order.sort(Comparator.<Integer>comparingLong(i -> keys.get(i)[0])
+          .thenComparingLong(i -> keys.get(i)[1]).thenComparingLong(i -> keys.get(i)[3]));
+      try (SpillMerger merger = new SpillMerger(runs, true)) {
+        SpillMerger.Record r = new SpillMerger.Record();
+        for (int i : order) {
+          assertThat(merger.next(r)).isTrue();
+          assertThat(r.longs[3]).isEqualTo(i);
+          assertThat(r.value).isEqualTo(values.get(i));
+        }
+        assertThat(merger.next(r)).isFalse();
+      }
+    }
+  }
 }
