@@ -33,6 +33,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.LongSupplier;
 
 /**
@@ -67,12 +68,16 @@ final class LocalRunner {
   // The last stage's decision when the sink reads its rows straight through it (null: the stage
   // writes its rows to stage files).
   private StageDecision joinedLast;
-  /** Whether {@link #countedStage} may be used; tests turn it off to compare both paths. */
-  static volatile boolean joinLastStage = true;
+  // The time the sink spent in the joined last stage's step, by partition: counted before its
+  // rows were read, the stage's stats have only its counts.
+  private AtomicLongArray joinedNanos;
+  /** Whether {@link #countedStage} may be used; a test turns it off to compare both paths. */
+  private final boolean joinLastStage;
 
-  private LocalRunner(Pipeline pipeline, Options options) {
+  private LocalRunner(Pipeline pipeline, Options options, boolean joinLastStage) {
     this.pipeline = pipeline;
     this.options = options;
+    this.joinLastStage = joinLastStage;
     this.folder = new RunFolder(pipeline.sink().runFolder());
     this.run = folder.root();
     this.work = folder.work();
@@ -86,7 +91,15 @@ final class LocalRunner {
   }
 
   static Result run(Pipeline pipeline, Options options) {
-    return new LocalRunner(pipeline, options).execute();
+    return run(pipeline, options, true);
+  }
+
+  /**
+   * {@link #run(Pipeline, Options)}; without {@code joinLastStage} a last stage that only joins
+   * verdicts writes its stage files like any other (the path the joined one must match).
+   */
+  static Result run(Pipeline pipeline, Options options, boolean joinLastStage) {
+    return new LocalRunner(pipeline, options, joinLastStage).execute();
   }
 
   private Result execute() {
@@ -137,6 +150,7 @@ final class LocalRunner {
           && after.isEmpty() && !spec.keepDropped() ? countedStage(k, decision, previous) : null;
       if (counted != null) {
         joinedLast = decision;
+        joinedNanos = new AtomicLongArray(counted.size());
         stages.add(counted);
       } else {
         stages.add(applyStage(k, decision, after, previous));
@@ -165,8 +179,11 @@ final class LocalRunner {
     if (unwritable == 0) {
       deleteIfExists(unwritableFile);
     }
+    if (joinedLast != null) {
+      stages.set(lastStage, withJoinedTimes(stages.get(lastStage)));
+    }
     Result result = RunTotals.of(stages, shards, unwritable, sinkDrops, run);
-    RejectFiles.assemble(folder, splits, stages.size());
+    RejectFiles.assemble(folder, splits, stages.size(), options.workers());
     pipeline.sink().finish(folder);
     checkpoint();
     note(result.balance() + ": " + (result.conserved() ? "conserved" : "NOT CONSERVED"));
@@ -330,16 +347,31 @@ final class LocalRunner {
       part.close();
       throw e;
     }
-    // Its drops are counted already.
-    Iterator<Sample> it = new StepChain(List.of(part.step())).apply(rows, p,
-        pipeline.spec().seed(), (index, step, reason, detail, sample) -> { }, null, work);
+    // Its drops are counted already; its time is taken here.
+    StepChain chain = new StepChain(List.of(part.step()));
+    Iterator<Sample> it = chain.apply(rows, p, pipeline.spec().seed(),
+        (index, step, reason, detail, sample) -> { }, null, work);
     return SampleReader.of(it, () -> {
+      joinedNanos.addAndGet(p, chain.stats().get(0).nanos());
       try {
         rows.close();
       } finally {
         part.close();
       }
     });
+  }
+
+  /** The joined last stage's stats with the time the sink spent in its step. */
+  private List<PartitionStats> withJoinedTimes(List<PartitionStats> counted) {
+    List<PartitionStats> timed = new ArrayList<>();
+    for (int p = 0; p < counted.size(); p++) {
+      PartitionStats c = counted.get(p);
+      StepStats s = c.steps().get(0);
+      timed.add(new PartitionStats(c.read(), c.rejected(), c.written(), List.of(new StepStats(
+          s.name(), s.in(), s.out(), s.dropped(), s.nanos() + joinedNanos.get(p), s.counted(),
+          s.repeated()))));
+    }
+    return timed;
   }
 
   private SampleReader readPart(int stage, int partition) {

@@ -10,6 +10,7 @@ import dev.refinery.io.FileDigests;
 import dev.refinery.pipeline.Pipeline;
 import dev.refinery.pipeline.PipelineSpec;
 import dev.refinery.pipeline.Sink;
+import dev.refinery.pipeline.StepStats;
 import dev.refinery.sample.Message;
 import dev.refinery.sample.Sample;
 import java.io.IOException;
@@ -20,7 +21,6 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,11 +34,6 @@ import org.junit.jupiter.api.io.TempDir;
 class JoinedLastStageTest {
   @TempDir Path dir;
   Path in;
-
-  @AfterEach
-  void pathBack() {
-    LocalRunner.joinLastStage = true;
-  }
 
   /**
    * Two JSON Lines files (one with an undecodable line) and a Parquet file of "prompt N" rows
@@ -96,16 +91,19 @@ class JoinedLastStageTest {
   }
 
   private Runner.Result run(Pipeline p, boolean resume) {
-    return LocalRunner.run(p, new Runner.Options(2, resume, Runner.Progress.NONE));
+    return run(p, resume, true);
+  }
+
+  private Runner.Result run(Pipeline p, boolean resume, boolean joinLastStage) {
+    return LocalRunner.run(p, new Runner.Options(2, resume, Runner.Progress.NONE),
+        joinLastStage);
   }
 
   @Test
   void theOutputRejectsAndStatsAreThoseOfTheStageFilePath() throws IOException {
     for (String kind : List.of("test", "filter")) {
-      LocalRunner.joinLastStage = false;
       Runner.Result staged = run(kind.equals("test") ? testStep(kind + "-staged")
-          : afterFilter(kind + "-staged"), false);
-      LocalRunner.joinLastStage = true;
+          : afterFilter(kind + "-staged"), false, false);
       Runner.Result joined = run(kind.equals("test") ? testStep(kind + "-joined")
           : afterFilter(kind + "-joined"), false);
 
@@ -120,6 +118,11 @@ class JoinedLastStageTest {
           staged.dropped(), staged.rejected(), staged.repeated()));
       assertThat(contents(dir.resolve(kind + "-joined"))).as(kind)
           .isEqualTo(contents(dir.resolve(kind + "-staged")));
+      // The joined step ran inside the sink: its time is the sink's time in it, not nothing.
+      StepStats last = joined.steps().get(joined.steps().size() - 1);
+      assertThat(last.name())
+          .isEqualTo(kind.equals("test") ? "test_keyed" : "exact_dedup@prompt");
+      assertThat(last.nanos()).as(kind).isPositive();
     }
   }
 

@@ -39,8 +39,8 @@ class RejectFilesTest {
     write(folder.dropped(0, 0), "{\"step\":\"x\",\"reason\":\"r\",\"uuid\":\"1\"}\n");
     write(folder.dropped(1, 1), "{\"step\":\"y\",\"reason\":\"s\",\"uuid\":\"2\"}\n");
 
-    RejectFiles.assemble(folder, splits, 2);
-    RejectFiles.assemble(folder, splits, 2);
+    RejectFiles.assemble(folder, splits, 2, 2);
+    RejectFiles.assemble(folder, splits, 2, 1);
 
     Path first = folder.droppedOfInput(0, 0);
     Path second = folder.droppedOfInput(1, 1);
@@ -62,14 +62,23 @@ class RejectFilesTest {
   void piecesOfOneFileAreJoinedInOrder() throws IOException {
     RunFolder folder = folder();
     InputFile a = new InputFile(dir.resolve("a.parquet"), "train", FileKind.PARQUET);
+    InputFile b = new InputFile(dir.resolve("b.parquet"), "train", FileKind.PARQUET);
     List<InputSplit> splits = List.of(new InputSplit(a, 0, 0, 2), new InputSplit(a, 0, 2, 3),
-        new InputSplit(a, 0, 3, 5));
+        new InputSplit(a, 0, 3, 5), new InputSplit(b, 1, 0, 1), new InputSplit(b, 1, 1, 2));
     write(folder.dropped(0, 0), "one\n");
     write(folder.dropped(0, 2), "three\n");
+    // Longer than a single transfer might move, for the copy loop.
+    String big = "x".repeat(3_000_000) + "\n";
+    write(folder.dropped(1, 3), big);
+    write(folder.dropped(1, 4), "five\n");
 
-    RejectFiles.assemble(folder, splits, 1);
+    // Each target file on one of three threads.
+    RejectFiles.assemble(folder, splits, 2, 3);
 
     assertThat(folder.droppedOfInput(0, 0)).hasContent("one\nthree\n");
     assertThat(folder.dropped(0, 0)).hasContent("one\n");
+    assertThat(folder.droppedOfInput(1, 1)).hasContent(big + "five\n");
+    assertThat(folder.droppedOfInput(0, 1)).doesNotExist();
+    assertThat(folder.droppedOfInput(1, 0)).doesNotExist();
   }
 }
