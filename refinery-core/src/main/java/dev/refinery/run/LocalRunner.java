@@ -367,9 +367,8 @@ final class LocalRunner {
     for (int p = 0; p < counted.size(); p++) {
       PartitionStats c = counted.get(p);
       StepStats s = c.steps().get(0);
-      timed.add(new PartitionStats(c.read(), c.rejected(), c.written(), List.of(new StepStats(
-          s.name(), s.in(), s.out(), s.dropped(), s.nanos() + joinedNanos.get(p), s.counted(),
-          s.repeated()))));
+      timed.add(new PartitionStats(c.read(), c.rejected(), c.written(),
+          List.of(s.plus(new StepStats(s.name(), 0, 0, Map.of(), joinedNanos.get(p))))));
     }
     return timed;
   }

@@ -41,23 +41,27 @@ public final class RejectFiles {
     }
     // With keep_dropped the pieces are every dropped row as JSON (1.7 GB for the curate example
     // on 1M rows), joined after all other work: on one thread this was the run's serial tail.
-    List<Runnable> targets = new ArrayList<>();
+    List<TargetWrite> targets = new ArrayList<>();
     for (Map.Entry<Integer, List<Integer>> e : partsOfFile.entrySet()) {
       int file = e.getKey();
       List<Integer> parts = e.getValue();
-      targets.add(io(() -> undecodable(folder.undecodable(file),
+      targets.add(() -> undecodable(folder.undecodable(file),
           parts.stream().map(folder::undecodablePart).toList(),
-          parts.stream().map(splits::get).toList())));
+          parts.stream().map(splits::get).toList()));
       for (int stage = 0; stage < stages; stage++) {
         int s = stage;
-        targets.add(io(() -> concatenate(folder.droppedOfInput(s, file),
-            parts.stream().map(p -> folder.dropped(s, p)).toList())));
+        targets.add(() -> concatenate(folder.droppedOfInput(s, file),
+            parts.stream().map(p -> folder.dropped(s, p)).toList()));
       }
     }
     try {
       Files.createDirectories(folder.rejects());
       InOrder.run(targets, workers, (i, target) -> {
-        target.run();
+        try {
+          target.write();
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
         return i;
       }, i -> { });
     } catch (IOException e) {
@@ -71,16 +75,6 @@ public final class RejectFiles {
   /** Writing one target file. */
   private interface TargetWrite {
     void write() throws IOException;
-  }
-
-  private static Runnable io(TargetWrite write) {
-    return () -> {
-      try {
-        write.write();
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    };
   }
 
   private static void concatenate(Path target, List<Path> pieces) throws IOException {
