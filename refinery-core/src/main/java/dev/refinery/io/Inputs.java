@@ -190,6 +190,9 @@ public final class Inputs {
   }
 
   private static List<Path> listFiles(String spec) {
+    if (dev.refinery.hub.HubUri.isHub(spec)) {
+      return hubFiles(spec);
+    }
     if (spec.contains("*") || spec.contains("?") || spec.contains("[")) {
       return glob(spec);
     }
@@ -224,6 +227,47 @@ public final class Inputs {
     String name = file.getFileName().toString();
     return (name.equals("stats.json") || name.equals("manifest.json"))
         && Files.isRegularFile(file.resolveSibling("run.log"));
+  }
+
+  /**
+   * The data files an {@code hf://} name selects, as a local name would: a file, a folder (its
+   * {@code data/} folder when it has one) or a glob over the repository's paths.
+   */
+  private static List<Path> hubFiles(String spec) {
+    int firstMeta = firstGlobChar(spec);
+    if (firstMeta < spec.length()) {
+      int slash = spec.lastIndexOf('/', firstMeta);
+      Path base = dev.refinery.hub.HubPaths.of(spec.substring(0, slash));
+      PathMatcher matcher = FileSystems.getDefault().getPathMatcher("glob:"
+          + spec.substring(slash + 1));
+      try (Stream<Path> s = Files.walk(base)) {
+        return s.filter(Files::isRegularFile)
+            .filter(p -> matcher.matches(Path.of(base.relativize(p).toString())))
+            .filter(FileKind::isDataFile)
+            .sorted(Comparator.comparing(Path::toString)).toList();
+      } catch (IOException | UncheckedIOException e) {
+        throw new RefineryException(spec + ": cannot list: " + e.getMessage(), e);
+      }
+    }
+    Path path = dev.refinery.hub.HubPaths.of(spec);
+    if (!Files.exists(path)) {
+      throw new RefineryException(spec + ": no such file or folder in " + path.getRoot());
+    }
+    if (Files.isRegularFile(path)) {
+      if (!FileKind.isDataFile(path)) {
+        throw new RefineryException(spec + ": unknown file type (expected .parquet, .jsonl, "
+            + ".json, optionally .gz or .zst)");
+      }
+      return List.of(path);
+    }
+    Path data = path.resolve("data");
+    Path folder = Files.isDirectory(data) ? data : path;
+    try (Stream<Path> s = Files.list(folder)) {
+      return s.filter(Files::isRegularFile).filter(FileKind::isDataFile)
+          .sorted(Comparator.comparing(Path::toString)).toList();
+    } catch (IOException e) {
+      throw new RefineryException(spec + ": cannot list: " + e.getMessage(), e);
+    }
   }
 
   private static List<Path> glob(String spec) {

@@ -2,6 +2,8 @@ package dev.refinery.pipeline;
 
 import dev.refinery.RefineryException;
 import dev.refinery.filter.Param;
+import dev.refinery.hub.HubPaths;
+import dev.refinery.hub.HubUri;
 import dev.refinery.io.Inputs;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -232,8 +234,8 @@ public record PipelineSpec(Input input, List<StepSpec> steps, Output output, lon
     List<Source> sources = in.containsKey("sources") ? sources(tree, in, base, inputFormat)
         : List.of();
     Input input = new Input(sources.isEmpty()
-        ? base.resolve(string(tree, required(tree, in, "input", "path"), "input.path"))
-            .normalize() : null,
+        ? inputPath(tree, base, string(tree, required(tree, in, "input", "path"), "input.path"),
+            "input.path") : null,
         inputFormat, strings(tree, in.get("splits"), "input.splits"),
         in.containsKey("columns") ? string(tree, in.get("columns"), "input.columns") : null,
         tree.where(sources.isEmpty() ? "input.path" : "input.sources"), partitionSize, sources);
@@ -251,8 +253,12 @@ public record PipelineSpec(Input input, List<StepSpec> steps, Output output, lon
     if (shards < 1 || shards > 100_000) {
       throw new RefineryException(tree.where("output.shards") + ": shards must be 1 to 100000");
     }
-    Output output = new Output(
-        base.resolve(string(tree, required(tree, out, "output", "path"), "output.path")).normalize(),
+    String outPath = string(tree, required(tree, out, "output", "path"), "output.path");
+    if (HubUri.isHub(outPath)) {
+      throw new RefineryException(tree.where("output.path") + ": Refinery reads from the Hub but "
+          + "writes to a local folder; got " + outPath);
+    }
+    Output output = new Output(base.resolve(outPath).normalize(),
         format, (int) shards,
         out.containsKey("shuffle") && bool(tree, out.get("shuffle"), "output.shuffle"));
 
@@ -336,10 +342,25 @@ public record PipelineSpec(Input input, List<StepSpec> steps, Output output, lon
         columns = m.containsKey("columns") ? string(tree, m.get("columns"), at + ".columns")
             : columns;
       }
-      out.add(new Source(name, base.resolve(path).normalize(), splits, own, columns,
+      out.add(new Source(name, inputPath(tree, base, path, at), splits, own, columns,
           tree.where(at)));
     });
     return out;
+  }
+
+  /**
+   * A local input relative to the spec's folder, or an {@code hf://} name opened on the Hub (its
+   * revision resolved to a commit now, so the whole run reads one commit).
+   */
+  private static Path inputPath(YamlTree tree, Path base, String path, String key) {
+    if (!HubUri.isHub(path)) {
+      return base.resolve(path).normalize();
+    }
+    try {
+      return HubPaths.of(path);
+    } catch (RefineryException e) {
+      throw new RefineryException(tree.where(key) + ": " + e.getMessage(), e);
+    }
   }
 
   @SuppressWarnings("unchecked")
