@@ -1,5 +1,6 @@
 package dev.refinery.cli;
 
+import dev.refinery.hub.HubClient;
 import java.io.PrintWriter;
 import java.util.Arrays;
 import picocli.CommandLine;
@@ -38,6 +39,14 @@ public final class Main implements Runnable {
       description = "Print stack traces of errors.")
   boolean verbose;
 
+  /** Read by {@link HubClient#configured}: the one setting every hf:// read in this process uses. */
+  @Option(names = "--hf-token-env", scope = ScopeType.INHERIT, paramLabel = "VAR",
+      description = "Read the Hugging Face token for hf:// paths from this environment variable "
+          + "(default HF_TOKEN). HF_ENDPOINT names a mirror or a private Hub.")
+  void hfTokenEnv(String variable) {
+    System.setProperty(HubClient.TOKEN_VARIABLE_PROPERTY, variable);
+  }
+
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
@@ -52,6 +61,8 @@ public final class Main implements Runnable {
 
   /** Runs one command line with the given streams; returns the exit status. */
   public static int run(PrintWriter out, PrintWriter err, String... args) {
+    // A setting of an earlier command line in this JVM (a test) is not this one's.
+    System.clearProperty(HubClient.TOKEN_VARIABLE_PROPERTY);
     CommandLine cli = new CommandLine(new Main());
     // Every subcommand answers --help, not only the root.
     cli.getSubcommands().values().forEach(sub -> sub.getCommandSpec().mixinStandardHelpOptions(true));

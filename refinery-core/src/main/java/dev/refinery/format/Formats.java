@@ -69,6 +69,9 @@ public final class Formats {
    *     matches: reading on as some format would only fail every record
    */
   public static Format detect(InputFile file) {
+    if (file.kind() == dev.refinery.io.FileKind.PARQUET) {
+      return detectParquet(file);
+    }
     try (RowReader rows = RowReaders.open(file)) {
       RawRow row;
       while ((row = rows.next()) != null) {
@@ -85,6 +88,34 @@ public final class Formats {
       return nemotron();
     } catch (IOException e) {
       throw new RefineryException(file + ": cannot read: " + dev.refinery.internal.IoErrors.reason(e), e);
+    }
+  }
+
+  /**
+   * A Parquet record's keys are its schema's top-level fields (a missing value is a null under
+   * its key), so the footer tells what the first record would, without reading a row group: on
+   * the Hub that is a footer instead of a whole row group of every column.
+   */
+  private static Format detectParquet(InputFile file) {
+    try {
+      if (dev.refinery.io.ParquetFiles.rowCount(file.path()) == 0) {
+        return nemotron();
+      }
+      Map<String, Object> keys = new java.util.LinkedHashMap<>();
+      for (org.apache.parquet.schema.Type t
+          : dev.refinery.io.ParquetFiles.schemaOf(file.path()).getFields()) {
+        keys.put(t.getName(), null);
+      }
+      String name = detect(keys);
+      if (name == null) {
+        throw new RefineryException(file + ": cannot tell the record format from the first "
+            + "record (keys: " + String.join(", ", keys.keySet()) + "); give "
+            + "--from/--format, and --columns if the names differ");
+      }
+      return byName(name);
+    } catch (IOException e) {
+      throw new RefineryException(file + ": cannot read: "
+          + dev.refinery.internal.IoErrors.reason(e), e);
     }
   }
 

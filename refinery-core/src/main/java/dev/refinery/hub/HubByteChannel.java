@@ -8,16 +8,21 @@ import java.nio.channels.NonWritableChannelException;
 import java.nio.channels.SeekableByteChannel;
 
 /**
- * Random access to a Hub file by HTTP range requests. A large read (a Parquet column chunk) is one
- * request for exactly its bytes; small reads (a footer's length, then the footer) are served from
+ * Random access to a Hub file by HTTP range requests. A read of 8 KB or more (a Parquet column
+ * chunk) is one request for exactly its bytes; small reads (a footer's length, then the footer) are served from
  * one block fetched around them, so reading a Parquet file's metadata costs one request, not many
  * tiny ones. Only bytes a reader asks for, give or take a block, cross the network.
  */
 final class HubByteChannel implements SeekableByteChannel {
-  /** Reads at least this large go straight into the caller's buffer. */
-  static final int DIRECT_READ = 256 << 10;
-  /** What a small read fetches: a Parquet footer of a few hundred columns fits. */
+  /**
+   * Reads at least this large (a column chunk, a page) are one request for exactly their bytes,
+   * straight into the caller's buffer; smaller ones (a length, a header) come from a block.
+   */
+  static final int DIRECT_READ = 8 << 10;
+  /** What a small read near the end fetches: a Parquet footer of a few hundred columns fits. */
   static final int BLOCK = 64 << 10;
+  /** What a small read elsewhere fetches (a file's magic number, a length). */
+  static final int SMALL_BLOCK = 4 << 10;
 
   private final HubFileSystem fs;
   private final String path;
@@ -58,14 +63,27 @@ final class HubByteChannel implements SeekableByteChannel {
       position += want;
       return want;
     }
-    // A small read near the end is a footer: the block ends at the file's end to hold all of it.
-    long start = size - position <= BLOCK ? Math.max(0, size - BLOCK) : position;
-    int length = (int) Math.min(BLOCK, size - start);
-    byte[] b = new byte[length];
-    fetch(start, length, ByteBuffer.wrap(b));
-    block = b;
-    blockStart = start;
+    if (size - position <= BLOCK) {
+      // A small read near the end is a footer: the block ends at the file's end to hold it all.
+      int length = (int) Math.min(BLOCK, size);
+      blockStart = size - length;
+      block = fs.block(path, blockStart, length, this::fetch);
+    } else if (position < SMALL_BLOCK) {
+      // The file's magic number.
+      blockStart = 0;
+      block = fs.block(path, 0, (int) Math.min(SMALL_BLOCK, size), this::fetch);
+    } else {
+      byte[] b = new byte[(int) Math.min(SMALL_BLOCK, size - position)];
+      fetch(position, b.length, ByteBuffer.wrap(b));
+      block = b;
+      blockStart = position;
+    }
     return read(dst);
+  }
+
+  /** Fetches bytes [from, from + length) into a buffer. */
+  interface Fetch {
+    void fetch(long from, int length, ByteBuffer into) throws IOException;
   }
 
   private void fetch(long from, int length, ByteBuffer into) throws IOException {

@@ -33,6 +33,9 @@ final class HubFileSystem extends FileSystem {
   private final Map<String, HubClient.Entry> entries = new ConcurrentHashMap<>();
   /** Folders whose whole subtree is in {@link #entries}. */
   private final Set<String> walked = ConcurrentHashMap.newKeySet();
+  /** Heads and footers kept: 2 per file, 68 KB a file, 70 MB at most. */
+  private static final int MAX_BLOCKS = 2048;
+  private final Map<String, byte[]> blocks = new ConcurrentHashMap<>();
 
   HubFileSystem(HubFileSystemProvider provider, HubClient client, String repoId, String commit) {
     this.provider = provider;
@@ -40,6 +43,24 @@ final class HubFileSystem extends FileSystem {
     this.repoId = repoId;
     this.commit = commit;
     this.label = HubUri.PREFIX + "datasets/" + repoId + "@" + commit;
+  }
+
+  /**
+   * Bytes [start, start + length) of a file, fetched once: every reader that opens a Parquet file
+   * reads its magic number and its footer (to list row groups, read the schema, read each split).
+   */
+  byte[] block(String path, long start, int length, HubByteChannel.Fetch fetch)
+      throws IOException {
+    String key = path + "@" + start;
+    byte[] cached = blocks.get(key);
+    if (cached == null) {
+      cached = new byte[length];
+      fetch.fetch(start, length, java.nio.ByteBuffer.wrap(cached));
+      if (blocks.size() < MAX_BLOCKS) {
+        blocks.put(key, cached);
+      }
+    }
+    return cached;
   }
 
   HubClient client() {

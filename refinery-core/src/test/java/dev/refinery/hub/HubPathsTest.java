@@ -236,6 +236,42 @@ class HubPathsTest {
   }
 
   @Test
+  void readingOneColumnFetchesThatColumnsChunksTheFooterAndTheMagicOnly() throws IOException {
+    Path bigger = dir.resolve("one-column");
+    SampleData.write(bigger, SampleData.Spec.of(6000, 5));
+    hub.repo("test-org/one-column", bigger, COMMIT, false);
+    Path local = localFiles(bigger).stream()
+        .max(java.util.Comparator.comparingLong(p -> p.toFile().length())).orElseThrow();
+    Path remote = HubPaths.of("hf://datasets/test-org/one-column/data/" + local.getFileName(),
+        client(null));
+    hub.resetCounts();
+    long columnBytes = 0;
+    try (org.apache.parquet.hadoop.ParquetFileReader r = dev.refinery.io.ParquetFiles.open(remote)) {
+      org.apache.parquet.schema.MessageType schema = r.getFooter().getFileMetaData().getSchema();
+      org.apache.parquet.schema.MessageType uuidOnly = new org.apache.parquet.schema.MessageType(
+          schema.getName(), schema.getType("uuid"));
+      r.setRequestedSchema(uuidOnly);
+      for (var block : r.getRowGroups()) {
+        for (var chunk : block.getColumns()) {
+          if (chunk.getPath().toDotString().equals("uuid")) {
+            columnBytes += chunk.getTotalSize();
+          }
+        }
+      }
+      long rows = 0;
+      for (var pages = r.readNextRowGroup(); pages != null; pages = r.readNextRowGroup()) {
+        rows += pages.getRowCount();
+      }
+      assertThat(rows).isEqualTo(r.getRecordCount()).isPositive();
+    }
+    long size = Files.size(local);
+    assertThat(columnBytes).isPositive();
+    assertThat(hub.bytesServed()).as("uuid chunks %d + footer block, of %d: %s", columnBytes, size, hub.ranges())
+        .isLessThanOrEqualTo(columnBytes + HubByteChannel.BLOCK + HubByteChannel.SMALL_BLOCK)
+        .isLessThan(size / 2);
+  }
+
+  @Test
   void aStreamReadsTheWholeFileInOneRequestAndSkipsWithoutReading() throws IOException {
     Path local = localFiles(jsonl).get(0);
     Path remote = HubPaths.of("hf://datasets/test-org/nemotron-jsonl/data/"

@@ -35,8 +35,8 @@ import java.util.stream.Stream;
  * the storage backend, which serves byte ranges. A gated repository answers 401 without its token.
  * Faults can be queued: a status for the next requests, or a body cut short.
  */
-final class TestHub implements AutoCloseable {
-  static final String TOKEN = "hf_test_secret_token_7f3a";
+public final class TestHub implements AutoCloseable {
+  public static final String TOKEN = "hf_test_secret_token_7f3a";
 
   private record Repo(Path root, String commit, boolean gated) {}
 
@@ -52,9 +52,9 @@ final class TestHub implements AutoCloseable {
   private final List<String> storageAuthorizations = Collections.synchronizedList(
       new ArrayList<>());
   private final List<String> ranges = Collections.synchronizedList(new ArrayList<>());
-  volatile int pageSize = 3;
+  public volatile int pageSize = 3;
 
-  TestHub() throws IOException {
+  public TestHub() throws IOException {
     InetSocketAddress loopback = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
     hub = HttpServer.create(loopback, 64);
     storage = HttpServer.create(loopback, 64);
@@ -66,18 +66,18 @@ final class TestHub implements AutoCloseable {
     storage.start();
   }
 
-  URI endpoint() {
+  public URI endpoint() {
     return URI.create("http://127.0.0.1:" + hub.getAddress().getPort());
   }
 
   /** Serves {@code root} as dataset {@code repoId} at commit {@code commit}. */
-  TestHub repo(String repoId, Path root, String commit, boolean gated) {
+  public TestHub repo(String repoId, Path root, String commit, boolean gated) {
     repos.put(repoId, new Repo(root, commit, gated));
     return this;
   }
 
   /** The next {@code times} requests whose path contains {@code where} get {@code status}. */
-  TestHub failNext(String where, int status, int times) {
+  public TestHub failNext(String where, int status, int times) {
     for (int i = 0; i < times; i++) {
       faults.add(new Fault(where, status, -1));
     }
@@ -85,30 +85,30 @@ final class TestHub implements AutoCloseable {
   }
 
   /** The next file body whose path contains {@code where} stops after {@code bytes} bytes. */
-  TestHub cutNext(String where, long bytes) {
+  public TestHub cutNext(String where, long bytes) {
     faults.add(new Fault(where, 0, bytes));
     return this;
   }
 
-  long bytesServed() {
+  public long bytesServed() {
     return bytesServed.get();
   }
 
-  long fileRequests() {
+  public long fileRequests() {
     return fileRequests.get();
   }
 
   /** The Range headers of every file request, in order. */
-  List<String> ranges() {
+  public List<String> ranges() {
     return List.copyOf(ranges);
   }
 
   /** Authorization headers the storage backend received (it must receive none). */
-  List<String> storageAuthorizations() {
+  public List<String> storageAuthorizations() {
     return List.copyOf(storageAuthorizations);
   }
 
-  void resetCounts() {
+  public void resetCounts() {
     bytesServed.set(0);
     fileRequests.set(0);
     ranges.clear();
