@@ -140,11 +140,19 @@ public final class Inputs {
         }
       }
     }
-    List<Path> files = listFiles(spec);
+    // A Hub repository named by its root: its card's configs, when it has any, say the files
+    // and their splits, as they do for load_dataset.
+    java.util.Map<Path, String> carded = dev.refinery.hub.HubUri.isHub(spec)
+        && dev.refinery.hub.HubUri.parse(spec).path().isEmpty()
+        ? dev.refinery.hub.DatasetCard.splits(dev.refinery.hub.HubPaths.of(spec)) : null;
+    List<Path> files = carded != null
+        ? carded.keySet().stream().filter(FileKind::isDataFile)
+            .sorted(Comparator.comparing(Path::toString)).toList()
+        : listFiles(spec);
     List<InputFile> result = new ArrayList<>();
     Set<String> seenSplits = new TreeSet<>();
     for (Path file : files) {
-      String split = splitOf(file);
+      String split = carded != null ? canonicalSplit(carded.get(file)) : splitOf(file);
       if (split != null) {
         seenSplits.add(split);
       }

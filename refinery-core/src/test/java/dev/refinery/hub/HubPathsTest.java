@@ -211,6 +211,50 @@ class HubPathsTest {
     }
   }
 
+  @Test
+  void aCardsConfigsSayWhichFilesBelongToWhichSplit() throws IOException {
+    Path carded = dir.resolve("carded");
+    Files.createDirectories(carded.resolve("raw"));
+    List<Path> local = localFiles(parquet);
+    Path first = local.get(0);
+    Path second = local.get(1);
+    Files.copy(first, carded.resolve("raw/part-a.parquet"));
+    Files.copy(second, carded.resolve("raw/part-b.parquet"));
+    Files.copy(second, carded.resolve("raw/ignored.parquet"));
+    Files.writeString(carded.resolve("README.md"), """
+        ---
+        license: cc-by-4.0
+        configs:
+        - config_name: extra
+          data_files: raw/ignored.parquet
+        - config_name: default
+          data_files:
+          - split: math
+            path: raw/part-a*
+          - split: tool
+            path:
+            - raw/part-b.parquet
+        ---
+        # A card
+        """);
+    hub.repo("test-org/carded", carded, COMMIT, false);
+    System.setProperty(HubClient.ENDPOINT_VARIABLE, hub.endpoint().toString());
+    try {
+      assertThat(names(Inputs.resolve("hf://datasets/test-org/carded")))
+          .containsExactly("part-a.parquet math", "part-b.parquet tool_calling");
+      assertThat(names(Inputs.resolve("hf://datasets/test-org/carded", List.of("tool"))))
+          .containsExactly("part-b.parquet tool_calling");
+      assertThatThrownBy(() -> Inputs.resolve("hf://datasets/test-org/carded",
+          List.of("chat"))).hasMessageContaining("splits present: math, tool_calling");
+    } finally {
+      System.clearProperty(HubClient.ENDPOINT_VARIABLE);
+    }
+    assertThat(DatasetCard.patterns("no front matter")).isNull();
+    assertThat(DatasetCard.patterns("---\nconfigs:\n- config_name: default\n"
+        + "  data_files: '*.jsonl'\n---\n")).containsExactly(
+            java.util.Map.entry("train", List.of("*.jsonl")));
+  }
+
   private static List<String> names(List<InputFile> files) {
     return files.stream().map(f -> f.path().getFileName().toString() + " " + f.split()).toList();
   }
