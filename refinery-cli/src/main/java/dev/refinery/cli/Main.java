@@ -1,5 +1,6 @@
 package dev.refinery.cli;
 
+import dev.refinery.hub.HubCache;
 import dev.refinery.hub.HubClient;
 import java.io.PrintWriter;
 import java.util.Arrays;
@@ -31,6 +32,7 @@ import picocli.CommandLine.ScopeType;
         SplitCommand.class,
         ShardCommand.class,
         GenerateCommand.class,
+        DownloadCommand.class,
         CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {
@@ -45,6 +47,14 @@ public final class Main implements Runnable {
           + "(default HF_TOKEN). HF_ENDPOINT names a mirror or a private Hub.")
   void hfTokenEnv(String variable) {
     System.setProperty(HubClient.TOKEN_VARIABLE_PROPERTY, variable);
+  }
+
+  @Option(names = "--offline", scope = ScopeType.INHERIT,
+      description = "Read hf:// paths from the Hugging Face cache only (as HF_HUB_OFFLINE=1).")
+  void offline(boolean offline) {
+    if (offline) {
+      System.setProperty(HubCache.OFFLINE_PROPERTY, "1");
+    }
   }
 
   @CommandLine.Spec
@@ -63,6 +73,7 @@ public final class Main implements Runnable {
   public static int run(PrintWriter out, PrintWriter err, String... args) {
     // A setting of an earlier command line in this JVM (a test) is not this one's.
     System.clearProperty(HubClient.TOKEN_VARIABLE_PROPERTY);
+    System.clearProperty(HubCache.OFFLINE_PROPERTY);
     CommandLine cli = new CommandLine(new Main());
     // Every subcommand answers --help, not only the root.
     cli.getSubcommands().values().forEach(sub -> sub.getCommandSpec().mixinStandardHelpOptions(true));

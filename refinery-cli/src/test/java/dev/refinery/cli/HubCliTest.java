@@ -70,10 +70,12 @@ class HubCliTest {
       }
     }
     // stats reads every column of a Nemotron file (uuid and metadata to check them), so the
-    // math files once each, plus the magic number's and the footer's blocks, which overlap it.
+    // math files once each, plus the magic number's and the footer's blocks, which overlap it,
+    // and the card (README.md), for its configs.
+    long card = Files.size(local.resolve("README.md"));
     assertThat(hub.bytesServed()).as("only math files, each byte once: %s", hub.ranges())
-        .isGreaterThanOrEqualTo(mathBytes)
-        .isLessThanOrEqualTo(mathBytes + mathFiles * (64 + 4) * 1024L);
+        .isGreaterThanOrEqualTo(mathBytes + card)
+        .isLessThanOrEqualTo(mathBytes + card + mathFiles * (64 + 4) * 1024L);
   }
 
   @Test
@@ -101,6 +103,48 @@ class HubCliTest {
     }
     assertThat(Files.readString(dir.resolve("out-hub/manifest.json")))
         .contains("hf://datasets/org/mini@" + COMMIT + "/data/");
+  }
+
+  @Test
+  void downloadToAFolderOrTheCacheThenStatsOffline() throws IOException {
+    Path to = dir.resolve("downloaded");
+    Cli first = Cli.run("download", "hf://datasets/org/mini", "--split", "math", "--to",
+        to.toString());
+    assertThat(first.status()).as(first.err()).isZero();
+    List<Path> math;
+    try (Stream<Path> s = Files.list(local.resolve("data"))) {
+      math = s.filter(p -> p.getFileName().toString().startsWith("math-")).sorted().toList();
+    }
+    assertThat(first.out()).startsWith(math.size() + " files");
+    for (Path f : math) {
+      assertThat(Files.readAllBytes(to.resolve("data").resolve(f.getFileName().toString())))
+          .isEqualTo(Files.readAllBytes(f));
+    }
+    Cli again = Cli.run("download", "hf://datasets/org/mini", "--split", "math", "--to",
+        to.toString());
+    assertThat(again.out()).contains("0.0 MB fetched now").contains(math.size()
+        + " already there");
+
+    Path cache = dir.resolve("cache");
+    System.setProperty("HF_HUB_CACHE", cache.toString());
+    try {
+      Cli cached = Cli.run("download", "hf://datasets/org/mini", "--split", "math");
+      assertThat(cached.status()).as(cached.err()).isZero();
+      assertThat(cache.resolve("datasets--org--mini/refs/main")).hasContent(COMMIT);
+      HubPaths.forget();
+      hub.resetCounts();
+      Cli offline = Cli.run("stats", "hf://datasets/org/mini", "--split", "math", "--json",
+          "--offline");
+      assertThat(offline.status()).as(offline.err()).isZero();
+      assertThat(offline.out()).isEqualTo(Cli.run("stats", local.toString(), "--split", "math",
+          "--json").out());
+      assertThat(hub.fileRequests()).isZero();
+      Cli missing = Cli.run("stats", "hf://datasets/org/gated", "--offline");
+      assertThat(missing.status()).isEqualTo(1);
+      assertThat(missing.err()).contains("not in the Hugging Face cache");
+    } finally {
+      System.clearProperty("HF_HUB_CACHE");
+    }
   }
 
   @Test

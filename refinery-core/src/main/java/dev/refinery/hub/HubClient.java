@@ -137,8 +137,13 @@ public final class HubClient {
     throw new RefineryException(what + ": the Hub's revision answer has no commit sha");
   }
 
-  /** A file or folder of a repository's tree. */
-  public record Entry(String path, boolean directory, long size) {}
+  /**
+   * A file or folder of a repository's tree.
+   *
+   * @param etag what {@code huggingface_hub} names the file's blob in its cache: the LFS sha256,
+   *     or the git blob id of a file not in LFS; null for a folder
+   */
+  public record Entry(String path, boolean directory, long size, String etag) {}
 
   /**
    * The entries under {@code path} (empty: the root) at commit {@code sha}, every level when
@@ -164,9 +169,11 @@ public final class HubClient {
       for (Object o : list) {
         if (o instanceof Map<?, ?> m && m.get("path") instanceof String p) {
           boolean directory = "directory".equals(m.get("type"));
-          long size = m.get("lfs") instanceof Map<?, ?> lfs && lfs.get("size") instanceof Number n
-              ? n.longValue() : m.get("size") instanceof Number n2 ? n2.longValue() : 0;
-          entries.add(new Entry(p, directory, size));
+          Map<?, ?> lfs = m.get("lfs") instanceof Map<?, ?> l ? l : Map.of();
+          long size = lfs.get("size") instanceof Number n ? n.longValue()
+              : m.get("size") instanceof Number n2 ? n2.longValue() : 0;
+          Object etag = directory ? null : lfs.get("oid") != null ? lfs.get("oid") : m.get("oid");
+          entries.add(new Entry(p, directory, size, etag == null ? null : etag.toString()));
         }
       }
       next = nextPage(r.links, next);

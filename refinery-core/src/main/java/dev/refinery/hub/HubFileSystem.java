@@ -23,7 +23,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * manifest and fingerprint pin the bytes it read.
  */
 final class HubFileSystem extends FileSystem {
-  private static final HubClient.Entry ROOT = new HubClient.Entry("", true, 0);
+  private static final HubClient.Entry ROOT = new HubClient.Entry("", true, 0, null);
 
   private final HubFileSystemProvider provider;
   private final HubClient client;
@@ -37,12 +37,47 @@ final class HubFileSystem extends FileSystem {
   private static final int MAX_BLOCKS = 2048;
   private final Map<String, byte[]> blocks = new ConcurrentHashMap<>();
 
-  HubFileSystem(HubFileSystemProvider provider, HubClient client, String repoId, String commit) {
+  private final HubCache cache;
+  private final boolean offline;
+  private final String revision;
+
+  /** The branch, tag or sha the repository was opened at (its commit is {@link #commit}). */
+  String revision() {
+    return revision;
+  }
+
+  /**
+   * @param cache where files fetched before (by Refinery or by Python tools) are read from, or
+   *     null for none
+   * @param offline nothing but the cache: listings and reads never reach the Hub
+   */
+  HubFileSystem(HubFileSystemProvider provider, HubClient client, String repoId, String revision,
+      String commit, HubCache cache, boolean offline) {
     this.provider = provider;
+    this.revision = revision;
     this.client = client;
     this.repoId = repoId;
     this.commit = commit;
+    this.cache = cache;
+    this.offline = offline;
     this.label = HubUri.PREFIX + "datasets/" + repoId + "@" + commit;
+  }
+
+  HubCache cache() {
+    return cache;
+  }
+
+  /**
+   * The cached copy of a file, or null; offline, a file not in the cache is an error naming the
+   * cache.
+   */
+  Path cached(String path) throws IOException {
+    Path local = cache == null ? null : cache.file(repoId, commit, path);
+    if (local == null && offline) {
+      throw new NoSuchFileException(label + "/" + path, null, "not in the Hugging Face cache at "
+          + cache.root() + " (offline: HF_HUB_OFFLINE or --offline)");
+    }
+    return local;
   }
 
   /**
@@ -126,7 +161,7 @@ final class HubFileSystem extends FileSystem {
     if (!isWalked(folder)) {
       List<HubClient.Entry> listed;
       try {
-        listed = client.tree(repoId, commit, folder, true);
+        listed = offline ? cache.tree(repoId, commit) : client.tree(repoId, commit, folder, true);
       } catch (dev.refinery.RefineryException e) {
         if (!folder.isEmpty() && e.getMessage().contains("answered 404")) {
           throw new NoSuchFileException(label + "/" + folder);
@@ -139,7 +174,7 @@ final class HubFileSystem extends FileSystem {
         for (int slash = e.path().lastIndexOf('/'); slash > 0;
             slash = e.path().lastIndexOf('/', slash - 1)) {
           entries.putIfAbsent(e.path().substring(0, slash),
-              new HubClient.Entry(e.path().substring(0, slash), true, 0));
+              new HubClient.Entry(e.path().substring(0, slash), true, 0, null));
         }
       }
       walked.add(folder);

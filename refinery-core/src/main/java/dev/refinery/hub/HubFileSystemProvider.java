@@ -10,6 +10,7 @@ import java.nio.file.CopyOption;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileStore;
 import java.nio.file.FileSystem;
+import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.OpenOption;
@@ -81,6 +82,10 @@ final class HubFileSystemProvider extends FileSystemProvider {
     if (e.directory()) {
       throw new java.nio.file.FileSystemException(p.toString(), null, "is a folder");
     }
+    Path cached = p.getFileSystem().cached(p.repoPath());
+    if (cached != null) {
+      return Files.newByteChannel(cached);
+    }
     return new HubByteChannel(p.getFileSystem(), p.repoPath(), e.size(), p.toString());
   }
 
@@ -96,6 +101,10 @@ final class HubFileSystemProvider extends FileSystemProvider {
     HubClient.Entry e = fs.entry(p.repoPath());
     if (e.directory()) {
       throw new java.nio.file.FileSystemException(p.toString(), null, "is a folder");
+    }
+    Path cached = fs.cached(p.repoPath());
+    if (cached != null) {
+      return Files.newInputStream(cached);
     }
     // One request for the whole file: JSON Lines and other streams read it front to back.
     return fs.client().open(fs.repoId(), fs.commit(), p.repoPath(), 0, e.size());

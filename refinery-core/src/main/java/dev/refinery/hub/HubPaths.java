@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /**
  * Paths on the Hugging Face Hub: {@code hf://datasets/ORG/NAME[@REVISION][/PATH]} as a {@link
@@ -22,19 +23,47 @@ public final class HubPaths {
     return path instanceof HubPath;
   }
 
-  /** The path {@code hfUri} names, with the client {@code HF_ENDPOINT} and the token configure. */
+  /**
+   * The path {@code hfUri} names, as {@code huggingface_hub} is configured: {@code HF_ENDPOINT},
+   * the token, the cache ({@code HF_HUB_CACHE} / {@code HF_HOME}) and {@code HF_HUB_OFFLINE}, each
+   * a system property or else an environment variable.
+   */
   public static Path of(String hfUri) {
-    return of(hfUri, HubClient.configured(HubClient::systemSetting));
+    Function<String, String> lookup = HubClient::systemSetting;
+    boolean offline = HubCache.offline(lookup);
+    return of(hfUri, offline ? null : HubClient.configured(lookup), HubCache.configured(lookup),
+        offline);
   }
 
+  /** The path {@code hfUri} names, read through {@code client}, without a cache. */
   public static Path of(String hfUri, HubClient client) {
+    return of(hfUri, client, null, false);
+  }
+
+  /**
+   * @param client null when {@code offline}
+   * @param cache read before the Hub, or null for none
+   * @param offline the cache only: the revision's commit from its refs, listings from its
+   *     snapshot
+   */
+  public static Path of(String hfUri, HubClient client, HubCache cache, boolean offline) {
     HubUri uri = HubUri.parse(hfUri);
-    String key = client.endpoint() + " " + client.hasToken() + " " + uri.repoId() + "@"
-        + uri.revision();
+    String key = (offline ? "offline" : client.endpoint() + " " + client.hasToken()) + " "
+        + (cache == null ? "-" : cache.root()) + " " + uri.repoId() + "@" + uri.revision();
     HubFileSystem fs = OPEN.computeIfAbsent(key, k -> {
       try {
+        String commit;
+        if (offline) {
+          commit = cache.commit(uri.repoId(), uri.revision());
+          if (commit == null) {
+            throw new RefineryException(uri.repository() + ": not in the Hugging Face cache at "
+                + cache.root() + " (offline: HF_HUB_OFFLINE or --offline)");
+          }
+        } else {
+          commit = client.commit(uri.repoId(), uri.revision());
+        }
         return new HubFileSystem(HubFileSystemProvider.INSTANCE, client, uri.repoId(),
-            client.commit(uri.repoId(), uri.revision()));
+            uri.revision(), commit, cache, offline);
       } catch (IOException e) {
         throw new RefineryException(uri.repository() + ": cannot reach the Hub at "
             + client.endpoint() + ": " + IoErrors.reason(e), e);

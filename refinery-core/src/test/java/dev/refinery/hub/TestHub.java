@@ -196,11 +196,15 @@ public final class TestHub implements AutoCloseable {
       Map<String, Object> e = new LinkedHashMap<>();
       boolean dir = Files.isDirectory(p);
       e.put("type", dir ? "directory" : "file");
-      e.put("oid", Integer.toHexString(p.hashCode()));
-      e.put("size", dir ? 0 : Files.size(p));
+      byte[] content = dir ? new byte[0] : Files.readAllBytes(p);
+      // As the Hub: the git blob id; text files in git, the rest in LFS with their sha256.
+      e.put("oid", hex("SHA-1", ("blob " + content.length + "\0").getBytes(
+          StandardCharsets.US_ASCII), content));
+      e.put("size", content.length);
       e.put("path", repo.root().relativize(p).toString());
-      if (!dir) {
-        e.put("lfs", Map.of("oid", "x", "size", Files.size(p), "pointerSize", 134));
+      if (!dir && !p.getFileName().toString().endsWith(".md")) {
+        e.put("lfs", Map.of("oid", hex("SHA-256", new byte[0], content), "size", content.length,
+            "pointerSize", 134));
       }
       page.add(e);
     }
@@ -259,6 +263,16 @@ public final class TestHub implements AutoCloseable {
         // Closing the connection mid-body: the client sees the body end early.
         throw new IOException("cut short on purpose");
       }
+    }
+  }
+
+  static String hex(String algorithm, byte[] prefix, byte[] content) {
+    try {
+      java.security.MessageDigest d = java.security.MessageDigest.getInstance(algorithm);
+      d.update(prefix);
+      return java.util.HexFormat.of().formatHex(d.digest(content));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
     }
   }
 
