@@ -106,6 +106,34 @@ class HubCliTest {
   }
 
   @Test
+  void jsonLinesOnTheHubSplitByByteRangesGiveTheLocalRunsBytes() throws IOException {
+    Path jsonl = dir.resolve("jsonl");
+    SampleData.write(jsonl, SampleData.Spec.of(3000, 4).withShardRows(3000)
+        .withFileKind(dev.refinery.io.FileKind.JSONL));
+    hub.repo("org/jsonl", jsonl, COMMIT, false);
+    String steps = """
+          partition_size: 100000
+        steps:
+          - filter: {name: structure}
+        output: {path: %s, format: jsonl}
+        """;
+    Files.writeString(dir.resolve("jl-local.yaml"), "input:\n  path: " + jsonl + "\n"
+        + steps.formatted(dir.resolve("jl-local")));
+    Files.writeString(dir.resolve("jl-hub.yaml"), "input:\n  path: hf://datasets/org/jsonl\n"
+        + steps.formatted(dir.resolve("jl-hub")));
+    Cli a = Cli.run("run", dir.resolve("jl-local.yaml").toString(), "--workers", "2");
+    hub.resetCounts();
+    Cli b = Cli.run("run", dir.resolve("jl-hub.yaml").toString(), "--workers", "2");
+    assertThat(a.status()).as(a.err()).isZero();
+    assertThat(b.status()).as(b.err()).isZero();
+    assertThat(Files.readString(dir.resolve("jl-hub/run.log"))).contains("partitions");
+    assertThat(Files.readAllBytes(dir.resolve("jl-hub/data/train-00000-of-00001.jsonl")))
+        .isEqualTo(Files.readAllBytes(dir.resolve("jl-local/data/train-00000-of-00001.jsonl")));
+    assertThat(hub.ranges()).as("byte ranges that start mid-file")
+        .anyMatch(r -> !r.startsWith("bytes=0-"));
+  }
+
+  @Test
   void downloadToAFolderOrTheCacheThenStatsOffline() throws IOException {
     Path to = dir.resolve("downloaded");
     Cli first = Cli.run("download", "hf://datasets/org/mini", "--split", "math", "--to",

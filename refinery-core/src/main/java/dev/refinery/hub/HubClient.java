@@ -414,12 +414,12 @@ public final class HubClient {
     @Override
     public long skip(long n) throws IOException {
       long k = Math.max(0, Math.min(n, end - next));
-      if (k > SKIP_BY_READING && body != null) {
-        // Far ahead: ask for the new position instead of downloading what lies between.
-        closeBody();
-      } else if (k > 0) {
+      if (body != null && k <= SKIP_BY_READING) {
         return super.skip(k);
       }
+      // Not started, or far ahead: the next request starts at the new position instead of
+      // downloading what lies between.
+      closeBody();
       next += k;
       return k;
     }
