@@ -94,6 +94,7 @@ class HubCliTest {
     Files.writeString(yamlHub, "input: {path: hf://datasets/org/mini}\n"
         + steps.formatted(dir.resolve("out-hub")));
     Cli a = Cli.run("run", yamlLocal.toString(), "--workers", "2");
+    hub.resetCounts();
     Cli b = Cli.run("run", yamlHub.toString(), "--workers", "2");
     assertThat(a.status()).as(a.err()).isZero();
     assertThat(b.status()).as(b.err()).isZero();
@@ -103,6 +104,21 @@ class HubCliTest {
     }
     assertThat(Files.readString(dir.resolve("out-hub/manifest.json")))
         .contains("hf://datasets/org/mini@" + COMMIT + "/data/");
+    // The manifest's SHA-256 of each input is the one the Hub lists (the same as on disk), not
+    // a second download.
+    long inputBytes = 0;
+    try (Stream<Path> s = Files.list(local.resolve("data"))) {
+      for (Path p : s.toList()) {
+        inputBytes += Files.size(p);
+        String sha = java.util.HexFormat.of().formatHex(java.security.MessageDigest
+            .getInstance("SHA-256").digest(Files.readAllBytes(p)));
+        assertThat(Files.readString(dir.resolve("out-hub/manifest.json"))).contains(sha);
+      }
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+    assertThat(hub.bytesServed()).as("each input read about once")
+        .isLessThan(inputBytes + inputBytes / 4);
   }
 
   @Test

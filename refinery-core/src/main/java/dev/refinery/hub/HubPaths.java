@@ -72,6 +72,18 @@ public final class HubPaths {
     return new HubPath(fs, uri.path(), true);
   }
 
+  /**
+   * The SHA-256 the Hub lists for a file stored in LFS (its LFS object id), or null (a file in
+   * git, or not on the Hub): a manifest then need not download a Hub file again to hash it.
+   */
+  public static String listedSha256(Path path) throws IOException {
+    if (!(path instanceof HubPath p)) {
+      return null;
+    }
+    String etag = p.getFileSystem().entry(p.repoPath()).etag();
+    return etag != null && etag.matches("[0-9a-f]{64}") ? etag : null;
+  }
+
   /** The client that reads {@code path}'s repository (its byte and request counts). */
   public static HubClient clientOf(Path path) {
     if (!(path instanceof HubPath p)) {

@@ -240,7 +240,9 @@ public final class RunFolder {
 
   public static String fileSha256(Path file) {
     try {
-      return FileDigests.sha256(file);
+      // A Hub file in LFS comes with its SHA-256: hashing it here would download it again.
+      String listed = dev.refinery.hub.HubPaths.listedSha256(file);
+      return listed != null ? listed : FileDigests.sha256(file);
     } catch (IOException e) {
       throw new RefineryException(file + ": cannot read: "
           + IoErrors.reason(e), e);
