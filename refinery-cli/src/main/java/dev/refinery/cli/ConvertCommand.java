@@ -96,7 +96,7 @@ final class ConvertCommand implements Callable<Integer> {
     Runner.Result r;
     try (OutputFolder lock = Outputs.lockFile(spec, out)) {
       r = CommandRun.run(spec, Pipeline.canned(
-          new PipelineSpec.Input(Path.of(in), from, splits, columns, "convert IN"),
+          new PipelineSpec.Input(Inputs.path(in), from, splits, columns, "convert IN"),
           List.of(CommandSteps.contentUuid()), Sinks.file(out, target, rejects), 0,
           "refinery convert"), run);
     }

@@ -3,6 +3,7 @@ package dev.refinery.cli;
 import dev.refinery.RefineryException;
 import dev.refinery.dataset.RejectsWriter;
 import dev.refinery.io.InputFile;
+import dev.refinery.io.Inputs;
 import dev.refinery.io.OutputFolder;
 import dev.refinery.pipeline.CommandSteps;
 import dev.refinery.pipeline.Pipeline;
@@ -140,7 +141,7 @@ final class FormatCommand implements Callable<Integer> {
     Runner.Result r;
     try (OutputFolder lock = Outputs.lockFile(spec, out)) {
       r = CommandRun.run(spec, Pipeline.canned(
-          new PipelineSpec.Input(Path.of(input.path), input.format, input.splits, input.columns,
+          new PipelineSpec.Input(Inputs.path(input.path), input.format, input.splits, input.columns,
               "format PATH"),
           steps, Sinks.rendered(out, outputShape, chat, settings, options, rejects), 0,
           "refinery format"), run);

@@ -206,7 +206,7 @@ final class GenerateCommand implements Callable<Integer> {
       steps.add(CommandSteps.preparePrompts(prepare));
     }
     steps.add(generate.step());
-    Pipeline pipeline = Pipeline.canned(new PipelineSpec.Input(Path.of(prompts), format,
+    Pipeline pipeline = Pipeline.canned(new PipelineSpec.Input(Inputs.path(prompts), format,
         List.of(), columns, "generate --prompts"), steps, Sinks.generated(out, parquet, settings),
         0, "refinery generate");
 

@@ -64,7 +64,7 @@ final class MixSources {
   }
 
   private void resolve(Given g) {
-    if (!Files.exists(Path.of(g.path())) && !g.path().contains("*")) {
+    if (!Files.exists(Inputs.path(g.path())) && !g.path().contains("*")) {
       throw new RefineryException("source '" + g.name() + "': " + g.path() + " does not exist");
     }
     List<InputFile> all;
@@ -85,7 +85,7 @@ final class MixSources {
     if (!wanted.isEmpty() && !bySplit) {
       categories.put(g.name(), new LinkedHashSet<>(g.selectors()));
     }
-    sources.add(new PipelineSpec.Source(g.name(), Path.of(g.path()),
+    sources.add(new PipelineSpec.Source(g.name(), Inputs.path(g.path()),
         bySplit ? List.copyOf(wanted) : List.of(), "auto", null, "--source"));
     inputs.addAll(Outputs.inputs(g.path(), all));
   }

@@ -1,6 +1,7 @@
 package dev.refinery.cli;
 
 import dev.refinery.io.InputFile;
+import dev.refinery.io.Inputs;
 import dev.refinery.io.OutputFolder;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -46,7 +47,7 @@ final class Outputs {
   static List<Path> inputs(String named, List<InputFile> files) {
     List<Path> all = new ArrayList<>();
     if (!named.contains("*") && !named.contains("?") && !named.contains("[")) {
-      all.add(Path.of(named));
+      all.add(Inputs.path(named));
     }
     files.forEach(f -> all.add(f.path()));
     return all;

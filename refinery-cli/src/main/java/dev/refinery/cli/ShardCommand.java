@@ -88,7 +88,7 @@ final class ShardCommand implements Callable<Integer> {
     Runner.Result r;
     try (OutputFolder lock = Outputs.lock(spec, outDir)) {
       r = CommandRun.run(spec, Pipeline.canned(
-          new PipelineSpec.Input(Path.of(input.path), input.format, input.splits, input.columns,
+          new PipelineSpec.Input(Inputs.path(input.path), input.format, input.splits, input.columns,
               "shard PATH"), List.of(),
           Sinks.shard(outDir, worldSize, balance, strided, ext, format, counter,
               tokens.describe(), output.rejects, sizes::set), 0, "refinery shard"), run);

@@ -3,6 +3,7 @@ package dev.refinery.cli;
 import dev.refinery.RefineryException;
 import dev.refinery.format.Format;
 import dev.refinery.io.InputFile;
+import dev.refinery.io.Inputs;
 import dev.refinery.io.OutputFolder;
 import dev.refinery.pipeline.Pipeline;
 import dev.refinery.pipeline.PipelineSpec;
@@ -68,7 +69,7 @@ final class ShuffleCommand implements Callable<Integer> {
     Runner.Result r;
     try (OutputFolder lock = Outputs.lockFile(spec, out)) {
       r = CommandRun.run(spec, Pipeline.canned(
-          new PipelineSpec.Input(Path.of(input.path), input.format, input.splits, input.columns,
+          new PipelineSpec.Input(Inputs.path(input.path), input.format, input.splits, input.columns,
               "shuffle PATH"),
           List.of(), Sinks.shuffledFile(out, format, rejects, memory), seed,
           "refinery shuffle"), run);

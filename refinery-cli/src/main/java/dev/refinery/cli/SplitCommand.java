@@ -2,6 +2,7 @@ package dev.refinery.cli;
 
 import dev.refinery.format.Format;
 import dev.refinery.io.InputFile;
+import dev.refinery.io.Inputs;
 import dev.refinery.io.OutputFolder;
 import dev.refinery.mix.SplitKey;
 import dev.refinery.mix.StableSplit;
@@ -79,7 +80,7 @@ final class SplitCommand implements Callable<Integer> {
     // The run folder's own .work/ marks it unfinished until the run ends.
     try (OutputFolder lock = Outputs.lock(spec, outDir)) {
       r = CommandRun.run(spec, Pipeline.canned(
-          new PipelineSpec.Input(Path.of(input.path), input.format, input.splits, input.columns,
+          new PipelineSpec.Input(Inputs.path(input.path), input.format, input.splits, input.columns,
               "split PATH"),
           List.of(CommandSteps.split(split, splitKey)),
           Sinks.split(outDir, split.names(), ext, format, splitKey.describe(), output.rejects),

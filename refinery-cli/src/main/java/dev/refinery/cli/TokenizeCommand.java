@@ -206,7 +206,7 @@ final class TokenizeCommand implements Callable<Integer> {
       TokenizedSink sink = Sinks.tokenized(tokenize, out, statsFile, rejects,
           settingsJson(tok, chat, fmt), Map.of("prompts", prompted));
       r = CommandRun.run(spec, Pipeline.canned(
-          new PipelineSpec.Input(Path.of(in), inputFormat, splits, null, "tokenize IN"), steps,
+          new PipelineSpec.Input(Inputs.path(in), inputFormat, splits, null, "tokenize IN"), steps,
           sink, 0, "refinery tokenize"), run);
       result = sink.result();
     }

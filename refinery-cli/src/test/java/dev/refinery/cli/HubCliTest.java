@@ -150,6 +150,25 @@ class HubCliTest {
   }
 
   @Test
+  void commandsThatRunCannedPipelinesTakeHubInputsToo() throws IOException {
+    for (String where : List.of(local.toString(), "hf://datasets/org/mini")) {
+      String tag = where.startsWith("hf") ? "hub" : "disk";
+      Cli shard = Cli.run("shard", where, dir.resolve("shard-" + tag).toString(),
+          "--world-size", "3");
+      assertThat(shard.status()).as(shard.err()).isZero();
+      Cli blend = Cli.run("blend", "--source", "m=" + where + ":math", "--source",
+          "c=" + where + ":code", "--weights", "m=0.6,c=0.4", "--total-samples", "900",
+          "--seed", "4", dir.resolve("blend-" + tag).toString());
+      assertThat(blend.status()).as(blend.err()).isZero();
+    }
+    for (String f : List.of("shard-%s/rank-00000-of-00003.parquet",
+        "shard-%s/rank-00002-of-00003.parquet", "blend-%s/data/train-00000-of-00001.parquet")) {
+      assertThat(Files.readAllBytes(dir.resolve(f.formatted("hub"))))
+          .as(f).isEqualTo(Files.readAllBytes(dir.resolve(f.formatted("disk"))));
+    }
+  }
+
+  @Test
   void downloadToAFolderOrTheCacheThenStatsOffline() throws IOException {
     Path to = dir.resolve("downloaded");
     Cli first = Cli.run("download", "hf://datasets/org/mini", "--split", "math", "--to",

@@ -128,6 +128,16 @@ public final class Inputs {
   }
 
   /**
+   * What a user names as an input, as a path: an {@code hf://} name on the Hub (its revision
+   * resolved to a commit), else a local path. {@code Path.of} would fold {@code hf://} into
+   * {@code hf:/}.
+   */
+  public static Path path(String named) {
+    return dev.refinery.hub.HubUri.isHub(named) ? dev.refinery.hub.HubPaths.of(named)
+        : Path.of(named);
+  }
+
+  /**
    * @param spec a file, a folder or a glob
    * @param splits the splits to keep; empty keeps all
    */
