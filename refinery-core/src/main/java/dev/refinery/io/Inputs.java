@@ -208,13 +208,11 @@ public final class Inputs {
   }
 
   private static List<Path> listFiles(String spec) {
-    if (dev.refinery.hub.HubUri.isHub(spec)) {
-      return hubFiles(spec);
-    }
     if (spec.contains("*") || spec.contains("?") || spec.contains("[")) {
       return glob(spec);
     }
-    Path path = Path.of(spec);
+    // On the Hub as on disk: a file, or a folder (its data/ folder when it has one).
+    Path path = path(spec);
     if (!Files.exists(path)) {
       throw new RefineryException(spec + ": no such file or folder");
     }
@@ -231,8 +229,9 @@ public final class Inputs {
       return s.filter(Files::isRegularFile).filter(FileKind::isDataFile)
           .filter(f -> !runRecord(f))
           .sorted(Comparator.comparing(Path::toString)).toList();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    } catch (IOException | UncheckedIOException e) {
+      throw new RefineryException(spec + ": cannot list: " + dev.refinery.internal.IoErrors.reason(
+          e instanceof UncheckedIOException u ? u.getCause() : (IOException) e), e);
     }
   }
 
@@ -247,52 +246,11 @@ public final class Inputs {
         && Files.isRegularFile(file.resolveSibling("run.log"));
   }
 
-  /**
-   * The data files an {@code hf://} name selects, as a local name would: a file, a folder (its
-   * {@code data/} folder when it has one) or a glob over the repository's paths.
-   */
-  private static List<Path> hubFiles(String spec) {
-    int firstMeta = firstGlobChar(spec);
-    if (firstMeta < spec.length()) {
-      int slash = spec.lastIndexOf('/', firstMeta);
-      Path base = dev.refinery.hub.HubPaths.of(spec.substring(0, slash));
-      PathMatcher matcher = FileSystems.getDefault().getPathMatcher("glob:"
-          + spec.substring(slash + 1));
-      try (Stream<Path> s = Files.walk(base)) {
-        return s.filter(Files::isRegularFile)
-            .filter(p -> matcher.matches(Path.of(base.relativize(p).toString())))
-            .filter(FileKind::isDataFile)
-            .sorted(Comparator.comparing(Path::toString)).toList();
-      } catch (IOException | UncheckedIOException e) {
-        throw new RefineryException(spec + ": cannot list: " + e.getMessage(), e);
-      }
-    }
-    Path path = dev.refinery.hub.HubPaths.of(spec);
-    if (!Files.exists(path)) {
-      throw new RefineryException(spec + ": no such file or folder in " + path.getRoot());
-    }
-    if (Files.isRegularFile(path)) {
-      if (!FileKind.isDataFile(path)) {
-        throw new RefineryException(spec + ": unknown file type (expected .parquet, .jsonl, "
-            + ".json, optionally .gz or .zst)");
-      }
-      return List.of(path);
-    }
-    Path data = path.resolve("data");
-    Path folder = Files.isDirectory(data) ? data : path;
-    try (Stream<Path> s = Files.list(folder)) {
-      return s.filter(Files::isRegularFile).filter(FileKind::isDataFile)
-          .sorted(Comparator.comparing(Path::toString)).toList();
-    } catch (IOException e) {
-      throw new RefineryException(spec + ": cannot list: " + e.getMessage(), e);
-    }
-  }
-
   private static List<Path> glob(String spec) {
     // The folder part is the longest prefix without glob characters.
     int firstMeta = firstGlobChar(spec);
     int slash = spec.lastIndexOf('/', firstMeta);
-    Path base = slash < 0 ? Path.of(".") : Path.of(spec.substring(0, Math.max(slash, 1)));
+    Path base = slash < 0 ? Path.of(".") : path(spec.substring(0, Math.max(slash, 1)));
     String pattern = slash < 0 ? spec : spec.substring(slash + 1);
     if (!Files.isDirectory(base)) {
       throw new RefineryException(spec + ": no such folder " + base);
@@ -300,11 +258,12 @@ public final class Inputs {
     PathMatcher matcher = FileSystems.getDefault().getPathMatcher("glob:" + pattern);
     try (Stream<Path> s = Files.walk(base)) {
       return s.filter(Files::isRegularFile)
-          .filter(p -> matcher.matches(base.relativize(p)))
+          .filter(p -> matcher.matches(Path.of(base.relativize(p).toString())))
           .filter(FileKind::isDataFile)
           .sorted(Comparator.comparing(Path::toString)).toList();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    } catch (IOException | UncheckedIOException e) {
+      throw new RefineryException(spec + ": cannot list: " + dev.refinery.internal.IoErrors.reason(
+          e instanceof UncheckedIOException u ? u.getCause() : (IOException) e), e);
     }
   }
 
