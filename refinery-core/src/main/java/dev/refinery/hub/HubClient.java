@@ -343,7 +343,20 @@ public final class HubClient {
 
   private static String oneLine(IOException e) {
     String m = e.getMessage();
-    return m == null ? e.getClass().getSimpleName() : m.lines().findFirst().orElse(m);
+    if (m != null && !m.isBlank()) {
+      return m.lines().findFirst().orElse(m);
+    }
+    // The JDK's client often says nothing but the exception's type.
+    if (e instanceof java.net.ConnectException) {
+      return "connection refused";
+    }
+    if (e instanceof java.net.http.HttpTimeoutException) {
+      return "timed out";
+    }
+    if (e instanceof EOFException || e instanceof java.nio.channels.ClosedChannelException) {
+      return "connection closed";
+    }
+    return e.getClass().getSimpleName();
   }
 
   /** A file's bytes [next, end), reopened where it stopped when the connection drops. */
