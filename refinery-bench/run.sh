@@ -13,6 +13,9 @@
 #   refinery-bench/run.sh curate [DIR] [WORKERS...]    examples/curate.yaml on DIR, once per WORKERS value in that order
 #                                                     (default 2 1 2 1): wall, CPU, peak RSS, medians, speed-up (refinery CLI)
 #   refinery-bench/run.sh generate-client [SECONDS] [N...] requests/s of the generation client at N in flight (GenerateClientBench)
+#   refinery-bench/run.sh hub [ROWS] [REPS]            stats over hf:// (a loopback Hub, refinery-core's TestHub) vs the
+#                                                     same files on disk, alternating: times, bytes fetched, requests
+#                                                     (HubStatsBench; ROWS default 300000 in .../nemotron-300k, REPS 3)
 #
 # DIR defaults to refinery-bench/target/bench-data/nemotron-2600k and is generated when it has no data/ folder
 # (ROWS rows, default 2600000, about 1 GB of Parquet). FILES: how many data files the read
@@ -23,8 +26,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 what="${1:-}"
-if [[ "$what" != stats && "$what" != dedup && "$what" != read && "$what" != tokenize && "$what" != tokenize-ratio && "$what" != tokenize-phases && "$what" != mix && "$what" != curate && "$what" != generate-client ]]; then
-  sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'
+if [[ "$what" != stats && "$what" != dedup && "$what" != read && "$what" != tokenize && "$what" != tokenize-ratio && "$what" != tokenize-phases && "$what" != mix && "$what" != curate && "$what" != generate-client && "$what" != hub ]]; then
+  sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'
   exit 2
 fi
 shift
@@ -133,6 +136,13 @@ case "$what" in
         }
         if ((1 in med) && (2 in med)) printf "speed-up, workers 2 vs 1 (median wall): %.2fx\n", med[1] / med[2]
       }'
+    ;;
+  hub)
+    # Not a DIR: a dataset of ROWS rows under refinery-bench/target/bench-data, generated when absent.
+    ROWS="${1:-300000}"
+    REPS="${2:-3}"
+    exec java $JAVA_OPTS -cp "$CP" dev.refinery.bench.HubStatsBench \
+      "refinery-bench/target/bench-data/nemotron-$((ROWS / 1000))k" "$REPS" --rows "$ROWS" "${@:3}"
     ;;
   tokenize-phases)
     exec java $JAVA_OPTS -cp "$CP" dev.refinery.bench.TokenizePhases "${1:-3000}"
