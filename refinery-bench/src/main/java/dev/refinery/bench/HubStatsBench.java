@@ -54,7 +54,8 @@ public final class HubStatsBench {
 
   /** One run's figures. */
   record Run(double seconds, String json, long bytesServed, long fileRequests, long requests,
-             long bytesFetched, double cpu, double serverCpu, List<String> ranges) {}
+             long bytesFetched, double cpu, double serverCpu, long gcs, double gcSeconds,
+             List<String> ranges) {}
 
   public static void main(String[] args) throws Exception {
     Path dir = DEFAULT_DIR;
@@ -154,8 +155,8 @@ public final class HubStatsBench {
           h.seconds / l.seconds, h.bytesServed, (double) h.bytesServed / bytes, h.fileRequests,
           h.requests, h.bytesFetched);
       System.out.printf("        CPU: local %5.2f s, hub %5.2f s of which the loopback server's "
-          + "threads %5.2f s (the rest %5.2f s)%n", l.cpu, h.cpu, h.serverCpu,
-          h.cpu - h.serverCpu);
+          + "threads %5.2f s (the rest %5.2f s); GCs: local %d (%.2f s), hub %d (%.2f s)%n", l.cpu,
+          h.cpu, h.serverCpu, h.cpu - h.serverCpu, l.gcs, l.gcSeconds, h.gcs, h.gcSeconds);
     }
     double ml = StatsVsDuckDb.median(localTimes);
     double mh = StatsVsDuckDb.median(hubTimes);
@@ -194,10 +195,13 @@ public final class HubStatsBench {
 
   private static Run local(String path, List<String> splits) {
     long c0 = processCpu();
+    long[] g0 = gcs();
     long t0 = System.nanoTime();
     DatasetStats s = stats(path, splits);
     double seconds = (System.nanoTime() - t0) / 1e9;
-    return new Run(seconds, s.toJson(), 0, 0, 0, 0, (processCpu() - c0) / 1e9, 0, List.of());
+    long[] g1 = gcs();
+    return new Run(seconds, s.toJson(), 0, 0, 0, 0, (processCpu() - c0) / 1e9, 0, g1[0] - g0[0],
+        (g1[1] - g0[1]) / 1e3, List.of());
   }
 
   private static Run hub(TestHub hub, String path, List<String> splits) {
@@ -205,15 +209,29 @@ public final class HubStatsBench {
     hub.resetCounts();
     long c0 = processCpu();
     long s0 = serverCpu();
+    long[] g0 = gcs();
     long t0 = System.nanoTime();
     DatasetStats s = stats(path, splits);
     double seconds = (System.nanoTime() - t0) / 1e9;
     double cpu = (processCpu() - c0) / 1e9;
     double server = (serverCpu() - s0) / 1e9;
+    long[] g1 = gcs();
     // The repository is still open: the same client, with this run's counts.
     HubClient client = HubPaths.clientOf(HubPaths.of(path));
     return new Run(seconds, s.toJson(), hub.bytesServed(), hub.fileRequests(), client.requests(),
-        client.bytesFetched(), cpu, server, hub.ranges());
+        client.bytesFetched(), cpu, server, g1[0] - g0[0], (g1[1] - g0[1]) / 1e3, hub.ranges());
+  }
+
+  /** Collections so far and their milliseconds, every collector (G1's pauses; concurrent cycles). */
+  private static long[] gcs() {
+    long n = 0;
+    long ms = 0;
+    for (java.lang.management.GarbageCollectorMXBean b
+        : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+      n += Math.max(0, b.getCollectionCount());
+      ms += Math.max(0, b.getCollectionTime());
+    }
+    return new long[] {n, ms};
   }
 
   /** CPU time of the whole process (every thread, GC's too). */
