@@ -50,6 +50,8 @@ public final class HubClient {
   private final Sleeper sleeper;
   private final Duration timeout;
   private final HttpClient http;
+  /** A file's resolve URL to where it redirected last (a signed storage URL). */
+  private final Map<URI, URI> redirects = new java.util.concurrent.ConcurrentHashMap<>();
   private final LongAdder bytesFetched = new LongAdder();
   private final LongAdder requests = new LongAdder();
   private final LongAdder retries = new LongAdder();
@@ -92,8 +94,14 @@ public final class HubClient {
       throw new RefineryException(ENDPOINT_VARIABLE + "=" + endpoint
           + ": not an http(s) URL");
     }
-    return new HubClient(uri, token, RetryPolicy.DEFAULT, Sleeper.REAL, Duration.ofSeconds(60));
+    // One client (one connection pool) per endpoint and token for the whole process.
+    return SHARED.computeIfAbsent(uri + "\u0000" + (token == null ? "" : token.strip()),
+        k -> new HubClient(uri, token, RetryPolicy.DEFAULT, Sleeper.REAL,
+            Duration.ofSeconds(60)));
   }
+
+  private static final Map<String, HubClient> SHARED =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   /** System properties first, then the environment. */
   public static String systemSetting(String name) {
@@ -108,10 +116,6 @@ public final class HubClient {
 
   public URI endpoint() {
     return endpoint;
-  }
-
-  boolean hasToken() {
-    return token != null;
   }
 
   /** Bytes of file content received, requests sent and retried, since the client was made. */
@@ -228,7 +232,7 @@ public final class HubClient {
   }
 
   /** A 200 or 206 answer. */
-  private record Response(int status, InputStream body, List<String> links) {}
+  private record Response(int status, InputStream body, List<String> links, String contentRange) {}
 
   /**
    * Sends a GET until it gets a 200 or 206, retrying what may pass; statuses that will not
@@ -242,7 +246,8 @@ public final class HubClient {
         HttpResponse<InputStream> r = followRedirects(uri, range, what);
         int status = r.statusCode();
         if (status == 200 || status == 206) {
-          return new Response(status, r.body(), r.headers().allValues("Link"));
+          return new Response(status, r.body(), r.headers().allValues("Link"),
+              r.headers().firstValue("Content-Range").orElse(null));
         }
         String body = excerpt(r.body());
         if (!RetryPolicy.retryableStatus(status)) {
@@ -288,25 +293,20 @@ public final class HubClient {
 
   private HttpResponse<InputStream> followRedirects(URI uri, String range, String what)
       throws IOException {
+    URI known = redirects.get(uri);
+    if (known != null) {
+      // Where this file's last request was sent: one round trip instead of two per range.
+      HttpResponse<InputStream> r = get(known, range);
+      if (r.statusCode() == 200 || r.statusCode() == 206) {
+        return r;
+      }
+      // An expired signature or a moved object: ask the Hub again.
+      r.body().close();
+      redirects.remove(uri);
+    }
     URI at = uri;
     for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
-      HttpRequest.Builder b = HttpRequest.newBuilder(at).timeout(timeout).GET()
-          .header("User-Agent", "refinery");
-      if (range != null) {
-        b.header("Range", range);
-      }
-      // The storage backend gets a signed URL, never the token.
-      if (token != null && sameOrigin(at)) {
-        b.header("Authorization", "Bearer " + token);
-      }
-      requests.increment();
-      HttpResponse<InputStream> r;
-      try {
-        r = http.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new InterruptedIOException("interrupted");
-      }
+      HttpResponse<InputStream> r = get(at, range);
       int status = r.statusCode();
       if (status == 301 || status == 302 || status == 303 || status == 307 || status == 308) {
         String location = r.headers().firstValue("Location").orElse(null);
@@ -318,9 +318,31 @@ public final class HubClient {
         at = at.resolve(location);
         continue;
       }
+      if (at != uri && (status == 200 || status == 206) && uri.getPath().contains("/resolve/")) {
+        redirects.put(uri, at);
+      }
       return r;
     }
     throw new RefineryException(what + ": more than " + MAX_REDIRECTS + " redirects");
+  }
+
+  private HttpResponse<InputStream> get(URI at, String range) throws IOException {
+    HttpRequest.Builder b = HttpRequest.newBuilder(at).timeout(timeout).GET()
+        .header("User-Agent", "refinery");
+    if (range != null) {
+      b.header("Range", range);
+    }
+    // The storage backend gets a signed URL, never the token.
+    if (token != null && sameOrigin(at)) {
+      b.header("Authorization", "Bearer " + token);
+    }
+    requests.increment();
+    try {
+      return http.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted");
+    }
   }
 
   private boolean sameOrigin(URI uri) {
@@ -417,6 +439,11 @@ public final class HubClient {
 
     private InputStream openAt(long from) throws IOException {
       Response r = send(uri, "bytes=" + from + "-" + (end - 1), what);
+      if (r.status == 206 && r.contentRange != null
+          && !r.contentRange.strip().startsWith("bytes " + from + "-")) {
+        r.body.close();
+        throw new IOException("asked for bytes from " + from + ", got " + r.contentRange);
+      }
       if (r.status == 200 && from > 0) {
         // A server that ignores ranges sends the whole file: skip to where we are.
         r.body.skipNBytes(from);

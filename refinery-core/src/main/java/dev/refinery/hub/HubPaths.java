@@ -48,7 +48,10 @@ public final class HubPaths {
    */
   public static Path of(String hfUri, HubClient client, HubCache cache, boolean offline) {
     HubUri uri = HubUri.parse(hfUri);
-    String key = (offline ? "offline" : client.endpoint() + " " + client.hasToken()) + " "
+    // A client per endpoint and token (HubClient.configured shares them): two tokens never
+    // share a repository opened with one of them.
+    String key = (offline ? "offline" : client.endpoint() + " "
+        + Integer.toHexString(System.identityHashCode(client))) + " "
         + (cache == null ? "-" : cache.root()) + " " + uri.repoId() + "@" + uri.revision();
     HubFileSystem fs = OPEN.computeIfAbsent(key, k -> {
       try {

@@ -135,6 +135,28 @@ class HubPathsTest {
   }
 
   @Test
+  void aFilesRangesGoStraightToStorageAfterOneRedirectUntilTheSignatureExpires()
+      throws IOException {
+    Path local = parquet.resolve("extra/blob.bin");
+    Path remote = HubPaths.of("hf://datasets/test-org/nemotron-mini/extra/blob.bin",
+        client(null));
+    byte[] all = Files.readAllBytes(local);
+    hub.resetCounts();
+    try (SeekableByteChannel c = Files.newByteChannel(remote)) {
+      for (int at : new int[] {10_000, 200_000, 400_000}) {
+        ByteBuffer b = ByteBuffer.allocate(50_000);
+        c.position(at).read(b);
+        assertThat(b.array()).isEqualTo(java.util.Arrays.copyOfRange(all, at, at + 50_000));
+        if (at == 200_000) {
+          hub.expireSignatures();
+        }
+      }
+    }
+    assertThat(hub.fileRequests()).as("3 ranges served (the refused one is not counted)").isEqualTo(3);
+    assertThat(hub.resolves()).as("once, then again after the signature expired").isEqualTo(2);
+  }
+
+  @Test
   void injected429And500AndADroppedBodyAreRetriedAndTheBytesStillMatch() throws IOException {
     Path local = localFiles(parquet).get(1);
     HubClient client = client(null);

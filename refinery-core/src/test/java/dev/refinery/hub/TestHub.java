@@ -45,23 +45,34 @@ public final class TestHub implements AutoCloseable {
 
   private final HttpServer hub;
   private final HttpServer storage;
+  private final java.util.concurrent.ExecutorService hubThreads = Executors.newFixedThreadPool(8);
+  private final java.util.concurrent.ExecutorService storageThreads =
+      Executors.newFixedThreadPool(8);
   private final Map<String, Repo> repos = new ConcurrentHashMap<>();
   private final Deque<Fault> faults = new ConcurrentLinkedDeque<>();
+  private final Map<String, String[]> fileIds = new ConcurrentHashMap<>();
   private final AtomicLong bytesServed = new AtomicLong();
   private final AtomicLong fileRequests = new AtomicLong();
+  private final AtomicLong resolves = new AtomicLong();
+  private volatile String signature = "first";
   private final List<String> storageAuthorizations = Collections.synchronizedList(
       new ArrayList<>());
   private final List<String> ranges = Collections.synchronizedList(new ArrayList<>());
   public volatile int pageSize = 3;
 
   public TestHub() throws IOException {
+    // Small answers go out at once, not after Nagle's ~40 ms (read once per JVM, at the first
+    // server).
+    if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+      System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
     InetSocketAddress loopback = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
     hub = HttpServer.create(loopback, 64);
     storage = HttpServer.create(loopback, 64);
     hub.createContext("/", this::hub);
     storage.createContext("/", this::storage);
-    hub.setExecutor(Executors.newFixedThreadPool(8));
-    storage.setExecutor(Executors.newFixedThreadPool(8));
+    hub.setExecutor(hubThreads);
+    storage.setExecutor(storageThreads);
     hub.start();
     storage.start();
   }
@@ -94,6 +105,16 @@ public final class TestHub implements AutoCloseable {
     return bytesServed.get();
   }
 
+  /** Redirects the Hub gave from a file's resolve URL to the storage backend. */
+  public long resolves() {
+    return resolves.get();
+  }
+
+  /** Signs storage URLs anew: the ones handed out before are refused (403), as expired ones. */
+  public void expireSignatures() {
+    signature = Long.toHexString(System.nanoTime());
+  }
+
   public long fileRequests() {
     return fileRequests.get();
   }
@@ -111,6 +132,7 @@ public final class TestHub implements AutoCloseable {
   public void resetCounts() {
     bytesServed.set(0);
     fileRequests.set(0);
+    resolves.set(0);
     ranges.clear();
   }
 
@@ -167,7 +189,8 @@ public final class TestHub implements AutoCloseable {
         }
         ex.getResponseHeaders().add("Location", "http://127.0.0.1:"
             + storage.getAddress().getPort() + "/files/" + repoId + "/" + resolve.group(3)
-            + "?signature=abc");
+            + "?signature=" + signature);
+        resolves.incrementAndGet();
         ex.sendResponseHeaders(302, -1);
       }
     }
@@ -196,15 +219,15 @@ public final class TestHub implements AutoCloseable {
       Map<String, Object> e = new LinkedHashMap<>();
       boolean dir = Files.isDirectory(p);
       e.put("type", dir ? "directory" : "file");
-      byte[] content = dir ? new byte[0] : Files.readAllBytes(p);
+      String[] ids = dir ? new String[] {hex("SHA-1", new byte[0], new byte[0]), null}
+          : ids(p);
+      long size = dir ? 0 : Files.size(p);
       // As the Hub: the git blob id; text files in git, the rest in LFS with their sha256.
-      e.put("oid", hex("SHA-1", ("blob " + content.length + "\0").getBytes(
-          StandardCharsets.US_ASCII), content));
-      e.put("size", content.length);
+      e.put("oid", ids[0]);
+      e.put("size", size);
       e.put("path", repo.root().relativize(p).toString());
       if (!dir && !p.getFileName().toString().endsWith(".md")) {
-        e.put("lfs", Map.of("oid", hex("SHA-256", new byte[0], content), "size", content.length,
-            "pointerSize", 134));
+        e.put("lfs", Map.of("oid", ids[1], "size", size, "pointerSize", 134));
       }
       page.add(e);
     }
@@ -222,18 +245,24 @@ public final class TestHub implements AutoCloseable {
         storageAuthorizations.add(auth);
       }
       String path = ex.getRequestURI().getPath();
+      if (!("signature=" + signature).equals(ex.getRequestURI().getQuery())) {
+        send(ex, 403, "<Error><Code>AccessDenied</Code><Message>Request has expired</Message>"
+            + "</Error>");
+        return;
+      }
       Matcher m = Pattern.compile("/files/([^/]+/[^/]+)/(.+)").matcher(path);
       Repo repo = m.matches() ? repos.get(m.group(1)) : null;
       if (repo == null) {
         send(ex, 404, "no such object");
         return;
       }
-      byte[] bytes = Files.readAllBytes(repo.root().resolve(decode(m.group(2))));
+      Path file = repo.root().resolve(decode(m.group(2)));
+      long length = Files.size(file);
       fileRequests.incrementAndGet();
       String range = ex.getRequestHeaders().getFirst("Range");
       ranges.add(String.valueOf(range));
       long start = 0;
-      long end = bytes.length;
+      long end = length;
       int status = 200;
       if (range != null) {
         Matcher r = Pattern.compile("bytes=(\\d+)-(\\d*)").matcher(range);
@@ -242,21 +271,33 @@ public final class TestHub implements AutoCloseable {
           return;
         }
         start = Long.parseLong(r.group(1));
-        end = r.group(2).isEmpty() ? bytes.length
-            : Math.min(bytes.length, Long.parseLong(r.group(2)) + 1);
-        if (start >= bytes.length) {
+        end = r.group(2).isEmpty() ? length
+            : Math.min(length, Long.parseLong(r.group(2)) + 1);
+        if (start >= length) {
           send(ex, 416, "range past the end");
           return;
         }
         status = 206;
         ex.getResponseHeaders().add("Content-Range", "bytes " + start + "-" + (end - 1) + "/"
-            + bytes.length);
+            + length);
       }
       Fault cut = takeFault(path, true);
       ex.sendResponseHeaders(status, end - start);
       OutputStream out = ex.getResponseBody();
       long stopAt = cut == null ? end : Math.min(end, start + cut.cutAfter());
-      out.write(bytes, (int) start, (int) (stopAt - start));
+      // Only the bytes asked for are read: a range of a large file costs its length.
+      try (java.nio.channels.FileChannel in = java.nio.channels.FileChannel.open(file)) {
+        java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(1 << 16);
+        for (long at = start; at < stopAt; ) {
+          buf.clear().limit((int) Math.min(buf.capacity(), stopAt - at));
+          int n = in.read(buf, at);
+          if (n < 0) {
+            break;
+          }
+          out.write(buf.array(), 0, n);
+          at += n;
+        }
+      }
       out.flush();
       bytesServed.addAndGet(stopAt - start);
       if (cut != null) {
@@ -264,6 +305,19 @@ public final class TestHub implements AutoCloseable {
         throw new IOException("cut short on purpose");
       }
     }
+  }
+
+  /** A file's git blob id and sha256, computed once per file, size and time. */
+  private String[] ids(Path p) throws IOException {
+    String key = p + " " + Files.size(p) + " " + Files.getLastModifiedTime(p);
+    String[] known = fileIds.get(key);
+    if (known == null) {
+      byte[] content = Files.readAllBytes(p);
+      known = new String[] {hex("SHA-1", ("blob " + content.length + "\0").getBytes(
+          StandardCharsets.US_ASCII), content), hex("SHA-256", new byte[0], content)};
+      fileIds.put(key, known);
+    }
+    return known;
   }
 
   static String hex(String algorithm, byte[] prefix, byte[] content) {
@@ -295,5 +349,7 @@ public final class TestHub implements AutoCloseable {
   public void close() {
     hub.stop(0);
     storage.stop(0);
+    hubThreads.shutdownNow();
+    storageThreads.shutdownNow();
   }
 }
