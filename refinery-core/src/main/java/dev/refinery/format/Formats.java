@@ -69,42 +69,11 @@ public final class Formats {
    *     matches: reading on as some format would only fail every record
    */
   public static Format detect(InputFile file) {
-    if (file.kind() == dev.refinery.io.FileKind.PARQUET) {
-      return detectParquet(file);
-    }
-    try (RowReader rows = RowReaders.open(file)) {
-      RawRow row;
-      while ((row = rows.next()) != null) {
-        if (!row.isBad()) {
-          String name = detect(row.fields());
-          if (name == null) {
-            throw new RefineryException(file + ": cannot tell the record format from the first "
-                + "record (keys: " + String.join(", ", row.fields().keySet()) + "); give "
-                + "--from/--format, and --columns if the names differ");
-          }
-          return byName(name);
-        }
-      }
-      return nemotron();
-    } catch (IOException e) {
-      throw new RefineryException(file + ": cannot read: " + dev.refinery.internal.IoErrors.reason(e), e);
-    }
-  }
-
-  /**
-   * A Parquet record's keys are its schema's top-level fields (a missing value is a null under
-   * its key), so the footer tells what the first record would, without reading a row group: on
-   * the Hub that is a footer instead of a whole row group of every column.
-   */
-  private static Format detectParquet(InputFile file) {
     try {
-      if (dev.refinery.io.ParquetFiles.rowCount(file.path()) == 0) {
+      Map<String, Object> keys = file.kind() == dev.refinery.io.FileKind.PARQUET
+          ? parquetKeys(file) : firstRecordKeys(file);
+      if (keys == null) {
         return nemotron();
-      }
-      Map<String, Object> keys = new java.util.LinkedHashMap<>();
-      for (org.apache.parquet.schema.Type t
-          : dev.refinery.io.ParquetFiles.schemaOf(file.path()).getFields()) {
-        keys.put(t.getName(), null);
       }
       String name = detect(keys);
       if (name == null) {
@@ -116,6 +85,38 @@ public final class Formats {
     } catch (IOException e) {
       throw new RefineryException(file + ": cannot read: "
           + dev.refinery.internal.IoErrors.reason(e), e);
+    }
+  }
+
+  /** The keys of the first decodable record, or null when there is none. */
+  private static Map<String, Object> firstRecordKeys(InputFile file) throws IOException {
+    try (RowReader rows = RowReaders.open(file)) {
+      RawRow row;
+      while ((row = rows.next()) != null) {
+        if (!row.isBad()) {
+          return row.fields();
+        }
+      }
+      return null;
+    }
+  }
+
+  /**
+   * A Parquet record's keys are its schema's top-level fields (a missing value is a null under
+   * its key), so the footer tells what the first record would, without reading a row group: on
+   * the Hub that is a footer instead of a whole row group of every column. Null for no rows.
+   */
+  private static Map<String, Object> parquetKeys(InputFile file) throws IOException {
+    try (var reader = dev.refinery.io.ParquetFiles.open(file.path())) {
+      if (reader.getRecordCount() == 0) {
+        return null;
+      }
+      Map<String, Object> keys = new java.util.LinkedHashMap<>();
+      for (org.apache.parquet.schema.Type t
+          : reader.getFooter().getFileMetaData().getSchema().getFields()) {
+        keys.put(t.getName(), null);
+      }
+      return keys;
     }
   }
 

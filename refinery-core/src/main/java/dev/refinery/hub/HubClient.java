@@ -231,6 +231,13 @@ public final class HubClient {
     }
   }
 
+  /** The Hub's 404: no such repository, revision, file or folder. */
+  static final class NotFound extends RefineryException {
+    NotFound(String message) {
+      super(message);
+    }
+  }
+
   /** A 200 or 206 answer. */
   private record Response(int status, InputStream body, List<String> links, String contentRange) {}
 
@@ -251,7 +258,8 @@ public final class HubClient {
         }
         String body = excerpt(r.body());
         if (!RetryPolicy.retryableStatus(status)) {
-          throw new RefineryException(what + ": " + fatal(status, body));
+          throw status == 404 ? new NotFound(what + ": " + fatal(status, body))
+              : new RefineryException(what + ": " + fatal(status, body));
         }
         retryAfter = RetryPolicy.parseRetryAfter(r.headers().firstValue("Retry-After")
             .orElse(null), Instant.now());
@@ -439,8 +447,9 @@ public final class HubClient {
 
     private InputStream openAt(long from) throws IOException {
       Response r = send(uri, "bytes=" + from + "-" + (end - 1), what);
-      if (r.status == 206 && r.contentRange != null
-          && !r.contentRange.strip().startsWith("bytes " + from + "-")) {
+      // A 206 says which bytes it holds; any other start (or none said) is not what was asked.
+      if (r.status == 206 && (r.contentRange == null
+          || !r.contentRange.strip().startsWith("bytes " + from + "-"))) {
         r.body.close();
         throw new IOException("asked for bytes from " + from + ", got " + r.contentRange);
       }

@@ -162,11 +162,11 @@ final class HubFileSystem extends FileSystem {
       List<HubClient.Entry> listed;
       try {
         listed = offline ? cache.tree(repoId, commit) : client.tree(repoId, commit, folder, true);
-      } catch (dev.refinery.RefineryException e) {
-        if (!folder.isEmpty() && e.getMessage().contains("answered 404")) {
-          throw new NoSuchFileException(label + "/" + folder);
+      } catch (HubClient.NotFound e) {
+        if (folder.isEmpty()) {
+          throw e;
         }
-        throw e;
+        throw new NoSuchFileException(label + "/" + folder);
       }
       for (HubClient.Entry e : listed) {
         entries.put(e.path(), e);

@@ -169,6 +169,31 @@ class HubPathsTest {
   }
 
   @Test
+  void aRangeAnsweredFromTheWrongStartIsAskedAgain() throws IOException {
+    Path local = parquet.resolve("extra/blob.bin");
+    HubClient client = client(null);
+    Path remote = HubPaths.of("hf://datasets/test-org/nemotron-mini/extra/blob.bin", client);
+    byte[] all = Files.readAllBytes(local);
+    hub.misrangeNext("/files/test-org/nemotron-mini/extra/blob.bin");
+    try (SeekableByteChannel c = Files.newByteChannel(remote)) {
+      ByteBuffer b = ByteBuffer.allocate(20_000);
+      c.position(300_000).read(b);
+      assertThat(b.array()).isEqualTo(java.util.Arrays.copyOfRange(all, 300_000, 320_000));
+    }
+    assertThat(client.retries()).isEqualTo(1);
+  }
+
+  @Test
+  void oneClientServesEachEndpointAndTokenInAProcess() {
+    java.util.Map<String, String> settings = new java.util.HashMap<>(java.util.Map.of(
+        HubClient.ENDPOINT_VARIABLE, hub.endpoint().toString(), HubClient.TOKEN_VARIABLE, "a"));
+    HubClient first = HubClient.configured(settings::get);
+    assertThat(HubClient.configured(settings::get)).isSameAs(first);
+    settings.put(HubClient.TOKEN_VARIABLE, "b");
+    assertThat(HubClient.configured(settings::get)).isNotSameAs(first);
+  }
+
+  @Test
   void aGatedRepositoryNeedsTheTokenWhichNeverReachesStorageNorAnyMessage() throws IOException {
     assertThatThrownBy(() -> HubPaths.of("hf://datasets/test-org/gated", client(null)))
         .isInstanceOf(RefineryException.class)

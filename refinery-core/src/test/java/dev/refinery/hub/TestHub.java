@@ -95,6 +95,15 @@ public final class TestHub implements AutoCloseable {
     return this;
   }
 
+  /**
+   * The next range request to storage whose path contains {@code where} is answered with a 206
+   * of the file's first bytes instead of the ones asked for.
+   */
+  public TestHub misrangeNext(String where) {
+    faults.add(new Fault(where, 206, -1));
+    return this;
+  }
+
   /** The next file body whose path contains {@code where} stops after {@code bytes} bytes. */
   public TestHub cutNext(String where, long bytes) {
     faults.add(new Fault(where, 0, bytes));
@@ -278,6 +287,11 @@ public final class TestHub implements AutoCloseable {
           return;
         }
         status = 206;
+        if (takeFault(path, false) != null) {
+          // A proxy that answers a range with the file's start: the bytes are not the ones asked.
+          end = Math.min(length, end - start);
+          start = 0;
+        }
         ex.getResponseHeaders().add("Content-Range", "bytes " + start + "-" + (end - 1) + "/"
             + length);
       }
