@@ -15,13 +15,17 @@ import org.apache.parquet.hadoop.metadata.CompressionCodecName;
  * a copy out of it per page). Same bytes out; other codecs go to the stock factory.
  *
  * <p>One per {@code ParquetFileReader}, which releases it on close. Threads may decompress
- * different column chunks at once ({@link NemotronColumns} reads one column's pages ahead): each
- * call borrows a context that no other call holds.
+ * different column chunks at once ({@link NemotronColumns} reads one column's pages ahead): a
+ * ZSTD call borrows a context that no other call holds; another codec's pages are decompressed
+ * one at a time and whole, because the stock factory keeps one stateful decompressor per codec
+ * and decompresses lazily, as the page is read (two threads at once corrupted SNAPPY pages).
  */
 final class OneShotZstd implements CompressionCodecFactory {
   private final CompressionCodecFactory stock;
   private final ConcurrentLinkedDeque<ZstdDecompressCtx> idle = new ConcurrentLinkedDeque<>();
   private final Decompressor zstd = new Decompressor();
+  private final java.util.Map<CompressionCodecName, BytesInputDecompressor> serialized =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   /**
    * Arrays to decompress into, reused in turn, for a thread that reads one column's pages for a
@@ -62,7 +66,39 @@ final class OneShotZstd implements CompressionCodecFactory {
 
   @Override
   public BytesInputDecompressor getDecompressor(CompressionCodecName codec) {
-    return codec == CompressionCodecName.ZSTD ? zstd : stock.getDecompressor(codec);
+    if (codec == CompressionCodecName.ZSTD) {
+      return zstd;
+    }
+    if (codec == CompressionCodecName.UNCOMPRESSED) {
+      return stock.getDecompressor(codec); // no state: hands the bytes back
+    }
+    return serialized.computeIfAbsent(codec, c -> new OneAtATime(stock.getDecompressor(c)));
+  }
+
+  /** A stock decompressor used by one thread at a time, its output read whole under the lock. */
+  private static final class OneAtATime implements BytesInputDecompressor {
+    private final BytesInputDecompressor inner;
+
+    OneAtATime(BytesInputDecompressor inner) {
+      this.inner = inner;
+    }
+
+    @Override
+    public synchronized BytesInput decompress(BytesInput bytes, int uncompressedSize)
+        throws IOException {
+      return BytesInput.from(inner.decompress(bytes, uncompressedSize).toByteArray());
+    }
+
+    @Override
+    public synchronized void decompress(ByteBuffer input, int compressedSize, ByteBuffer output,
+        int uncompressedSize) throws IOException {
+      inner.decompress(input, compressedSize, output, uncompressedSize);
+    }
+
+    @Override
+    public void release() {
+      // The factory's release frees the stock decompressors.
+    }
   }
 
   @Override
@@ -113,9 +149,11 @@ final class OneShotZstd implements CompressionCodecFactory {
     @Override
     public void decompress(ByteBuffer input, int compressedSize, ByteBuffer output,
         int uncompressedSize) throws IOException {
-      // Direct buffers (not what ParquetRowReader reads into): the stock path.
-      stock.getDecompressor(CompressionCodecName.ZSTD)
-          .decompress(input, compressedSize, output, uncompressedSize);
+      // Direct buffers (not what ParquetRowReader reads into): the stock path, one at a time.
+      BytesInputDecompressor direct = stock.getDecompressor(CompressionCodecName.ZSTD);
+      synchronized (direct) {
+        direct.decompress(input, compressedSize, output, uncompressedSize);
+      }
     }
 
     @Override
