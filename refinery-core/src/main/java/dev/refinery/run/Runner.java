@@ -33,13 +33,15 @@ public interface Runner {
   public record Options(int workers, boolean resume, Progress progress, Runnable onStop,
                         long sortMemory) {
     /**
-     * A sixteenth of the heap (64 MB at -Xmx1g), at least 16 MB, or {@code
+     * A thirty-second of the heap (32 MB at -Xmx1g), at least 16 MB, or {@code
      * -Drefinery.keyed.memory}: the emit sorters fill while the stage before writes its rows, so
-     * they share the heap with its writers; curate on 1M rows at -Xmx1g took the same time with
-     * 64 MB as with 256 MB, at 146-267 MB less peak RSS (docs/benchmarks.md).
+     * they share the heap with its writers. Their buffers live as long as a partition, long
+     * enough to be promoted, and G1 sizes the heap by its pause-time ratio: curate on 2.6M rows
+     * at -Xmx1g peaked at 581-656 MB with 32 MB against 769-820 MB with 64 MB, in the same time
+     * (docs/benchmarks.md).
      */
     public static final long DEFAULT_SORT_MEMORY = Long.getLong("refinery.keyed.memory",
-        Math.max(16L << 20, Runtime.getRuntime().maxMemory() / 16));
+        Math.max(16L << 20, Runtime.getRuntime().maxMemory() / 32));
 
     public Options {
       onStop = onStop == null ? () -> { } : onStop;
