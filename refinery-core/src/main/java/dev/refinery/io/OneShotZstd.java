@@ -3,6 +3,8 @@ package dev.refinery.io;
 import com.github.luben.zstd.ZstdDecompressCtx;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import org.apache.parquet.bytes.BytesInput;
 import org.apache.parquet.compression.CompressionCodecFactory;
@@ -24,8 +26,8 @@ final class OneShotZstd implements CompressionCodecFactory {
   private final CompressionCodecFactory stock;
   private final ConcurrentLinkedDeque<ZstdDecompressCtx> idle = new ConcurrentLinkedDeque<>();
   private final Decompressor zstd = new Decompressor();
-  private final java.util.Map<CompressionCodecName, BytesInputDecompressor> serialized =
-      new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<CompressionCodecName, BytesInputDecompressor> serialized =
+      new ConcurrentHashMap<>();
 
   /**
    * Arrays to decompress into, reused in turn, for a thread that reads one column's pages for a

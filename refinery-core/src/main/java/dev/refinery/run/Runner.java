@@ -37,7 +37,7 @@ public interface Runner {
      * -Drefinery.keyed.memory}: the emit sorters fill while the stage before writes its rows, so
      * they share the heap with its writers. Their buffers live as long as a partition, long
      * enough to be promoted, and G1 sizes the heap by its pause-time ratio: curate on 2.6M rows
-     * at -Xmx1g peaked at 581-656 MB with 32 MB against 769-820 MB with 64 MB, in the same time
+     * at -Xmx1g peaked at 581-656 MB with 32 MB against 647-821 MB with 64 MB, in the same time
      * (docs/benchmarks.md).
      */
     public static final long DEFAULT_SORT_MEMORY = Long.getLong("refinery.keyed.memory",
