@@ -116,4 +116,41 @@ class SpillSorterTest {
       }
     }
   }
+
+  @Test
+  void narrowingRewritesOnlyTheSmallestConsecutiveRunsItMust() {
+    // Ten runs of different sizes, a fan-in of 8: one merge of the three consecutive runs with
+    // the fewest bytes, in their place; the other seven are kept as they are.
+    List<Path> runs = new ArrayList<>();
+    int[] sizes = {40, 30, 5, 4, 6, 50, 45, 35, 60, 25};
+    for (int r = 0; r < sizes.length; r++) {
+      SpillSorter sorter = new SpillSorter(dir.resolve("narrow"), "r" + r, 1L << 20, false);
+      for (int i = 0; i < sizes[r]; i++) {
+        sorter.add(i % 3, 0, 0, 0, new byte[] {(byte) r});
+      }
+      runs.addAll(sorter.finish());
+    }
+    List<Path> narrowed = SpillMerger.narrow(runs, 8, dir.resolve("narrow"), "m", false);
+    assertThat(narrowed).hasSize(8);
+    assertThat(narrowed.subList(0, 2)).isEqualTo(runs.subList(0, 2));
+    assertThat(narrowed.get(2)).isNotIn(runs);
+    assertThat(narrowed.subList(3, 8)).isEqualTo(runs.subList(5, 10));
+    // Ties keep the order of the runs they came from.
+    List<Integer> order = new ArrayList<>();
+    try (SpillMerger merger = new SpillMerger(narrowed, false)) {
+      SpillMerger.Record r = new SpillMerger.Record();
+      while (merger.next(r)) {
+        order.add((int) r.value[0]);
+      }
+    }
+    List<Integer> want = new ArrayList<>();
+    for (int key = 0; key < 3; key++) {
+      for (int r = 0; r < sizes.length; r++) {
+        for (int i = key; i < sizes[r]; i += 3) {
+          want.add(r);
+        }
+      }
+    }
+    assertThat(order).isEqualTo(want);
+  }
 }
