@@ -65,6 +65,8 @@ final class LocalRunner {
   private boolean inputIsStageZero;
   private List<List<Step>> segments;
   private PartitionTask tasks;
+  // Each stage's files of dropped rows, by stage.
+  private final List<DroppedFiles> droppedFiles = new ArrayList<>();
   // The last stage's decision when the sink reads its rows straight through it (null: the stage
   // writes its rows to stage files).
   private StageDecision joinedLast;
@@ -183,7 +185,8 @@ final class LocalRunner {
       stages.set(lastStage, withJoinedTimes(stages.get(lastStage)));
     }
     Result result = RunTotals.of(stages, shards, unwritable, sinkDrops, run);
-    RejectFiles.assemble(folder, splits, stages.size(), options.workers());
+    RejectFiles.assemble(folder, splits, options.workers());
+    droppedFiles.forEach(DroppedFiles::commit);
     pipeline.sink().finish(folder);
     checkpoint();
     note(result.balance() + ": " + (result.conserved() ? "conserved" : "NOT CONSERVED"));
@@ -254,46 +257,61 @@ final class LocalRunner {
   /** Decodes every split of the input and runs the first segment's steps on it. */
   private List<PartitionStats> inputStage(List<InputSplit> splits, InputFiles files,
       List<MapStep> steps) {
-    List<PartitionStats> stats = new ArrayList<>();
-    InOrder.run(splits, options.workers(), stops.tracked((index, split) -> {
+    DroppedFiles dropped = droppedFiles(0);
+    PartitionStats[] stats = new PartitionStats[splits.size()];
+    InOrder.run(DroppedFiles.interleaved(splits), options.workers(), stops.tracked((i, index) -> {
+      InputSplit split = splits.get(index);
       PartitionStats done = finished(0, index);
       if (done != null) {
         options.progress().rows(done.read());
-        return done;
+        stats[index] = done;
+        return index;
       }
       Path rejects = folder.undecodablePart(index);
       try (RejectsWriter undecodable = new RejectsWriter(rejects);
            SampleReader reader = SampleReader.open(split, files.format(split.fileIndex()),
                pipeline.sink().failOnReject() ? RejectHandler.FAIL : undecodable)) {
         Iterator<Sample> counted = new CountingProgress(reader, options.progress());
-        PartitionStats result = runSteps(0, index, counted, steps, reader::read,
-            undecodable::count);
-        return result;
+        stats[index] = runSteps(0, index, counted, steps, reader::read, undecodable::count,
+            dropped);
+        return index;
       } catch (IOException e) {
         throw new RefineryException(rejects + ": cannot write: " + IoErrors.reason(e), e);
       }
-    }), stats::add);
-    return stats;
+    }), index -> { });
+    return List.of(stats);
+  }
+
+  /**
+   * Stage {@code stage}'s files of dropped rows, taken up where an earlier run left them on
+   * {@code --resume}.
+   */
+  private DroppedFiles droppedFiles(int stage) {
+    DroppedFiles files = DroppedFiles.open(folder, stage, splits, p -> finished(stage, p));
+    droppedFiles.add(files);
+    return files;
   }
 
   /** Applies a step's decision, then the map steps after it, to every partition. */
   private List<PartitionStats> applyStage(int stage, StageDecision decision, List<MapStep> after,
       List<PartitionStats> previous) {
-    List<PartitionStats> stats = new ArrayList<>();
-    InOrder.run(InOrder.indexes(previous.size()), options.workers(), stops.tracked((i, p) -> {
+    DroppedFiles dropped = droppedFiles(stage);
+    PartitionStats[] stats = new PartitionStats[previous.size()];
+    InOrder.run(DroppedFiles.interleaved(splits), options.workers(), stops.tracked((i, p) -> {
       PartitionStats done = finished(stage, p);
-      if (done != null) {
-        return done;
+      if (done == null) {
+        List<MapStep> own = new ArrayList<>();
+        try (StageDecision.Part part = decision.open(p);
+             SampleReader reader = readPart(stage - 1, p)) {
+          own.add(part.step());
+          own.addAll(after);
+          done = runSteps(stage, p, reader, own, () -> 0L, () -> 0L, dropped);
+        }
       }
-      List<MapStep> own = new ArrayList<>();
-      try (StageDecision.Part part = decision.open(p);
-           SampleReader reader = readPart(stage - 1, p)) {
-        own.add(part.step());
-        own.addAll(after);
-        return runSteps(stage, p, reader, own, () -> 0L, () -> 0L);
-      }
-    }), stats::add);
-    return stats;
+      stats[p] = done;
+      return p;
+    }), p -> { });
+    return List.of(stats);
   }
 
   /**
@@ -395,13 +413,13 @@ final class LocalRunner {
    * the rows pass, not by reading them again.
    */
   private PartitionStats runSteps(int stage, int partition, Iterator<Sample> source,
-      List<MapStep> steps, LongSupplier read, LongSupplier rejected) {
+      List<MapStep> steps, LongSupplier read, LongSupplier rejected, DroppedFiles dropped) {
     KeyedStage.Emitter emitter = stage + 1 < segments.size()
         && segments.get(stage + 1).get(0) instanceof KeyedStep next
         ? KeyedStage.emitter(next, folder, stage + 1, partition, options.workers(),
             options.sortMemory()) : null;
     return tasks.run(stage, partition, source, steps, !(stage == 0 && inputIsStageZero), emitter,
-        read, rejected);
+        read, rejected, dropped);
   }
 
 

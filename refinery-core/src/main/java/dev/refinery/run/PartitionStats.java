@@ -9,13 +9,19 @@ import java.util.Map;
 
 /**
  * What one stage did to one partition: records read (input stage only), rejected as undecodable,
- * written to the stage's output, and each step's stats. Saved beside the partition's output as its
- * completion marker, so a resumed run skips the partition and still has its numbers.
+ * written to the stage's output, each step's stats, and the bytes of dropped rows it wrote
+ * ({@link DroppedFiles}). Saved beside the partition's output as its completion marker, so a
+ * resumed run skips the partition and still has its numbers.
  */
-record PartitionStats(long read, long rejected, long written, List<StepStats> steps) {
+record PartitionStats(long read, long rejected, long written, List<StepStats> steps,
+                      long droppedBytes) {
 
   PartitionStats {
     steps = List.copyOf(steps);
+  }
+
+  PartitionStats(long read, long rejected, long written, List<StepStats> steps) {
+    this(read, rejected, written, steps, 0);
   }
 
   String toJson() {
@@ -40,6 +46,9 @@ record PartitionStats(long read, long rejected, long written, List<StepStats> st
       list.add(step);
     }
     m.put("steps", list);
+    if (droppedBytes != 0) {
+      m.put("dropped_bytes", droppedBytes);
+    }
     return Json.write(m);
   }
 
@@ -60,6 +69,7 @@ record PartitionStats(long read, long rejected, long written, List<StepStats> st
           s.get("repeated") instanceof Long r ? r : 0L));
     }
     return new PartitionStats((Long) m.get("read"), (Long) m.get("rejected"),
-        (Long) m.get("written"), steps);
+        (Long) m.get("written"), steps,
+        m.get("dropped_bytes") instanceof Long b ? b : 0L);
   }
 }

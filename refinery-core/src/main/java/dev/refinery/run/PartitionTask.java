@@ -52,17 +52,19 @@ final class PartitionTask {
    * Runs {@code steps} over one partition's rows into the stage's output and marks the partition
    * done. {@code writeRows} false: the rows are only counted (stage 0 without steps, whose output
    * is the input itself); {@code emitter}, when not null, gets every row that passes (the keyed
-   * step that opens the next stage).
+   * step that opens the next stage); dropped rows go to the stage's {@code droppedFiles}.
    */
   PartitionStats run(int stage, int partition, Iterator<Sample> source, List<MapStep> steps,
-      boolean writeRows, KeyedStage.Emitter emitter, LongSupplier read, LongSupplier rejected) {
+      boolean writeRows, KeyedStage.Emitter emitter, LongSupplier read, LongSupplier rejected,
+      DroppedFiles droppedFiles) {
     StepChain chain = new StepChain(steps);
     Path out = folder.part(stage, partition);
-    Path dropped = folder.dropped(stage, partition);
     boolean keepAll = keepDropped;
+    droppedFiles.starting(partition);
     // Drops that carry a detail (the benchmark item a sample matched) are always reported;
     // keep_dropped adds every other dropped row, and the rows themselves.
-    DroppedWriter keep = new DroppedWriter(dropped, keepAll);
+    DroppedWriter keep = new DroppedWriter(droppedFiles.target(partition).toString(),
+        droppedFiles.destination(partition), keepAll);
     // The stage output lacks the rows steps dropped after one that reuses rows on a retry (a
     // generation the judge graded low): they are kept in the work folder for that retry.
     int reuser = firstReuser(steps);
@@ -112,9 +114,10 @@ final class PartitionTask {
       throw e;
     }
     PartitionStats stats = new PartitionStats(read.getAsLong(), rejected.getAsLong(), written,
-        chain.stats());
+        chain.stats(), droppedFiles.bytes(partition));
     stops.checkpoint();
     AtomicFile.writeString(folder.marker(stage, partition), stats.toJson());
+    droppedFiles.finished(partition);
     // The new output holds every row the earlier one had that is still wanted.
     try {
       Files.deleteIfExists(aside);

@@ -20,27 +20,26 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The files of {@code rejects/}, one per input file and stage as if every file were one partition:
- * a run writes its rejects per partition in the work folder and joins them at the end, so how the
- * input was split changes neither the names nor the bytes. A JSON line that a partition could only
- * place by byte offset gets its line number here, counted once per file up to its last reject.
+ * The files of {@code rejects/} with the input's undecodable records, one per input file as if
+ * every file were one partition: a run writes them per partition in the work folder and joins
+ * them at the end, so how the input was split changes neither the names nor the bytes. A JSON
+ * line that a partition could only place by byte offset gets its line number here, counted once
+ * per file up to its last reject. (Dropped rows go straight into their files: {@link
+ * DroppedFiles}.)
  */
 public final class RejectFiles {
   private RejectFiles() {}
 
   /**
-   * Writes rejects/ from the pieces of {@code stages} stages over {@code splits} (partition p of
-   * every stage reads split p's rows), one target file at a time on each of {@code workers}
-   * threads; a piece-less or empty target is removed. Idempotent: the pieces stay in the work
-   * folder until the run is finished.
+   * Writes rejects/input-*.jsonl from the pieces of the input stage's partitions over {@code
+   * splits}, one target file at a time on each of {@code workers} threads; a piece-less or empty
+   * target is removed. Idempotent: the pieces stay in the work folder until the run is finished.
    */
-  public static void assemble(RunFolder folder, List<InputSplit> splits, int stages, int workers) {
+  public static void assemble(RunFolder folder, List<InputSplit> splits, int workers) {
     Map<Integer, List<Integer>> partsOfFile = new TreeMap<>();
     for (int p = 0; p < splits.size(); p++) {
       partsOfFile.computeIfAbsent(splits.get(p).fileIndex(), k -> new ArrayList<>()).add(p);
     }
-    // With keep_dropped the pieces are every dropped row as JSON (1.7 GB for the curate example
-    // on 1M rows), joined after all other work: on one thread this was the run's serial tail.
     List<TargetWrite> targets = new ArrayList<>();
     for (Map.Entry<Integer, List<Integer>> e : partsOfFile.entrySet()) {
       int file = e.getKey();
@@ -48,11 +47,6 @@ public final class RejectFiles {
       targets.add(() -> undecodable(folder.undecodable(file),
           parts.stream().map(folder::undecodablePart).toList(),
           parts.stream().map(splits::get).toList()));
-      for (int stage = 0; stage < stages; stage++) {
-        int s = stage;
-        targets.add(() -> concatenate(folder.droppedOfInput(s, file),
-            parts.stream().map(p -> folder.dropped(s, p)).toList()));
-      }
     }
     try {
       Files.createDirectories(folder.rejects());
@@ -75,15 +69,6 @@ public final class RejectFiles {
   /** Writing one target file. */
   private interface TargetWrite {
     void write() throws IOException;
-  }
-
-  private static void concatenate(Path target, List<Path> pieces) throws IOException {
-    List<Path> present = nonEmpty(pieces);
-    if (present.isEmpty()) {
-      Files.deleteIfExists(target);
-      return;
-    }
-    copy(present, target);
   }
 
   private static void copy(List<Path> pieces, Path target) throws IOException {

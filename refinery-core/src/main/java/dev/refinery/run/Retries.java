@@ -70,6 +70,10 @@ final class Retries {
     Files.delete(folder.stats());
     FileTrees.delete(folder.root().resolve("data"));
     FileTrees.delete(folder.tokenized());
+    // Drops are handled per partition below, as each partition wrote them.
+    for (int stage = first; Files.isDirectory(folder.stage(stage)); stage++) {
+      DroppedFiles.explode(folder, stage);
+    }
     long kept = 0;
     for (int stage = first + 1; Files.isDirectory(folder.stage(stage)); stage++) {
       FileTrees.delete(folder.planned(stage));

@@ -27,8 +27,8 @@ class RejectFilesTest {
   }
 
   /**
-   * A file read as one partition has one piece: rejects/ gets it without its bytes being copied
-   * (keep_dropped makes these pieces every dropped row), and the piece stays for a rerun.
+   * A file read as one partition has one piece: rejects/ gets it without its bytes being copied,
+   * and the piece stays for a rerun.
    */
   @Test
   void aWholeFilesPieceIsNotCopied() throws IOException {
@@ -36,24 +36,22 @@ class RejectFilesTest {
     InputFile a = new InputFile(dir.resolve("a.parquet"), "train", FileKind.PARQUET);
     InputFile b = new InputFile(dir.resolve("b.parquet"), "train", FileKind.PARQUET);
     List<InputSplit> splits = List.of(InputSplit.whole(a, 0), InputSplit.whole(b, 1));
-    write(folder.dropped(0, 0), "{\"step\":\"x\",\"reason\":\"r\",\"uuid\":\"1\"}\n");
-    write(folder.dropped(1, 1), "{\"step\":\"y\",\"reason\":\"s\",\"uuid\":\"2\"}\n");
+    write(folder.undecodablePart(0), "{\"file\":\"a\",\"line\":1,\"reason\":\"r\"}\n");
+    write(folder.undecodablePart(1), "{\"file\":\"b\",\"line\":2,\"reason\":\"s\"}\n");
 
-    RejectFiles.assemble(folder, splits, 2, 2);
-    RejectFiles.assemble(folder, splits, 2, 1);
+    RejectFiles.assemble(folder, splits, 2);
+    RejectFiles.assemble(folder, splits, 1);
 
-    Path first = folder.droppedOfInput(0, 0);
-    Path second = folder.droppedOfInput(1, 1);
-    assertThat(first).hasSameTextualContentAs(folder.dropped(0, 0));
-    assertThat(second).hasSameTextualContentAs(folder.dropped(1, 1));
-    assertThat(folder.droppedOfInput(1, 0)).doesNotExist();
-    assertThat(folder.droppedOfInput(0, 1)).doesNotExist();
-    assertThat(folder.dropped(0, 0)).exists();
+    Path first = folder.undecodable(0);
+    Path second = folder.undecodable(1);
+    assertThat(first).hasSameTextualContentAs(folder.undecodablePart(0));
+    assertThat(second).hasSameTextualContentAs(folder.undecodablePart(1));
+    assertThat(folder.undecodablePart(0)).exists();
     assertThat(Files.getAttribute(first, "unix:ino"))
-        .isEqualTo(Files.getAttribute(folder.dropped(0, 0), "unix:ino"));
+        .isEqualTo(Files.getAttribute(folder.undecodablePart(0), "unix:ino"));
     try (var files = Files.list(folder.rejects())) {
       assertThat(files.map(p -> p.getFileName().toString()))
-          .containsExactlyInAnyOrder("dropped-s0-00000.jsonl", "dropped-s1-00001.jsonl");
+          .containsExactlyInAnyOrder("input-00000.jsonl", "input-00001.jsonl");
     }
   }
 
@@ -65,20 +63,19 @@ class RejectFilesTest {
     InputFile b = new InputFile(dir.resolve("b.parquet"), "train", FileKind.PARQUET);
     List<InputSplit> splits = List.of(new InputSplit(a, 0, 0, 2), new InputSplit(a, 0, 2, 3),
         new InputSplit(a, 0, 3, 5), new InputSplit(b, 1, 0, 1), new InputSplit(b, 1, 1, 2));
-    write(folder.dropped(0, 0), "one\n");
-    write(folder.dropped(0, 2), "three\n");
+    write(folder.undecodablePart(0), "one\n");
+    write(folder.undecodablePart(2), "three\n");
     // Longer than a single transfer might move, for the copy loop.
     String big = "x".repeat(3_000_000) + "\n";
-    write(folder.dropped(1, 3), big);
-    write(folder.dropped(1, 4), "five\n");
+    write(folder.undecodablePart(3), big);
+    write(folder.undecodablePart(4), "five\n");
 
     // Each target file on one of three threads.
-    RejectFiles.assemble(folder, splits, 2, 3);
+    RejectFiles.assemble(folder, splits, 3);
 
-    assertThat(folder.droppedOfInput(0, 0)).hasContent("one\nthree\n");
-    assertThat(folder.dropped(0, 0)).hasContent("one\n");
-    assertThat(folder.droppedOfInput(1, 1)).hasContent(big + "five\n");
-    assertThat(folder.droppedOfInput(0, 1)).doesNotExist();
-    assertThat(folder.droppedOfInput(1, 0)).doesNotExist();
+    assertThat(folder.undecodable(0)).hasContent("one\nthree\n");
+    assertThat(folder.undecodablePart(0)).hasContent("one\n");
+    assertThat(folder.undecodable(1)).hasContent(big + "five\n");
+    assertThat(folder.undecodable(2)).doesNotExist();
   }
 }

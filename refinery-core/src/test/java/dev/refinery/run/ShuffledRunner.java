@@ -159,7 +159,7 @@ final class ShuffledRunner {
     if (unwritable == 0) {
       Files.deleteIfExists(unwritableFile);
     }
-    RejectFiles.assemble(folder, splits, 0, 1 + random.nextInt(3));
+    RejectFiles.assemble(folder, splits, 1 + random.nextInt(3));
     writeDropped();
     sink.finish(folder);
     String how = "input in " + splits.size() + " parts of " + (partitionBytes == 1L << 40
