@@ -4,8 +4,12 @@ import java.io.BufferedInputStream;
 import java.io.Closeable;
 import java.io.DataInputStream;
 import java.io.EOFException;
+import java.io.FilterInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.channels.Channels;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -35,7 +39,38 @@ public final class SpillMerger implements Closeable {
   private final int[] heap;
   private int heapSize;
 
+  /** Bytes [start, end) of a run file: one range of a {@link SpillSorter}'s run, or all of it. */
+  public record Slice(Path file, long start, long end) {
+    public Slice {
+      if (start < 0 || end < start) {
+        throw new IllegalArgumentException("bad slice [" + start + ", " + end + ") of " + file);
+      }
+    }
+
+    /** The whole of a run file. */
+    public static Slice whole(Path file) {
+      try {
+        return new Slice(file, 0, Files.size(file));
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot read sort run " + file, e);
+      }
+    }
+
+    long length() {
+      return end - start;
+    }
+  }
+
   public SpillMerger(List<Path> runs, boolean byValue) {
+    this(runs.stream().map(Slice::whole).toList(), byValue, true);
+  }
+
+  /** Merges slices of runs; ties in the order of the slices given. */
+  public static SpillMerger ofSlices(List<Slice> slices, boolean byValue) {
+    return new SpillMerger(slices, byValue, true);
+  }
+
+  private SpillMerger(List<Slice> runs, boolean byValue, boolean slices) {
     this.byValue = byValue;
     this.inputs = new DataInputStream[runs.size()];
     this.heads = new long[4 * runs.size()];
@@ -43,8 +78,7 @@ public final class SpillMerger implements Closeable {
     this.heap = new int[runs.size()];
     try {
       for (int r = 0; r < runs.size(); r++) {
-        inputs[r] = new DataInputStream(
-            new BufferedInputStream(Files.newInputStream(runs.get(r)), 1 << 16));
+        inputs[r] = new DataInputStream(new BufferedInputStream(open(runs.get(r)), 1 << 16));
         if (readHead(r)) {
           heap[heapSize++] = r;
         }
@@ -58,6 +92,54 @@ public final class SpillMerger implements Closeable {
     }
   }
 
+  private static InputStream open(Slice slice) throws IOException {
+    SeekableByteChannel channel = Files.newByteChannel(slice.file());
+    try {
+      channel.position(slice.start());
+    } catch (IOException | RuntimeException e) {
+      channel.close();
+      throw e;
+    }
+    InputStream in = Channels.newInputStream(channel);
+    long[] left = {slice.length()};
+    // Reads stop at the slice's end, where the next range's records begin.
+    return new FilterInputStream(in) {
+      @Override
+      public int read() throws IOException {
+        if (left[0] == 0) {
+          return -1;
+        }
+        int b = in.read();
+        if (b >= 0) {
+          left[0]--;
+        }
+        return b;
+      }
+
+      @Override
+      public int read(byte[] b, int off, int len) throws IOException {
+        if (left[0] == 0) {
+          return len == 0 ? 0 : -1;
+        }
+        int n = in.read(b, off, (int) Math.min(len, left[0]));
+        if (n > 0) {
+          left[0] -= n;
+        }
+        return n;
+      }
+    };
+  }
+
+  /** {@link #narrowSlices} over whole runs. */
+  public static List<Path> narrow(List<Path> runs, int fanIn, Path folder, String prefix,
+      boolean byValue) {
+    if (runs.size() <= fanIn) {
+      return runs;
+    }
+    return narrowSlices(runs.stream().map(Slice::whole).toList(), fanIn, folder, prefix,
+        byValue).stream().map(Slice::file).toList();
+  }
+
   /**
    * Merges consecutive runs into fewer, longer ones until at most {@code fanIn} are left, so a
    * final merge holds at most {@code fanIn} read buffers however many runs a sort spilled. The
@@ -68,22 +150,18 @@ public final class SpillMerger implements Closeable {
    * records in the curate example on 2.6M rows). New runs go to {@code folder} as {@code
    * prefix-<pass>-0.run}.
    */
-  public static List<Path> narrow(List<Path> runs, int fanIn, Path folder, String prefix,
-      boolean byValue) {
+  public static List<Slice> narrowSlices(List<Slice> runs, int fanIn, Path folder,
+      String prefix, boolean byValue) {
     if (fanIn < 2) {
       throw new IllegalArgumentException("fanIn must be >= 2, got " + fanIn);
     }
-    List<Path> current = runs;
+    List<Slice> current = runs;
     for (int pass = 0; current.size() > fanIn; pass++) {
       int n = current.size();
       int k = Math.min(fanIn, n - fanIn + 1);
       long[] bytes = new long[n];
       for (int i = 0; i < n; i++) {
-        try {
-          bytes[i] = Files.size(current.get(i));
-        } catch (IOException e) {
-          throw new UncheckedIOException("cannot read sort run " + current.get(i), e);
-        }
+        bytes[i] = current.get(i).length();
       }
       long window = 0;
       for (int i = 0; i < k; i++) {
@@ -100,17 +178,17 @@ public final class SpillMerger implements Closeable {
       }
       Path target = folder.resolve(prefix + "-" + pass + "-0.run");
       write(current.subList(best, best + k), byValue, target);
-      List<Path> next = new ArrayList<>(current.subList(0, best));
-      next.add(target);
+      List<Slice> next = new ArrayList<>(current.subList(0, best));
+      next.add(Slice.whole(target));
       next.addAll(current.subList(best + k, n));
       current = next;
     }
     return current;
   }
 
-  private static void write(List<Path> runs, boolean byValue, Path target) {
+  private static void write(List<Slice> runs, boolean byValue, Path target) {
     SpillSorter.writeRun(target, out -> {
-      try (SpillMerger merger = new SpillMerger(runs, byValue)) {
+      try (SpillMerger merger = new SpillMerger(runs, byValue, true)) {
         Record r = new Record();
         while (merger.next(r)) {
           SpillSorter.writeRecord(out, r.longs[0], r.longs[1], r.longs[2], r.longs[3], r.value,

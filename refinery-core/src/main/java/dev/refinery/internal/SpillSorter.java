@@ -46,6 +46,8 @@ public final class SpillSorter {
   private final String prefix;
   private final long budget;
   private final boolean byValue;
+  private final int ranges;
+  private final List<long[]> rangeStarts = new ArrayList<>();
 
   private long[] longs;
   private int[] offsets;
@@ -64,13 +66,26 @@ public final class SpillSorter {
    *     they were added in
    */
   public SpillSorter(Path folder, String prefix, long budget, boolean byValue) {
+    this(folder, prefix, budget, byValue, 1);
+  }
+
+  /**
+   * A sorter whose runs can be read in {@code ranges} parts by their first long, each part merged
+   * on its own ({@link #rangeStarts}, {@link #range}): a keyed step's groups reduced on several
+   * threads.
+   */
+  public SpillSorter(Path folder, String prefix, long budget, boolean byValue, int ranges) {
     if (budget < 1) {
       throw new IllegalArgumentException("budget must be >= 1, got " + budget);
+    }
+    if (ranges < 1) {
+      throw new IllegalArgumentException("ranges must be >= 1, got " + ranges);
     }
     this.folder = folder;
     this.prefix = prefix;
     this.budget = budget;
     this.byValue = byValue;
+    this.ranges = ranges;
     Buffers spare = largest(SPARE.get());
     if (spare == null) {
       spare = new Buffers(new long[4 * 64], new int[64], new int[64], new byte[4096]);
@@ -129,6 +144,24 @@ public final class SpillSorter {
     return best;
   }
 
+  /**
+   * Which of {@code ranges} equal parts of the signed longs {@code first} falls in: ranges
+   * ascend with the records' order, so each is a contiguous stretch of every run.
+   */
+  public static int range(long first, int ranges) {
+    long unsigned = first ^ Long.MIN_VALUE;
+    // The high 64 bits of unsigned * ranges: floor(unsigned / 2^64 * ranges).
+    return (int) (Math.multiplyHigh(unsigned, ranges) + ((unsigned >> 63) & ranges));
+  }
+
+  /**
+   * For each run {@link #finish} returned, in its order, where each range begins: {@code
+   * ranges + 1} byte offsets, the last the run's length; range k is [starts[k], starts[k + 1]).
+   */
+  public List<long[]> rangeStarts() {
+    return List.copyOf(rangeStarts);
+  }
+
   /** Spills what is buffered and returns every run file written, in the order written. */
   public List<Path> finish() {
     if (size > 0) {
@@ -153,14 +186,25 @@ public final class SpillSorter {
     }
     mergeSort(order, new int[size], 0, size);
     Path target = folder.resolve(prefix + "-" + runs.size() + ".run");
+    long[] starts = new long[ranges + 1];
     writeRun(target, out -> {
+      long at = 0;
+      int range = 0;
       for (int r : order) {
-        int at = 4 * r;
-        writeRecord(out, longs[at], longs[at + 1], longs[at + 2], longs[at + 3], arena,
-            offsets[r], lengths[r]);
+        int first = 4 * r;
+        for (int k = range(longs[first], ranges); range < k; ) {
+          starts[++range] = at;
+        }
+        writeRecord(out, longs[first], longs[first + 1], longs[first + 2], longs[first + 3],
+            arena, offsets[r], lengths[r]);
+        at += RECORD_HEADER + lengths[r];
+      }
+      while (range < ranges) {
+        starts[++range] = at;
       }
     });
     runs.add(target);
+    rangeStarts.add(starts);
     size = 0;
     used = 0;
   }
@@ -187,6 +231,9 @@ public final class SpillSorter {
       throw new UncheckedIOException("cannot write sort run " + target, e);
     }
   }
+
+  /** The bytes of a record in a run file besides its value: four longs and the length. */
+  static final int RECORD_HEADER = 4 * 8 + 4;
 
   /** One record as run files hold it. */
   static void writeRecord(DataOutputStream out, long a, long b, long c, long d, byte[] value,

@@ -46,12 +46,13 @@ import java.util.TreeMap;
  * <ol>
  *   <li><b>emit</b> (partitions in parallel): every row's records {@code (key, row id, value)}
  *       go to a {@link SpillSorter} ordered by (key, id), spilled as sorted runs {@code
- *       emit-<partition>-<n>.run}; a marker {@code emit-<partition>.done.json} lists them, so a
- *       resumed run skips finished partitions.
- *   <li><b>reduce</b> (once): a k-way merge of every run brings each key's records together in id
- *       order (a row's records in the order it emitted them: runs merge in partition order, ties
- *       in run order); the step's reduce turns each group into verdicts, sorted by row id in
- *       another spilling sorter; the verdicts on one row are combined (a drop beats a keep, the
+ *       emit-<partition>-<n>.run}; a marker {@code emit-<partition>.done.json} lists them and
+ *       where each of {@value #REDUCE_RANGES} key ranges begins in them, so a resumed run skips
+ *       finished partitions.
+ *   <li><b>reduce</b> (key ranges in parallel): for each key range, a k-way merge of its slices
+ *       of every run brings each key's records together in id order (a row's records in the
+ *       order it emitted them: runs merge in partition order, ties in run order); the step's
+ *       reduce turns each group into verdicts, sorted by row id in a spilling sorter per range; the verdicts on one row are combined (a drop beats a keep, the
  *       smallest (reason, detail) among drops, the most copies) into {@code verdicts.bin}, with
  *       a sparse index of every {@value #INDEX_EVERY}th row in memory. Lines for the step's
  *       {@link KeyedStep#linesFile} are sorted by their id (then text) and written to the run
@@ -64,12 +65,18 @@ import java.util.TreeMap;
  * </ol>
  *
  * <p>Memory: the emit sorters of the partitions being processed share the run's sort memory
- * (each gets its share of it by the number of workers); the reduce's verdict and line sorters a
- * quarter each; plus one key's group and a 64 KB buffer per run while merging, at most {@value
- * #MERGE_FAN_IN} runs at once (more are first merged in passes into {@code merged-*.run}).
+ * (each gets its share of it by the number of workers); the verdict and line sorters of the
+ * ranges being reduced a quarter each; plus per range being reduced one key's group and a 64 KB
+ * buffer per run while merging, at most {@value #MERGE_FAN_IN} runs at once (more are first
+ * merged in passes into {@code merged-r<range>-*.run}).
  */
 public final class KeyedStage {
   static final int INDEX_EVERY = 1024;
+  /**
+   * Key ranges a stage's groups are reduced in, each on its own (spread over the workers): a
+   * fixed number, so a resumed run with another number of workers cuts keys as the first did.
+   */
+  static final int REDUCE_RANGES = 16;
   /** Runs merged at once: a 64 KB read buffer each. */
   public static final int MERGE_FAN_IN = 128;
   private static final byte DROP = 0;
@@ -161,13 +168,18 @@ public final class KeyedStage {
    * rows a verdict is on without reading them.
    */
   record Emitted(long rows, long withoutRecords, long records, List<String> runs, RowId first,
-                 RowId last) {
+                 RowId last, List<long[]> rangeStarts) {
     String toJson() {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("rows", rows);
       m.put("rows_without_records", withoutRecords);
       m.put("records", records);
       m.put("runs", runs);
+      List<List<Long>> starts = new ArrayList<>();
+      for (long[] s : rangeStarts) {
+        starts.add(Arrays.stream(s).boxed().toList());
+      }
+      m.put("range_starts", starts);
       if (first != null) {
         m.put("first", List.of(first.source(), first.derivation()));
         m.put("last", List.of(last.source(), last.derivation()));
@@ -179,10 +191,16 @@ public final class KeyedStage {
       Map<?, ?> m = (Map<?, ?>) Json.parse(text);
       List<String> runs = new ArrayList<>();
       ((List<?>) m.get("runs")).forEach(r -> runs.add((String) r));
+      List<long[]> starts = new ArrayList<>();
+      ((List<?>) m.get("range_starts")).forEach(r -> starts.add(((List<?>) r).stream()
+          .mapToLong(x -> ((Number) x).longValue()).toArray()));
+      if (starts.size() != runs.size()) {
+        throw new IOException("range_starts do not match runs");
+      }
       return new Emitted(((Number) m.get("rows")).longValue(),
           ((Number) m.get("rows_without_records")).longValue(),
           ((Number) m.get("records")).longValue(), runs, id(m.get("first")),
-          id(m.get("last")));
+          id(m.get("last")), starts);
     }
 
     private static RowId id(Object pair) {
@@ -268,7 +286,8 @@ public final class KeyedStage {
         throw new UncheckedIOException(e);
       }
       // Runs of an interrupted try are overwritten by name; the marker lists only this try's.
-      this.sorter = new SpillSorter(dir, String.format("emit-%05d", partition), budget, false);
+      this.sorter = new SpillSorter(dir, String.format("emit-%05d", partition), budget, false,
+          REDUCE_RANGES);
     }
 
     void accept(Sample s) {
@@ -292,7 +311,8 @@ public final class KeyedStage {
     Emitted finish() {
       List<String> runs = sorter.finish().stream().map(f -> f.getFileName().toString())
           .toList();
-      Emitted done = new Emitted(rows, without, sorter.added(), runs, first, previous);
+      Emitted done = new Emitted(rows, without, sorter.added(), runs, first, previous,
+          sorter.rangeStarts());
       AtomicFile.writeString(emitMarker(dir, partition), done.toJson());
       return done;
     }
@@ -317,30 +337,73 @@ public final class KeyedStage {
   record Reduced(long keys, Map<String, Long> counters, List<Path> verdictRuns,
                  List<Path> lineRuns) {}
 
+  /**
+   * Reduces every key's group, the keys cut in {@link #REDUCE_RANGES} ranges reduced side by side
+   * on the workers (each range's slices of every run merged on their own), their figures and
+   * sorted runs combined in range order: the verdicts and lines are sorted by row id after, so
+   * which thread reduced a group changes nothing.
+   */
   private static Reduced reduce(KeyedStep step, StageInput in, Path dir, List<Emitted> emitted,
       long budget, Components links) {
-    List<Path> spilled = new ArrayList<>();
-    emitted.forEach(e -> e.runs().forEach(r -> spilled.add(dir.resolve(r))));
-    List<Path> runs = SpillMerger.narrow(spilled, MERGE_FAN_IN, dir, "merged", false);
+    List<List<SpillMerger.Slice>> slices = new ArrayList<>();
+    for (int r = 0; r < REDUCE_RANGES; r++) {
+      slices.add(new ArrayList<>());
+    }
+    for (Emitted e : emitted) {
+      for (int i = 0; i < e.runs().size(); i++) {
+        Path run = dir.resolve(e.runs().get(i));
+        long[] starts = e.rangeStarts().get(i);
+        for (int r = 0; r < REDUCE_RANGES; r++) {
+          if (starts[r + 1] > starts[r]) {
+            slices.get(r).add(new SpillMerger.Slice(run, starts[r], starts[r + 1]));
+          }
+        }
+      }
+    }
+    // Each range's sorters get their share of the budget, as the workers reduce at once.
+    long share = Math.max(1, budget / in.workers());
+    long[] keys = {0};
+    Map<String, Long> counters = new TreeMap<>();
+    List<Path> verdictRuns = new ArrayList<>();
+    List<Path> lineRuns = new ArrayList<>();
+    InOrder.run(InOrder.indexes(REDUCE_RANGES), in.workers(), in.stops().tracked(
+        (i, r) -> reduceRange(step, in, dir, r, slices.get(r), share, links)), reduced -> {
+          keys[0] += reduced.keys();
+          reduced.counters().forEach((k, v) -> counters.merge(k, v, Long::sum));
+          verdictRuns.addAll(reduced.verdictRuns());
+          lineRuns.addAll(reduced.lineRuns());
+        });
     in.stops().checkpoint();
-    SpillSorter verdicts = new SpillSorter(dir, "verdicts", budget, false);
+    return new Reduced(keys[0], counters,
+        SpillMerger.narrow(verdictRuns, MERGE_FAN_IN, dir, "verdicts-merged", false),
+        SpillMerger.narrow(lineRuns, MERGE_FAN_IN, dir, "lines-merged", true));
+  }
+
+  /** The groups of keys in range {@code r}, from its slices of every run. */
+  private static Reduced reduceRange(KeyedStep step, StageInput in, Path dir, int r,
+      List<SpillMerger.Slice> slices, long budget, Components links) {
+    String range = String.format("r%02d", r);
+    List<SpillMerger.Slice> runs = SpillMerger.narrowSlices(slices, MERGE_FAN_IN, dir,
+        "merged-" + range, false);
+    in.stops().checkpoint();
+    SpillSorter verdicts = new SpillSorter(dir, "verdicts-" + range, budget, false);
     SpillSorter lines = step.linesFile() == null ? null
-        : new SpillSorter(dir, "lines", budget, true);
+        : new SpillSorter(dir, "lines-" + range, budget, true);
     Map<String, Long> counters = new TreeMap<>();
     GroupBuffer group = new GroupBuffer();
     Sink sink = new Sink(step, group, verdicts, lines, counters, links);
     long keys = 0;
-    try (SpillMerger merger = new SpillMerger(runs, false)) {
-      SpillMerger.Record r = new SpillMerger.Record();
-      boolean more = merger.next(r);
+    try (SpillMerger merger = SpillMerger.ofSlices(runs, false)) {
+      SpillMerger.Record rec = new SpillMerger.Record();
+      boolean more = merger.next(rec);
       while (more) {
-        long high = r.longs[0];
-        long low = r.longs[1];
+        long high = rec.longs[0];
+        long low = rec.longs[1];
         group.reset(high, low);
         do {
-          group.add(r.longs[2], flip(r.longs[3]), r.value);
-          more = merger.next(r);
-        } while (more && r.longs[0] == high && r.longs[1] == low);
+          group.add(rec.longs[2], flip(rec.longs[3]), rec.value);
+          more = merger.next(rec);
+        } while (more && rec.longs[0] == high && rec.longs[1] == low);
         keys++;
         step.reduce(group, sink);
         if ((keys & 1023) == 0) {
@@ -348,12 +411,8 @@ public final class KeyedStage {
         }
       }
     }
-    in.stops().checkpoint();
-    List<Path> verdictRuns = SpillMerger.narrow(verdicts.finish(), MERGE_FAN_IN, dir,
-        "verdicts-merged", false);
-    List<Path> lineRuns = lines == null ? List.of()
-        : SpillMerger.narrow(lines.finish(), MERGE_FAN_IN, dir, "lines-merged", true);
-    return new Reduced(keys, counters, verdictRuns, lineRuns);
+    return new Reduced(keys, counters, verdicts.finish(),
+        lines == null ? List.of() : lines.finish());
   }
 
   /** One key's records, reused from group to group. */

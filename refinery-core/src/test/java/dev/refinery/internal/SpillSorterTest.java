@@ -153,4 +153,77 @@ class SpillSorterTest {
     }
     assertThat(order).isEqualTo(want);
   }
+
+  @Test
+  void rangesCutTheSignedOrderInEqualContiguousParts() {
+    assertThat(SpillSorter.range(Long.MIN_VALUE, 16)).isZero();
+    assertThat(SpillSorter.range(-1, 16)).isEqualTo(7);
+    assertThat(SpillSorter.range(0, 16)).isEqualTo(8);
+    assertThat(SpillSorter.range(Long.MAX_VALUE, 16)).isEqualTo(15);
+    assertThat(SpillSorter.range(Long.MAX_VALUE, 1)).isZero();
+    assertThat(SpillSorter.range((Long.MIN_VALUE / 2) - 1, 4)).isZero();
+    assertThat(SpillSorter.range(Long.MIN_VALUE / 2, 4)).isEqualTo(1);
+    SplittableRandom random = new SplittableRandom(5);
+    int[] counts = new int[7];
+    for (int i = 0; i < 70_000; i++) {
+      long a = random.nextLong();
+      long b = random.nextLong();
+      int low = SpillSorter.range(Math.min(a, b), 7);
+      assertThat(low).isBetween(0, 6).isLessThanOrEqualTo(SpillSorter.range(Math.max(a, b), 7));
+      counts[SpillSorter.range(a, 7)]++;
+    }
+    // Equal parts: about 10,000 uniform keys each.
+    for (int c : counts) {
+      assertThat(c).isBetween(9_500, 10_500);
+    }
+  }
+
+  /**
+   * Each range's slices of every run, narrowed and merged on their own, give that range's part of
+   * the whole merge, ties in the same order; empty ranges have empty slices.
+   */
+  @Test
+  void slicesOfRunsByRangeMergeAsTheWholeDoes() {
+    SplittableRandom random = new SplittableRandom(9);
+    int ranges = 5;
+    SpillSorter sorter = new SpillSorter(dir.resolve("ranges"), "r", 2_000, false, ranges);
+    for (int i = 0; i < 3000; i++) {
+      // Keys from three of the five ranges only, many ties.
+      long key = (random.nextInt(3) * 2 - 2) * (Long.MAX_VALUE / 5) + random.nextInt(4);
+      sorter.add(key, 0, 0, 0, ("#" + i).getBytes(StandardCharsets.UTF_8));
+    }
+    List<Path> runs = sorter.finish();
+    List<long[]> starts = sorter.rangeStarts();
+    assertThat(runs.size()).isGreaterThan(6);
+    assertThat(starts).hasSize(runs.size());
+    List<String> whole = new ArrayList<>();
+    try (SpillMerger merger = new SpillMerger(runs, false)) {
+      SpillMerger.Record r = new SpillMerger.Record();
+      while (merger.next(r)) {
+        whole.add(r.longs[0] + new String(r.value, StandardCharsets.UTF_8));
+      }
+    }
+    List<String> byRange = new ArrayList<>();
+    int nonEmpty = 0;
+    for (int k = 0; k < ranges; k++) {
+      List<SpillMerger.Slice> slices = new ArrayList<>();
+      for (int i = 0; i < runs.size(); i++) {
+        slices.add(new SpillMerger.Slice(runs.get(i), starts.get(i)[k], starts.get(i)[k + 1]));
+      }
+      List<SpillMerger.Slice> narrowed = SpillMerger.narrowSlices(slices, 3, dir.resolve("ranges"),
+          "m" + k, false);
+      assertThat(narrowed.size()).isLessThanOrEqualTo(3);
+      int before = byRange.size();
+      try (SpillMerger merger = SpillMerger.ofSlices(narrowed, false)) {
+        SpillMerger.Record r = new SpillMerger.Record();
+        while (merger.next(r)) {
+          assertThat(SpillSorter.range(r.longs[0], ranges)).isEqualTo(k);
+          byRange.add(r.longs[0] + new String(r.value, StandardCharsets.UTF_8));
+        }
+      }
+      nonEmpty += byRange.size() > before ? 1 : 0;
+    }
+    assertThat(nonEmpty).isEqualTo(3);
+    assertThat(byRange).isEqualTo(whole);
+  }
 }
