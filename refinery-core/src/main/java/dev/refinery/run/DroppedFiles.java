@@ -10,6 +10,7 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -17,7 +18,9 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.IntFunction;
 
 /**
@@ -41,6 +44,8 @@ final class DroppedFiles {
   // By input file index, in sorted order.
   private final Map<Integer, OneFile> files = new TreeMap<>();
   private final OneFile[] fileOfPartition;
+  // The lines of the stage's index, as commit writes it.
+  private final StringBuilder indexLines = new StringBuilder();
 
   private DroppedFiles(RunFolder folder, int stage, List<InputSplit> splits) {
     this.folder = folder;
@@ -161,8 +166,6 @@ final class DroppedFiles {
     }
   }
 
-  private final StringBuilder indexLines = new StringBuilder();
-
   private void index(int partition, int file, long start, long bytes) {
     indexLines.append(partition).append(' ').append(file).append(' ').append(start).append(' ')
         .append(bytes).append('\n');
@@ -187,7 +190,7 @@ final class DroppedFiles {
     if (!Files.exists(index)) {
       return;
     }
-    java.util.Set<Integer> inputs = new java.util.TreeSet<>();
+    Set<Integer> inputs = new TreeSet<>();
     for (String line : Files.readAllLines(index)) {
       String[] f = line.split(" ");
       int p = Integer.parseInt(f[0]);
@@ -239,7 +242,7 @@ final class DroppedFiles {
     private int direct = -1;
     private final Map<Integer, AtomicFile> pieces = new TreeMap<>();
     private final Map<Integer, Long> closedBytes = new TreeMap<>();
-    private final java.util.Set<Integer> closedAsPiece = new java.util.TreeSet<>();
+    private final Set<Integer> closedAsPiece = new TreeSet<>();
     // Finished partitions after the head, waiting for it, and whether they wrote a piece.
     private final Map<Integer, Boolean> finishedAhead = new TreeMap<>();
     // Where each partition before the head has its drops: start and length.
@@ -419,7 +422,7 @@ final class DroppedFiles {
       try {
         Files.move(b, target, StandardCopyOption.REPLACE_EXISTING,
             StandardCopyOption.ATOMIC_MOVE);
-      } catch (java.nio.file.AtomicMoveNotSupportedException e) {
+      } catch (AtomicMoveNotSupportedException e) {
         Files.move(b, target, StandardCopyOption.REPLACE_EXISTING);
       }
     }
