@@ -62,23 +62,23 @@ public final class SpillMerger implements Closeable {
   }
 
   public SpillMerger(List<Path> runs, boolean byValue) {
-    this(runs.stream().map(Slice::whole).toList(), byValue, true);
+    this(runs.stream().map(Slice::whole).toArray(Slice[]::new), byValue);
   }
 
   /** Merges slices of runs; ties in the order of the slices given. */
   public static SpillMerger ofSlices(List<Slice> slices, boolean byValue) {
-    return new SpillMerger(slices, byValue, true);
+    return new SpillMerger(slices.toArray(Slice[]::new), byValue);
   }
 
-  private SpillMerger(List<Slice> runs, boolean byValue, boolean slices) {
+  private SpillMerger(Slice[] runs, boolean byValue) {
     this.byValue = byValue;
-    this.inputs = new DataInputStream[runs.size()];
-    this.heads = new long[4 * runs.size()];
-    this.values = new byte[runs.size()][];
-    this.heap = new int[runs.size()];
+    this.inputs = new DataInputStream[runs.length];
+    this.heads = new long[4 * runs.length];
+    this.values = new byte[runs.length][];
+    this.heap = new int[runs.length];
     try {
-      for (int r = 0; r < runs.size(); r++) {
-        inputs[r] = new DataInputStream(new BufferedInputStream(open(runs.get(r)), 1 << 16));
+      for (int r = 0; r < runs.length; r++) {
+        inputs[r] = new DataInputStream(new BufferedInputStream(open(runs[r]), 1 << 16));
         if (readHead(r)) {
           heap[heapSize++] = r;
         }
@@ -188,7 +188,7 @@ public final class SpillMerger implements Closeable {
 
   private static void write(List<Slice> runs, boolean byValue, Path target) {
     SpillSorter.writeRun(target, out -> {
-      try (SpillMerger merger = new SpillMerger(runs, byValue, true)) {
+      try (SpillMerger merger = ofSlices(runs, byValue)) {
         Record r = new Record();
         while (merger.next(r)) {
           SpillSorter.writeRecord(out, r.longs[0], r.longs[1], r.longs[2], r.longs[3], r.value,

@@ -50,10 +50,15 @@ public final class AtomicFile {
   }
 
   public void commit() throws IOException {
+    move(temp, target);
+  }
+
+  /** Renames {@code from} to {@code to}, replacing it, atomically where the file system can. */
+  public static void move(Path from, Path to) throws IOException {
     try {
-      Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      Files.move(from, to, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } catch (java.nio.file.AtomicMoveNotSupportedException e) {
-      Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+      Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
     }
   }
 

@@ -10,10 +10,8 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
@@ -419,12 +417,7 @@ final class DroppedFiles {
         return;
       }
       Files.createDirectories(target.getParent());
-      try {
-        Files.move(b, target, StandardCopyOption.REPLACE_EXISTING,
-            StandardCopyOption.ATOMIC_MOVE);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(b, target, StandardCopyOption.REPLACE_EXISTING);
-      }
+      AtomicFile.move(b, target);
     }
   }
 }

@@ -133,8 +133,9 @@ public final class RunFolder {
   }
 
   /**
-   * The drops a partition recorded (always those with a detail; every one with keep_dropped), in
-   * the work folder: {@link RejectFiles} joins a file's partitions into {@link #droppedOfInput}.
+   * The drops a partition recorded (always those with a detail; every one with keep_dropped) when
+   * it could not write them straight into {@link #droppedOfInput} ({@link DroppedFiles}): a piece
+   * in the work folder, appended to that file when the partitions before it finished.
    */
   public Path dropped(int stage, int partition) {
     return work.resolve("rejects").resolve(String.format("dropped-s%d-%05d.jsonl", stage,
