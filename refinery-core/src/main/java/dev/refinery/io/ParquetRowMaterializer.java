@@ -1,5 +1,6 @@
 package dev.refinery.io;
 
+import dev.refinery.internal.ArrayMap;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
@@ -239,7 +240,7 @@ final class ParquetRowMaterializer extends RecordMaterializer<Map<String, Object
         }
       }
       values = null;
-      sink.accept(new RowMap(keys, v, index));
+      sink.accept(new ArrayMap<>(keys, v, index));
     }
   }
 

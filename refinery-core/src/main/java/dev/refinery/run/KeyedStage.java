@@ -52,8 +52,9 @@ import java.util.TreeMap;
  *   <li><b>reduce</b> (key ranges in parallel): for each key range, a k-way merge of its slices
  *       of every run brings each key's records together in id order (a row's records in the
  *       order it emitted them: runs merge in partition order, ties in run order); the step's
- *       reduce turns each group into verdicts, sorted by row id in a spilling sorter per range; the verdicts on one row are combined (a drop beats a keep, the
- *       smallest (reason, detail) among drops, the most copies) into {@code verdicts.bin}, with
+ *       reduce turns each group into verdicts, sorted by row id in a spilling sorter per range;
+ *       the verdicts on one row are combined (a drop beats a keep, the smallest (reason, detail)
+ *       among drops, the most copies) into {@code verdicts.bin}, with
  *       a sparse index of every {@value #INDEX_EVERY}th row in memory. Lines for the step's
  *       {@link KeyedStep#linesFile} are sorted by their id (then text) and written to the run
  *       folder. A step with a {@link KeyedStep.Linking} links rows instead: the links go to
@@ -335,7 +336,20 @@ public final class KeyedStage {
   // ---- reduce ----
 
   record Reduced(long keys, Map<String, Long> counters, List<Path> verdictRuns,
-                 List<Path> lineRuns) {}
+                 List<Path> lineRuns) {
+    static final Reduced NONE = new Reduced(0, Map.of(), List.of(), List.of());
+
+    /** Both ranges' figures, and their runs, these first. */
+    Reduced plus(Reduced other) {
+      Map<String, Long> sums = new TreeMap<>(counters);
+      other.counters.forEach((k, v) -> sums.merge(k, v, Long::sum));
+      List<Path> verdicts = new ArrayList<>(verdictRuns);
+      verdicts.addAll(other.verdictRuns);
+      List<Path> lines = new ArrayList<>(lineRuns);
+      lines.addAll(other.lineRuns);
+      return new Reduced(keys + other.keys, sums, verdicts, lines);
+    }
+  }
 
   /**
    * Reduces every key's group, the keys cut in {@link #REDUCE_RANGES} ranges reduced side by side
@@ -362,21 +376,15 @@ public final class KeyedStage {
     }
     // Each range's sorters get their share of the budget, as the workers reduce at once.
     long share = Math.max(1, budget / in.workers());
-    long[] keys = {0};
-    Map<String, Long> counters = new TreeMap<>();
-    List<Path> verdictRuns = new ArrayList<>();
-    List<Path> lineRuns = new ArrayList<>();
+    Reduced[] total = {Reduced.NONE};
     InOrder.run(InOrder.indexes(REDUCE_RANGES), in.workers(), in.stops().tracked(
-        (i, r) -> reduceRange(step, in, dir, r, slices.get(r), share, links)), reduced -> {
-          keys[0] += reduced.keys();
-          reduced.counters().forEach((k, v) -> counters.merge(k, v, Long::sum));
-          verdictRuns.addAll(reduced.verdictRuns());
-          lineRuns.addAll(reduced.lineRuns());
-        });
+        (i, r) -> reduceRange(step, in, dir, r, slices.get(r), share, links)),
+        reduced -> total[0] = total[0].plus(reduced));
     in.stops().checkpoint();
-    return new Reduced(keys[0], counters,
-        SpillMerger.narrow(verdictRuns, MERGE_FAN_IN, dir, "verdicts-merged", false),
-        SpillMerger.narrow(lineRuns, MERGE_FAN_IN, dir, "lines-merged", true));
+    Reduced all = total[0];
+    return new Reduced(all.keys(), all.counters(),
+        SpillMerger.narrow(all.verdictRuns(), MERGE_FAN_IN, dir, "verdicts-merged", false),
+        SpillMerger.narrow(all.lineRuns(), MERGE_FAN_IN, dir, "lines-merged", true));
   }
 
   /** The groups of keys in range {@code r}, from its slices of every run. */

@@ -1,5 +1,6 @@
-package dev.refinery.io;
+package dev.refinery.internal;
 
+import java.io.Serializable;
 import java.util.AbstractMap;
 import java.util.AbstractSet;
 import java.util.Iterator;
@@ -9,17 +10,20 @@ import java.util.Set;
 import java.util.function.BiConsumer;
 
 /**
- * An unmodifiable map over a key array shared by every record of one Parquet group and a value
- * array of its own, in schema field order. Cheaper to build than a LinkedHashMap on the read hot
- * path; equal to any other map with the same entries.
+ * An unmodifiable map over a key array (which many maps may share: every record of one Parquet
+ * group) and a value array of its own, in key order. Cheaper to build than a LinkedHashMap on a
+ * hot path (a Parquet record read, a filter's scores of a row); equal to any other map with the
+ * same entries. The arrays are the caller's, not copied: neither may change afterwards.
  */
-final class RowMap extends AbstractMap<String, Object> {
+public final class ArrayMap<V> extends AbstractMap<String, V> implements Serializable {
+  private static final long serialVersionUID = 1L;
   private final String[] keys;
-  private final Object[] values;
+  private final V[] values;
   /** Key to slot, for wide groups only (null when a scan is cheaper). */
   private final Map<String, Integer> index;
 
-  RowMap(String[] keys, Object[] values, Map<String, Integer> index) {
+  /** {@code index}: key to slot, for wide maps; null when scanning the keys is cheaper. */
+  public ArrayMap(String[] keys, V[] values, Map<String, Integer> index) {
     this.keys = keys;
     this.values = values;
     this.index = index;
@@ -39,7 +43,7 @@ final class RowMap extends AbstractMap<String, Object> {
   }
 
   @Override
-  public Object get(Object key) {
+  public V get(Object key) {
     int i = slot(key);
     return i < 0 ? null : values[i];
   }
@@ -60,14 +64,14 @@ final class RowMap extends AbstractMap<String, Object> {
   }
 
   @Override
-  public void forEach(BiConsumer<? super String, ? super Object> action) {
+  public void forEach(BiConsumer<? super String, ? super V> action) {
     for (int i = 0; i < keys.length; i++) {
       action.accept(keys[i], values[i]);
     }
   }
 
   @Override
-  public Set<Entry<String, Object>> entrySet() {
+  public Set<Entry<String, V>> entrySet() {
     return new AbstractSet<>() {
       @Override
       public int size() {
@@ -75,7 +79,7 @@ final class RowMap extends AbstractMap<String, Object> {
       }
 
       @Override
-      public Iterator<Entry<String, Object>> iterator() {
+      public Iterator<Entry<String, V>> iterator() {
         return new Iterator<>() {
           private int next;
 
@@ -85,7 +89,7 @@ final class RowMap extends AbstractMap<String, Object> {
           }
 
           @Override
-          public Entry<String, Object> next() {
+          public Entry<String, V> next() {
             if (next >= keys.length) {
               throw new NoSuchElementException();
             }
